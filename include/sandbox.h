@@ -1,0 +1,391 @@
+/*
+ * sandbox.h - libsandbox: run untrusted programs in a throw-away Linux sandbox.
+ *
+ * Lifecycle
+ *
+ *     sbx_t *sbx;
+ *     sbx_create(&sbx);                       1. create a handle
+ *     sbx_set_workspace(sbx, dir, SBX_WORKSPACE_RO);
+ *     sbx_limit(sbx, SBX_LIMIT_WALL_MS, 5000);   2. configure it
+ *     sbx_exec(sbx, argv);                    3. start the program
+ *     sbx_wait(sbx);                          4. wait for its result
+ *     sbx_result(sbx, SBX_RESULT_EXIT_CODE);  5. read the result
+ *     sbx_destroy(sbx);                       6. destroy (kills if running)
+ *
+ * A handle keeps its configuration across runs: after sbx_wait() it may be
+ * given to sbx_exec() again.  One handle runs one sandbox at a time; use one
+ * handle per thread (handles are not locked).
+ *
+ * Every sandbox runs under a small supervisor process that the library
+ * starts with posix_spawn(), so calling sbx_exec() from a multi-threaded
+ * program is safe.  Everything the caller may wait on is a file descriptor
+ * (sbx_fd()), so event loops can watch a sandbox without blocking.
+ *
+ * Errors: every function that can fail returns 0 (or a non-negative value)
+ * on success and a negative errno value on failure, and keeps a message on
+ * the handle that sbx_last_error() returns.  Output parameters (ret_...)
+ * are never written on failure.  The library never prints, aborts or exits.
+ *
+ * This header is C89 and uses only <stdint.h> and <sys/types.h> types; the
+ * ABI only grows (new functions, new enum values before the _MAX sentinel).
+ */
+#ifndef SANDBOX_H
+#define SANDBOX_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The opaque sandbox handle. */
+typedef struct sbx sbx_t;
+
+/** The library's version, "MAJOR.MINOR.PATCH". Never NULL. */
+const char *sbx_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Lifecycle                                                           */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Create a handle with the default configuration: read-only system
+ * directories, no workspace, no network, a scrubbed environment, inherited
+ * stdio, and every limit at its default (see enum sbx_limit_kind).
+ *
+ * Returns 0 and stores the handle in *ret_sbx, or
+ *   -EINVAL  ret_sbx is NULL
+ *   -ENOMEM  out of memory
+ */
+int sbx_create(sbx_t **ret_sbx);
+
+/**
+ * Destroy a handle.  A sandbox still running is killed and reaped first, so
+ * nothing of it outlives this call.  Accepts NULL.
+ */
+void sbx_destroy(sbx_t *sbx);
+
+/**
+ * The message of the last failure on this handle: what failed, on which
+ * path, and what to do.  Also set when a run ended in a setup error.
+ * Never NULL; "" when there was none.  Valid until the next call on sbx.
+ */
+const char *sbx_last_error(const sbx_t *sbx);
+
+/* ------------------------------------------------------------------ */
+/* Limits                                                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * What sbx_limit() limits.  A value of 0 means "no limit" for every kind
+ * except SBX_LIMIT_DISK and SBX_LIMIT_OUTPUT, where 0 means "nothing may be
+ * written".  Append-only.
+ */
+enum sbx_limit_kind {
+	SBX_LIMIT_WALL_MS = 0,     /* wall-clock time, ms (default 0: none) */
+	SBX_LIMIT_CPU_MS = 1,      /* CPU time of the whole sandbox, ms */
+	SBX_LIMIT_MEMORY = 2,      /* memory + swap of the whole sandbox, bytes */
+	SBX_LIMIT_PIDS = 3,        /* processes and threads */
+	SBX_LIMIT_FSIZE = 4,       /* largest file written, bytes */
+	SBX_LIMIT_NOFILE = 5,      /* open files per process */
+	SBX_LIMIT_DISK = 6,        /* every byte written to /tmp, home, workspace */
+	SBX_LIMIT_OUTPUT = 7,      /* captured bytes per output stream */
+	SBX_LIMIT_CPU_SHARE = 8,   /* CPU bandwidth, thousandths of a CPU */
+	SBX_LIMIT_KIND_MAX
+};
+
+/**
+ * Set one limit.  Takes effect at the next sbx_exec().
+ *
+ * Returns 0, or
+ *   -EINVAL  sbx is NULL, kind is unknown, or value is out of range for kind
+ *   -EBUSY   a sandbox is running on this handle
+ */
+int sbx_limit(sbx_t *sbx, int kind, uint64_t value);
+
+/**
+ * Parse a size such as "512", "64K", "256M", "1G", "1.5GiB" (K/M/G/T and
+ * KiB/MiB/GiB/TiB are powers of 1024; a plain number is bytes).
+ *
+ * Returns 0 and stores the size in *ret_bytes, or
+ *   -EINVAL  the string is not a size (sbx_last_error(NULL) is not kept:
+ *            errors of this function carry no handle)
+ *   -ERANGE  the size does not fit in 64 bits
+ */
+int sbx_parse_size(const char *text, uint64_t *ret_bytes);
+
+/* ------------------------------------------------------------------ */
+/* Filesystem                                                          */
+/* ------------------------------------------------------------------ */
+
+/** How the workspace is mounted at /workspace.  Append-only. */
+enum sbx_workspace_mode {
+	SBX_WORKSPACE_RO = 0,      /* read-only bind (the default) */
+	SBX_WORKSPACE_RW = 1,      /* writable; changes reach the host dir */
+	SBX_WORKSPACE_RW_LIVE = 2, /* writable live bind, no disk budget */
+	SBX_WORKSPACE_MODE_MAX
+};
+
+/**
+ * Bind the host directory path at /workspace (the start directory).  The
+ * path is resolved and checked now.  path NULL removes the workspace.
+ *
+ * Returns 0, or
+ *   -EINVAL   mode is unknown, or path is not absolute after resolution
+ *   -ENOENT   path does not exist
+ *   -ENOTDIR  path is not a directory
+ *   -EACCES   path cannot be searched by the caller
+ *   -EBUSY    a sandbox is running on this handle
+ *   -ENOMEM   out of memory
+ */
+int sbx_set_workspace(sbx_t *sbx, const char *path, int mode);
+
+/** Flags of sbx_add_bind(). */
+enum sbx_bind_flag {
+	SBX_BIND_RW = 1,           /* writable (default read-only) */
+	SBX_BIND_TRY = 2           /* skip silently when src does not exist */
+};
+
+/**
+ * Bind host path src (a file or directory) at dst inside the sandbox
+ * (dst NULL: the same path).  Read-only, nosuid and nodev unless
+ * SBX_BIND_RW.  dst may not be /, /proc, /dev or below them.
+ *
+ * Returns 0, or
+ *   -EINVAL  src or dst is not absolute, dst is reserved, flags unknown
+ *   -ENOENT  src does not exist (and SBX_BIND_TRY is not set)
+ *   -E2BIG   too many binds (more than 256)
+ *   -EBUSY   a sandbox is running on this handle
+ *   -ENOMEM  out of memory
+ */
+int sbx_add_bind(sbx_t *sbx, const char *src, const char *dst, uint32_t flags);
+
+/**
+ * The start directory inside the sandbox (default /workspace when there
+ * is a workspace, else the home directory).
+ *
+ * Returns 0, or -EINVAL (not absolute), -EBUSY, -ENOMEM.
+ */
+int sbx_set_cwd(sbx_t *sbx, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Environment                                                         */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Pass one environment variable.  The program's environment is built from
+ * scratch: PATH, HOME, LANG, TERM and TMPDIR get sandbox values, and only
+ * the variables named here are added.  value NULL passes the caller's
+ * current value (nothing when the caller has none).  Setting a name again
+ * replaces it; a value of PATH, HOME, ... replaces the sandbox's value.
+ *
+ * Returns 0, or
+ *   -EINVAL  name is empty or contains '=' or is too long
+ *   -EBUSY   a sandbox is running on this handle
+ *   -ENOMEM  out of memory
+ */
+int sbx_set_env(sbx_t *sbx, const char *name, const char *value);
+
+/** Remove every variable set with sbx_set_env().  Returns 0 or -EBUSY. */
+int sbx_clear_env(sbx_t *sbx);
+
+/* ------------------------------------------------------------------ */
+/* Standard streams                                                    */
+/* ------------------------------------------------------------------ */
+
+/** Where a standard stream of the program goes.  Append-only. */
+enum sbx_stdio_mode {
+	SBX_STDIO_INHERIT = 0,  /* the caller's own fd 0/1/2 (the default) */
+	SBX_STDIO_NULL = 1,     /* /dev/null */
+	SBX_STDIO_PIPE = 2,     /* a pipe; the caller reads/writes sbx_fd() */
+	SBX_STDIO_FD = 3,       /* a file descriptor the caller gives */
+	SBX_STDIO_CAPTURE = 4,  /* stdout/stderr: collected by sbx_wait() */
+	SBX_STDIO_MODE_MAX
+};
+
+/**
+ * Choose where stream 0, 1 or 2 goes.  fd is used only with SBX_STDIO_FD
+ * (it is duplicated at sbx_exec(); the caller keeps its own).  Output
+ * through SBX_STDIO_PIPE and SBX_STDIO_CAPTURE is capped at
+ * SBX_LIMIT_OUTPUT bytes per stream: the rest is read and dropped, so the
+ * program is never blocked by the cap, and the result says so.
+ *
+ * Returns 0, or
+ *   -EINVAL  stream or mode unknown, CAPTURE on stdin, fd < 0 with FD
+ *   -EBUSY   a sandbox is running on this handle
+ */
+int sbx_set_stdio(sbx_t *sbx, int stream, int mode, int fd);
+
+/**
+ * Feed data to the program's standard input, then close it (like
+ * subprocess's input=).  Replaces the stdin mode.  len 0 gives an empty,
+ * closed stdin.  The data is copied.
+ *
+ * Returns 0, or -EINVAL (data NULL with len > 0), -EBUSY, -ENOMEM.
+ */
+int sbx_set_input(sbx_t *sbx, const void *data, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Network and other switches                                          */
+/* ------------------------------------------------------------------ */
+
+/** Network modes.  Append-only. */
+enum sbx_net_mode {
+	SBX_NET_NONE = 0,  /* a new network namespace with only lo (default) */
+	SBX_NET_HOST = 1,  /* the host's network: explicit opt-in */
+	SBX_NET_MODE_MAX
+};
+
+/** Returns 0, or -EINVAL (unknown mode), -EBUSY. */
+int sbx_set_network(sbx_t *sbx, int mode);
+
+/** On/off switches of sbx_set_flag().  Append-only. */
+enum sbx_flag {
+	/* A denied system call kills the program (SIGSYS) instead of
+	 * failing with EPERM. */
+	SBX_FLAG_SECCOMP_KILL = 0,
+	/* Map only the caller's id into the sandbox, even when a range of
+	 * ids could be mapped. */
+	SBX_FLAG_SINGLE_ID = 1,
+	SBX_FLAG_MAX
+};
+
+/** Returns 0, or -EINVAL (unknown flag), -EBUSY. */
+int sbx_set_flag(sbx_t *sbx, int flag, int on);
+
+/* ------------------------------------------------------------------ */
+/* Running                                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Start argv[0] with arguments argv (NULL-terminated) in a new sandbox.
+ * argv[0] without a '/' is looked up in the sandbox's PATH.  Returns as
+ * soon as the supervisor is started: a program that cannot be found or
+ * a sandbox that cannot be built is reported by the result
+ * (SBX_STATUS_SETUP_ERROR), not here.
+ *
+ * Returns 0, or
+ *   -EINVAL  argv is NULL or empty
+ *   -EBUSY   a sandbox is already running on this handle
+ *   -ENOENT  the supervisor executable is missing (see sbx_last_error())
+ *   -EMFILE, -ENFILE, -ENOMEM, -EAGAIN  out of resources
+ */
+int sbx_exec(sbx_t *sbx, const char *const *argv);
+
+/** What sbx_fd() returns.  Append-only. */
+enum sbx_fd_kind {
+	SBX_FD_STDIN = 0,   /* write end of the stdin pipe (SBX_STDIO_PIPE) */
+	SBX_FD_STDOUT = 1,  /* read end of the stdout pipe (SBX_STDIO_PIPE) */
+	SBX_FD_STDERR = 2,  /* read end of the stderr pipe (SBX_STDIO_PIPE) */
+	SBX_FD_STATUS = 3,  /* readable once the result is ready */
+	SBX_FD_KIND_MAX
+};
+
+/**
+ * A descriptor of the running sandbox, owned by the handle (do not close
+ * it, except SBX_FD_STDIN, which the caller may close with
+ * sbx_close_stdin()).  Valid until sbx_wait() returns.
+ *
+ * Returns the fd, or
+ *   -EINVAL  kind unknown
+ *   -EBADF   no such descriptor (stream not in PIPE mode, or closed)
+ *   -ECHILD  no sandbox is running
+ */
+int sbx_fd(const sbx_t *sbx, int kind);
+
+/** Close the stdin pipe (EOF for the program).  Returns 0, -EBADF, -ECHILD. */
+int sbx_close_stdin(sbx_t *sbx);
+
+/**
+ * Wait for the running sandbox to end and collect its result.  Streams in
+ * SBX_STDIO_CAPTURE mode are read meanwhile (sbx_output()).  Streams in
+ * SBX_STDIO_PIPE mode are the caller's to read: read them to EOF, or the
+ * program may block on a full pipe.
+ *
+ * Returns 0 once the result is kept on the handle (also when the run ended
+ * in a setup error: see SBX_RESULT_STATUS), or
+ *   -ECHILD  no sandbox was started
+ *   -EPROTO  the supervisor died without a result (message says how)
+ *   -EINTR   never: interrupted waits are resumed
+ */
+int sbx_wait(sbx_t *sbx);
+
+/**
+ * Like sbx_wait() but never blocks: returns -EAGAIN while the sandbox is
+ * still running.  For event loops that watch SBX_FD_STATUS.
+ */
+int sbx_try_wait(sbx_t *sbx);
+
+/**
+ * Kill the running sandbox (every process in it).  The result will say
+ * SBX_STATUS_KILLED.  Returns 0, or -ECHILD when nothing runs.
+ */
+int sbx_kill(sbx_t *sbx);
+
+/* ------------------------------------------------------------------ */
+/* Results                                                             */
+/* ------------------------------------------------------------------ */
+
+/** How a run ended.  Append-only. */
+enum sbx_status {
+	SBX_STATUS_EXITED = 0,        /* the program exited; see EXIT_CODE */
+	SBX_STATUS_SIGNALED = 1,      /* killed by a signal; see SIGNAL */
+	SBX_STATUS_TIMEOUT = 2,       /* SBX_LIMIT_WALL_MS reached */
+	SBX_STATUS_SETUP_ERROR = 3,   /* the sandbox could not be built */
+	SBX_STATUS_CPU_LIMIT = 4,     /* SBX_LIMIT_CPU_MS reached */
+	SBX_STATUS_MEMORY_LIMIT = 5,  /* killed by the memory limit */
+	SBX_STATUS_PIDS_LIMIT = 6,    /* failed at the process limit */
+	SBX_STATUS_KILLED = 7,        /* sbx_kill() or the caller went away */
+	SBX_STATUS_MAX
+};
+
+/** Fields of the result.  Append-only. */
+enum sbx_result_field {
+	SBX_RESULT_STATUS = 0,            /* enum sbx_status */
+	SBX_RESULT_EXIT_CODE = 1,         /* exit code; 0 when not EXITED */
+	SBX_RESULT_SIGNAL = 2,            /* signal number, else 0 */
+	SBX_RESULT_WALL_MS = 3,           /* wall time of the run */
+	SBX_RESULT_CPU_USER_MS = 4,       /* user CPU of the whole sandbox */
+	SBX_RESULT_CPU_SYSTEM_MS = 5,     /* system CPU of the whole sandbox */
+	SBX_RESULT_PEAK_MEMORY = 6,       /* bytes, 0 when unknown */
+	SBX_RESULT_STDOUT_TRUNCATED = 7,  /* 1 when output was dropped */
+	SBX_RESULT_STDERR_TRUNCATED = 8,
+	SBX_RESULT_SETUP_ERRNO = 9,       /* errno of a setup error */
+	SBX_RESULT_ID_RANGE = 10,         /* how many ids were mapped */
+	SBX_RESULT_DISK_FULL = 11,        /* 1 when the disk budget was hit */
+	SBX_RESULT_FIELD_MAX
+};
+
+/**
+ * One field of the last result.
+ *
+ * Returns the value (never negative), or
+ *   -EINVAL  field unknown
+ *   -ENODATA no result yet (nothing ran, or still running)
+ */
+int64_t sbx_result(const sbx_t *sbx, int field);
+
+/**
+ * The last result as one JSON object (the format of `sbx run
+ * --json-result`; keys are documented in the README).  Never NULL after a
+ * successful sbx_wait(); NULL when there is no result.  Valid until the
+ * next sbx_exec() or sbx_destroy().
+ */
+const char *sbx_result_json(const sbx_t *sbx);
+
+/**
+ * Output collected from stream 1 or 2 in SBX_STDIO_CAPTURE mode.
+ *
+ * Returns 0 and stores a pointer (owned by the handle, valid until the
+ * next sbx_exec() or sbx_destroy(); not NUL-terminated) and its length,
+ * or -EINVAL (stream is not 1 or 2), -ENODATA (no result yet).
+ */
+int sbx_output(const sbx_t *sbx, int stream, const char **ret_data,
+	       size_t *ret_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SANDBOX_H */

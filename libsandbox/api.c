@@ -1,0 +1,557 @@
+/* api.c - the exported functions: argument checks, then the internals. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "size.h"
+
+#define CHECK_HANDLE(sbx)                                                      \
+	do {                                                                   \
+		if (!(sbx))                                                    \
+			return -EINVAL;                                        \
+	} while (0)
+
+#define CHECK_IDLE(sbx)                                                        \
+	do {                                                                   \
+		if ((sbx)->state == SBX_STATE_RUNNING)                         \
+			return sbx_error((sbx), EBUSY,                         \
+					 "a sandbox is running on this "       \
+					 "handle; wait for it first");         \
+	} while (0)
+
+SBX_EXPORT const char *sbx_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+SBX_EXPORT int sbx_create(sbx_t **ret_sbx)
+{
+	sbx_t *sbx;
+	int i;
+
+	if (!ret_sbx)
+		return -EINVAL;
+	sbx = calloc(1, sizeof(*sbx));
+	if (!sbx)
+		return -ENOMEM;
+	sbx->workspace_mode = SBX_WORKSPACE_RO;
+	for (i = 0; i < 3; i++) {
+		sbx->stdio_mode[i] = SBX_STDIO_INHERIT;
+		sbx->stdio_fd[i] = -1;
+		sbx->fds[i] = -1;
+	}
+	sbx->net = SBX_NET_NONE;
+	sbx->limits[SBX_LIMIT_MEMORY] = SBX_DEFAULT_MEMORY;
+	sbx->limits[SBX_LIMIT_PIDS] = SBX_DEFAULT_PIDS;
+	sbx->limits[SBX_LIMIT_NOFILE] = SBX_DEFAULT_NOFILE;
+	sbx->limits[SBX_LIMIT_DISK] = SBX_DEFAULT_DISK;
+	sbx->limits[SBX_LIMIT_OUTPUT] = SBX_DEFAULT_OUTPUT;
+	sbx->sup_pid = -1;
+	sbx->ctl_fd = -1;
+	*ret_sbx = sbx;
+	return 0;
+}
+
+static void free_config(sbx_t *sbx)
+{
+	size_t i;
+
+	free(sbx->workspace);
+	free(sbx->cwd);
+	for (i = 0; i < sbx->n_binds; i++) {
+		free(sbx->binds[i].src);
+		free(sbx->binds[i].dst);
+	}
+	free(sbx->binds);
+	for (i = 0; i < sbx->n_env; i++) {
+		free(sbx->env[i].name);
+		free(sbx->env[i].value);
+	}
+	free(sbx->env);
+	free(sbx->input);
+	free(sbx->bpf);
+}
+
+SBX_EXPORT void sbx_destroy(sbx_t *sbx)
+{
+	if (!sbx)
+		return;
+	if (sbx->state == SBX_STATE_RUNNING)
+		sbx_reap(sbx);
+	sbx_result_reset(sbx);
+	free_config(sbx);
+	free(sbx);
+}
+
+SBX_EXPORT const char *sbx_last_error(const sbx_t *sbx)
+{
+	return sbx ? sbx->errmsg : "no handle (NULL)";
+}
+
+SBX_EXPORT int sbx_limit(sbx_t *sbx, int kind, uint64_t value)
+{
+	static const uint64_t max[SBX_LIMIT_KIND_MAX] = {
+		[SBX_LIMIT_WALL_MS] = 365ull * 24 * 3600 * 1000,
+		[SBX_LIMIT_CPU_MS] = 365ull * 24 * 3600 * 1000,
+		[SBX_LIMIT_MEMORY] = UINT64_MAX,
+		[SBX_LIMIT_PIDS] = 4194304,
+		[SBX_LIMIT_FSIZE] = UINT64_MAX,
+		[SBX_LIMIT_NOFILE] = 1048576,
+		[SBX_LIMIT_DISK] = UINT64_MAX,
+		[SBX_LIMIT_OUTPUT] = UINT64_MAX,
+		[SBX_LIMIT_CPU_SHARE] = 1024 * 1000,
+	};
+
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (kind < 0 || kind >= SBX_LIMIT_KIND_MAX)
+		return sbx_error(sbx, EINVAL, "unknown limit kind %d", kind);
+	if (value > max[kind])
+		return sbx_error(sbx, EINVAL,
+				 "limit %d: %llu is larger than the maximum "
+				 "%llu",
+				 kind, (unsigned long long)value,
+				 (unsigned long long)max[kind]);
+	sbx->limits[kind] = value;
+	return 0;
+}
+
+SBX_EXPORT int sbx_parse_size(const char *text, uint64_t *ret_bytes)
+{
+	return sbx_size_parse(text, ret_bytes);
+}
+
+/* Resolve a host path for a bind: absolute, symlinks followed, exists. */
+static int resolve_host_path(sbx_t *sbx, const char *what, const char *path,
+			     int want_dir, char **ret)
+{
+	_cleanup_free_ char *real = NULL;
+	struct stat st;
+
+	if (!path || !*path)
+		return sbx_error(sbx, EINVAL, "%s: empty path", what);
+	real = realpath(path, NULL);
+	if (!real) {
+		int e = errno;
+
+		if (e == ENOENT)
+			return sbx_error(sbx, ENOENT,
+					 "%s %s does not exist; create it or "
+					 "pass an existing path",
+					 what, path);
+		if (e == ENOTDIR)
+			return sbx_error(sbx, ENOTDIR,
+					 "%s %s: a component of the path is "
+					 "not a directory",
+					 what, path);
+		if (e == EACCES)
+			return sbx_error(sbx, EACCES,
+					 "%s %s: permission denied while "
+					 "resolving it",
+					 what, path);
+		if (e == ENOMEM)
+			return -ENOMEM;
+		return sbx_error(sbx, EINVAL, "%s %s: %s", what, path,
+				 strerror(e));
+	}
+	if (stat(real, &st) < 0)
+		return sbx_error(sbx, errno == EACCES ? EACCES : ENOENT,
+				 "%s %s: %s", what, path, strerror(errno));
+	if (want_dir && !S_ISDIR(st.st_mode))
+		return sbx_error(sbx, ENOTDIR,
+				 "%s %s is not a directory", what, path);
+	if (want_dir && access(real, X_OK) < 0)
+		return sbx_error(sbx, EACCES,
+				 "%s %s cannot be searched by this user", what,
+				 path);
+	*ret = steal_pointer(&real);
+	return 0;
+}
+
+SBX_EXPORT int sbx_set_workspace(sbx_t *sbx, const char *path, int mode)
+{
+	char *real = NULL;
+	int r;
+
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (mode < 0 || mode >= SBX_WORKSPACE_MODE_MAX)
+		return sbx_error(sbx, EINVAL, "unknown workspace mode %d",
+				 mode);
+	if (path) {
+		r = resolve_host_path(sbx, "workspace", path, 1, &real);
+		if (r < 0)
+			return r;
+		if (strcmp(real, "/") == 0) {
+			free(real);
+			return sbx_error(sbx, EINVAL,
+					 "the workspace may not be / (that "
+					 "would expose the whole host)");
+		}
+	}
+	free(sbx->workspace);
+	sbx->workspace = real;
+	sbx->workspace_mode = mode;
+	return 0;
+}
+
+/* Paths inside the sandbox that the sandbox itself provides. */
+static int reserved_dst(const char *dst)
+{
+	static const char *const reserved[] = { "/proc", "/dev" };
+	size_t i, n;
+
+	if (strcmp(dst, "/") == 0)
+		return 1;
+	for (i = 0; i < SBX_ARRAY_SIZE(reserved); i++) {
+		n = strlen(reserved[i]);
+		if (strncmp(dst, reserved[i], n) == 0 &&
+		    (dst[n] == '\0' || dst[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* An inside path: absolute, no "..", no empty or "." components. */
+static int valid_inside_path(const char *p)
+{
+	const char *c;
+
+	if (!p || p[0] != '/' || strlen(p) >= PATH_MAX)
+		return 0;
+	for (c = p; *c;) {
+		const char *e;
+		size_t n;
+
+		while (*c == '/')
+			c++;
+		e = strchrnul(c, '/');
+		n = (size_t)(e - c);
+		if ((n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+		c = e;
+	}
+	return 1;
+}
+
+SBX_EXPORT int sbx_add_bind(sbx_t *sbx, const char *src, const char *dst,
+			    uint32_t flags)
+{
+	_cleanup_free_ char *real = NULL;
+	_cleanup_free_ char *d = NULL;
+	struct sbx_bind *n;
+	int r;
+
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (flags & ~(uint32_t)(SBX_BIND_RW | SBX_BIND_TRY))
+		return sbx_error(sbx, EINVAL, "unknown bind flags 0x%x",
+				 flags);
+	if (!src || src[0] != '/')
+		return sbx_error(sbx, EINVAL,
+				 "bind source %s must be an absolute path",
+				 src ? src : "(null)");
+	if (!dst)
+		dst = src;
+	if (!valid_inside_path(dst))
+		return sbx_error(sbx, EINVAL,
+				 "bind destination %s must be an absolute "
+				 "path without . or .. components",
+				 dst);
+	if (reserved_dst(dst))
+		return sbx_error(sbx, EINVAL,
+				 "bind destination %s is reserved: the "
+				 "sandbox builds /, /proc and /dev itself",
+				 dst);
+	if (sbx->n_binds >= SBX_MAX_BINDS)
+		return sbx_error(sbx, E2BIG, "too many binds (at most %d)",
+				 SBX_MAX_BINDS);
+	r = resolve_host_path(sbx, "bind source", src, 0, &real);
+	if (r == -ENOENT && (flags & SBX_BIND_TRY)) {
+		sbx_clear_error(sbx);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	d = strdup(dst);
+	if (!d)
+		return -ENOMEM;
+	n = realloc(sbx->binds, (sbx->n_binds + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	sbx->binds = n;
+	n[sbx->n_binds].src = steal_pointer(&real);
+	n[sbx->n_binds].dst = steal_pointer(&d);
+	n[sbx->n_binds].flags = flags;
+	sbx->n_binds++;
+	return 0;
+}
+
+SBX_EXPORT int sbx_set_cwd(sbx_t *sbx, const char *path)
+{
+	char *p = NULL;
+
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (path) {
+		if (!valid_inside_path(path))
+			return sbx_error(sbx, EINVAL,
+					 "working directory %s must be an "
+					 "absolute path inside the sandbox",
+					 path);
+		p = strdup(path);
+		if (!p)
+			return -ENOMEM;
+	}
+	free(sbx->cwd);
+	sbx->cwd = p;
+	return 0;
+}
+
+SBX_EXPORT int sbx_set_env(sbx_t *sbx, const char *name, const char *value)
+{
+	_cleanup_free_ char *n = NULL;
+	_cleanup_free_ char *v = NULL;
+	struct sbx_env *e;
+	size_t i;
+
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (!name || !*name || strchr(name, '=') || strlen(name) > 4096)
+		return sbx_error(sbx, EINVAL,
+				 "environment variable name \"%s\" is empty, "
+				 "too long or contains '='",
+				 name ? name : "(null)");
+	if (!value)
+		value = getenv(name);
+	n = strdup(name);
+	if (!n || (value && !(v = strdup(value))))
+		return -ENOMEM;
+	for (i = 0; i < sbx->n_env; i++)
+		if (strcmp(sbx->env[i].name, name) == 0) {
+			free(sbx->env[i].value);
+			sbx->env[i].value = steal_pointer(&v);
+			return 0;
+		}
+	if (sbx->n_env >= SBX_MAX_ENV)
+		return sbx_error(sbx, E2BIG,
+				 "too many environment variables (at most "
+				 "%d)",
+				 SBX_MAX_ENV);
+	e = realloc(sbx->env, (sbx->n_env + 1) * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	sbx->env = e;
+	e[sbx->n_env].name = steal_pointer(&n);
+	e[sbx->n_env].value = steal_pointer(&v);
+	sbx->n_env++;
+	return 0;
+}
+
+SBX_EXPORT int sbx_clear_env(sbx_t *sbx)
+{
+	size_t i;
+
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	for (i = 0; i < sbx->n_env; i++) {
+		free(sbx->env[i].name);
+		free(sbx->env[i].value);
+	}
+	free(sbx->env);
+	sbx->env = NULL;
+	sbx->n_env = 0;
+	return 0;
+}
+
+SBX_EXPORT int sbx_set_stdio(sbx_t *sbx, int stream, int mode, int fd)
+{
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (stream < 0 || stream > 2)
+		return sbx_error(sbx, EINVAL,
+				 "stream %d: only 0, 1 and 2 exist", stream);
+	if (mode < 0 || mode >= SBX_STDIO_MODE_MAX)
+		return sbx_error(sbx, EINVAL, "unknown stdio mode %d", mode);
+	if (mode == SBX_STDIO_CAPTURE && stream == 0)
+		return sbx_error(sbx, EINVAL,
+				 "stdin cannot be captured; use "
+				 "sbx_set_input() or SBX_STDIO_PIPE");
+	if (mode == SBX_STDIO_FD && fd < 0)
+		return sbx_error(sbx, EINVAL,
+				 "SBX_STDIO_FD needs a file descriptor, got "
+				 "%d",
+				 fd);
+	if (stream == 0 && sbx->has_input) {
+		free(sbx->input);
+		sbx->input = NULL;
+		sbx->input_len = 0;
+		sbx->has_input = 0;
+	}
+	sbx->stdio_mode[stream] = mode;
+	sbx->stdio_fd[stream] = mode == SBX_STDIO_FD ? fd : -1;
+	return 0;
+}
+
+SBX_EXPORT int sbx_set_input(sbx_t *sbx, const void *data, size_t len)
+{
+	char *copy = NULL;
+
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (!data && len)
+		return sbx_error(sbx, EINVAL, "input is NULL but len is %zu",
+				 len);
+	if (len) {
+		copy = malloc(len);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, data, len);
+	}
+	free(sbx->input);
+	sbx->input = copy;
+	sbx->input_len = len;
+	sbx->has_input = 1;
+	sbx->stdio_mode[0] = SBX_STDIO_PIPE;
+	sbx->stdio_fd[0] = -1;
+	return 0;
+}
+
+SBX_EXPORT int sbx_set_network(sbx_t *sbx, int mode)
+{
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (mode < 0 || mode >= SBX_NET_MODE_MAX)
+		return sbx_error(sbx, EINVAL, "unknown network mode %d", mode);
+	sbx->net = mode;
+	return 0;
+}
+
+SBX_EXPORT int sbx_set_flag(sbx_t *sbx, int flag, int on)
+{
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (flag < 0 || flag >= SBX_FLAG_MAX)
+		return sbx_error(sbx, EINVAL, "unknown flag %d", flag);
+	if (on)
+		sbx->flags |= 1u << flag;
+	else
+		sbx->flags &= ~(1u << flag);
+	return 0;
+}
+
+SBX_EXPORT int sbx_exec(sbx_t *sbx, const char *const *argv)
+{
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (!argv || !argv[0] || !argv[0][0])
+		return sbx_error(sbx, EINVAL,
+				 "nothing to run: argv is empty");
+	sbx_clear_error(sbx);
+	return sbx_rc(sbx_spawn(sbx, argv));
+}
+
+SBX_EXPORT int sbx_fd(const sbx_t *sbx, int kind)
+{
+	CHECK_HANDLE(sbx);
+	if (kind < 0 || kind >= SBX_FD_KIND_MAX)
+		return -EINVAL;
+	if (sbx->state != SBX_STATE_RUNNING)
+		return -ECHILD;
+	if (kind == SBX_FD_STATUS)
+		return sbx->ctl_fd;
+	if (sbx->stdio_mode[kind] != SBX_STDIO_PIPE || sbx->fds[kind] < 0)
+		return -EBADF;
+	if (kind == 0 && sbx->has_input)
+		return -EBADF;
+	return sbx->fds[kind];
+}
+
+SBX_EXPORT int sbx_close_stdin(sbx_t *sbx)
+{
+	CHECK_HANDLE(sbx);
+	if (sbx->state != SBX_STATE_RUNNING)
+		return -ECHILD;
+	if (sbx->fds[0] < 0)
+		return -EBADF;
+	sbx_closep(&sbx->fds[0]);
+	return 0;
+}
+
+SBX_EXPORT int sbx_wait(sbx_t *sbx)
+{
+	CHECK_HANDLE(sbx);
+	return sbx_rc(sbx_wait_internal(sbx, 1));
+}
+
+SBX_EXPORT int sbx_try_wait(sbx_t *sbx)
+{
+	CHECK_HANDLE(sbx);
+	return sbx_rc(sbx_wait_internal(sbx, 0));
+}
+
+SBX_EXPORT int sbx_kill(sbx_t *sbx)
+{
+	CHECK_HANDLE(sbx);
+	return sbx_rc(sbx_kill_internal(sbx));
+}
+
+SBX_EXPORT int64_t sbx_result(const sbx_t *sbx, int field)
+{
+	const struct sbx_wire_result *r;
+
+	if (!sbx || field < 0 || field >= SBX_RESULT_FIELD_MAX)
+		return -EINVAL;
+	if (!sbx->has_result)
+		return -ENODATA;
+	r = &sbx->res;
+	switch (field) {
+	case SBX_RESULT_STATUS:
+		return r->status;
+	case SBX_RESULT_EXIT_CODE:
+		return r->exit_code;
+	case SBX_RESULT_SIGNAL:
+		return r->signal;
+	case SBX_RESULT_WALL_MS:
+		return (int64_t)r->wall_ms;
+	case SBX_RESULT_CPU_USER_MS:
+		return (int64_t)r->cpu_user_ms;
+	case SBX_RESULT_CPU_SYSTEM_MS:
+		return (int64_t)r->cpu_system_ms;
+	case SBX_RESULT_PEAK_MEMORY:
+		return (int64_t)r->peak_memory;
+	case SBX_RESULT_STDOUT_TRUNCATED:
+		return r->truncated[1];
+	case SBX_RESULT_STDERR_TRUNCATED:
+		return r->truncated[2];
+	case SBX_RESULT_SETUP_ERRNO:
+		return r->setup_errno;
+	case SBX_RESULT_ID_RANGE:
+		return r->id_range;
+	case SBX_RESULT_DISK_FULL:
+		return r->disk_full;
+	}
+	return -EINVAL;
+}
+
+SBX_EXPORT const char *sbx_result_json(const sbx_t *sbx)
+{
+	return sbx && sbx->has_result ? sbx->res_json : NULL;
+}
+
+SBX_EXPORT int sbx_output(const sbx_t *sbx, int stream, const char **ret_data,
+			  size_t *ret_len)
+{
+	if (!sbx || (stream != 1 && stream != 2) || !ret_data || !ret_len)
+		return -EINVAL;
+	if (!sbx->has_result)
+		return -ENODATA;
+	*ret_data = sbx->out[stream].data ? sbx->out[stream].data : "";
+	*ret_len = sbx->out[stream].len;
+	return 0;
+}

@@ -1,0 +1,109 @@
+/* internal.h - the handle and the library's private helpers. */
+#ifndef SBX_INTERNAL_H
+#define SBX_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sandbox.h"
+#include "util.h"
+#include "wire.h"
+
+#define SBX_EXPORT __attribute__((visibility("default")))
+
+#define SBX_MAX_BINDS 256
+#define SBX_MAX_ENV 4096
+#define SBX_ERRMSG_MAX 1024
+
+/* Defaults: every limit has one (see README "Limits"). */
+#define SBX_DEFAULT_MEMORY (1024ull << 20)
+#define SBX_DEFAULT_PIDS 512
+#define SBX_DEFAULT_NOFILE 1024
+#define SBX_DEFAULT_DISK (512ull << 20)
+#define SBX_DEFAULT_OUTPUT (64ull << 20)
+
+struct sbx_bind {
+	char *src;
+	char *dst;
+	uint32_t flags;
+};
+
+struct sbx_env {
+	char *name;
+	char *value; /* "NAME=VALUE" is built at exec */
+};
+
+enum sbx_state {
+	SBX_STATE_IDLE = 0, /* configured, nothing running */
+	SBX_STATE_RUNNING,
+	SBX_STATE_DONE,     /* a result is kept */
+};
+
+struct sbx {
+	char errmsg[SBX_ERRMSG_MAX];
+
+	/* configuration */
+	char *workspace;
+	int workspace_mode;
+	char *cwd;
+	struct sbx_bind *binds;
+	size_t n_binds;
+	struct sbx_env *env;
+	size_t n_env;
+	int stdio_mode[3];
+	int stdio_fd[3];
+	char *input;
+	size_t input_len;
+	int has_input;
+	int net;
+	uint32_t flags;
+	uint64_t limits[SBX_LIMIT_KIND_MAX];
+
+	/* a compiled seccomp filter, reused while the flags stay the same */
+	void *bpf;
+	size_t bpf_len;
+	uint32_t bpf_flags;
+
+	/* the running sandbox */
+	enum sbx_state state;
+	pid_t sup_pid;
+	int ctl_fd;
+	int fds[3];      /* caller's ends: stdin write, stdout/stderr read */
+	struct sbx_buf ctl_in;
+	struct sbx_buf out[3];
+
+	/* the result */
+	int has_result;
+	struct sbx_wire_result res;
+	char *res_msg;
+	char *res_layers;
+	char *res_json;
+};
+
+/* error.c */
+int sbx_error(sbx_t *sbx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sbx_clear_error(sbx_t *sbx);
+int sbx_rc(int r);
+
+/* seccomp.c: compile the filter for these flags into sbx->bpf. */
+int sbx_seccomp_compile(sbx_t *sbx);
+
+/* hostinfo.c: host paths that must be hidden inside (computed once). */
+int sbx_host_masks(const char *const **ret_paths, size_t *ret_n);
+const char *sbx_supervisor_path(void);
+
+/* spawn.c */
+int sbx_spawn(sbx_t *sbx, const char *const *argv);
+int sbx_wait_internal(sbx_t *sbx, int block);
+int sbx_kill_internal(sbx_t *sbx);
+void sbx_reap(sbx_t *sbx);
+
+/* result.c */
+int sbx_result_take(sbx_t *sbx, const char *data, size_t len);
+void sbx_result_reset(sbx_t *sbx);
+int sbx_json_escape(struct sbx_buf *b, const char *s, size_t len);
+
+#endif

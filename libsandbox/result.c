@@ -1,0 +1,201 @@
+/* result.c - the supervisor's result record and its JSON form. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const status_names[SBX_STATUS_MAX] = {
+	[SBX_STATUS_EXITED] = "exited",
+	[SBX_STATUS_SIGNALED] = "signaled",
+	[SBX_STATUS_TIMEOUT] = "timeout",
+	[SBX_STATUS_SETUP_ERROR] = "setup_error",
+	[SBX_STATUS_CPU_LIMIT] = "cpu_limit",
+	[SBX_STATUS_MEMORY_LIMIT] = "memory_limit",
+	[SBX_STATUS_PIDS_LIMIT] = "pids_limit",
+	[SBX_STATUS_KILLED] = "killed",
+};
+
+static const char *const limit_names[SBX_LIMIT_KIND_MAX] = {
+	[SBX_LIMIT_WALL_MS] = "wall_ms",   [SBX_LIMIT_CPU_MS] = "cpu_ms",
+	[SBX_LIMIT_MEMORY] = "memory",     [SBX_LIMIT_PIDS] = "pids",
+	[SBX_LIMIT_FSIZE] = "fsize",       [SBX_LIMIT_NOFILE] = "nofile",
+	[SBX_LIMIT_DISK] = "disk",         [SBX_LIMIT_OUTPUT] = "output",
+	[SBX_LIMIT_CPU_SHARE] = "cpu_share",
+};
+
+void sbx_result_reset(sbx_t *sbx)
+{
+	int i;
+
+	sbx->has_result = 0;
+	memset(&sbx->res, 0, sizeof(sbx->res));
+	free(sbx->res_msg);
+	free(sbx->res_layers);
+	free(sbx->res_json);
+	sbx->res_msg = sbx->res_layers = sbx->res_json = NULL;
+	for (i = 0; i < 3; i++)
+		sbx_buf_free(&sbx->out[i]);
+	if (sbx->state == SBX_STATE_DONE)
+		sbx->state = SBX_STATE_IDLE;
+}
+
+int sbx_json_escape(struct sbx_buf *b, const char *s, size_t len)
+{
+	size_t i;
+	int r = sbx_buf_append(b, "\"", 1);
+
+	for (i = 0; i < len && !r; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			r = sbx_buf_append(b, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			r = sbx_buf_append(b, esc, 6);
+		} else {
+			r = sbx_buf_append(b, &s[i], 1);
+		}
+	}
+	return r ? r : sbx_buf_append(b, "\"", 1);
+}
+
+static int appendf(struct sbx_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int appendf(struct sbx_buf *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -EINVAL;
+	return sbx_buf_append(b, tmp, (size_t)n);
+}
+
+static int layers_json(struct sbx_buf *b, const char *layers)
+{
+	const char *p = layers;
+	int r = sbx_buf_append(b, "[", 1), first = 1;
+
+	while (*p && !r) {
+		const char *e = strchrnul(p, ' ');
+
+		if (e > p) {
+			if (!first)
+				r = sbx_buf_append(b, ",", 1);
+			if (!r)
+				r = sbx_json_escape(b, p, (size_t)(e - p));
+			first = 0;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return r ? r : sbx_buf_append(b, "]", 1);
+}
+
+static int build_json(sbx_t *sbx)
+{
+	const struct sbx_wire_result *res = &sbx->res;
+	struct sbx_buf b = { 0 };
+	int i, r;
+
+	r = appendf(&b,
+		    "{\"status\":\"%s\",\"exit_code\":%d,\"signal\":%d,"
+		    "\"wall_ms\":%llu,\"cpu_ms\":%llu,\"cpu_user_ms\":%llu,"
+		    "\"cpu_system_ms\":%llu,\"peak_memory_bytes\":%llu,"
+		    "\"output_truncated\":%s,\"stdout_truncated\":%s,"
+		    "\"stderr_truncated\":%s,\"disk_full\":%s,\"id_range\":%u,",
+		    status_names[res->status], res->exit_code, res->signal,
+		    (unsigned long long)res->wall_ms,
+		    (unsigned long long)(res->cpu_user_ms + res->cpu_system_ms),
+		    (unsigned long long)res->cpu_user_ms,
+		    (unsigned long long)res->cpu_system_ms,
+		    (unsigned long long)res->peak_memory,
+		    res->truncated[1] || res->truncated[2] ? "true" : "false",
+		    res->truncated[1] ? "true" : "false",
+		    res->truncated[2] ? "true" : "false",
+		    res->disk_full ? "true" : "false", res->id_range);
+	if (!r)
+		r = sbx_buf_append(&b, "\"layers\":", 9);
+	if (!r)
+		r = layers_json(&b, sbx->res_layers);
+	if (!r)
+		r = sbx_buf_append(&b, ",\"limits\":{", 11);
+	for (i = 0; i < SBX_LIMIT_KIND_MAX && !r; i++)
+		r = appendf(&b,
+			    "%s\"%s\":{\"value\":%llu,\"mechanism\":\"%s\","
+			    "\"fired\":%s}",
+			    i ? "," : "", limit_names[i],
+			    (unsigned long long)res->limits[i].value,
+			    sbx_mech_name(res->limits[i].mechanism),
+			    res->limits[i].fired ? "true" : "false");
+	if (!r)
+		r = sbx_buf_append(&b, "},\"setup_error\":", 16);
+	if (!r && res->status == SBX_STATUS_SETUP_ERROR) {
+		r = appendf(&b, "{\"step\":\"%s\",\"errno\":%d,\"message\":",
+			    sbx_step_name(res->setup_step), res->setup_errno);
+		if (!r)
+			r = sbx_json_escape(&b, sbx->res_msg,
+					    strlen(sbx->res_msg));
+		if (!r)
+			r = sbx_buf_append(&b, "}", 1);
+	} else if (!r) {
+		r = sbx_buf_append(&b, "null", 4);
+	}
+	if (!r)
+		r = sbx_buf_append(&b, ",\"message\":", 11);
+	if (!r)
+		r = sbx_json_escape(&b, sbx->res_msg, strlen(sbx->res_msg));
+	if (!r)
+		r = sbx_buf_append(&b, "}", 2); /* with the NUL */
+	if (r < 0) {
+		sbx_buf_free(&b);
+		return r;
+	}
+	sbx->res_json = b.data;
+	return 0;
+}
+
+static char *text_dup(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+int sbx_result_take(sbx_t *sbx, const char *data, size_t len)
+{
+	struct sbx_wire_result res;
+	int r;
+
+	if (!data || len < sizeof(res))
+		return -EPROTO;
+	memcpy(&res, data, sizeof(res));
+	if (res.magic != SBX_WIRE_MAGIC || res.status >= SBX_STATUS_MAX ||
+	    (size_t)res.msg_len + res.layers_len != len - sizeof(res))
+		return -EPROTO;
+	sbx->res = res;
+	sbx->res_msg = text_dup(data + sizeof(res), res.msg_len);
+	sbx->res_layers =
+		text_dup(data + sizeof(res) + res.msg_len, res.layers_len);
+	if (!sbx->res_msg || !sbx->res_layers)
+		return -ENOMEM;
+	r = build_json(sbx);
+	if (r < 0)
+		return r;
+	sbx->has_result = 1;
+	if (res.status == SBX_STATUS_SETUP_ERROR)
+		sbx_error(sbx, 0, "%s", sbx->res_msg);
+	return 0;
+}

@@ -1,0 +1,530 @@
+/* spawn.c - start the supervisor, hand it the configuration, wait for it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static int default_env(struct sbx_buf *cfg, const sbx_t *sbx, const char *name,
+		       const char *value)
+{
+	size_t i;
+	char *kv;
+	int r;
+
+	for (i = 0; i < sbx->n_env; i++)
+		if (strcmp(sbx->env[i].name, name) == 0)
+			return 0; /* the caller's choice wins */
+	if (asprintf(&kv, "%s=%s", name, value) < 0)
+		return -ENOMEM;
+	r = sbx_wire_put_str(cfg, SBX_W_ENV, kv);
+	free(kv);
+	return r;
+}
+
+static int writable_binds(const sbx_t *sbx)
+{
+	size_t i;
+
+	if (sbx->workspace && sbx->workspace_mode != SBX_WORKSPACE_RO)
+		return 1;
+	for (i = 0; i < sbx->n_binds; i++)
+		if (sbx->binds[i].flags & SBX_BIND_RW)
+			return 1;
+	return 0;
+}
+
+static int build_config(sbx_t *sbx, const char *const *argv, uint32_t relay,
+			struct sbx_buf *cfg)
+{
+	const char *home = "/home/sandbox";
+	const char *term = getenv("TERM");
+	const char *lang = getenv("LANG");
+	struct sbx_wire_hdr hdr = { .magic = SBX_WIRE_MAGIC,
+				    .version = SBX_WIRE_VERSION };
+	size_t i;
+	int r = 0;
+
+	r = sbx_buf_append(cfg, &hdr, sizeof(hdr));
+	for (i = 0; argv[i] && !r; i++)
+		r = sbx_wire_put_str(cfg, SBX_W_ARG, argv[i]);
+	/* The environment is built from scratch. */
+	if (!r)
+		r = default_env(cfg, sbx, "PATH",
+				"/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:"
+				"/usr/sbin:/sbin");
+	if (!r)
+		r = default_env(cfg, sbx, "HOME", home);
+	if (!r)
+		r = default_env(cfg, sbx, "LANG",
+				lang && *lang ? lang : "C.UTF-8");
+	if (!r)
+		r = default_env(cfg, sbx, "TERM", term && *term ? term : "dumb");
+	if (!r)
+		r = default_env(cfg, sbx, "TMPDIR", "/tmp");
+	for (i = 0; i < sbx->n_env && !r; i++) {
+		char *kv;
+
+		if (!sbx->env[i].value)
+			continue; /* passed by name, but the caller has none */
+		if (asprintf(&kv, "%s=%s", sbx->env[i].name,
+			     sbx->env[i].value) < 0)
+			return -ENOMEM;
+		r = sbx_wire_put_str(cfg, SBX_W_ENV, kv);
+		free(kv);
+	}
+	if (!r)
+		r = sbx_wire_put_str(cfg, SBX_W_HOME, home);
+	for (i = 0; i < sbx->n_binds && !r; i++) {
+		struct sbx_buf b = { 0 };
+
+		r = sbx_buf_append(&b, &sbx->binds[i].flags, sizeof(uint32_t));
+		if (!r)
+			r = sbx_buf_append(&b, sbx->binds[i].src,
+					   strlen(sbx->binds[i].src) + 1);
+		if (!r)
+			r = sbx_buf_append(&b, sbx->binds[i].dst,
+					   strlen(sbx->binds[i].dst) + 1);
+		if (!r)
+			r = sbx_wire_put(cfg, SBX_W_BIND, b.data, b.len);
+		sbx_buf_free(&b);
+	}
+	if (sbx->workspace && !r) {
+		struct sbx_buf b = { 0 };
+		uint32_t mode = (uint32_t)sbx->workspace_mode;
+
+		r = sbx_buf_append(&b, &mode, sizeof(mode));
+		if (!r)
+			r = sbx_buf_append(&b, sbx->workspace,
+					   strlen(sbx->workspace) + 1);
+		if (!r)
+			r = sbx_wire_put(cfg, SBX_W_WORKSPACE, b.data, b.len);
+		sbx_buf_free(&b);
+	}
+	if (!r)
+		r = sbx_wire_put_str(cfg, SBX_W_CWD,
+				     sbx->cwd	    ? sbx->cwd
+				     : sbx->workspace ? "/workspace"
+						      : home);
+	for (i = 0; i < SBX_LIMIT_KIND_MAX && !r; i++) {
+		struct {
+			uint32_t kind, pad;
+			uint64_t value;
+		} l = { (uint32_t)i, 0, sbx->limits[i] };
+
+		r = sbx_wire_put(cfg, SBX_W_LIMIT, &l, sizeof(l));
+	}
+	if (!r)
+		r = sbx_wire_put_u32(cfg, SBX_W_NET, (uint32_t)sbx->net);
+	if (!r)
+		r = sbx_wire_put_u32(cfg, SBX_W_FLAGS, sbx->flags);
+	if (!r)
+		r = sbx_wire_put_u32(cfg, SBX_W_STDIO, relay);
+	if (!r && sbx->has_input)
+		r = sbx_wire_put(cfg, SBX_W_INPUT, sbx->input, sbx->input_len);
+	if (!r)
+		r = sbx_wire_put(cfg, SBX_W_SECCOMP, sbx->bpf, sbx->bpf_len);
+	/* A root caller's sandbox is host root only when something writable
+	 * is bound (so files written there belong to the caller); then hide
+	 * what /etc keeps from other users. */
+	if (!r && geteuid() == 0 && writable_binds(sbx)) {
+		const char *const *masks;
+		size_t n;
+
+		r = sbx_host_masks(&masks, &n);
+		for (i = 0; i < n && !r; i++)
+			r = sbx_wire_put_str(cfg, SBX_W_MASK, masks[i]);
+	}
+	if (!r)
+		r = sbx_wire_put(cfg, SBX_W_END, NULL, 0);
+	if (!r)
+		((struct sbx_wire_hdr *)cfg->data)->length =
+			(uint32_t)(cfg->len - sizeof(hdr));
+	return r;
+}
+
+/* Keep a descriptor out of 0..2, so dup2 onto 0..2 cannot clobber it. */
+static int above_stdio(int fd)
+{
+	int n;
+
+	if (fd < 0 || fd > 2)
+		return fd;
+	n = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return n;
+}
+
+struct spawn_fds {
+	int ctl[2];
+	int pipes[3][2];
+	int given[3];
+};
+
+static void close_spawn_fds(struct spawn_fds *f, int keep_caller_ends)
+{
+	int i;
+
+	sbx_closep(&f->ctl[1]);
+	if (!keep_caller_ends)
+		sbx_closep(&f->ctl[0]);
+	for (i = 0; i < 3; i++) {
+		int mine = i == 0 ? 1 : 0; /* the caller's end */
+
+		sbx_closep(&f->pipes[i][!mine]);
+		if (!keep_caller_ends)
+			sbx_closep(&f->pipes[i][mine]);
+		sbx_closep(&f->given[i]);
+	}
+}
+
+static int setup_stdio(sbx_t *sbx, struct spawn_fds *f,
+		       posix_spawn_file_actions_t *fa, uint32_t *ret_relay)
+{
+	uint32_t relay = 0;
+	int i, r;
+
+	for (i = 0; i < 3; i++) {
+		int mode = sbx->stdio_mode[i];
+
+		switch (mode) {
+		case SBX_STDIO_INHERIT:
+			break;
+		case SBX_STDIO_NULL:
+			r = posix_spawn_file_actions_addopen(
+				fa, i, "/dev/null", i ? O_WRONLY : O_RDONLY, 0);
+			if (r)
+				return -r;
+			break;
+		case SBX_STDIO_FD:
+			f->given[i] =
+				fcntl(sbx->stdio_fd[i], F_DUPFD_CLOEXEC, 3);
+			if (f->given[i] < 0)
+				return sbx_error(sbx, EBADF,
+						 "stream %d: fd %d is not open",
+						 i, sbx->stdio_fd[i]);
+			r = posix_spawn_file_actions_adddup2(fa, f->given[i],
+							     i);
+			if (r)
+				return -r;
+			break;
+		case SBX_STDIO_PIPE:
+		case SBX_STDIO_CAPTURE:
+			if (i == 0 && sbx->has_input) {
+				/* the supervisor feeds it from the config */
+				relay |= 4;
+				r = posix_spawn_file_actions_addopen(
+					fa, 0, "/dev/null", O_RDONLY, 0);
+				if (r)
+					return -r;
+				break;
+			}
+			if (pipe2(f->pipes[i], O_CLOEXEC) < 0)
+				return -errno;
+			f->pipes[i][0] = above_stdio(f->pipes[i][0]);
+			f->pipes[i][1] = above_stdio(f->pipes[i][1]);
+			if (f->pipes[i][0] < 0 || f->pipes[i][1] < 0)
+				return -EMFILE;
+			r = posix_spawn_file_actions_adddup2(
+				fa, f->pipes[i][i == 0 ? 0 : 1], i);
+			if (r)
+				return -r;
+			if (i)
+				relay |= 1u << (i - 1);
+			break;
+		}
+	}
+	*ret_relay = relay;
+	return 0;
+}
+
+int sbx_spawn(sbx_t *sbx, const char *const *argv)
+{
+	struct spawn_fds f = { { -1, -1 },
+			       { { -1, -1 }, { -1, -1 }, { -1, -1 } },
+			       { -1, -1, -1 } };
+	struct sbx_buf cfg = { 0 };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t all, none;
+	const char *sup = sbx_supervisor_path();
+	char *const sup_argv[] = { (char *)"sbx-supervisor", NULL };
+	char *const sup_env[] = { NULL };
+	uint32_t relay = 0;
+	pid_t pid;
+	int i, r;
+
+	if (access(sup, X_OK) < 0)
+		return sbx_error(sbx, ENOENT,
+				 "the supervisor %s cannot be run (%s); is "
+				 "libsandbox installed, or SBX_SUPERVISOR set "
+				 "to the build tree's supervisor?",
+				 sup, strerror(errno));
+	r = sbx_seccomp_compile(sbx);
+	if (r < 0)
+		return r;
+	sbx_result_reset(sbx);
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	r = setup_stdio(sbx, &f, &fa, &relay);
+	if (r < 0)
+		goto out;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, f.ctl) < 0) {
+		r = -errno;
+		goto out;
+	}
+	f.ctl[0] = above_stdio(f.ctl[0]);
+	f.ctl[1] = above_stdio(f.ctl[1]);
+	if (f.ctl[0] < 0 || f.ctl[1] < 0) {
+		r = -EMFILE;
+		goto out;
+	}
+	r = posix_spawn_file_actions_adddup2(&fa, f.ctl[1], SBX_SUP_FD_CTL);
+	if (r) {
+		r = -r;
+		goto out;
+	}
+	r = build_config(sbx, argv, relay, &cfg);
+	if (r < 0)
+		goto out;
+
+	/* A clean start whatever the host did to its signals (Python
+	 * ignores SIGPIPE; ignored signals survive exec). */
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr,
+				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	r = posix_spawn(&pid, sup, &fa, &attr, sup_argv, sup_env);
+	if (r) {
+		r = sbx_error(sbx, r, "cannot start the supervisor %s: %s",
+			      sup, strerror(r));
+		goto out;
+	}
+	sbx->sup_pid = pid;
+	close_spawn_fds(&f, 1);
+	sbx->ctl_fd = f.ctl[0];
+	sbx->fds[0] = f.pipes[0][1];
+	sbx->fds[1] = f.pipes[1][0];
+	sbx->fds[2] = f.pipes[2][0];
+	sbx->state = SBX_STATE_RUNNING;
+	for (i = 1; i < 3; i++)
+		sbx->out[i].len = 0;
+	/* The supervisor reads the whole config before anything else, so a
+	 * blocking write cannot deadlock; EPIPE means it died at once. */
+	r = sbx_write_full(sbx->ctl_fd, cfg.data, cfg.len);
+	sbx_buf_free(&cfg);
+	if (r < 0) {
+		sbx_reap(sbx);
+		return sbx_error(sbx, EPROTO,
+				 "the supervisor %s exited before reading its "
+				 "configuration",
+				 sup);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	return 0;
+out:
+	sbx_buf_free(&cfg);
+	close_spawn_fds(&f, 0);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (r == -ENOMEM || r == -EMFILE || r == -ENFILE || r == -EAGAIN)
+		return sbx_error(sbx, r, "cannot start a sandbox: %s",
+				 strerror(-r));
+	return r;
+}
+
+/* Wait for the supervisor process itself (it exits right after the
+ * result), and forget the run's descriptors. */
+static int reap_supervisor(sbx_t *sbx, int *ret_status)
+{
+	int status = 0;
+	pid_t r;
+
+	do
+		r = waitpid(sbx->sup_pid, &status, 0);
+	while (r < 0 && errno == EINTR);
+	sbx->sup_pid = -1;
+	if (ret_status)
+		*ret_status = r < 0 ? -1 : status;
+	return 0;
+}
+
+static void close_run_fds(sbx_t *sbx)
+{
+	int i;
+
+	sbx_closep(&sbx->ctl_fd);
+	for (i = 0; i < 3; i++)
+		sbx_closep(&sbx->fds[i]);
+	sbx_buf_free(&sbx->ctl_in);
+}
+
+/* Read what is there on fd into b (capped by cap: the rest is dropped);
+ * returns 1 at EOF, 0 if more may come, -errno. */
+static int drain(int fd, struct sbx_buf *b, uint64_t cap)
+{
+	char tmp[65536];
+
+	for (;;) {
+		ssize_t n = read(fd, tmp, sizeof(tmp));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			return 1;
+		if (b->len < cap) {
+			size_t take = (size_t)n;
+
+			if (take > cap - b->len)
+				take = (size_t)(cap - b->len);
+			if (sbx_buf_append(b, tmp, take) < 0)
+				return -ENOMEM;
+		}
+		if ((size_t)n < sizeof(tmp))
+			return 0;
+	}
+}
+
+static int set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 ? -errno : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+int sbx_wait_internal(sbx_t *sbx, int block)
+{
+	struct pollfd pfd[3];
+	int status, i, r;
+
+	if (sbx->state == SBX_STATE_DONE)
+		return 0;
+	if (sbx->state != SBX_STATE_RUNNING)
+		return sbx_error(sbx, ECHILD, "no sandbox was started");
+	set_nonblock(sbx->ctl_fd);
+	for (i = 1; i < 3; i++)
+		if (sbx->stdio_mode[i] == SBX_STDIO_CAPTURE && sbx->fds[i] >= 0)
+			set_nonblock(sbx->fds[i]);
+	for (;;) {
+		int n = 0, ctl_eof = 0;
+
+		r = drain(sbx->ctl_fd, &sbx->ctl_in, UINT64_MAX);
+		if (r < 0 && r != -ECONNRESET)
+			return sbx_error(sbx, r, "reading the supervisor: %s",
+					 strerror(-r));
+		ctl_eof = r != 0;
+		if (!ctl_eof)
+			pfd[n++] = (struct pollfd){ sbx->ctl_fd, POLLIN, 0 };
+		for (i = 1; i < 3; i++) {
+			if (sbx->stdio_mode[i] != SBX_STDIO_CAPTURE ||
+			    sbx->fds[i] < 0)
+				continue;
+			/* uncapped here: the supervisor enforces the cap */
+			r = drain(sbx->fds[i], &sbx->out[i], UINT64_MAX);
+			if (r < 0)
+				return sbx_error(sbx, r,
+						 "reading stream %d: %s", i,
+						 strerror(-r));
+			if (r == 1) {
+				sbx_closep(&sbx->fds[i]);
+				continue;
+			}
+			pfd[n++] = (struct pollfd){ sbx->fds[i], POLLIN, 0 };
+		}
+		if (n == 0)
+			break;
+		if (!block)
+			return -EAGAIN;
+		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
+			return sbx_error(sbx, errno, "poll: %s",
+					 strerror(errno));
+	}
+	reap_supervisor(sbx, &status);
+	r = sbx_result_take(sbx, sbx->ctl_in.data, sbx->ctl_in.len);
+	close_run_fds(sbx);
+	sbx->state = SBX_STATE_DONE;
+	if (r < 0) {
+		sbx->state = SBX_STATE_IDLE;
+		if (status != -1 && WIFSIGNALED(status))
+			return sbx_error(sbx, EPROTO,
+					 "the supervisor was killed by signal "
+					 "%d before it reported a result",
+					 WTERMSIG(status));
+		return sbx_error(sbx, EPROTO,
+				 "the supervisor exited (status %d) without a "
+				 "result",
+				 status != -1 && WIFEXITED(status)
+					 ? WEXITSTATUS(status)
+					 : -1);
+	}
+	return 0;
+}
+
+int sbx_kill_internal(sbx_t *sbx)
+{
+	if (sbx->state != SBX_STATE_RUNNING || sbx->ctl_fd < 0)
+		return -ECHILD;
+	/* End of the caller's stream: the supervisor kills the sandbox and
+	 * still reports the result on the other direction. */
+	if (shutdown(sbx->ctl_fd, SHUT_WR) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Kill and reap without keeping a result (sbx_destroy of a running
+ * sandbox).  The caller's pipe ends are closed first so the supervisor
+ * never blocks writing output nobody will read. */
+void sbx_reap(sbx_t *sbx)
+{
+	struct timespec deadline, now;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		sbx_closep(&sbx->fds[i]);
+	if (sbx->ctl_fd >= 0) {
+		shutdown(sbx->ctl_fd, SHUT_WR);
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += 10;
+		for (;;) {
+			struct pollfd p = { sbx->ctl_fd, POLLIN, 0 };
+			char tmp[4096];
+			ssize_t n;
+			long ms;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			ms = (deadline.tv_sec - now.tv_sec) * 1000 +
+			     (deadline.tv_nsec - now.tv_nsec) / 1000000;
+			if (ms <= 0) {
+				/* last resort: the sandbox dies with it */
+				kill(sbx->sup_pid, SIGKILL);
+				break;
+			}
+			if (poll(&p, 1, (int)ms) < 0 && errno != EINTR)
+				break;
+			n = read(sbx->ctl_fd, tmp, sizeof(tmp));
+			if (n == 0 || (n < 0 && errno != EINTR &&
+				       errno != EAGAIN))
+				break;
+		}
+	}
+	if (sbx->sup_pid > 0)
+		reap_supervisor(sbx, NULL);
+	close_run_fds(sbx);
+	sbx->state = SBX_STATE_IDLE;
+}

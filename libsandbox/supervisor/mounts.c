@@ -1,0 +1,545 @@
+/* mounts.c - build the sandbox's root: a tmpfs with read-only binds of the
+ * system, a fresh /proc, a minimal /dev, /tmp, a home and the workspace;
+ * then pivot_root into it and detach the host's root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sup.h"
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#define SBX_RESOLVE_NO_MAGICLINKS 0x02
+#define SBX_RESOLVE_IN_ROOT 0x10
+
+struct sbx_mount_attr {
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+
+struct sbx_open_how {
+	uint64_t flags;
+	uint64_t mode;
+	uint64_t resolve;
+};
+
+/* What the sandbox sees of the host's system: bound read-only when a
+ * directory, recreated when a symlink (merged /usr), skipped when absent. */
+static const char *const system_paths[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc",
+};
+
+static const char *const dev_nodes[] = {
+	"null", "zero", "full", "random", "urandom", "tty",
+};
+
+/* A bind source, opened before the root tmpfs covers anything: a detached
+ * recursive clone (new mount API) or an O_PATH fd (older kernels). */
+struct source {
+	int fd;
+	int is_dir;
+	int rw;
+	int tree; /* fd is a detached clone */
+};
+
+/* Everything bound from the host, in the order it is attached. */
+struct planned_bind {
+	const char *src;
+	const char *dst;
+	enum sbx_step step;
+	struct source source;
+};
+
+#define MAX_PLANNED (SBX_ARRAY_SIZE(system_paths) + 1 + 256)
+
+struct root_ctx {
+	const struct sup_config *cfg;
+	int report;
+	int rootfd;
+	int new_api; /* open_tree/mount_setattr available */
+	struct planned_bind planned[MAX_PLANNED];
+	size_t n_planned;
+};
+
+static int sys_openat2(int dfd, const char *path, int flags)
+{
+	struct sbx_open_how how = {
+		.flags = (uint64_t)flags,
+		.resolve = SBX_RESOLVE_IN_ROOT | SBX_RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+}
+
+/* Flags of the source mount that an unprivileged remount must keep. */
+static unsigned long locked_flags(const char *src)
+{
+	struct statvfs sv;
+	unsigned long f = 0;
+
+	if (statvfs(src, &sv) < 0)
+		return 0;
+	if (sv.f_flag & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME)
+		f |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		f |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		f |= MS_RELATIME;
+	return f;
+}
+
+static int open_source(struct root_ctx *rc, const char *src, int rw,
+		       struct source *ret)
+{
+	struct stat st;
+
+	if (stat(src, &st) < 0)
+		return -errno;
+	ret->is_dir = S_ISDIR(st.st_mode);
+	ret->rw = rw;
+	if (rc->new_api) {
+		ret->fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+				       OPEN_TREE_CLONE | O_CLOEXEC |
+					       AT_RECURSIVE);
+		if (ret->fd >= 0) {
+			ret->tree = 1;
+			return 0;
+		}
+		if (errno != ENOSYS)
+			return -errno;
+		rc->new_api = 0;
+	}
+	ret->tree = 0;
+	ret->fd = open(src, O_PATH | O_CLOEXEC);
+	return ret->fd < 0 ? -errno : 0;
+}
+
+/* Attach a source onto the target fd: recursive, nosuid, nodev, and
+ * read-only unless rw (submounts too). */
+static int attach_source(const struct source *s, int target)
+{
+	char from[64], to[64];
+
+	if (s->tree) {
+		struct sbx_mount_attr a = {
+			.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				    (s->rw ? 0 : MOUNT_ATTR_RDONLY),
+		};
+
+		if (syscall(SYS_mount_setattr, s->fd, "",
+			    AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0 ||
+		    syscall(SYS_move_mount, s->fd, "", target, "",
+			    MOVE_MOUNT_F_EMPTY_PATH |
+				    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return -errno;
+		return 0;
+	}
+	/* Kernels before 5.12: a non-recursive bind, so no submount can stay
+	 * writable; then remount with the source's locked flags kept. */
+	snprintf(from, sizeof(from), "/proc/self/fd/%d", s->fd);
+	snprintf(to, sizeof(to), "/proc/self/fd/%d", target);
+	if (mount(from, to, NULL, MS_BIND, NULL) < 0)
+		return -errno;
+	if (mount(NULL, to, NULL,
+		  MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV |
+			  (s->rw ? 0 : MS_RDONLY) | locked_flags(from),
+		  NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Open (creating if needed) a mount target inside the new root, resolving
+ * symlinks as if the new root were "/", so no bind can land on the host. */
+static int open_target(struct root_ctx *rc, const char *dst, int is_dir,
+		       int *ret_fd)
+{
+	char prefix[PATH_MAX];
+	const char *rel = dst;
+	size_t i, n;
+	int fd;
+
+	while (*rel == '/')
+		rel++;
+	if (!*rel)
+		return -EINVAL;
+	fd = sys_openat2(rc->rootfd, rel, O_PATH | O_CLOEXEC);
+	if (fd >= 0) {
+		*ret_fd = fd;
+		return 0;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	n = strlen(rel);
+	if (n >= sizeof(prefix))
+		return -ENAMETOOLONG;
+	/* Create each missing component, the last one as a file when the
+	 * source is a file. */
+	for (i = 0; i <= n; i++) {
+		int parent, last = i == n;
+		const char *slash;
+
+		if (!last && rel[i] != '/')
+			continue;
+		memcpy(prefix, rel, i);
+		prefix[i] = '\0';
+		fd = sys_openat2(rc->rootfd, prefix, O_PATH | O_CLOEXEC);
+		if (fd >= 0) {
+			if (last)
+				break;
+			close(fd);
+			continue;
+		}
+		if (errno != ENOENT)
+			return -errno;
+		slash = strrchr(prefix, '/');
+		if (slash) {
+			char dir[PATH_MAX];
+
+			memcpy(dir, prefix, (size_t)(slash - prefix));
+			dir[slash - prefix] = '\0';
+			parent = sys_openat2(rc->rootfd, dir,
+					     O_PATH | O_DIRECTORY | O_CLOEXEC);
+		} else {
+			parent = fcntl(rc->rootfd, F_DUPFD_CLOEXEC, 3);
+		}
+		if (parent < 0)
+			return -errno;
+		if (!last || is_dir)
+			fd = mkdirat(parent, slash ? slash + 1 : prefix, 0755);
+		else
+			fd = openat(parent, slash ? slash + 1 : prefix,
+				    O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
+					    O_CLOEXEC,
+				    0644);
+		if (fd < 0 && errno != EEXIST) {
+			int e = errno;
+
+			close(parent);
+			return -e;
+		}
+		if (fd > 0 && !(!last || is_dir))
+			close(fd);
+		close(parent);
+		if (last) {
+			fd = sys_openat2(rc->rootfd, prefix,
+					 O_PATH | O_CLOEXEC);
+			if (fd < 0)
+				return -errno;
+			break;
+		}
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+static void plan_bind(struct root_ctx *rc, enum sbx_step step, const char *src,
+		      const char *dst, int rw, int optional)
+{
+	struct planned_bind *b;
+	int r;
+
+	if (rc->n_planned >= MAX_PLANNED)
+		child_fail(rc->report, step, E2BIG, "too many binds");
+	b = &rc->planned[rc->n_planned];
+	r = open_source(rc, src, rw, &b->source);
+	if (r == -ENOENT && optional)
+		return;
+	if (r < 0)
+		child_fail(rc->report, step, -r, "cannot bind %s at %s: %s", src,
+			   dst, strerror(-r));
+	b->src = src;
+	b->dst = dst;
+	b->step = step;
+	rc->n_planned++;
+}
+
+static void attach_binds(struct root_ctx *rc)
+{
+	size_t i;
+
+	for (i = 0; i < rc->n_planned; i++) {
+		struct planned_bind *b = &rc->planned[i];
+		int target, r;
+
+		r = open_target(rc, b->dst, b->source.is_dir, &target);
+		if (r == -EROFS || r == -EACCES || r == -EPERM)
+			child_fail(rc->report, b->step, -r,
+				   "cannot create the mount point %s inside "
+				   "the sandbox: it lies in a read-only part; "
+				   "bind to a path that exists or is outside "
+				   "the system directories",
+				   b->dst);
+		if (r < 0)
+			child_fail(rc->report, b->step, -r,
+				   "cannot create the mount point %s: %s",
+				   b->dst, strerror(-r));
+		r = attach_source(&b->source, target);
+		close(target);
+		close(b->source.fd);
+		if (r < 0)
+			child_fail(rc->report, b->step, -r,
+				   "cannot bind %s at %s: %s", b->src, b->dst,
+				   strerror(-r));
+	}
+}
+
+static void plan_system(struct root_ctx *rc)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < SBX_ARRAY_SIZE(system_paths); i++)
+		if (lstat(system_paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			plan_bind(rc, SBX_STEP_MOUNT, system_paths[i],
+				  system_paths[i], 0, 1);
+}
+
+/* Merged /usr: /bin -> usr/bin and the like are recreated as they are. */
+static void make_system_links(struct root_ctx *rc)
+{
+	char link[PATH_MAX];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < SBX_ARRAY_SIZE(system_paths); i++) {
+		const char *p = system_paths[i];
+		ssize_t n;
+
+		if (lstat(p, &st) < 0 || !S_ISLNK(st.st_mode))
+			continue;
+		n = readlink(p, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = '\0';
+		if (symlinkat(link, rc->rootfd, p + 1) < 0)
+			child_fail(rc->report, SBX_STEP_MOUNT, errno,
+				   "cannot create the symlink %s: %s", p,
+				   strerror(errno));
+	}
+}
+
+static void mount_proc(struct root_ctx *rc)
+{
+	if (mkdirat(rc->rootfd, "proc", 0555) < 0)
+		child_fail(rc->report, SBX_STEP_PROC, errno, "mkdir /proc: %s",
+			   strerror(errno));
+	/* Read-only: no sysctl, sysrq-trigger or /proc/self/attr writes,
+	 * whatever ids the sandbox maps to. */
+	if (mount("proc", "proc", "proc",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
+		child_fail(rc->report, SBX_STEP_PROC, errno,
+			   "cannot mount /proc for the sandbox's PID "
+			   "namespace: %s (a container that masks parts of "
+			   "/proc forbids new proc mounts; see sbx doctor)",
+			   strerror(errno));
+}
+
+static void mount_dev(struct root_ctx *rc)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "dev/fd" },
+		{ "/proc/self/fd/0", "dev/stdin" },
+		{ "/proc/self/fd/1", "dev/stdout" },
+		{ "/proc/self/fd/2", "dev/stderr" },
+		{ "pts/ptmx", "dev/ptmx" },
+	};
+	char src[32], dst[32];
+	size_t i;
+
+	if (mkdirat(rc->rootfd, "dev", 0755) < 0 ||
+	    mkdirat(rc->rootfd, "dev/pts", 0755) < 0 ||
+	    mkdirat(rc->rootfd, "dev/shm", 01777) < 0 ||
+	    fchmodat(rc->rootfd, "dev/shm", 01777, 0) < 0)
+		child_fail(rc->report, SBX_STEP_DEV, errno, "mkdir /dev: %s",
+			   strerror(errno));
+	for (i = 0; i < SBX_ARRAY_SIZE(dev_nodes); i++) {
+		int fd;
+
+		snprintf(src, sizeof(src), "/dev/%s", dev_nodes[i]);
+		snprintf(dst, sizeof(dst), "dev/%s", dev_nodes[i]);
+		fd = openat(rc->rootfd, dst,
+			    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd < 0)
+			child_fail(rc->report, SBX_STEP_DEV, errno,
+				   "create /%s: %s", dst, strerror(errno));
+		close(fd);
+		if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+			child_fail(rc->report, SBX_STEP_DEV, errno,
+				   "cannot bind %s: %s", src, strerror(errno));
+	}
+	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		child_fail(rc->report, SBX_STEP_DEV, errno,
+			   "cannot mount /dev/pts: %s", strerror(errno));
+	for (i = 0; i < SBX_ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][0], rc->rootfd, links[i][1]) < 0)
+			child_fail(rc->report, SBX_STEP_DEV, errno,
+				   "symlink /%s: %s", links[i][1],
+				   strerror(errno));
+}
+
+static void plan_workspace_and_binds(struct root_ctx *rc)
+{
+	const struct sup_config *cfg = rc->cfg;
+	size_t i;
+
+	if (cfg->workspace)
+		plan_bind(rc, SBX_STEP_WORKSPACE, cfg->workspace, "/workspace",
+			  cfg->workspace_mode != SBX_WORKSPACE_RO, 0);
+	for (i = 0; i < cfg->n_binds; i++)
+		plan_bind(rc, SBX_STEP_BIND, cfg->binds[i].src,
+			  cfg->binds[i].dst,
+			  !!(cfg->binds[i].flags & SBX_BIND_RW),
+			  !!(cfg->binds[i].flags & SBX_BIND_TRY));
+}
+
+/* Hide what the host keeps from other users (see hostinfo.c): an empty
+ * read-only tmpfs over a directory, /dev/null over a file. */
+static void mount_masks(struct root_ctx *rc)
+{
+	const struct sup_config *cfg = rc->cfg;
+	size_t i;
+
+	for (i = 0; i < cfg->n_masks; i++) {
+		const char *rel = cfg->masks[i] + 1;
+		struct stat st;
+		int r;
+
+		if (fstatat(rc->rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue; /* not visible inside: nothing to hide */
+		if (S_ISDIR(st.st_mode))
+			r = mount("tmpfs", rel, "tmpfs",
+				  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				  "size=4k,nr_inodes=1,mode=000");
+		else
+			r = mount("/dev/null", rel, NULL, MS_BIND, NULL);
+		if (r < 0)
+			child_fail(rc->report, SBX_STEP_MOUNT, errno,
+				   "cannot hide %s: %s", cfg->masks[i],
+				   strerror(errno));
+	}
+}
+
+static void make_dirs(struct root_ctx *rc)
+{
+	const struct sup_config *cfg = rc->cfg;
+	const char *home = cfg->home;
+	char rel[PATH_MAX];
+	int fd;
+
+	if (mkdirat(rc->rootfd, "tmp", 01777) < 0 ||
+	    fchmodat(rc->rootfd, "tmp", 01777, 0) < 0)
+		child_fail(rc->report, SBX_STEP_MOUNT, errno, "mkdir /tmp: %s",
+			   strerror(errno));
+	snprintf(rel, sizeof(rel), "%s", home);
+	if (open_target(rc, rel, 1, &fd) < 0)
+		child_fail(rc->report, SBX_STEP_MOUNT, errno,
+			   "cannot create the home %s", home);
+	close(fd);
+}
+
+static const char *pick_base(void)
+{
+	static const char *const bases[] = { "/tmp", "/mnt", "/run", "/var" };
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < SBX_ARRAY_SIZE(bases); i++)
+		if (lstat(bases[i], &st) == 0 && S_ISDIR(st.st_mode))
+			return bases[i];
+	return NULL;
+}
+
+void sandbox_build_root(const struct sup_config *cfg, int report)
+{
+	static struct root_ctx rc;
+	uint64_t disk = cfg->limits[SBX_LIMIT_DISK];
+	uint64_t inodes = disk / 16384;
+	const char *base = pick_base();
+	char opts[128];
+
+	if (!base)
+		child_fail(report, SBX_STEP_MOUNT, ENOENT,
+			   "the host has none of /tmp, /mnt, /run, /var to "
+			   "build the sandbox's root on");
+	rc.cfg = cfg;
+	rc.report = report;
+	rc.new_api = 1;
+	/* Nothing done here may reach the host's mount table. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		child_fail(report, SBX_STEP_MOUNT, errno,
+			   "cannot make / private: %s", strerror(errno));
+	/* Every source is opened before the root tmpfs covers base: a
+	 * workspace below /tmp must still be the host's. */
+	plan_system(&rc);
+	plan_workspace_and_binds(&rc);
+
+	/* The root is one size-capped tmpfs: /tmp, the home and /dev/shm
+	 * are directories on it, so they share the disk budget. */
+	if (disk < 4096)
+		disk = 4096;
+	if (inodes < 4096)
+		inodes = 4096;
+	snprintf(opts, sizeof(opts), "mode=0755,size=%llu,nr_inodes=%llu",
+		 (unsigned long long)disk, (unsigned long long)inodes);
+	if (mount("sandbox", base, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		child_fail(report, SBX_STEP_MOUNT, errno,
+			   "cannot mount the sandbox's root tmpfs: %s",
+			   strerror(errno));
+	if (chdir(base) < 0)
+		child_fail(report, SBX_STEP_MOUNT, errno, "chdir: %s",
+			   strerror(errno));
+	rc.rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rc.rootfd < 0)
+		child_fail(report, SBX_STEP_MOUNT, errno, "open root: %s",
+			   strerror(errno));
+
+	make_dirs(&rc);
+	make_system_links(&rc);
+	attach_binds(&rc);
+	mount_proc(&rc);
+	mount_dev(&rc);
+	mount_masks(&rc);
+
+	/* Enter the new root and detach the host's: afterwards no path
+	 * leads out. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		child_fail(report, SBX_STEP_PIVOT, errno, "pivot_root: %s",
+			   strerror(errno));
+	if (umount2(".", MNT_DETACH) < 0)
+		child_fail(report, SBX_STEP_PIVOT, errno,
+			   "cannot detach the host's root: %s",
+			   strerror(errno));
+	if (chdir("/") < 0)
+		child_fail(report, SBX_STEP_PIVOT, errno, "chdir /: %s",
+			   strerror(errno));
+	close(rc.rootfd);
+}

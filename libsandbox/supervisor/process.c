@@ -1,0 +1,315 @@
+/* process.c - the sandbox's init (PID 1): builds the root, drops every
+ * privilege, loads seccomp last, then runs the program and reaps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <grp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sup.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* The report descriptor's number once every other fd is closed. */
+#define REPORT_FD 3
+
+void child_fail(int report_fd, enum sbx_step step, int err, const char *fmt,
+		...)
+{
+	struct sup_report rep = { .kind = SUP_REPORT_SETUP,
+				  .step = step,
+				  .err = err };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rep.msg, sizeof(rep.msg), fmt, ap);
+	va_end(ap);
+	if (write(report_fd, &rep, sizeof(rep)) < 0) {
+		/* nothing more can be said */
+	}
+	_exit(127);
+}
+
+static void set_rlimits(const struct sup_config *cfg, int report)
+{
+	uint64_t nofile = cfg->limits[SBX_LIMIT_NOFILE];
+	uint64_t fsize = cfg->limits[SBX_LIMIT_FSIZE];
+	struct rlimit rl;
+
+	if (nofile) {
+		rl.rlim_cur = rl.rlim_max = nofile;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			child_fail(report, SBX_STEP_RLIMIT, errno,
+				   "cannot set RLIMIT_NOFILE to %llu: %s",
+				   (unsigned long long)nofile, strerror(errno));
+	}
+	if (fsize) {
+		rl.rlim_cur = rl.rlim_max = fsize;
+		if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+			child_fail(report, SBX_STEP_RLIMIT, errno,
+				   "cannot set RLIMIT_FSIZE: %s",
+				   strerror(errno));
+	}
+	/* No core dumps of sandboxed programs land anywhere. */
+	rl.rlim_cur = rl.rlim_max = 0;
+	setrlimit(RLIMIT_CORE, &rl);
+}
+
+static int last_cap(void)
+{
+	int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+	char buf[16];
+	ssize_t n;
+
+	if (fd < 0)
+		return 63;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 63;
+	buf[n] = '\0';
+	return atoi(buf);
+}
+
+/* Drop every capability, the bounding set included, so no exec can bring
+ * one back; then no_new_privs. */
+static void drop_privileges(int report, int cap_max)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
+	struct __user_cap_data_struct data[2];
+	int cap;
+
+	for (cap = 0; cap <= cap_max; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			child_fail(report, SBX_STEP_CAPS, errno,
+				   "cannot drop capability %d from the "
+				   "bounding set: %s",
+				   cap, strerror(errno));
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+	    errno != EINVAL)
+		child_fail(report, SBX_STEP_CAPS, errno,
+			   "cannot clear ambient capabilities: %s",
+			   strerror(errno));
+	/* Root inside gains nothing at exec, even from file capabilities. */
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+			  SECBIT_NO_SETUID_FIXUP_LOCKED |
+			  SECBIT_KEEP_CAPS_LOCKED |
+			  SECBIT_NO_CAP_AMBIENT_RAISE |
+			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+		  0, 0, 0) < 0)
+		child_fail(report, SBX_STEP_CAPS, errno,
+			   "cannot lock the securebits: %s", strerror(errno));
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		child_fail(report, SBX_STEP_CAPS, errno,
+			   "cannot clear capabilities: %s", strerror(errno));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(report, SBX_STEP_CAPS, errno,
+			   "cannot set no_new_privs: %s", strerror(errno));
+}
+
+static void load_seccomp(const struct sup_config *cfg, int report)
+{
+	struct sock_fprog prog = {
+		.len = cfg->bpf_count,
+		.filter = (struct sock_filter *)cfg->bpf,
+	};
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		child_fail(report, SBX_STEP_SECCOMP, errno,
+			   "cannot load the seccomp filter: %s",
+			   strerror(errno));
+}
+
+static const char *env_get(char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+/* execvpe() searches the caller's PATH, not the program's: search the
+ * sandbox's PATH ourselves.  Returns the errno to report. */
+static int exec_program(char *const *argv, char *const *envp)
+{
+	const char *path, *p;
+	char full[PATH_MAX];
+	int saw_eacces = 0;
+
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, envp);
+		return errno;
+	}
+	path = env_get(envp, "PATH");
+	if (!path)
+		path = "/usr/bin:/bin";
+	for (p = path;; p++) {
+		const char *e = strchrnul(p, ':');
+		size_t dl = (size_t)(e - p);
+
+		if (dl + strlen(argv[0]) + 2 <= sizeof(full)) {
+			if (dl == 0)
+				full[0] = '.', dl = 1;
+			else
+				memcpy(full, p, dl);
+			full[dl] = '/';
+			strcpy(full + dl + 1, argv[0]);
+			execve(full, argv, envp);
+			if (errno == EACCES)
+				saw_eacces = 1;
+			else if (errno != ENOENT && errno != ENOTDIR)
+				return errno;
+		}
+		if (!*e)
+			break;
+		p = e;
+	}
+	return saw_eacces ? EACCES : ENOENT;
+}
+
+static void run_program(const struct sup_config *cfg)
+{
+	sigset_t none;
+	int err, sig;
+
+	/* Ignored signals survive exec (the supervisor ignores SIGPIPE, a
+	 * Python caller too): the program starts with every default. */
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	err = exec_program(cfg->argv, cfg->envp);
+	if (err == ENOENT)
+		child_fail(REPORT_FD, SBX_STEP_EXEC, err,
+			   "%s: command not found inside the sandbox "
+			   "(PATH=%s); system directories are bound "
+			   "read-only, other host paths need --ro-bind",
+			   cfg->argv[0],
+			   env_get(cfg->envp, "PATH") ? env_get(cfg->envp,
+								"PATH")
+						      : "");
+	child_fail(REPORT_FD, SBX_STEP_EXEC, err, "cannot execute %s: %s",
+		   cfg->argv[0], strerror(err));
+}
+
+/* Reap everything; when the program ends, report its status and end the
+ * sandbox (the kernel kills what is left in the PID namespace). */
+static __attribute__((noreturn)) void reap_until(pid_t program)
+{
+	struct sup_report rep = { .kind = SUP_REPORT_EXIT };
+
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, 0);
+
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
+			_exit(1);
+		if (p == program) {
+			rep.wstatus = st;
+			if (write(REPORT_FD, &rep, sizeof(rep)) < 0) {
+				/* the supervisor sees init end anyway */
+			}
+			_exit(0);
+		}
+	}
+}
+
+void sandbox_init(const struct sup_config *cfg, const int stdio[3],
+		  int go_fd, int report)
+{
+	char err[256];
+	char go;
+	pid_t program;
+	int i, cap_max;
+
+	/* The sandbox dies with its supervisor.  Its death before this
+	 * point shows as EOF on the go pipe. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+	/* The empty network namespace needs nothing but lo. */
+	if (cfg->net == SBX_NET_NONE && sandbox_loopback_up(err, sizeof(err)))
+		child_fail(report, SBX_STEP_NETWORK, EIO, "%s", err);
+
+	if (read(go_fd, &go, 1) != 1)
+		_exit(127); /* the supervisor is gone or refused */
+	close(go_fd);
+	prctl(PR_SET_DUMPABLE, 0);
+
+	/* Become root of the namespace: the ids the maps give to inside 0
+	 * (for a root caller, not the host's root unless it binds
+	 * something writable), without the caller's supplementary groups
+	 * where setgroups is allowed. */
+	if (setresgid(0, 0, 0) < 0)
+		child_fail(report, SBX_STEP_IDMAP, errno, "setresgid: %s",
+			   strerror(errno));
+	if (setgroups(0, NULL) < 0 && errno != EPERM)
+		child_fail(report, SBX_STEP_IDMAP, errno, "setgroups: %s",
+			   strerror(errno));
+	if (setresuid(0, 0, 0) < 0)
+		child_fail(report, SBX_STEP_IDMAP, errno, "setresuid: %s",
+			   strerror(errno));
+
+	/* Needs /proc of the host: read before the root changes. */
+	cap_max = last_cap();
+	sandbox_build_root(cfg, report);
+	if (sethostname("sandbox", 7) < 0)
+		child_fail(report, SBX_STEP_HOSTNAME, errno,
+			   "sethostname: %s", strerror(errno));
+	if (chdir(cfg->cwd) < 0)
+		child_fail(report, SBX_STEP_CWD, errno,
+			   "cannot enter the working directory %s inside the "
+			   "sandbox: %s",
+			   cfg->cwd, strerror(errno));
+	set_rlimits(cfg, report);
+
+	/* Standard streams, then nothing else: the report pipe goes to 3
+	 * (close-on-exec) and every other descriptor is closed. */
+	for (i = 0; i < 3; i++)
+		if (stdio[i] >= 0 && dup2(stdio[i], i) < 0)
+			child_fail(report, SBX_STEP_FDS, errno,
+				   "dup2 stream %d: %s", i, strerror(errno));
+	if (report != REPORT_FD) {
+		if (dup3(report, REPORT_FD, O_CLOEXEC) < 0)
+			child_fail(report, SBX_STEP_FDS, errno, "dup3: %s",
+				   strerror(errno));
+	}
+	if (syscall(SYS_close_range, REPORT_FD + 1, ~0U, 0) < 0)
+		child_fail(REPORT_FD, SBX_STEP_FDS, errno,
+			   "close_range: %s", strerror(errno));
+	if (setsid() < 0)
+		child_fail(REPORT_FD, SBX_STEP_FDS, errno, "setsid: %s",
+			   strerror(errno));
+
+	drop_privileges(REPORT_FD, cap_max);
+	load_seccomp(cfg, REPORT_FD);
+
+	program = fork();
+	if (program < 0)
+		child_fail(REPORT_FD, SBX_STEP_FORK, errno,
+			   "cannot start the program: %s", strerror(errno));
+	if (program == 0)
+		run_program(cfg);
+	reap_until(program);
+}

@@ -1,0 +1,123 @@
+/* sup.h - the supervisor's private interfaces. */
+#ifndef SBX_SUP_H
+#define SBX_SUP_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sandbox.h"
+#include "util.h"
+#include "wire.h"
+
+/* Inside uid/gid ranges for a root caller start here: a block that
+ * systemd documents as unused, so it owns nothing on the host. */
+#define SBX_ROOT_ID_BASE 1879048192u
+#define SBX_ID_RANGE 65536u
+
+struct sup_bind {
+	const char *src;
+	const char *dst;
+	uint32_t flags;
+};
+
+struct sup_config {
+	char *raw; /* owns every string below */
+	char **argv;
+	size_t argc;
+	char **envp;
+	size_t n_env;
+	struct sup_bind *binds;
+	size_t n_binds;
+	const char *workspace;
+	uint32_t workspace_mode;
+	const char *cwd;
+	const char *home;
+	uint64_t limits[SBX_LIMIT_KIND_MAX];
+	uint32_t net;
+	uint32_t flags;
+	uint32_t relay; /* 1 stdout, 2 stderr, 4 input */
+	const char *input;
+	size_t input_len;
+	const struct sock_filter *bpf;
+	unsigned short bpf_count;
+	const char **masks;
+	size_t n_masks;
+};
+
+static inline int sup_flag(const struct sup_config *c, int flag)
+{
+	return (c->flags >> flag) & 1;
+}
+
+/* config.c */
+int sup_config_read(int fd, struct sup_config *cfg, char *err, size_t errlen);
+
+/* A record on the report pipe from the sandbox to the supervisor: small
+ * enough to be written atomically. */
+enum sup_report_kind {
+	SUP_REPORT_SETUP = 1, /* a setup step failed */
+	SUP_REPORT_EXIT = 2,  /* the program ended: wait status */
+};
+
+struct sup_report {
+	uint32_t kind;
+	uint32_t step;
+	int32_t err;
+	int32_t wstatus;
+	char msg[496];
+};
+
+/* The sandbox side: report a failed step and exit.  Async-signal-safe
+ * enough for the sandbox's single thread. */
+__attribute__((noreturn, format(printf, 4, 5))) void
+child_fail(int report_fd, enum sbx_step step, int err, const char *fmt, ...);
+
+/* namespaces.c */
+struct sup_ids {
+	uid_t uid;          /* the caller's */
+	gid_t gid;
+	uid_t inside_root;  /* what inside uid 0 is on the host */
+	gid_t inside_root_gid;
+	uint32_t range;     /* ids mapped in all */
+	int newidmap;       /* via newuidmap/newgidmap */
+	uid_t sub_uid;      /* first id of the extra range */
+	gid_t sub_gid;
+	uint32_t sub_count;
+};
+void sup_ids_choose(const struct sup_config *cfg, struct sup_ids *ids);
+pid_t sup_clone(unsigned long flags, int *ret_pidfd);
+int sup_write_idmaps(pid_t pid, const struct sup_ids *ids, char *err,
+		     size_t errlen);
+int sup_userns_diagnose(int err, char *msg, size_t len);
+
+/* mounts.c (in the sandbox, after the go) */
+void sandbox_build_root(const struct sup_config *cfg, int report_fd);
+
+/* network.c (in the sandbox) */
+int sandbox_loopback_up(char *err, size_t errlen);
+
+/* process.c (in the sandbox) */
+__attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,
+					    const int stdio[3], int go_fd,
+					    int report_fd);
+
+/* watch.c (the supervisor's loop) */
+struct sup_run {
+	const struct sup_config *cfg;
+	pid_t init_pid;
+	int init_pidfd;
+	int report_fd;
+	int ctl_fd;
+	int out_src[3];  /* read ends of the program's stdout/stderr */
+	int in_sink;     /* write end of the program's stdin */
+	uint64_t start_ns;
+	struct sbx_wire_result res;
+	char msg[1024];
+	char layers[512];
+};
+void sup_watch(struct sup_run *run);
+uint64_t sup_now_ns(void);
+
+#endif
