@@ -1,0 +1,254 @@
+/* testlib.c - helpers shared by the CUnit suites. */
+#include <CUnit/Basic.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+static unsigned n_skipped;
+
+static char *dup_bytes(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s) {
+		if (n)
+			memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+int tl_run_argv(struct tl_run *r, tl_config_fn cfg, void *arg,
+		const char *const *argv)
+{
+	sbx_t *sbx = NULL;
+	const char *data, *json;
+	size_t len;
+
+	memset(r, 0, sizeof(*r));
+	r->rc = sbx_create(&sbx);
+	if (r->rc < 0)
+		return r->rc;
+	sbx_set_stdio(sbx, 0, SBX_STDIO_NULL, -1);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_CAPTURE, -1);
+	sbx_set_stdio(sbx, 2, SBX_STDIO_CAPTURE, -1);
+	if (cfg)
+		cfg(sbx, arg);
+	r->rc = sbx_exec(sbx, argv);
+	if (r->rc == 0)
+		r->rc = sbx_wait(sbx);
+	r->message = strdup(sbx_last_error(sbx));
+	if (r->rc == 0) {
+		r->status = sbx_result(sbx, SBX_RESULT_STATUS);
+		r->exit_code = sbx_result(sbx, SBX_RESULT_EXIT_CODE);
+		r->signal = sbx_result(sbx, SBX_RESULT_SIGNAL);
+		r->setup_errno = sbx_result(sbx, SBX_RESULT_SETUP_ERRNO);
+		if (sbx_output(sbx, 1, &data, &len) == 0) {
+			r->out = dup_bytes(data, len);
+			r->out_len = len;
+		}
+		if (sbx_output(sbx, 2, &data, &len) == 0) {
+			r->err = dup_bytes(data, len);
+			r->err_len = len;
+		}
+		json = sbx_result_json(sbx);
+		r->json = json ? strdup(json) : NULL;
+	} else {
+		r->status = -1;
+	}
+	if (!r->out)
+		r->out = strdup("");
+	if (!r->err)
+		r->err = strdup("");
+	sbx_destroy(sbx);
+	return r->rc;
+}
+
+int tl_run_sh(struct tl_run *r, tl_config_fn cfg, void *arg,
+	      const char *script)
+{
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+	return tl_run_argv(r, cfg, arg, argv);
+}
+
+void tl_run_free(struct tl_run *r)
+{
+	free(r->out);
+	free(r->err);
+	free(r->json);
+	free(r->message);
+	memset(r, 0, sizeof(*r));
+}
+
+char *tl_tmpdir(void)
+{
+	char tmpl[] = "/tmp/sbx-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	if (!d)
+		return NULL;
+	/* The sandbox may run as another id than the test (root's sandbox
+	 * is unprivileged unless it binds something writable). */
+	chmod(d, 0755);
+	return strdup(d);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void tl_rmrf(const char *path)
+{
+	if (path)
+		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int tl_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return -errno;
+	fputs(text, f);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+char *tl_read_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0, len = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *nb = realloc(buf, cap = cap * 2 + 8192);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+int tl_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory's own fd */
+}
+
+int tl_count_procs(const char *marker)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	size_t ml = strlen(marker);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char path[300], buf[4096];
+		ssize_t len, i;
+		int fd;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		for (i = 0; i < len; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[len] = '\0';
+		if ((size_t)len >= ml && strstr(buf, marker))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+void tl_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stdout, "\n  SKIP: ");
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fprintf(stdout, "\n");
+	n_skipped++;
+}
+
+int tl_main(CU_SuiteInfo *suites)
+{
+	unsigned run, failed, passed;
+
+	/* Point at the build tree's supervisor unless the caller did. */
+	if (!getenv("SBX_SUPERVISOR") && access("./sbx-supervisor", X_OK) == 0) {
+		char cwd[4096], path[4200];
+
+		if (getcwd(cwd, sizeof(cwd))) {
+			snprintf(path, sizeof(path), "%s/sbx-supervisor", cwd);
+			setenv("SBX_SUPERVISOR", path, 1);
+		}
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 99;
+	if (CU_register_suites(suites) != CUE_SUCCESS) {
+		fprintf(stderr, "suite registration failed: %s\n",
+			CU_get_error_msg());
+		return 99;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	run = CU_get_number_of_tests_run();
+	failed = CU_get_number_of_tests_failed();
+	passed = run - failed - n_skipped;
+	printf("\n## tests: %u passed, %u failed, %u skipped\n", passed, failed,
+	       n_skipped);
+	CU_cleanup_registry();
+	if (failed)
+		return 1;
+	if (run && n_skipped == run)
+		return 77;
+	return 0;
+}
