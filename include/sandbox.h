@@ -278,7 +278,9 @@ enum sbx_fd_kind {
 	SBX_FD_STDIN = 0,   /* write end of the stdin pipe (SBX_STDIO_PIPE) */
 	SBX_FD_STDOUT = 1,  /* read end of the stdout pipe (SBX_STDIO_PIPE) */
 	SBX_FD_STDERR = 2,  /* read end of the stderr pipe (SBX_STDIO_PIPE) */
-	SBX_FD_STATUS = 3,  /* readable once the result is ready */
+	SBX_FD_STATUS = 3,  /* a pipe that reaches EOF once the result is
+			     * ready: watch it or read it, then call
+			     * sbx_try_wait() (it carries no data) */
 	SBX_FD_KIND_MAX
 };
 
@@ -296,6 +298,18 @@ int sbx_fd(const sbx_t *sbx, int kind);
 
 /** Close the stdin pipe (EOF for the program).  Returns 0, -EBADF, -ECHILD. */
 int sbx_close_stdin(sbx_t *sbx);
+
+/**
+ * Like sbx_fd(), but the descriptor becomes the caller's: the handle
+ * forgets it, and the caller must close it (for runtimes whose stream
+ * objects own their descriptor, such as Node's net.Socket or Python's
+ * os.fdopen).  Taking SBX_FD_STDIN means the program sees EOF only when
+ * the caller closes it.
+ *
+ * Returns the fd, or -EINVAL, -EBADF (not available or already taken),
+ * -ECHILD (nothing running).
+ */
+int sbx_take_fd(sbx_t *sbx, int kind);
 
 /**
  * Wait for the running sandbox to end and collect its result.  Streams in

@@ -52,6 +52,7 @@ SBX_EXPORT int sbx_create(sbx_t **ret_sbx)
 	sbx->limits[SBX_LIMIT_OUTPUT] = SBX_DEFAULT_OUTPUT;
 	sbx->sup_pid = -1;
 	sbx->ctl_fd = -1;
+	sbx->done_fd = -1;
 	*ret_sbx = sbx;
 	return 0;
 }
@@ -464,12 +465,25 @@ SBX_EXPORT int sbx_fd(const sbx_t *sbx, int kind)
 	if (sbx->state != SBX_STATE_RUNNING)
 		return -ECHILD;
 	if (kind == SBX_FD_STATUS)
-		return sbx->ctl_fd;
+		return sbx->done_fd >= 0 ? sbx->done_fd : -EBADF;
 	if (sbx->stdio_mode[kind] != SBX_STDIO_PIPE || sbx->fds[kind] < 0)
 		return -EBADF;
 	if (kind == 0 && sbx->has_input)
 		return -EBADF;
 	return sbx->fds[kind];
+}
+
+SBX_EXPORT int sbx_take_fd(sbx_t *sbx, int kind)
+{
+	int fd = sbx_fd(sbx, kind);
+
+	if (fd < 0)
+		return fd;
+	if (kind == SBX_FD_STATUS)
+		sbx->done_fd = -1;
+	else
+		sbx->fds[kind] = -1;
+	return fd;
 }
 
 SBX_EXPORT int sbx_close_stdin(sbx_t *sbx)

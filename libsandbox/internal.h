@@ -70,6 +70,7 @@ struct sbx {
 	enum sbx_state state;
 	pid_t sup_pid;
 	int ctl_fd;
+	int done_fd;     /* EOF once the result is ready (SBX_FD_STATUS) */
 	int fds[3];      /* caller's ends: stdin write, stdout/stderr read */
 	struct sbx_buf ctl_in;
 	struct sbx_buf out[3];

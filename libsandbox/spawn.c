@@ -167,6 +167,7 @@ static int above_stdio(int fd)
 
 struct spawn_fds {
 	int ctl[2];
+	int done[2];
 	int pipes[3][2];
 	int given[3];
 };
@@ -176,8 +177,11 @@ static void close_spawn_fds(struct spawn_fds *f, int keep_caller_ends)
 	int i;
 
 	sbx_closep(&f->ctl[1]);
-	if (!keep_caller_ends)
+	sbx_closep(&f->done[1]);
+	if (!keep_caller_ends) {
 		sbx_closep(&f->ctl[0]);
+		sbx_closep(&f->done[0]);
+	}
 	for (i = 0; i < 3; i++) {
 		int mine = i == 0 ? 1 : 0; /* the caller's end */
 
@@ -251,6 +255,7 @@ static int setup_stdio(sbx_t *sbx, struct spawn_fds *f,
 int sbx_spawn(sbx_t *sbx, const char *const *argv)
 {
 	struct spawn_fds f = { { -1, -1 },
+			       { -1, -1 },
 			       { { -1, -1 }, { -1, -1 }, { -1, -1 } },
 			       { -1, -1, -1 } };
 	struct sbx_buf cfg = { 0 };
@@ -290,7 +295,20 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 		r = -EMFILE;
 		goto out;
 	}
+	if (pipe2(f.done, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto out;
+	}
+	f.done[0] = above_stdio(f.done[0]);
+	f.done[1] = above_stdio(f.done[1]);
+	if (f.done[0] < 0 || f.done[1] < 0) {
+		r = -EMFILE;
+		goto out;
+	}
 	r = posix_spawn_file_actions_adddup2(&fa, f.ctl[1], SBX_SUP_FD_CTL);
+	if (!r)
+		r = posix_spawn_file_actions_adddup2(&fa, f.done[1],
+						     SBX_SUP_FD_DONE);
 	if (r) {
 		r = -r;
 		goto out;
@@ -316,6 +334,7 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 	sbx->sup_pid = pid;
 	close_spawn_fds(&f, 1);
 	sbx->ctl_fd = f.ctl[0];
+	sbx->done_fd = f.done[0];
 	sbx->fds[0] = f.pipes[0][1];
 	sbx->fds[1] = f.pipes[1][0];
 	sbx->fds[2] = f.pipes[2][0];
@@ -368,6 +387,7 @@ static void close_run_fds(sbx_t *sbx)
 	int i;
 
 	sbx_closep(&sbx->ctl_fd);
+	sbx_closep(&sbx->done_fd);
 	for (i = 0; i < 3; i++)
 		sbx_closep(&sbx->fds[i]);
 	sbx_buf_free(&sbx->ctl_in);

@@ -13,6 +13,7 @@
 
 /* The supervisor's descriptors, placed by posix_spawn file actions. */
 #define SBX_SUP_FD_CTL 3
+#define SBX_SUP_FD_DONE 4 /* closed once the result is written */
 
 /* Config records: [u16 type][u16 pad][u32 len][len bytes], 8-aligned. */
 enum sbx_wire_type {

@@ -2,6 +2,7 @@
  * misuse, the state machine, results, and no leaks in the caller. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,49 @@ static void test_input_and_pipes(void)
 	(void)r;
 }
 
+/* What an event loop does: watch the status fd, then collect without
+ * blocking; take a pipe's ownership and read it to EOF. */
+static void test_event_loop_contract(void)
+{
+	const char *argv[] = { "/bin/sh", "-c", "sleep 0.2; echo done", NULL };
+	struct pollfd p;
+	char buf[64];
+	size_t len = 0;
+	ssize_t n;
+	sbx_t *sbx;
+	int status_fd, out_fd, polls = 0;
+
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	sbx_set_stdio(sbx, 0, SBX_STDIO_NULL, -1);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_PIPE, -1);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, argv), 0);
+	out_fd = sbx_take_fd(sbx, SBX_FD_STDOUT);
+	CU_ASSERT_FATAL(out_fd >= 0);
+	CU_ASSERT_EQUAL(sbx_take_fd(sbx, SBX_FD_STDOUT), -EBADF);
+	CU_ASSERT_EQUAL(sbx_fd(sbx, SBX_FD_STDOUT), -EBADF);
+	status_fd = sbx_fd(sbx, SBX_FD_STATUS);
+	CU_ASSERT_FATAL(status_fd >= 0);
+	CU_ASSERT_EQUAL(sbx_try_wait(sbx), -EAGAIN);
+	while ((n = read(out_fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	close(out_fd);
+	CU_ASSERT_EQUAL(len, 5);
+	CU_ASSERT_NSTRING_EQUAL(buf, "done\n", 5);
+	for (;;) {
+		p = (struct pollfd){ status_fd, POLLIN, 0 };
+		CU_ASSERT_EQUAL_FATAL(poll(&p, 1, 10000), 1);
+		polls++;
+		/* EOF, never data */
+		CU_ASSERT_EQUAL(read(status_fd, buf, sizeof(buf)), 0);
+		if (sbx_try_wait(sbx) == 0)
+			break;
+		CU_ASSERT_FATAL(polls < 100);
+	}
+	CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_STATUS), SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(sbx_fd(sbx, SBX_FD_STATUS), -ECHILD);
+	sbx_destroy(sbx);
+}
+
 /* Runs that end every way leave no descriptor and no child behind. */
 static void test_no_fd_leak(void)
 {
@@ -352,6 +396,7 @@ static CU_TestInfo api_tests[] = {
 	{ "missing supervisor", test_missing_supervisor },
 	{ "reuse and results", test_reuse_and_results },
 	{ "input and pipes", test_input_and_pipes },
+	{ "event loop contract", test_event_loop_contract },
 	{ "no fd or child leak", test_no_fd_leak },
 	CU_TEST_INFO_NULL,
 };

@@ -25,6 +25,8 @@ static void send_result(struct sup_run *run)
 	if (sbx_write_full(run->ctl_fd, &run->res, sizeof(run->res)) == 0 &&
 	    sbx_write_full(run->ctl_fd, run->msg, ml) == 0)
 		sbx_write_full(run->ctl_fd, run->layers, ll);
+	/* EOF on the status fd: the result is there to read. */
+	close(SBX_SUP_FD_DONE);
 }
 
 static __attribute__((noreturn)) void setup_failed(struct sup_run *run,
@@ -84,6 +86,9 @@ int main(void)
 	run.out_src[0] = run.out_src[1] = run.out_src[2] = -1;
 	signal(SIGPIPE, SIG_IGN);
 	ensure_stdio();
+	/* Nothing the supervisor starts (newuidmap) inherits these. */
+	fcntl(SBX_SUP_FD_CTL, F_SETFD, FD_CLOEXEC);
+	fcntl(SBX_SUP_FD_DONE, F_SETFD, FD_CLOEXEC);
 
 	r = sup_config_read(run.ctl_fd, &cfg, err, sizeof(err));
 	if (r < 0) {

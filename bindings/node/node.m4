@@ -1,0 +1,2 @@
+# bindings/node/node.m4 - configure checks of the Node binding
+# (included by configure.ac).

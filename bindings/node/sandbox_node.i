@@ -1,0 +1,1 @@
+/* sandbox_node.i - JavaScript (V8/Node) typemaps for bindings/sandbox.i. */

@@ -1,0 +1,1 @@
+/* sandbox_python.i - Python typemaps for bindings/sandbox.i. */
