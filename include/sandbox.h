@@ -248,6 +248,20 @@ enum sbx_flag {
 	/* Map only the caller's id into the sandbox, even when a range of
 	 * ids could be mapped. */
 	SBX_FLAG_SINGLE_ID = 1,
+	/* When user namespaces cannot be created (user.max_user_namespaces=0,
+	 * AppArmor's restriction, a container's seccomp profile), run anyway
+	 * with the layers that remain instead of refusing: Landlock for the
+	 * filesystem (and TCP, and scoping of abstract sockets and signals,
+	 * where the kernel has them), seccomp with sockets denied (socketpair()
+	 * stays), rlimits, a scrubbed environment and closed descriptors.  A
+	 * kernel without Landlock still refuses: nothing would protect the
+	 * host's files.  The result says what ran (SBX_RESULT_DEGRADED and
+	 * the JSON keys "layers", "degraded" and "degraded_reason"). */
+	SBX_FLAG_ALLOW_DEGRADED = 2,
+	/* Nothing in the sandbox is writable: not /tmp, the home or /dev/shm
+	 * either.  A writable workspace or bind is then an error of
+	 * sbx_exec(). */
+	SBX_FLAG_READ_ONLY = 3,
 	SBX_FLAG_MAX
 };
 
@@ -368,6 +382,8 @@ enum sbx_result_field {
 	SBX_RESULT_SETUP_ERRNO = 9,       /* errno of a setup error */
 	SBX_RESULT_ID_RANGE = 10,         /* how many ids were mapped */
 	SBX_RESULT_DISK_FULL = 11,        /* 1 when the disk budget was hit */
+	SBX_RESULT_DEGRADED = 12,         /* 1 when the run had no namespaces
+					   * (SBX_FLAG_ALLOW_DEGRADED) */
 	SBX_RESULT_FIELD_MAX
 };
 
@@ -397,6 +413,153 @@ const char *sbx_result_json(const sbx_t *sbx);
  */
 int sbx_output(const sbx_t *sbx, int stream, const char **ret_data,
 	       size_t *ret_len);
+
+/* ------------------------------------------------------------------ */
+/* Policies, required layers and the host                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Require a layer of protection: a run on a host that cannot enforce it
+ * ends in SBX_STATUS_SETUP_ERROR (step "require") with a message naming
+ * the layer and why it is missing, instead of running without it.  Names
+ * are those of the result's "layers": userns, pidns, mountns, netns,
+ * ipcns, utsns, cgroupns, caps, nnp, seccomp, landlock, cgroup,
+ * read-only.  A name matches a layer of that name and the layers that
+ * detail it ("landlock" matches "landlock-abi7:fs,scope", "cgroup"
+ * matches "cgroup-v2:memory,pids"); "landlock-abiN" needs Landlock ABI N
+ * or later.  layer NULL removes every requirement.
+ *
+ * Returns 0, or
+ *   -EINVAL  the name is not a known layer
+ *   -E2BIG   too many requirements (more than 32)
+ *   -EBUSY   a sandbox is running on this handle
+ *   -ENOMEM  out of memory
+ */
+int sbx_require_layer(sbx_t *sbx, const char *layer);
+
+/** What sbx_set_syscall() does with a system call.  Append-only. */
+enum sbx_syscall_action {
+	SBX_SYSCALL_ALLOW = 0, /* allowed, even if the built-in list denies it */
+	SBX_SYSCALL_DENY = 1,  /* fails with the errno given; 0 means the
+				* handle's action: EPERM, or a kill with
+				* SBX_FLAG_SECCOMP_KILL */
+	SBX_SYSCALL_KILL = 2,  /* kills the program (SIGSYS) */
+	SBX_SYSCALL_ACTION_MAX
+};
+
+/**
+ * Add a rule for one system call (by name, as in "ptrace" or "socket") to
+ * the seccomp filter; it replaces the built-in rule for that call, and an
+ * earlier sbx_set_syscall() for the same name.  err is the errno of
+ * SBX_SYSCALL_DENY (1..4095, or 0) and must be 0 otherwise.  name NULL
+ * removes every rule added.  Calls the filter cannot do without (clone,
+ * clone3, unshare, setns, ioctl, personality, io_uring_*) cannot be
+ * allowed: that would let the program around the filter.
+ *
+ * Returns 0, or
+ *   -EINVAL  unknown system call name, unknown action, err out of range,
+ *            or ALLOW of a call that must stay filtered
+ *   -E2BIG   too many rules (more than 512)
+ *   -EBUSY   a sandbox is running on this handle
+ *   -ENOMEM  out of memory
+ */
+int sbx_set_syscall(sbx_t *sbx, const char *name, int action, int err);
+
+/**
+ * Apply a policy: a JSON document whose keys say what the functions of
+ * this header say (workspace, cwd, binds, env, network, read_only,
+ * single_id, allow_degraded, require, limits, seccomp; the reference is
+ * docs/policy.md).  Lists are added to what the handle has; a "preset"
+ * key first resets the handle's policy to that preset.  The whole
+ * document is checked before anything is applied: on failure the handle
+ * is unchanged and sbx_last_error() names the file, the line and the key.
+ * Relative paths are relative to the file's directory (to the current
+ * directory for a string); "~/" is the caller's home.  Standard streams
+ * and input are not part of a policy.
+ *
+ * Returns 0, or
+ *   -EINVAL  not JSON, an unknown key, a wrong type or a bad value
+ *   -ENOENT  no such policy file, or a path it names does not exist
+ *   -EACCES  the file, or a path it names, cannot be read
+ *   -E2BIG   the document is larger than 1 MiB, or too many binds
+ *   -EBUSY   a sandbox is running on this handle
+ *   -ENOMEM  out of memory
+ */
+int sbx_policy_load_file(sbx_t *sbx, const char *path);
+int sbx_policy_load_string(sbx_t *sbx, const char *json);
+
+/**
+ * Reset the handle's policy (everything but standard streams and input)
+ * to a preset shipped with the library:
+ *   "default"  what sbx_create() gives
+ *   "strict"   nothing writable, no sockets at all, a tighter system call
+ *              set, small limits
+ *   "build"    offline builds (compilers, pip from local wheels, npm from
+ *              its local cache): larger limits, package managers told to
+ *              stay offline, their caches bound read-only when present
+ *
+ * Returns 0, or -EINVAL (unknown name), -EBUSY, -ENOMEM.
+ */
+int sbx_policy_preset(sbx_t *sbx, const char *name);
+
+/** Formats of sbx_policy_export().  Append-only. */
+enum sbx_policy_format {
+	SBX_POLICY_JSON = 0,           /* the effective policy as a policy
+					* document */
+	SBX_POLICY_DOCKER_SECCOMP = 1, /* the seccomp filter as a Docker/OCI
+					* seccomp profile */
+	SBX_POLICY_FORMAT_MAX
+};
+
+/**
+ * The handle's effective policy in a format.  The SBX_POLICY_JSON
+ * document is complete: sbx_policy_load_string() of it on a new handle
+ * gives the same policy.
+ *
+ * Returns the text, owned by the handle and valid until the next
+ * sbx_policy_export(), sbx_policy_explain() or sbx_destroy(); or NULL
+ * when sbx is NULL, the format is unknown or memory ran out (see
+ * sbx_last_error()).
+ */
+const char *sbx_policy_export(sbx_t *sbx, int format);
+
+/**
+ * Explain what the policy does with a path inside the sandbox (one that
+ * starts with '/') or a system call (a name such as "ptrace"): whether
+ * the program may read, write or execute the path, or make the call, and
+ * which rule decides.
+ *
+ * Returns a JSON object (its keys are in docs/policy.md), owned by the
+ * handle like the text of sbx_policy_export(); or NULL when what is NULL,
+ * empty, a relative path or an unknown system call (see
+ * sbx_last_error()).
+ */
+const char *sbx_policy_explain(sbx_t *sbx, const char *what);
+
+/**
+ * Check what this host allows, in the supervisor (the process that will
+ * build the sandboxes): the kernel, user namespaces and what blocks them
+ * (sysctls, AppArmor, a container), the other namespaces and mounts in a
+ * user namespace, the id range, seccomp and user notification, the
+ * Landlock ABI, the cgroup version, its controllers and whether the
+ * caller may create a subtree, overlayfs in a user namespace, pidfd and
+ * clone3.  Runs nothing of the caller's; takes milliseconds.
+ *
+ * Returns 0 when the default policy can run here, 1 when it cannot (the
+ * report says why and how to fix it), or
+ *   -EINVAL  sbx is NULL
+ *   -ENOENT  the supervisor executable is missing
+ *   -EPROTO  the supervisor gave no report
+ *   -ENOMEM, -EMFILE, -ENFILE, -EAGAIN  out of resources
+ */
+int sbx_probe_host(sbx_t *sbx);
+
+/**
+ * The report of the last sbx_probe_host() as one JSON object (the format
+ * of `sbx doctor --json`), owned by the handle and valid until the next
+ * sbx_probe_host() or sbx_destroy(); NULL before the first.
+ */
+const char *sbx_probe_report(const sbx_t *sbx);
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,7 @@ static void free_config(sbx_t *sbx)
 	free(sbx->env);
 	free(sbx->input);
 	free(sbx->bpf);
+	sbx_policy_state_free(sbx);
 }
 
 SBX_EXPORT void sbx_destroy(sbx_t *sbx)
@@ -320,6 +321,7 @@ SBX_EXPORT int sbx_set_env(sbx_t *sbx, const char *name, const char *value)
 	_cleanup_free_ char *v = NULL;
 	struct sbx_env *e;
 	size_t i;
+	int by_name;
 
 	CHECK_HANDLE(sbx);
 	CHECK_IDLE(sbx);
@@ -328,6 +330,7 @@ SBX_EXPORT int sbx_set_env(sbx_t *sbx, const char *name, const char *value)
 				 "environment variable name \"%s\" is empty, "
 				 "too long or contains '='",
 				 name ? name : "(null)");
+	by_name = !value;
 	if (!value)
 		value = getenv(name);
 	n = strdup(name);
@@ -337,6 +340,7 @@ SBX_EXPORT int sbx_set_env(sbx_t *sbx, const char *name, const char *value)
 		if (strcmp(sbx->env[i].name, name) == 0) {
 			free(sbx->env[i].value);
 			sbx->env[i].value = steal_pointer(&v);
+			sbx->env[i].by_name = by_name;
 			return 0;
 		}
 	if (sbx->n_env >= SBX_MAX_ENV)
@@ -350,6 +354,7 @@ SBX_EXPORT int sbx_set_env(sbx_t *sbx, const char *name, const char *value)
 	sbx->env = e;
 	e[sbx->n_env].name = steal_pointer(&n);
 	e[sbx->n_env].value = steal_pointer(&v);
+	e[sbx->n_env].by_name = by_name;
 	sbx->n_env++;
 	return 0;
 }
@@ -549,6 +554,8 @@ SBX_EXPORT int64_t sbx_result(const sbx_t *sbx, int field)
 		return r->id_range;
 	case SBX_RESULT_DISK_FULL:
 		return r->disk_full;
+	case SBX_RESULT_DEGRADED:
+		return r->degraded;
 	}
 	return -EINVAL;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "sandbox.h"
+#include "policy.h"
 #include "util.h"
 #include "wire.h"
 
@@ -33,6 +34,7 @@ struct sbx_bind {
 struct sbx_env {
 	char *name;
 	char *value; /* "NAME=VALUE" is built at exec */
+	int by_name; /* the caller's value: a policy shows no value */
 };
 
 enum sbx_state {
@@ -81,6 +83,9 @@ struct sbx {
 	char *res_msg;
 	char *res_layers;
 	char *res_json;
+
+	/* policy: seccomp additions, required layers (policy.h) */
+	struct sbx_policy_state pol;
 };
 
 /* error.c */

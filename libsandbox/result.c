@@ -34,7 +34,9 @@ void sbx_result_reset(sbx_t *sbx)
 	free(sbx->res_msg);
 	free(sbx->res_layers);
 	free(sbx->res_json);
+	free(sbx->pol.reason);
 	sbx->res_msg = sbx->res_layers = sbx->res_json = NULL;
+	sbx->pol.reason = NULL;
 	for (i = 0; i < 3; i++)
 		sbx_buf_free(&sbx->out[i]);
 	if (sbx->state == SBX_STATE_DONE)
@@ -153,6 +155,8 @@ static int build_json(sbx_t *sbx)
 		r = sbx_buf_append(&b, ",\"message\":", 11);
 	if (!r)
 		r = sbx_json_escape(&b, sbx->res_msg, strlen(sbx->res_msg));
+	if (!r) /* "degraded", "degraded_reason" (policy-run.c) */
+		r = sbx_policy_result_json(sbx, &b);
 	if (!r)
 		r = sbx_buf_append(&b, "}", 2); /* with the NUL */
 	if (r < 0) {
@@ -183,13 +187,17 @@ int sbx_result_take(sbx_t *sbx, const char *data, size_t len)
 		return -EPROTO;
 	memcpy(&res, data, sizeof(res));
 	if (res.magic != SBX_WIRE_MAGIC || res.status >= SBX_STATUS_MAX ||
-	    (size_t)res.msg_len + res.layers_len != len - sizeof(res))
+	    (size_t)res.msg_len + res.layers_len + res.reason_len !=
+		    len - sizeof(res))
 		return -EPROTO;
 	sbx->res = res;
 	sbx->res_msg = text_dup(data + sizeof(res), res.msg_len);
 	sbx->res_layers =
 		text_dup(data + sizeof(res) + res.msg_len, res.layers_len);
-	if (!sbx->res_msg || !sbx->res_layers)
+	sbx->pol.reason = text_dup(data + sizeof(res) + res.msg_len +
+					   res.layers_len,
+				   res.reason_len);
+	if (!sbx->res_msg || !sbx->res_layers || !sbx->pol.reason)
 		return -ENOMEM;
 	r = build_json(sbx);
 	if (r < 0)

@@ -78,12 +78,15 @@ const struct sbx_syscall_rule sbx_syscall_rules[] = {
 };
 const size_t sbx_n_syscall_rules = SBX_ARRAY_SIZE(sbx_syscall_rules);
 
-static const uint64_t clone_ns_flags[] = {
+/* Also read by the Docker profile and explanations (seccomp_rules.h). */
+const uint64_t sbx_clone_ns_flags[] = {
 	CLONE_NEWNS,  CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
 	CLONE_NEWUSER, CLONE_NEWPID,   CLONE_NEWNET,
 };
+const size_t sbx_n_clone_ns_flags = SBX_ARRAY_SIZE(sbx_clone_ns_flags);
 
-static const uint64_t tty_ioctls[] = { TIOCSTI, TIOCLINUX };
+const uint64_t sbx_tty_ioctls[] = { TIOCSTI, TIOCLINUX };
+const size_t sbx_n_tty_ioctls = SBX_ARRAY_SIZE(sbx_tty_ioctls);
 
 static int add_rule(scmp_filter_ctx ctx, uint32_t deny, int nr,
 		    enum sbx_rule_kind kind)
@@ -99,11 +102,11 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t deny, int nr,
 	case SBX_RULE_CLONE_NS:
 		/* x86_64 and most others: flags are the first argument.  One
 		 * rule per flag: any of them set is denied. */
-		for (i = 0; i < SBX_ARRAY_SIZE(clone_ns_flags) && !r; i++)
+		for (i = 0; i < sbx_n_clone_ns_flags && !r; i++)
 			r = seccomp_rule_add(ctx, deny, nr, 1,
 					     SCMP_A0_64(SCMP_CMP_MASKED_EQ,
-							clone_ns_flags[i],
-							clone_ns_flags[i]));
+							sbx_clone_ns_flags[i],
+							sbx_clone_ns_flags[i]));
 		return r;
 	case SBX_RULE_PERSONALITY:
 		/* The kernel reads an unsigned int.  The query (0xffffffff)
@@ -119,11 +122,11 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t deny, int nr,
 		/* The kernel truncates the request to 32 bits, so compare the
 		 * low 32 bits only: (1 << 32) | TIOCSTI is TIOCSTI
 		 * (CVE-2019-10063). */
-		for (i = 0; i < SBX_ARRAY_SIZE(tty_ioctls) && !r; i++)
+		for (i = 0; i < sbx_n_tty_ioctls && !r; i++)
 			r = seccomp_rule_add(ctx, deny, nr, 1,
 					     SCMP_A1_64(SCMP_CMP_MASKED_EQ,
 							0xffffffffull,
-							tty_ioctls[i]));
+							sbx_tty_ioctls[i]));
 		return r;
 	}
 	return -EINVAL;
@@ -159,8 +162,8 @@ static int export_bpf(scmp_filter_ctx ctx, void **ret, size_t *ret_len)
 /* libseccomp keeps global state (the API level); serialize use of it. */
 static pthread_mutex_t seccomp_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int compile(uint32_t flags, void **ret, size_t *ret_len,
-		   const char **ret_failed)
+static int compile(const sbx_t *sbx, uint32_t flags, int degraded, void **ret,
+		   size_t *ret_len, const char **ret_failed)
 {
 	uint32_t deny = (flags & (1u << SBX_FLAG_SECCOMP_KILL))
 				? SCMP_ACT_KILL_PROCESS
@@ -183,13 +186,32 @@ static int compile(uint32_t flags, void **ret, size_t *ret_len,
 
 		if (nr == __NR_SCMP_ERROR || nr < 0)
 			continue; /* not on this architecture */
+		/* a rule of the policy replaces the built-in one */
+		if (sbx_syscall_find(sbx, sbx_syscall_rules[i].name))
+			continue;
 		r = add_rule(ctx, deny, nr, sbx_syscall_rules[i].kind);
 		if (r < 0)
 			*ret_failed = sbx_syscall_rules[i].name;
 	}
 	if (!r)
+		r = sbx_seccomp_add_policy(sbx, ctx, deny, degraded,
+					   ret_failed);
+	if (!r)
 		r = export_bpf(ctx, ret, ret_len);
 	seccomp_release(ctx);
+	return r;
+}
+
+/* The filter of this handle's policy; degraded: for a run without
+ * namespaces (policy.h). */
+int sbx_seccomp_build(const sbx_t *sbx, uint32_t flags, int degraded,
+		      void **ret, size_t *ret_len, const char **ret_failed)
+{
+	int r;
+
+	pthread_mutex_lock(&seccomp_lock);
+	r = compile(sbx, flags, degraded, ret, ret_len, ret_failed);
+	pthread_mutex_unlock(&seccomp_lock);
 	return r;
 }
 
@@ -203,9 +225,7 @@ int sbx_seccomp_compile(sbx_t *sbx)
 
 	if (sbx->bpf && sbx->bpf_flags == flags)
 		return 0;
-	pthread_mutex_lock(&seccomp_lock);
-	r = compile(flags, &bpf, &len, &failed);
-	pthread_mutex_unlock(&seccomp_lock);
+	r = sbx_seccomp_build(sbx, flags, 0, &bpf, &len, &failed);
 	if (r < 0)
 		return sbx_error(sbx, r,
 				 "cannot build the seccomp filter (rule %s): "

@@ -145,6 +145,8 @@ static int build_config(sbx_t *sbx, const char *const *argv, uint32_t relay,
 		for (i = 0; i < n && !r; i++)
 			r = sbx_wire_put_str(cfg, SBX_W_MASK, masks[i]);
 	}
+	if (!r) /* required layers, the degraded filter (policy-run.c) */
+		r = sbx_policy_put_config(sbx, cfg);
 	if (!r)
 		r = sbx_wire_put(cfg, SBX_W_END, NULL, 0);
 	if (!r)

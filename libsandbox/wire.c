@@ -121,6 +121,9 @@ const char *sbx_step_name(uint32_t step)
 		[SBX_STEP_CWD] = "cwd",
 		[SBX_STEP_FORK] = "fork",
 		[SBX_STEP_EXEC] = "exec",
+		[SBX_STEP_LANDLOCK] = "landlock",
+		[SBX_STEP_REQUIRE] = "require",
+		[SBX_STEP_DEGRADED] = "degraded",
 	};
 
 	return step < SBX_STEP_MAX && names[step] ? names[step] : "unknown";

@@ -9,7 +9,7 @@
 
 /* Both ends come from one build: a mismatch is a setup error, not a guess. */
 #define SBX_WIRE_MAGIC 0x53425831u /* "SBX1" */
-#define SBX_WIRE_VERSION 3u
+#define SBX_WIRE_VERSION 4u
 
 /* The supervisor's descriptors, placed by posix_spawn file actions. */
 #define SBX_SUP_FD_CTL 3
@@ -31,6 +31,9 @@ enum sbx_wire_type {
 	SBX_W_SECCOMP = 11,   /* struct sock_filter[] */
 	SBX_W_MASK = 12,      /* path\0 of a host file to hide */
 	SBX_W_HOME = 13,      /* path\0 of HOME inside */
+	/* policy (supervisor/policy.c) */
+	SBX_W_REQUIRE = 14,   /* name\0 of a required layer */
+	SBX_W_SECCOMP_DEGRADED = 15, /* struct sock_filter[] without namespaces */
 	SBX_W_TYPE_MAX
 };
 
@@ -69,6 +72,9 @@ enum sbx_step {
 	SBX_STEP_CWD,
 	SBX_STEP_FORK,
 	SBX_STEP_EXEC,
+	SBX_STEP_LANDLOCK,
+	SBX_STEP_REQUIRE,  /* a required layer is missing */
+	SBX_STEP_DEGRADED, /* the degraded sandbox cannot be built */
 	SBX_STEP_MAX
 };
 
@@ -89,7 +95,8 @@ struct sbx_wire_limit {
 	uint32_t fired;
 };
 
-/* The supervisor's one answer, then msg_len + layers_len bytes of text. */
+/* The supervisor's one answer, then msg_len + layers_len + reason_len
+ * bytes of text. */
 struct sbx_wire_result {
 	uint32_t magic;
 	uint32_t status;        /* enum sbx_status */
@@ -108,6 +115,10 @@ struct sbx_wire_result {
 	uint32_t layers_len;
 	uint32_t pad;
 	struct sbx_wire_limit limits[SBX_LIMIT_KIND_MAX];
+	/* policy: the run had no namespaces; why (reason_len bytes of text
+	 * after the layers) */
+	uint32_t degraded;
+	uint32_t reason_len;
 };
 
 /* A growable byte buffer. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "sandbox.h"
 
 #define EXIT_TIMEOUT 124
@@ -17,6 +18,8 @@
 
 static const char usage_text[] =
 	"Usage: sbx run [OPTIONS] [--] PROGRAM [ARG...]\n"
+	"       sbx policy show|explain|export [OPTIONS]\n"
+	"       sbx doctor [--json]\n"
 	"       sbx --version | --help\n"
 	"\n"
 	"Run PROGRAM in a sandbox: its own user, PID, mount, network, IPC,\n"
@@ -185,7 +188,8 @@ static int exit_status(sbx_t *sbx)
 	}
 }
 
-static int cmd_run(int argc, char **argv)
+/* cli.h: policy_action is NULL for `sbx run`. */
+int cli_run(int argc, char **argv, const char *policy_action)
 {
 	sbx_t *sbx = NULL;
 	const char *json_dest = NULL, *workspace = NULL;
@@ -195,8 +199,13 @@ static int cmd_run(int argc, char **argv)
 	r = sbx_create(&sbx);
 	if (r < 0)
 		return fail("cannot create a sandbox: %s", strerror(-r));
+	rc = cli_policy_prescan(sbx, argc, argv, run_options); /* policy */
+	if (rc)
+		goto out;
+	rc = EXIT_SETUP;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", cli_options(run_options),
+				NULL)) != -1) {
 		r = 0;
 		switch (c) {
 		case OPT_WORKSPACE:
@@ -249,6 +258,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			fputs(cli_policy_usage, stdout);
 			rc = 0;
 			goto out;
 		case OPT_VERSION:
@@ -256,6 +266,8 @@ static int cmd_run(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
+			if (cli_policy_option(sbx, c, optarg, &r))
+				break; /* policy-cmd.c */
 			rc = fail("see `sbx run --help`");
 			goto out;
 		}
@@ -264,7 +276,7 @@ static int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !policy_action) {
 		rc = fail("nothing to run; usage: sbx run [OPTIONS] [--] "
 			  "PROGRAM [ARG...]");
 		goto out;
@@ -281,6 +293,11 @@ static int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (policy_action) { /* sbx policy ...: print, do not run */
+		rc = cli_policy_finish(sbx, policy_action, argc - optind,
+				       argv + optind);
+		goto out;
+	}
 	r = sbx_exec(sbx, (const char *const *)&argv[optind]);
 	if (r < 0) {
 		rc = fail("%s", sbx_last_error(sbx));
@@ -291,6 +308,7 @@ static int cmd_run(int argc, char **argv)
 		rc = fail("%s", sbx_last_error(sbx));
 		goto out;
 	}
+	cli_note_degraded(sbx);
 	rc = exit_status(sbx);
 	if (write_json(sbx, json_dest))
 		rc = EXIT_SETUP;
@@ -306,6 +324,7 @@ int main(int argc, char **argv)
 			    "see `sbx --help`");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs(usage_text, stdout);
+		fputs(cli_policy_usage, stdout);
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
@@ -313,6 +332,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
+		return cli_run(argc - 1, argv + 1, NULL);
+	if (strcmp(argv[1], "policy") == 0)
+		return cmd_policy(argc - 1, argv + 1); /* policy-cmd.c */
+	if (strcmp(argv[1], "doctor") == 0)
+		return cmd_doctor(argc - 1, argv + 1); /* doctor.c */
 	return fail("unknown command '%s'; see `sbx --help`", argv[1]);
 }

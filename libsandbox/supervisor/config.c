@@ -120,7 +120,7 @@ static int parse_record(struct sup_config *c, uint16_t type, const char *d,
 	case SBX_W_END:
 		return 1;
 	}
-	return -EBADMSG;
+	return sup_policy_record(c, type, d, len); /* policy.c */
 }
 
 int sup_config_read(int fd, struct sup_config *c, char *err, size_t errlen)

@@ -17,15 +17,24 @@
 static void send_result(struct sup_run *run)
 {
 	size_t ml = strlen(run->msg), ll = strlen(run->layers);
+	const char *reason = run->cfg && run->cfg->pol.degraded
+				     ? sup_degraded_reason()
+				     : "";
+	size_t rl = strlen(reason);
 
 	run->res.magic = SBX_WIRE_MAGIC;
 	run->res.msg_len = (uint32_t)ml;
 	run->res.layers_len = (uint32_t)ll;
+	run->res.degraded = run->cfg && run->cfg->pol.degraded;
+	run->res.reason_len = (uint32_t)rl;
 	/* The caller may be gone: then nobody needs the result. */
 	if (sbx_write_full(run->ctl_fd, &run->res, sizeof(run->res)) == 0 &&
-	    sbx_write_full(run->ctl_fd, run->msg, ml) == 0)
-		sbx_write_full(run->ctl_fd, run->layers, ll);
-	/* EOF on the status fd: the result is there to read. */
+	    sbx_write_full(run->ctl_fd, run->msg, ml) == 0 &&
+	    sbx_write_full(run->ctl_fd, run->layers, ll) == 0)
+		sbx_write_full(run->ctl_fd, reason, rl);
+	/* EOF on the status fd: the result is there to read, and so is the
+	 * EOF after it (sbx_try_wait() needs both). */
+	close(run->ctl_fd);
 	close(SBX_SUP_FD_DONE);
 }
 
@@ -69,7 +78,7 @@ static void note_limits(struct sup_run *run, const struct sup_config *cfg)
 			SBX_MECH_SUPERVISOR;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static struct sup_config cfg;
 	static struct sup_run run;
@@ -80,6 +89,8 @@ int main(void)
 	char err[512];
 	int i, r;
 
+	if (argc > 1 && strcmp(argv[1], "--probe") == 0)
+		return sup_probe_main(); /* sbx doctor (probe.c) */
 	run.start_ns = sup_now_ns();
 	run.ctl_fd = SBX_SUP_FD_CTL;
 	run.in_sink = -1;
@@ -122,13 +133,13 @@ int main(void)
 		CLONE_NEWUTS | CLONE_NEWCGROUP;
 	if (cfg.net == SBX_NET_NONE)
 		flags |= CLONE_NEWNET;
+	sup_landlock_plan(&cfg);
 	run.init_pid = sup_clone(flags, &run.init_pidfd);
-	if (run.init_pid < 0) {
-		int e = errno;
-
-		sup_userns_diagnose(e, run.msg, sizeof(run.msg));
-		setup_failed(&run, SBX_STEP_CLONE, e);
-	}
+	if (run.init_pid < 0) /* refuse, or run degraded (degraded.c) */
+		run.init_pid = sup_ladder_clone(&run, &cfg, &ids, errno);
+	if (run.init_pid < 0)
+		setup_failed(&run, cfg.pol.step ? cfg.pol.step : SBX_STEP_CLONE,
+			     errno);
 	if (run.init_pid == 0) {
 		close(go[1]);
 		close(report[0]);
@@ -146,7 +157,9 @@ int main(void)
 			close(child_stdio[i]);
 	run.report_fd = report[0];
 
-	r = sup_write_idmaps(run.init_pid, &ids, err, sizeof(err));
+	r = cfg.pol.degraded ? 0
+			     : sup_write_idmaps(run.init_pid, &ids, err,
+						sizeof(err));
 	if (r < 0) {
 		kill(run.init_pid, SIGKILL);
 		waitpid(run.init_pid, NULL, 0);
@@ -159,12 +172,22 @@ int main(void)
 		 "seccomp",
 		 ids.range > 1 ? "" : ":single-id",
 		 cfg.net == SBX_NET_NONE ? " netns" : "");
+	/* Landlock, a run without namespaces, required layers (policy.c) */
+	sup_layers_adjust(run.layers, sizeof(run.layers), &cfg);
+	r = sup_layers_check(&cfg, run.layers, run.msg, sizeof(run.msg));
+	if (r < 0) {
+		kill(run.init_pid, SIGKILL);
+		waitpid(run.init_pid, NULL, 0);
+		sup_degraded_cleanup(&cfg);
+		setup_failed(&run, SBX_STEP_REQUIRE, -r);
+	}
 	if (write(go[1], "g", 1) != 1) {
 		/* init died already; the report pipe says why */
 	}
 	close(go[1]);
 
 	sup_watch(&run);
+	sup_degraded_cleanup(&cfg);
 	send_result(&run);
 	return 0;
 

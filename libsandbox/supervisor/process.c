@@ -247,6 +247,10 @@ void sandbox_init(const struct sup_config *cfg, const int stdio[3],
 	/* The sandbox dies with its supervisor.  Its death before this
 	 * point shows as EOF on the go pipe. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (cfg->pol.degraded) { /* no namespaces, no new root (degraded.c) */
+		cap_max = sandbox_degraded_enter(cfg, go_fd, report);
+		goto enter_cwd;
+	}
 
 	/* The empty network namespace needs nothing but lo. */
 	if (cfg->net == SBX_NET_NONE && sandbox_loopback_up(err, sizeof(err)))
@@ -277,6 +281,7 @@ void sandbox_init(const struct sup_config *cfg, const int stdio[3],
 	if (sethostname("sandbox", 7) < 0)
 		child_fail(report, SBX_STEP_HOSTNAME, errno,
 			   "sethostname: %s", strerror(errno));
+enter_cwd:
 	if (chdir(cfg->cwd) < 0)
 		child_fail(report, SBX_STEP_CWD, errno,
 			   "cannot enter the working directory %s inside the "
@@ -302,7 +307,10 @@ void sandbox_init(const struct sup_config *cfg, const int stdio[3],
 		child_fail(REPORT_FD, SBX_STEP_FDS, errno, "setsid: %s",
 			   strerror(errno));
 
-	drop_privileges(REPORT_FD, cap_max);
+	sandbox_policy_pre_caps(cfg, REPORT_FD); /* read-only root (policy.c) */
+	if (!cfg->pol.degraded)
+		drop_privileges(REPORT_FD, cap_max);
+	sandbox_landlock(cfg, REPORT_FD); /* after no_new_privs (landlock.c) */
 	load_seccomp(cfg, REPORT_FD);
 
 	program = fork();

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "sandbox.h"
+#include "sup-policy.h"
 #include "util.h"
 #include "wire.h"
 
@@ -44,6 +45,7 @@ struct sup_config {
 	unsigned short bpf_count;
 	const char **masks;
 	size_t n_masks;
+	struct sup_policy pol; /* sup-policy.h */
 };
 
 static inline int sup_flag(const struct sup_config *c, int flag)

@@ -105,6 +105,8 @@ static void on_init_exit(struct watch *w)
 		w->init_done = 1;
 		w->init_status = st;
 		closep(&w->run->init_pidfd);
+		/* no PID namespace ends the rest with init (degraded.c) */
+		sup_degraded_end(w->run->cfg);
 	}
 }
 

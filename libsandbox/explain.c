@@ -1,0 +1,542 @@
+/* explain.c - `sbx policy explain PATH|SYSCALL`: what the policy lets the
+ * program do with a path inside the sandbox or a system call, and which
+ * rule decides.  It describes the sandbox as mounts.c and seccomp.c build
+ * it; file modes still apply on top and are not judged here. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "seccomp_rules.h"
+
+#define HOME_INSIDE "/home/sandbox" /* spawn.c */
+#define MAX_VIEW (SBX_N_SYSTEM_PATHS + SBX_N_DEV_NODES + SBX_MAX_BINDS + 600)
+
+/* One place of the sandbox's tree: what is mounted or made there. */
+struct place {
+	char *path;       /* inside */
+	char *host;       /* the host path it shows, or NULL */
+	char *link;       /* a symlink's target (merged /usr), or NULL */
+	int read, write, exec;
+	char rule[256];
+};
+
+struct view {
+	struct place p[MAX_VIEW];
+	size_t n;
+	int landlock;
+};
+
+static struct place *add(struct view *v, const char *path, const char *host,
+			 int r, int w, int x, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+static struct place *add(struct view *v, const char *path, const char *host,
+			 int r, int w, int x, const char *fmt, ...)
+{
+	struct place *p;
+	va_list ap;
+
+	if (v->n >= MAX_VIEW)
+		return NULL;
+	p = &v->p[v->n];
+	memset(p, 0, sizeof(*p));
+	p->path = strdup(path);
+	p->host = host ? strdup(host) : NULL;
+	if (!p->path || (host && !p->host)) {
+		free(p->path);
+		free(p->host);
+		return NULL;
+	}
+	p->read = r;
+	p->write = w;
+	p->exec = x;
+	va_start(ap, fmt);
+	vsnprintf(p->rule, sizeof(p->rule), fmt, ap);
+	va_end(ap);
+	v->n++;
+	return p;
+}
+
+static void free_view(struct view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		free(v->p[i].path);
+		free(v->p[i].host);
+		free(v->p[i].link);
+	}
+	free(v);
+}
+
+static int writable_binds(const sbx_t *sbx)
+{
+	size_t i;
+
+	if (sbx->workspace && sbx->workspace_mode != SBX_WORKSPACE_RO)
+		return 1;
+	for (i = 0; i < sbx->n_binds; i++)
+		if (sbx->binds[i].flags & SBX_BIND_RW)
+			return 1;
+	return 0;
+}
+
+/* In the order mounts.c makes them: later places cover earlier ones. */
+static int build_view(const sbx_t *sbx, struct view *v)
+{
+	int ro = (sbx->flags >> SBX_FLAG_READ_ONLY) & 1;
+	int tmp_w = !ro;
+	const char *const *masks;
+	char link[PATH_MAX], host[64];
+	size_t i, n_masks;
+	struct stat st;
+
+	if (!add(v, "/", NULL, 1, !ro && !v->landlock, 0,
+		 "the sandbox's own root: a tmpfs with the system "
+		 "directories, /tmp, the home, /proc, /dev, the workspace "
+		 "and the binds"))
+		return -ENOMEM;
+	if (!add(v, "/tmp", NULL, 1, tmp_w, 1,
+		 "/tmp on the sandbox's tmpfs%s",
+		 ro ? " (read-only: read_only is set)"
+		    : ", counted against the disk limit") ||
+	    !add(v, HOME_INSIDE, NULL, 1, tmp_w, 1,
+		 "the sandbox's home, on its tmpfs%s",
+		 ro ? " (read-only: read_only is set)"
+		    : ", counted against the disk limit"))
+		return -ENOMEM;
+	for (i = 0; i < SBX_N_SYSTEM_PATHS; i++) {
+		const char *p = sbx_system_paths[i];
+		struct place *pl;
+		ssize_t n;
+
+		if (lstat(p, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (!add(v, p, p, 1, 0, 1,
+				 "a system directory, bound read-only "
+				 "(nosuid, nodev) from the host's %s",
+				 p))
+				return -ENOMEM;
+		} else if (S_ISLNK(st.st_mode) &&
+			   (n = readlink(p, link, sizeof(link) - 1)) > 0) {
+			link[n] = '\0';
+			pl = add(v, p, NULL, 1, 0, 1,
+				 "a symlink to %s, as on the host", link);
+			if (!pl || !(pl->link = strdup(link)))
+				return -ENOMEM;
+		}
+	}
+	if (sbx->workspace &&
+	    !add(v, "/workspace", sbx->workspace, 1,
+		 sbx->workspace_mode != SBX_WORKSPACE_RO, 1,
+		 "the workspace, bound %s from the host's %s",
+		 sbx->workspace_mode != SBX_WORKSPACE_RO ? "writable"
+							 : "read-only",
+		 sbx->workspace))
+		return -ENOMEM;
+	for (i = 0; i < sbx->n_binds; i++) {
+		const struct sbx_bind *b = &sbx->binds[i];
+		int rw = !!(b->flags & SBX_BIND_RW);
+
+		if (!add(v, b->dst, b->src, 1, rw, 1,
+			 "bound %s (nosuid, nodev) from the host's %s",
+			 rw ? "writable" : "read-only", b->src))
+			return -ENOMEM;
+	}
+	if (!add(v, "/proc", NULL, 1, 0, 0,
+		 "the sandbox's own /proc (its PID namespace), read-only") ||
+	    !add(v, "/dev", NULL, 1, 0, 0,
+		 "the sandbox's minimal /dev: null, zero, full, random, "
+		 "urandom, tty, pts, shm") ||
+	    !add(v, "/dev/pts", NULL, 1, 1, 0,
+		 "a devpts instance of the sandbox's own") ||
+	    !add(v, "/dev/shm", NULL, 1, tmp_w, 0,
+		 "/dev/shm on the sandbox's tmpfs"))
+		return -ENOMEM;
+	for (i = 0; i < SBX_N_DEV_NODES; i++) {
+		char inside[64];
+
+		snprintf(inside, sizeof(inside), "/dev/%s", sbx_dev_nodes[i]);
+		snprintf(host, sizeof(host), "/dev/%s", sbx_dev_nodes[i]);
+		if (!add(v, inside, host, 1, 1, 0,
+			 "the host's device %s, bound", host))
+			return -ENOMEM;
+	}
+	/* What hostinfo.c hides when the sandbox is the caller's root. */
+	if (geteuid() == 0 && writable_binds(sbx) &&
+	    sbx_host_masks(&masks, &n_masks) == 0)
+		for (i = 0; i < n_masks; i++)
+			if (!add(v, masks[i], NULL, 0, 0, 0,
+				 "hidden: other users cannot read it on the "
+				 "host, and the sandbox runs as your root "
+				 "because something writable is bound"))
+				return -ENOMEM;
+	return 0;
+}
+
+/* Lexically clean an absolute path: no "", "." or ".." components. */
+static int normalize(const char *in, char *out, size_t len)
+{
+	const char *c = in;
+	size_t o = 0;
+
+	if (in[0] != '/')
+		return -EINVAL;
+	out[0] = '\0';
+	while (*c) {
+		const char *e;
+		size_t n;
+
+		while (*c == '/')
+			c++;
+		e = strchrnul(c, '/');
+		n = (size_t)(e - c);
+		if (n == 0 || (n == 1 && c[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && c[0] == '.' && c[1] == '.') {
+			while (o > 0 && out[--o] != '/')
+				;
+			out[o] = '\0';
+		} else {
+			if (o + n + 2 > len)
+				return -ENAMETOOLONG;
+			out[o++] = '/';
+			memcpy(out + o, c, n);
+			o += n;
+			out[o] = '\0';
+		}
+		c = e;
+	}
+	if (!o)
+		snprintf(out, len, "/");
+	return 0;
+}
+
+/* path is place or below it: the length of place's part, else 0. */
+static size_t under(const char *path, const char *place)
+{
+	size_t n = strlen(place);
+
+	if (strcmp(place, "/") == 0)
+		return 1;
+	if (strncmp(path, place, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+		return n;
+	return 0;
+}
+
+static const struct place *deepest(const struct view *v, const char *path)
+{
+	const struct place *best = NULL;
+	size_t best_n = 0, i;
+
+	for (i = 0; i < v->n; i++) {
+		size_t n = under(path, v->p[i].path);
+
+		if (n && n >= best_n) {
+			best = &v->p[i];
+			best_n = n;
+		}
+	}
+	return best;
+}
+
+/* Some place lies below path: then path is a directory made for it. */
+static const struct place *below(const struct view *v, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->p[i].path, path) != 0 &&
+		    under(v->p[i].path, path))
+			return &v->p[i];
+	return NULL;
+}
+
+static void add_bool(json_object *o, const char *k, int v)
+{
+	json_object_object_add(o, k, json_object_new_boolean(v));
+}
+
+static char *explain_path(sbx_t *sbx, const char *what)
+{
+	_cleanup_free_ char *path = malloc(PATH_MAX);
+	_cleanup_free_ char *host = NULL;
+	struct view *v = calloc(1, sizeof(*v));
+	const struct place *pl = NULL, *made;
+	json_object *o = NULL;
+	char *text = NULL;
+	int hops, exists = 1, r;
+
+	if (!v || !path) {
+		free(v);
+		sbx_error(sbx, ENOMEM, "out of memory");
+		return NULL;
+	}
+	v->landlock = sbx_landlock_abi() > 0;
+	r = build_view(sbx, v);
+	if (!r)
+		r = normalize(what, path, PATH_MAX);
+	/* Follow the symlinks the sandbox recreates (merged /usr). */
+	for (hops = 0; !r && hops < 8; hops++) {
+		char next[PATH_MAX];
+		size_t n;
+
+		pl = deepest(v, path);
+		if (!pl || !pl->link || strcmp(pl->path, path) == 0)
+			break;
+		n = strlen(pl->path);
+		snprintf(next, sizeof(next), "%s%s%s",
+			 pl->link[0] == '/' ? "" : "/", pl->link, path + n);
+		r = normalize(next, path, PATH_MAX);
+	}
+	if (r < 0) {
+		sbx_error(sbx, r == -ENOMEM ? ENOMEM : EINVAL,
+			  r == -ENOMEM ? "out of memory"
+				       : "%s: not a path inside the sandbox",
+			  what);
+		free_view(v);
+		return NULL;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "what", json_object_new_string(what));
+	json_object_object_add(o, "kind", json_object_new_string("path"));
+	json_object_object_add(o, "path", json_object_new_string(path));
+	if (pl && pl->host) {
+		size_t n = strlen(pl->path);
+
+		if (asprintf(&host, "%s%s", pl->host, path + n) < 0)
+			host = NULL;
+		exists = host && access(host, F_OK) == 0;
+	}
+	made = pl && strcmp(pl->path, "/") == 0 && strcmp(path, "/") != 0
+		       ? below(v, path)
+		       : NULL;
+	if (pl && strcmp(pl->path, "/") == 0 && strcmp(path, "/") != 0 &&
+	    !made) {
+		exists = 0;
+		add_bool(o, "exists", 0);
+		add_bool(o, "read", 0);
+		add_bool(o, "write", 0);
+		add_bool(o, "exec", 0);
+		json_object_object_add(
+			o, "rule",
+			json_object_new_string(
+				"not in the sandbox: its root holds only the "
+				"system directories, /tmp, the home, /proc, "
+				"/dev, the workspace and the binds"));
+	} else if (made) {
+		char rule[PATH_MAX + 64];
+
+		snprintf(rule, sizeof(rule),
+			 "a directory on the sandbox's root, made for %s",
+			 made->path);
+		add_bool(o, "exists", 1);
+		add_bool(o, "read", 1);
+		add_bool(o, "write", 0);
+		add_bool(o, "exec", 0);
+		json_object_object_add(o, "rule", json_object_new_string(rule));
+	} else {
+		/* Below a place the sandbox makes at run time (/tmp, /proc):
+		 * whether it exists is for the run to say. */
+		if (!pl->host && strcmp(pl->path, path) != 0)
+			json_object_object_add(o, "exists", NULL);
+		else
+			add_bool(o, "exists", exists);
+		add_bool(o, "read", pl->read);
+		add_bool(o, "write", pl->write);
+		add_bool(o, "exec", pl->exec);
+		json_object_object_add(o, "rule",
+				       json_object_new_string(pl->rule));
+	}
+	json_object_object_add(o, "host_path",
+			       host ? json_object_new_string(host) : NULL);
+	json_object_object_add(
+		o, "landlock",
+		json_object_new_string(
+			v->landlock ? "enforced as well: read and execute on "
+				      "the system directories and read-only "
+				      "binds, writes only where writable"
+				    : "not available on this kernel: the "
+				      "mounts alone decide"));
+	text = strdup(json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	free_view(v);
+	if (!text)
+		sbx_error(sbx, ENOMEM, "out of memory");
+	return text;
+}
+
+/* ------------------------------------------------------------ syscalls */
+
+static const char *builtin_text(enum sbx_rule_kind kind)
+{
+	switch (kind) {
+	case SBX_RULE_DENY:
+		return "the built-in deny list (DESIGN.md: system compromise)";
+	case SBX_RULE_ENOSYS:
+		return "built in: clone3 hides its flags from seccomp, so it "
+		       "answers ENOSYS and libc falls back to clone";
+	case SBX_RULE_CLONE_NS:
+		return "built in: denied with any namespace flag (CLONE_NEWNS, "
+		       "CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, "
+		       "CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET); allowed "
+		       "otherwise";
+	case SBX_RULE_PERSONALITY:
+		return "built in: only the default execution domain "
+		       "(PER_LINUX); the query answers it";
+	case SBX_RULE_IOCTL_TTY:
+		return "built in: TIOCSTI and TIOCLINUX are denied (on the low "
+		       "32 bits of the request); other requests are allowed";
+	}
+	return "built in";
+}
+
+static void set_action(json_object *o, const char *action, int err)
+{
+	const char *name = err ? sbx_errno_name(err) : NULL;
+
+	json_object_object_add(o, "action", json_object_new_string(action));
+	json_object_object_add(o, "errno",
+			       name ? json_object_new_string(name) : NULL);
+}
+
+static void explain_rule(const sbx_t *sbx, json_object *o, const char *name)
+{
+	const struct sbx_syscall_add *a = sbx_syscall_find(sbx, name);
+	int kill = (sbx->flags >> SBX_FLAG_SECCOMP_KILL) & 1;
+	const char *deny = kill ? "kill" : "deny";
+	size_t i;
+
+	if (a) {
+		if (a->action == SBX_SYSCALL_ALLOW)
+			set_action(o, "allow", 0);
+		else if (a->action == SBX_SYSCALL_KILL)
+			set_action(o, "kill", 0);
+		else if (a->err)
+			set_action(o, "deny", a->err);
+		else
+			set_action(o, deny, kill ? 0 : EPERM);
+		json_object_object_add(
+			o, "rule",
+			json_object_new_string(
+				a->action == SBX_SYSCALL_ALLOW
+					? "the policy: seccomp.allow"
+				: a->action == SBX_SYSCALL_KILL
+					? "the policy: seccomp.kill"
+					: "the policy: seccomp.deny"));
+		return;
+	}
+	for (i = 0; i < sbx_n_syscall_rules; i++) {
+		const struct sbx_syscall_rule *b = &sbx_syscall_rules[i];
+
+		if (strcmp(b->name, name) != 0)
+			continue;
+		if (b->kind == SBX_RULE_DENY)
+			set_action(o, deny, kill ? 0 : EPERM);
+		else if (b->kind == SBX_RULE_ENOSYS)
+			set_action(o, "deny", ENOSYS);
+		else
+			set_action(o, "conditional", kill ? 0 : EPERM);
+		json_object_object_add(
+			o, "rule", json_object_new_string(builtin_text(b->kind)));
+		return;
+	}
+	set_action(o, "allow", 0);
+	json_object_object_add(
+		o, "rule",
+		json_object_new_string("in no list: the filter allows what it "
+				       "does not deny"));
+}
+
+/* What a run without namespaces (allow_degraded) adds. */
+static void explain_degraded(const sbx_t *sbx, json_object *o,
+			     const char *name)
+{
+	int kill = (sbx->flags >> SBX_FLAG_SECCOMP_KILL) & 1;
+	json_object *d;
+	size_t i;
+
+	if (sbx_syscall_find(sbx, name))
+		return;
+	for (i = 0; i < sbx_n_degraded_rules; i++) {
+		if (strcmp(sbx_degraded_rules[i].name, name) != 0)
+			continue;
+		d = json_object_new_object();
+		if (strcmp(name, "socket") == 0 && sbx->net == SBX_NET_HOST)
+			set_action(d, "conditional", kill ? 0 : EPERM);
+		else
+			set_action(d, kill ? "kill" : "deny", kill ? 0 : EPERM);
+		json_object_object_add(
+			d, "rule",
+			json_object_new_string(sbx_degraded_rules[i].why));
+		json_object_object_add(o, "degraded", d);
+		return;
+	}
+}
+
+static char *explain_syscall(sbx_t *sbx, const char *name)
+{
+	json_object *o;
+	char *text;
+	int nr = seccomp_syscall_resolve_name(name);
+
+	if (nr == __NR_SCMP_ERROR) {
+		sbx_error(sbx, EINVAL,
+			  "\"%s\" is neither a path (it would start with /) "
+			  "nor a system call known to libseccomp",
+			  name);
+		return NULL;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "what", json_object_new_string(name));
+	json_object_object_add(o, "kind", json_object_new_string("syscall"));
+	json_object_object_add(o, "number",
+			       nr >= 0 ? json_object_new_int(nr) : NULL);
+	if (nr < 0) {
+		set_action(o, "absent", 0);
+		json_object_object_add(
+			o, "rule",
+			json_object_new_string("not a system call of this "
+					       "architecture"));
+	} else {
+		explain_rule(sbx, o, name);
+		explain_degraded(sbx, o, name);
+	}
+	text = strdup(json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	if (!text)
+		sbx_error(sbx, ENOMEM, "out of memory");
+	return text;
+}
+
+char *sbx_explain(sbx_t *sbx, const char *what)
+{
+	if (!what || !*what) {
+		sbx_error(sbx, EINVAL,
+			  "nothing to explain: give a path inside the sandbox "
+			  "or a system call name");
+		return NULL;
+	}
+	if (what[0] == '/')
+		return explain_path(sbx, what);
+	if (strchr(what, '/') || what[0] == '.' || what[0] == '~') {
+		sbx_error(sbx, EINVAL,
+			  "%s: give an absolute path inside the sandbox (like "
+			  "/workspace/x)",
+			  what);
+		return NULL;
+	}
+	return explain_syscall(sbx, what);
+}

@@ -1,0 +1,88 @@
+/* layers.c - layer names and the matching of required layers. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "layers.h"
+
+static const char *const known[] = {
+	"userns", "pidns", "mountns",  "netns",    "ipcns",     "utsns",
+	"cgroupns", "caps", "nnp",     "seccomp",  "landlock",  "cgroup",
+	"cgroup-v1", "cgroup-v2", "read-only",
+};
+
+/* "landlock-abiN": N, else 0. */
+static int landlock_abi(const char *s, size_t len)
+{
+	const char *p = "landlock-abi";
+	size_t n = strlen(p);
+	int v = 0;
+
+	if (len <= n || strncmp(s, p, n) != 0)
+		return 0;
+	for (s += n, len -= n; len; s++, len--) {
+		if (*s < '0' || *s > '9' || v > 9999)
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+int sbx_layer_known(const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return 0;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(name, known[i]) == 0)
+			return 1;
+	return landlock_abi(name, strlen(name)) > 0;
+}
+
+/* One enforced layer (len bytes at l) against one required name. */
+static int layer_matches(const char *l, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	size_t base = strcspn(l, ": ");
+	int want = landlock_abi(name, n);
+
+	if (base > len)
+		base = len;
+	if (want)
+		return landlock_abi(l, base) >= want;
+	if (len < n || strncmp(l, name, n) != 0)
+		return 0;
+	return len == n || l[n] == ':' || l[n] == '-';
+}
+
+int sbx_layer_satisfied(const char *layers, const char *name)
+{
+	const char *p = layers;
+
+	while (p && *p) {
+		size_t len = strcspn(p, " ");
+
+		if (len && layer_matches(p, len, name))
+			return 1;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#endif
+#define SBX_LANDLOCK_CREATE_RULESET_VERSION 1u
+
+int sbx_landlock_abi(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+			   SBX_LANDLOCK_CREATE_RULESET_VERSION);
+
+	return abi < 0 ? -errno : (int)abi;
+}

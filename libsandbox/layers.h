@@ -1,0 +1,38 @@
+/* layers.h - names of the protection layers a result lists, and how a
+ * required layer is matched against them (library and supervisor). */
+#ifndef SBX_LAYERS_H
+#define SBX_LAYERS_H
+
+#include <stddef.h>
+
+#define SBX_MAX_REQUIRE 32
+
+/* 1 when name may be required (sbx_require_layer()). */
+int sbx_layer_known(const char *name);
+
+/* 1 when the space-separated list of enforced layers satisfies the
+ * required name: the same name, a detail of it ("userns:single-id",
+ * "cgroup-v2:memory"), or for "landlock-abiN" Landlock ABI N or later. */
+int sbx_layer_satisfied(const char *layers, const char *name);
+
+/* The kernel's Landlock ABI version (1...), or -ENOSYS (not built in),
+ * -EOPNOTSUPP (disabled at boot), -EPERM (a seccomp profile forbids it). */
+int sbx_landlock_abi(void);
+
+/* The newest Landlock ABI whose rights this code knows and applies. */
+#define SBX_LANDLOCK_ABI_KNOWN 7
+
+/* What the sandbox sees of the host's system (mounts.c binds the same
+ * directories): read and execute, never write. */
+static const char *const sbx_system_paths[] __attribute__((unused)) = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc",
+};
+#define SBX_N_SYSTEM_PATHS (sizeof(sbx_system_paths) / sizeof(sbx_system_paths[0]))
+
+/* Device nodes of the sandbox's /dev (mounts.c binds the same). */
+static const char *const sbx_dev_nodes[] __attribute__((unused)) = {
+	"null", "zero", "full", "random", "urandom", "tty",
+};
+#define SBX_N_DEV_NODES (sizeof(sbx_dev_nodes) / sizeof(sbx_dev_nodes[0]))
+
+#endif

@@ -1,0 +1,130 @@
+/* policy-run.c - what the policy adds to a run: the records sent to the
+ * supervisor (required layers, the filter for a run without namespaces)
+ * and the result's "degraded" keys. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int has_flag(const sbx_t *sbx, int flag)
+{
+	return (sbx->flags >> flag) & 1;
+}
+
+/* A read-only sandbox with something writable is a contradiction: say
+ * so rather than pick one. */
+static int check_read_only(sbx_t *sbx)
+{
+	size_t i;
+
+	if (!has_flag(sbx, SBX_FLAG_READ_ONLY))
+		return 0;
+	if (sbx->workspace && sbx->workspace_mode != SBX_WORKSPACE_RO)
+		return sbx_error(sbx, EINVAL,
+				 "the policy is read-only (read_only, "
+				 "SBX_FLAG_READ_ONLY) but the workspace %s is "
+				 "writable: mount it read-only or turn "
+				 "read_only off",
+				 sbx->workspace);
+	for (i = 0; i < sbx->n_binds; i++)
+		if (sbx->binds[i].flags & SBX_BIND_RW)
+			return sbx_error(sbx, EINVAL,
+					 "the policy is read-only (read_only, "
+					 "SBX_FLAG_READ_ONLY) but %s is bound "
+					 "writable at %s",
+					 sbx->binds[i].src, sbx->binds[i].dst);
+	return 0;
+}
+
+/* The filter for a run without namespaces: it depends on the kill flag
+ * and the network mode as well as the rules. */
+static int degraded_filter(sbx_t *sbx)
+{
+	uint32_t kill = sbx->flags & (1u << SBX_FLAG_SECCOMP_KILL);
+	uint32_t key = kill | ((uint32_t)sbx->net << 8) | 0x80000000u;
+	const char *failed = "export";
+	void *bpf = NULL;
+	size_t len = 0;
+	int r;
+
+	if (sbx->pol.bpf_degraded && sbx->pol.bpf_degraded_key == key)
+		return 0;
+	r = sbx_seccomp_build(sbx, kill, 1, &bpf, &len, &failed);
+	if (r < 0)
+		return sbx_error(sbx, r,
+				 "cannot build the seccomp filter for a run "
+				 "without namespaces (rule %s): %s",
+				 failed, strerror(-r));
+	free(sbx->pol.bpf_degraded);
+	sbx->pol.bpf_degraded = bpf;
+	sbx->pol.bpf_degraded_len = len;
+	sbx->pol.bpf_degraded_key = key;
+	return 0;
+}
+
+int sbx_policy_put_config(sbx_t *sbx, struct sbx_buf *cfg)
+{
+	size_t i;
+	int r = check_read_only(sbx);
+
+	for (i = 0; i < sbx->pol.n_require && !r; i++)
+		r = sbx_wire_put_str(cfg, SBX_W_REQUIRE, sbx->pol.require[i]);
+	if (!r && has_flag(sbx, SBX_FLAG_ALLOW_DEGRADED)) {
+		r = degraded_filter(sbx);
+		if (!r)
+			r = sbx_wire_put(cfg, SBX_W_SECCOMP_DEGRADED,
+					 sbx->pol.bpf_degraded,
+					 sbx->pol.bpf_degraded_len);
+	}
+	return r;
+}
+
+int sbx_policy_result_json(const sbx_t *sbx, struct sbx_buf *b)
+{
+	const char *reason = sbx->pol.reason;
+	int r;
+
+	static const char no[] = ",\"degraded\":false,\"degraded_reason\":null";
+	static const char yes[] = ",\"degraded\":true,\"degraded_reason\":";
+
+	if (!sbx->res.degraded)
+		return sbx_buf_append(b, no, sizeof(no) - 1);
+	r = sbx_buf_append(b, yes, sizeof(yes) - 1);
+	if (!r)
+		r = sbx_json_escape(b, reason ? reason : "",
+				    reason ? strlen(reason) : 0);
+	return r;
+}
+
+int sbx_policy_require(sbx_t *sbx, const char *name)
+{
+	size_t i;
+	char *copy;
+
+	if (!name) {
+		for (i = 0; i < sbx->pol.n_require; i++)
+			free(sbx->pol.require[i]);
+		sbx->pol.n_require = 0;
+		return 0;
+	}
+	if (!sbx_layer_known(name))
+		return sbx_error(sbx, EINVAL,
+				 "unknown layer \"%s\" (known: userns, pidns, "
+				 "mountns, netns, ipcns, utsns, cgroupns, caps, "
+				 "nnp, seccomp, landlock, landlock-abiN, "
+				 "cgroup, cgroup-v1, cgroup-v2, read-only)",
+				 name);
+	for (i = 0; i < sbx->pol.n_require; i++)
+		if (strcmp(sbx->pol.require[i], name) == 0)
+			return 0;
+	if (sbx->pol.n_require >= SBX_MAX_REQUIRE)
+		return sbx_error(sbx, E2BIG,
+				 "too many required layers (at most %d)",
+				 SBX_MAX_REQUIRE);
+	copy = strdup(name);
+	if (!copy)
+		return -ENOMEM;
+	sbx->pol.require[sbx->pol.n_require++] = copy;
+	return 0;
+}

@@ -1,0 +1,461 @@
+/* degraded.c - the fallback ladder.  When no user namespace can be made
+ * (user.max_user_namespaces=0, AppArmor's restriction, a container's
+ * seccomp profile) the run is refused with the cause and the fix, unless
+ * the caller allowed a weaker sandbox (SBX_FLAG_ALLOW_DEGRADED).  Then the
+ * sandbox runs without namespaces, with what remains: Landlock for the
+ * filesystem (and TCP, and scoping where the kernel has them), seccomp
+ * with sockets and SysV IPC denied, rlimits, a scrubbed environment,
+ * closed descriptors, a private /tmp and home, and the caller's own ids
+ * (never the host's root).  No PID namespace means the supervisor itself
+ * must end whatever the program left behind: it is a subreaper and kills
+ * its remaining children when the sandbox's init ends. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "layers.h"
+#include "sup.h"
+
+static char reason[1024];
+
+const char *sup_degraded_reason(void)
+{
+	return reason;
+}
+
+static int refuse(struct sup_run *run, struct sup_config *cfg, uint32_t step,
+		  int err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int refuse(struct sup_run *run, struct sup_config *cfg, uint32_t step,
+		  int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(run->msg, sizeof(run->msg), fmt, ap);
+	va_end(ap);
+	cfg->pol.step = step;
+	errno = err;
+	return -1;
+}
+
+/* Without a mount namespace nothing can appear elsewhere than it is. */
+static int check_view(struct sup_run *run, struct sup_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_binds; i++)
+		if (strcmp(cfg->binds[i].src, cfg->binds[i].dst) != 0)
+			return refuse(run, cfg, SBX_STEP_DEGRADED, EINVAL,
+				      "without namespaces (degraded) a bind "
+				      "cannot move %s to %s: bind it at its "
+				      "own path",
+				      cfg->binds[i].src, cfg->binds[i].dst);
+	if (cfg->workspace && cfg->workspace_mode != SBX_WORKSPACE_RO &&
+	    cfg->workspace_mode != SBX_WORKSPACE_RW &&
+	    cfg->workspace_mode != SBX_WORKSPACE_RW_LIVE)
+		return refuse(run, cfg, SBX_STEP_DEGRADED, EINVAL,
+			      "without namespaces (degraded) the workspace "
+			      "mode %u is not possible: use a read-only or a "
+			      "writable workspace",
+			      cfg->workspace_mode);
+	return 0;
+}
+
+/* Is our uid 0 the host's root, or the root of a user namespace that an
+ * unprivileged user made (where it owns only what that user owns)? */
+static int is_host_root(void)
+{
+	unsigned long in, out, count;
+	FILE *f;
+	int r = 1;
+
+	if (geteuid() != 0)
+		return 0;
+	f = fopen("/proc/self/uid_map", "re");
+	if (!f)
+		return 1;
+	while (fscanf(f, "%lu %lu %lu", &in, &out, &count) == 3)
+		if (in == 0) {
+			r = out == 0;
+			break;
+		}
+	fclose(f);
+	return r;
+}
+
+/* The host's root must not run the program: as root it would own /etc
+ * and every file of the system, and Landlock cannot take /etc/shadow out
+ * of a readable /etc.  It runs as the id a root caller's namespaced
+ * sandbox maps to, which owns nothing. */
+static void choose_ids(struct sup_config *cfg)
+{
+	cfg->pol.run_uid = (uid_t)-1;
+	cfg->pol.run_gid = (gid_t)-1;
+	if (is_host_root()) {
+		cfg->pol.run_uid = SBX_ROOT_ID_BASE;
+		cfg->pol.run_gid = SBX_ROOT_ID_BASE;
+	}
+}
+
+static int refuse_root(struct sup_run *run, struct sup_config *cfg,
+		       const char *path)
+{
+	if (errno == EINVAL)
+		return refuse(run, cfg, SBX_STEP_DEGRADED, EINVAL,
+			      "without namespaces the program would run as "
+			      "the host's root, and the id it should run as "
+			      "instead (%u) is not mapped in this user "
+			      "namespace: map it, or run as an unprivileged "
+			      "user",
+			      (unsigned)cfg->pol.run_uid);
+	return refuse(run, cfg, SBX_STEP_DEGRADED, errno,
+		      "cannot give %s to uid %u: %s", path,
+		      (unsigned)cfg->pol.run_uid, strerror(errno));
+}
+
+/* The run's own /tmp and home: the host's /tmp is shared. */
+static int make_tmpdir(struct sup_run *run, struct sup_config *cfg)
+{
+	static const char *const subdirs[] = { "home", "tmp" };
+	char path[64], sub[96];
+	size_t i;
+
+	snprintf(path, sizeof(path), "/tmp/sbx-degraded-XXXXXX");
+	if (!mkdtemp(path))
+		return refuse(run, cfg, SBX_STEP_DEGRADED, errno,
+			      "cannot create the run's directory in /tmp: %s",
+			      strerror(errno));
+	cfg->pol.tmpdir = strdup(path);
+	if (!cfg->pol.tmpdir)
+		return refuse(run, cfg, SBX_STEP_DEGRADED, ENOMEM,
+			      "out of memory");
+	for (i = 0; i < SBX_ARRAY_SIZE(subdirs); i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", path, subdirs[i]);
+		if (mkdir(sub, 0700) < 0)
+			return refuse(run, cfg, SBX_STEP_DEGRADED, errno,
+				      "cannot create %s: %s", sub,
+				      strerror(errno));
+		if (cfg->pol.run_uid != (uid_t)-1 &&
+		    chown(sub, cfg->pol.run_uid, cfg->pol.run_gid) < 0)
+			return refuse_root(run, cfg, sub);
+	}
+	if (cfg->pol.run_uid != (uid_t)-1 &&
+	    chown(path, cfg->pol.run_uid, cfg->pol.run_gid) < 0)
+		return refuse_root(run, cfg, path);
+	return 0;
+}
+
+/* NAME=VALUE of the sandbox's defaults move into the run's directory. */
+static int move_env(struct sup_config *cfg, const char *name,
+		    const char *inside, const char *sub)
+{
+	size_t i, n = strlen(name);
+	char *kv;
+
+	for (i = 0; i < cfg->n_env; i++) {
+		const char *e = cfg->envp[i];
+
+		if (strncmp(e, name, n) != 0 || e[n] != '=' ||
+		    strcmp(e + n + 1, inside) != 0)
+			continue;
+		if (asprintf(&kv, "%s=%s/%s", name, cfg->pol.tmpdir, sub) < 0)
+			return -ENOMEM;
+		cfg->envp[i] = kv;
+	}
+	return 0;
+}
+
+/* /workspace, the home: where they are on the host. */
+static int move_cwd(struct sup_config *cfg)
+{
+	size_t n = strlen("/workspace");
+	char *p = NULL;
+
+	if (strcmp(cfg->cwd, cfg->home) == 0) {
+		if (asprintf(&p, "%s/home", cfg->pol.tmpdir) < 0)
+			return -ENOMEM;
+	} else if (cfg->workspace && strncmp(cfg->cwd, "/workspace", n) == 0 &&
+		   (cfg->cwd[n] == '\0' || cfg->cwd[n] == '/')) {
+		if (asprintf(&p, "%s%s", cfg->workspace, cfg->cwd + n) < 0)
+			return -ENOMEM;
+	}
+	if (p)
+		cfg->cwd = p;
+	return 0;
+}
+
+static int prepare(struct sup_run *run, struct sup_config *cfg)
+{
+	if (check_view(run, cfg) < 0)
+		return -1;
+	if (!cfg->pol.bpf_degraded)
+		return refuse(run, cfg, SBX_STEP_CONFIG, EPROTO,
+			      "the library sent no filter for a run without "
+			      "namespaces; reinstall libsandbox");
+	choose_ids(cfg);
+	if (make_tmpdir(run, cfg) < 0)
+		return -1;
+	if (move_env(cfg, "HOME", cfg->home, "home") < 0 ||
+	    move_env(cfg, "TMPDIR", "/tmp", "tmp") < 0 || move_cwd(cfg) < 0)
+		return refuse(run, cfg, SBX_STEP_DEGRADED, ENOMEM,
+			      "out of memory");
+	cfg->bpf = cfg->pol.bpf_degraded;
+	cfg->bpf_count = cfg->pol.bpf_degraded_count;
+	return 0;
+}
+
+/* Clone errors that mean "this host gives no user namespace"; others
+ * (out of memory, too many processes) are reported as they are. */
+static int userns_refused(int err)
+{
+	return err == EPERM || err == EACCES || err == ENOSPC ||
+	       err == EUSERS || err == EINVAL;
+}
+
+pid_t sup_ladder_clone(struct sup_run *run, struct sup_config *cfg,
+		       struct sup_ids *ids, int err)
+{
+	size_t n;
+	int abi;
+
+	sup_userns_diagnose(err, run->msg, sizeof(run->msg));
+	if (!userns_refused(err)) {
+		errno = err;
+		return -1;
+	}
+	n = strlen(run->msg);
+	if (!sup_flag(cfg, SBX_FLAG_ALLOW_DEGRADED)) {
+		snprintf(run->msg + n, sizeof(run->msg) - n,
+			 "; or accept a weaker sandbox without namespaces "
+			 "(Landlock, seccomp, rlimits) with --allow-degraded "
+			 "(policy: \"allow_degraded\": true)");
+		errno = err;
+		return -1;
+	}
+	abi = sbx_landlock_abi();
+	if (abi <= 0) {
+		snprintf(run->msg + n, sizeof(run->msg) - n,
+			 "; --allow-degraded cannot help: this kernel has no "
+			 "Landlock (%s), and without namespaces nothing would "
+			 "keep the program from your files",
+			 strerror(-abi));
+		errno = err;
+		return -1;
+	}
+	snprintf(reason, sizeof(reason), "%s", run->msg);
+	run->msg[0] = '\0';
+	if (prepare(run, cfg) < 0) {
+		int e = errno;
+
+		sup_degraded_cleanup(cfg);
+		errno = e;
+		return -1;
+	}
+	cfg->pol.degraded = 1;
+	sup_landlock_plan(cfg);
+	ids->range = 1;
+	/* no tmpfs: /tmp and the home are a directory of the host's /tmp */
+	run->res.limits[SBX_LIMIT_DISK].mechanism = SBX_MECH_NONE;
+	/* Orphans of the sandbox come to us, and the program cannot read
+	 * our memory or descriptors through /proc. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_DUMPABLE, 0);
+	return sup_clone(0, &run->init_pidfd);
+}
+
+/* ------------------------------------------------------ in the sandbox */
+
+int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd,
+			   int report)
+{
+	char go;
+
+	(void)cfg;
+	(void)report;
+	/* Orphans of the program stay in reach until the end. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (read(go_fd, &go, 1) != 1)
+		_exit(127); /* the supervisor is gone or refused */
+	close(go_fd);
+	prctl(PR_SET_DUMPABLE, 0);
+	return 0;
+}
+
+/* drop_privileges() for a process that may hold no capability at all:
+ * what needs CAP_SETPCAP is done when it is held (under no_new_privs an
+ * exec gains nothing anyway), then the ids, then no_new_privs. */
+void sandbox_degraded_drop(const struct sup_config *cfg, int report)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
+	struct __user_cap_data_struct data[2];
+	int cap;
+
+	for (cap = 0; cap < 64; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
+		    errno != EINVAL)
+			break; /* EPERM: no CAP_SETPCAP */
+	if (cap == 64)
+		prctl(PR_SET_SECUREBITS,
+		      SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+			      SECBIT_NO_SETUID_FIXUP_LOCKED |
+			      SECBIT_KEEP_CAPS_LOCKED |
+			      SECBIT_NO_CAP_AMBIENT_RAISE |
+			      SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+		      0, 0, 0);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (cfg->pol.run_uid != (uid_t)-1) {
+		if (setgroups(0, NULL) < 0 ||
+		    setresgid(cfg->pol.run_gid, cfg->pol.run_gid,
+			      cfg->pol.run_gid) < 0 ||
+		    setresuid(cfg->pol.run_uid, cfg->pol.run_uid,
+			      cfg->pol.run_uid) < 0)
+			child_fail(report, SBX_STEP_DEGRADED, errno,
+				   "cannot leave root for uid %u in the "
+				   "degraded sandbox: %s (map that id, or run "
+				   "as an unprivileged user)",
+				   (unsigned)cfg->pol.run_uid, strerror(errno));
+	}
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		child_fail(report, SBX_STEP_CAPS, errno,
+			   "cannot clear capabilities: %s", strerror(errno));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(report, SBX_STEP_CAPS, errno,
+			   "cannot set no_new_privs: %s", strerror(errno));
+}
+
+/* ------------------------------------------------------- the supervisor */
+
+/* Send sig to every child of ours; how many there were. */
+static int signal_children(int sig)
+{
+	char path[300], buf[4096];
+	int fd, n = 0;
+	ssize_t len;
+	char *p, *end;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+		 (int)getpid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len >= 0) {
+			buf[len] = '\0';
+			for (p = buf; *p; p = end) {
+				long pid = strtol(p, &end, 10);
+
+				if (end == p)
+					break;
+				if (pid > 0 && kill((pid_t)pid, sig) == 0)
+					n++;
+			}
+			return n;
+		}
+	}
+	/* No CONFIG_PROC_CHILDREN: look for our children in /proc. */
+	{
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			char stat[512];
+			long ppid = 0;
+			char *rp;
+
+			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/stat",
+				 de->d_name);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			len = read(fd, stat, sizeof(stat) - 1);
+			close(fd);
+			if (len <= 0)
+				continue;
+			stat[len] = '\0';
+			rp = strrchr(stat, ')');
+			if (rp && sscanf(rp + 1, " %*c %ld", &ppid) == 1 &&
+			    ppid == getpid() &&
+			    kill((pid_t)atol(de->d_name), sig) == 0)
+				n++;
+		}
+		if (d)
+			closedir(d);
+	}
+	return n;
+}
+
+/* The sandbox's init has ended: with no PID namespace to take them
+ * along, whatever the program left running is ended here.  Orphans are
+ * ours (we are their subreaper), so killing our children until none is
+ * left ends them all, the ones that forked meanwhile too. */
+void sup_degraded_end(const struct sup_config *cfg)
+{
+	int round;
+
+	if (!cfg->pol.degraded)
+		return;
+	for (round = 0; round < 100000; round++) {
+		pid_t p;
+
+		if (signal_children(SIGKILL) > 0) {
+			waitpid(-1, NULL, 0); /* one of them is dying */
+			continue;
+		}
+		p = waitpid(-1, NULL, WNOHANG);
+		if (p < 0)
+			break; /* ECHILD: nothing is left */
+		if (p == 0)
+			usleep(1000); /* one just became ours */
+	}
+}
+
+static int make_removable(const char *path, const struct stat *st, int type,
+			  struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_D || type == FTW_DNR)
+		chmod(path, 0700);
+	return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Nothing of the run stays in /tmp.  Everything in it has ended, so no
+ * symlink can be swapped in under us (and FTW_PHYS follows none). */
+void sup_degraded_cleanup(struct sup_config *cfg)
+{
+	if (!cfg->pol.tmpdir)
+		return;
+	nftw(cfg->pol.tmpdir, make_removable, 16, FTW_PHYS);
+	nftw(cfg->pol.tmpdir, remove_one, 16, FTW_PHYS | FTW_DEPTH);
+	free(cfg->pol.tmpdir);
+	cfg->pol.tmpdir = NULL;
+}

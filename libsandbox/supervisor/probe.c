@@ -1,0 +1,647 @@
+/* probe.c - `sbx-supervisor --probe` (sbx doctor): check, in the process
+ * that builds sandboxes, each layer this host allows and why not, and
+ * print one JSON report on stdout.  Nothing is left behind: the checks
+ * that need namespaces run in a child that exits. */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "layers.h"
+#include "sup.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+
+/* What the namespace child could do, one bit each. */
+#define NS_MOUNT_TMPFS 1u
+#define NS_MOUNT_PROC 2u
+#define NS_OVERLAY 4u
+
+struct probe {
+	json_object *checks;
+	int userns_ok;
+	int ns_ok;
+	int mounts_ok;
+	int seccomp_ok;
+	int landlock_abi;
+	char userns_why[512];
+};
+
+static void check(struct probe *p, const char *name, const char *status,
+		  const char *fix, json_object *extra, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static void check(struct probe *p, const char *name, const char *status,
+		  const char *fix, json_object *extra, const char *fmt, ...)
+{
+	json_object *c = extra ? extra : json_object_new_object();
+	char summary[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(summary, sizeof(summary), fmt, ap);
+	va_end(ap);
+	json_object_object_add(c, "name", json_object_new_string(name));
+	json_object_object_add(c, "status", json_object_new_string(status));
+	json_object_object_add(c, "summary", json_object_new_string(summary));
+	json_object_object_add(c, "fix", fix ? json_object_new_string(fix)
+					     : NULL);
+	json_object_array_add(p->checks, c);
+}
+
+static long read_long(const char *path, long fallback)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return fallback;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return fallback;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+static int read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static const char *container(void)
+{
+	static char kind[64];
+
+	if (access("/run/.containerenv", F_OK) == 0)
+		return "podman";
+	if (access("/.dockerenv", F_OK) == 0)
+		return "docker";
+	if (read_text("/run/systemd/container", kind, sizeof(kind)) == 0 &&
+	    kind[0])
+		return kind;
+	return NULL;
+}
+
+static void probe_kernel(struct probe *p, json_object *report)
+{
+	struct utsname u;
+	json_object *k = json_object_new_object();
+
+	uname(&u);
+	json_object_object_add(k, "release", json_object_new_string(u.release));
+	json_object_object_add(k, "machine", json_object_new_string(u.machine));
+	json_object_object_add(report, "kernel", k);
+	check(p, "kernel", "ok", NULL, NULL, "Linux %s (%s)", u.release,
+	      u.machine);
+}
+
+/* ------------------------------------------------------------ namespaces */
+
+/* In the new namespaces: what mounts work (DESIGN.md step 4 needs a
+ * tmpfs and proc; the copy-on-write workspace needs overlayfs). */
+static __attribute__((noreturn)) void ns_child(int go, int out)
+{
+	unsigned char bits = 0;
+	char c;
+
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		_exit(2);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+	    mount("probe", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "size=1m,mode=0755") == 0) {
+		bits |= NS_MOUNT_TMPFS;
+		if (mkdir("/tmp/proc", 0555) == 0 &&
+		    mount("proc", "/tmp/proc", "proc",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+			bits |= NS_MOUNT_PROC;
+		if (mkdir("/tmp/l", 0755) == 0 && mkdir("/tmp/u", 0755) == 0 &&
+		    mkdir("/tmp/w", 0755) == 0 && mkdir("/tmp/m", 0755) == 0 &&
+		    mount("overlay", "/tmp/m", "overlay", 0,
+			  "lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w") ==
+			    0)
+			bits |= NS_OVERLAY;
+	}
+	if (write(out, &bits, 1) != 1)
+		_exit(3);
+	_exit(0);
+}
+
+/* Clone with flags; the child maps its ids (as a sandbox would) and
+ * reports its mount bits.  Returns the bits, or -errno of the clone. */
+static int try_namespaces(unsigned long flags, struct sup_ids *ids,
+			  int *ret_map_err)
+{
+	static struct sup_config cfg;
+	int go[2], out[2], pidfd = -1, st;
+	unsigned char bits = 0;
+	char err[256];
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+		return -errno;
+	sup_ids_choose(&cfg, ids);
+	pid = sup_clone(flags, &pidfd);
+	if (pid == 0) {
+		close(go[1]);
+		close(out[0]);
+		ns_child(go[0], out[1]);
+	}
+	close(go[0]);
+	close(out[1]);
+	if (pid < 0) {
+		int e = errno;
+
+		close(go[1]);
+		close(out[0]);
+		return -e;
+	}
+	*ret_map_err = (flags & CLONE_NEWUSER)
+			       ? sup_write_idmaps(pid, ids, err, sizeof(err))
+			       : 0;
+	if (*ret_map_err == 0 && write(go[1], "g", 1) == 1 &&
+	    read(out[0], &bits, 1) != 1)
+		bits = 0;
+	close(go[1]);
+	close(out[0]);
+	if (*ret_map_err)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (pidfd >= 0)
+		close(pidfd);
+	return bits;
+}
+
+/* The cause and the fix, as precise as the host lets us be. */
+static const char *userns_fix(int err, char *buf, size_t len)
+{
+	const char *ctr = container();
+	char self[512];
+	ssize_t n;
+
+	if (read_long("/proc/sys/user/max_user_namespaces", -1) == 0)
+		return "sysctl -w user.max_user_namespaces=15000 (and put "
+		       "user.max_user_namespaces=15000 in /etc/sysctl.d/ to "
+		       "keep it); or run with --allow-degraded";
+	if (read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
+		      0) == 1 &&
+	    getuid() != 0) {
+		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		self[n > 0 ? n : 0] = '\0';
+		snprintf(buf, len,
+			 "allow user namespaces for the supervisor with an "
+			 "AppArmor profile (docs/policy.md: profile "
+			 "sbx-supervisor %s { userns, }), or sysctl -w "
+			 "kernel.apparmor_restrict_unprivileged_userns=0; or "
+			 "run with --allow-degraded",
+			 self);
+		return buf;
+	}
+	if (read_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 &&
+	    getuid() != 0)
+		return "sysctl -w kernel.unprivileged_userns_clone=1; or run "
+		       "with --allow-degraded";
+	if (ctr && err == EPERM) {
+		snprintf(buf, len,
+			 "this is a %s container whose seccomp profile or "
+			 "capabilities forbid namespaces: run on the host, or "
+			 "start the container with a seccomp profile that "
+			 "allows unshare and clone with namespace flags; or "
+			 "run with --allow-degraded",
+			 ctr);
+		return buf;
+	}
+	return "see the message above; or run with --allow-degraded";
+}
+
+static json_object *userns_sysctls(void)
+{
+	static const struct {
+		const char *name;
+		const char *path;
+	} s[] = {
+		{ "user.max_user_namespaces",
+		  "/proc/sys/user/max_user_namespaces" },
+		{ "kernel.unprivileged_userns_clone",
+		  "/proc/sys/kernel/unprivileged_userns_clone" },
+		{ "kernel.apparmor_restrict_unprivileged_userns",
+		  "/proc/sys/kernel/apparmor_restrict_unprivileged_userns" },
+	};
+	json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < SBX_ARRAY_SIZE(s); i++) {
+		long v = read_long(s[i].path, -1);
+
+		json_object_object_add(o, s[i].name,
+				       v < 0 ? NULL : json_object_new_int64(v));
+	}
+	return o;
+}
+
+static void probe_namespaces(struct probe *p)
+{
+	static const struct {
+		unsigned long flag;
+		const char *name;
+	} ns[] = {
+		{ CLONE_NEWPID, "pid" },   { CLONE_NEWNS, "mount" },
+		{ CLONE_NEWNET, "net" },   { CLONE_NEWIPC, "ipc" },
+		{ CLONE_NEWUTS, "uts" },   { CLONE_NEWCGROUP, "cgroup" },
+	};
+	unsigned long all = CLONE_NEWUSER;
+	char fixbuf[768], missing[128] = "";
+	json_object *extra = json_object_new_object();
+	struct sup_ids ids;
+	size_t i;
+	int r, map_err = 0;
+
+	json_object_object_add(extra, "sysctls", userns_sysctls());
+	r = try_namespaces(CLONE_NEWUSER, &ids, &map_err);
+	if (r < 0 || map_err) {
+		int e = r < 0 ? -r : -map_err;
+
+		sup_userns_diagnose(e, p->userns_why, sizeof(p->userns_why));
+		check(p, "userns", "fail", userns_fix(e, fixbuf, sizeof(fixbuf)),
+		      extra, "%s%s", map_err ? "the id maps cannot be written: "
+					     : "",
+		      p->userns_why);
+		check(p, "namespaces", "fail",
+		      "make user namespaces work first", NULL,
+		      "not tried: they need a user namespace");
+		check(p, "mounts", "fail", "make user namespaces work first",
+		      NULL, "not tried: they need a user namespace");
+		check(p, "overlayfs", "warn", NULL, NULL,
+		      "not tried: it needs a user namespace");
+		check(p, "id_range", "warn", NULL, NULL,
+		      "not tried: it needs a user namespace");
+		return;
+	}
+	p->userns_ok = 1;
+	check(p, "userns", "ok", NULL, extra,
+	      "user namespaces can be created (user.max_user_namespaces=%ld)",
+	      read_long("/proc/sys/user/max_user_namespaces", -1));
+	for (i = 0; i < SBX_ARRAY_SIZE(ns); i++) {
+		all |= ns[i].flag;
+		r = try_namespaces(CLONE_NEWUSER | ns[i].flag, &ids, &map_err);
+		if (r < 0)
+			snprintf(missing + strlen(missing),
+				 sizeof(missing) - strlen(missing), "%s%s",
+				 missing[0] ? ", " : "", ns[i].name);
+	}
+	if (missing[0]) {
+		check(p, "namespaces", "fail",
+		      "run on the host, or allow these namespaces in the "
+		      "container's seccomp profile; or run with "
+		      "--allow-degraded",
+		      NULL, "cannot create these namespaces: %s", missing);
+		return;
+	}
+	r = try_namespaces(all, &ids, &map_err);
+	p->ns_ok = r >= 0;
+	check(p, "namespaces", p->ns_ok ? "ok" : "fail",
+	      p->ns_ok ? NULL : "see sbx doctor --json", NULL,
+	      p->ns_ok ? "user, pid, mount, net, ipc, uts and cgroup"
+		       : "each alone works, together they do not: %s",
+	      r < 0 ? strerror(-r) : "");
+	p->mounts_ok = r >= 0 && (r & NS_MOUNT_TMPFS) && (r & NS_MOUNT_PROC);
+	check(p, "mounts", p->mounts_ok ? "ok" : "fail",
+	      p->mounts_ok ? NULL
+			   : "a container that masks parts of /proc forbids "
+			     "new proc mounts: run on the host, or give the "
+			     "container an unmasked /proc",
+	      NULL, "%s",
+	      p->mounts_ok ? "tmpfs and a new /proc in a user namespace"
+	      : r >= 0 && (r & NS_MOUNT_TMPFS)
+		      ? "a tmpfs mounts, but a new /proc does not"
+		      : "a tmpfs cannot be mounted in a user namespace");
+	check(p, "overlayfs", r >= 0 && (r & NS_OVERLAY) ? "ok" : "warn",
+	      r >= 0 && (r & NS_OVERLAY)
+		      ? NULL
+		      : "Linux 5.11 or later mounts overlayfs in a user "
+			"namespace",
+	      NULL, "%s",
+	      r >= 0 && (r & NS_OVERLAY)
+		      ? "mounts in a user namespace (the copy-on-write "
+			"workspace)"
+		      : "does not mount in a user namespace");
+	if (ids.range > 1)
+		check(p, "id_range", "ok", NULL, NULL,
+		      "%u ids are mapped into the sandbox%s", ids.range,
+		      ids.newidmap ? " (newuidmap, /etc/subuid)" : "");
+	else
+		check(p, "id_range", "warn",
+		      "install uidmap and give this user a range in "
+		      "/etc/subuid and /etc/subgid (usermod --add-subuids "
+		      "100000-165535 --add-subgids 100000-165535 USER)",
+		      NULL,
+		      "only your own id is mapped: files of other owners "
+		      "show as nobody inside");
+}
+
+/* --------------------------------------------------------------- seccomp */
+
+static void probe_seccomp(struct probe *p)
+{
+	struct sock_filter allow[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { 1, allow };
+	char actions[512] = "";
+	json_object *extra = json_object_new_object();
+	int notif, st = 0;
+	pid_t pid;
+
+	read_text("/proc/sys/kernel/seccomp/actions_avail", actions,
+		  sizeof(actions));
+	notif = strstr(actions, "user_notif") != NULL;
+	pid = fork();
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	p->seccomp_ok = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	json_object_object_add(extra, "actions", json_object_new_string(actions));
+	json_object_object_add(extra, "user_notification",
+			       json_object_new_boolean(notif));
+	check(p, "seccomp", p->seccomp_ok ? "ok" : "fail",
+	      p->seccomp_ok ? NULL
+			    : "a kernel with CONFIG_SECCOMP_FILTER is needed",
+	      extra, "%s; user notification %s",
+	      p->seccomp_ok ? "filters load" : "filters cannot be loaded",
+	      notif ? "available" : "not available");
+}
+
+/* -------------------------------------------------------------- landlock */
+
+static void probe_landlock(struct probe *p)
+{
+	json_object *extra = json_object_new_object();
+	int abi = sbx_landlock_abi();
+
+	p->landlock_abi = abi > 0 ? abi : 0;
+	json_object_object_add(extra, "abi", json_object_new_int(p->landlock_abi));
+	if (abi <= 0) {
+		check(p, "landlock", "warn",
+		      abi == -EOPNOTSUPP
+			      ? "enable it at boot: add landlock to the lsm= "
+				"kernel parameter"
+			      : "Linux 5.13 or later with CONFIG_SECURITY_"
+				"LANDLOCK",
+		      extra,
+		      "not available (%s): no second wall around the "
+		      "filesystem, and no run without namespaces",
+		      abi == -EOPNOTSUPP ? "disabled at boot" : strerror(-abi));
+		return;
+	}
+	check(p, "landlock", "ok", NULL, extra,
+	      "ABI %d: filesystem%s%s%s", abi,
+	      abi >= 4 ? ", TCP bind/connect" : "",
+	      abi >= 6 ? ", scoping of abstract sockets and signals" : "",
+	      abi > SBX_LANDLOCK_ABI_KNOWN ? " (and more than this "
+					     "libsandbox uses)"
+					   : "");
+}
+
+/* ---------------------------------------------------------------- cgroup */
+
+/* Can this process create a child cgroup at dir? */
+static int can_mkdir(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/sbx-probe-%d", dir, (int)getpid());
+	if (mkdir(path, 0755) < 0)
+		return 0;
+	rmdir(path);
+	return 1;
+}
+
+static void probe_cgroup_v2(struct probe *p, json_object *extra)
+{
+	char line[4096], dir[4200], file[4300], ctl[1024] = "", *rel = NULL;
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	int w;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "0::", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			rel = line + 3;
+			break;
+		}
+	if (f)
+		fclose(f);
+	snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", rel ? rel : "/");
+	snprintf(file, sizeof(file), "%s/cgroup.controllers", dir);
+	read_text(file, ctl, sizeof(ctl));
+	w = can_mkdir(dir);
+	json_object_object_add(extra, "version", json_object_new_int(2));
+	json_object_object_add(extra, "path", json_object_new_string(dir));
+	json_object_object_add(extra, "controllers", json_object_new_string(ctl));
+	json_object_object_add(extra, "writable", json_object_new_boolean(w));
+	if (w && strstr(ctl, "memory") && strstr(ctl, "pids"))
+		check(p, "cgroup", "ok", NULL, extra,
+		      "v2, a subtree can be created at %s (controllers: %s)",
+		      dir, ctl);
+	else
+		check(p, "cgroup", "warn",
+		      "delegate a cgroup to this user (systemd-run --user "
+		      "--scope -p Delegate=yes ..., or run inside a delegated "
+		      "unit)",
+		      extra,
+		      "v2, %s at %s (controllers: %s): limits fall back to "
+		      "rlimits, which are per process",
+		      w ? "a subtree without memory and pids"
+			: "no writable subtree",
+		      dir, ctl[0] ? ctl : "none");
+}
+
+/* The cgroup of this process in the v1 hierarchy of ctrl ("/" if none). */
+static void v1_path(const char *ctrl, char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4096];
+
+	snprintf(buf, len, "/");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2, *tok, *save = NULL;
+
+		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+			continue;
+		*c2++ = '\0';
+		c2[strcspn(c2, "\n")] = '\0';
+		for (tok = strtok_r(c1 + 1, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save))
+			if (strcmp(tok, ctrl) == 0) {
+				snprintf(buf, len, "%s", c2);
+				fclose(f);
+				return;
+			}
+	}
+	if (f)
+		fclose(f);
+}
+
+static void probe_cgroup_v1(struct probe *p, json_object *extra)
+{
+	static const char *const wanted[] = { "memory", "pids", "cpu" };
+	char rel[4096], dir[4200], ok[128] = "";
+	size_t i;
+	int all = 1;
+
+	for (i = 0; i < SBX_ARRAY_SIZE(wanted); i++) {
+		v1_path(wanted[i], rel, sizeof(rel));
+		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s%s", wanted[i],
+			 rel);
+		if (access(dir, F_OK) == 0 && can_mkdir(dir))
+			snprintf(ok + strlen(ok), sizeof(ok) - strlen(ok),
+				 "%s%s", ok[0] ? "," : "", wanted[i]);
+		else
+			all = 0;
+	}
+	json_object_object_add(extra, "version", json_object_new_int(1));
+	json_object_object_add(extra, "writable_controllers",
+			       json_object_new_string(ok));
+	if (all)
+		check(p, "cgroup", "ok", NULL, extra,
+		      "v1, subtrees can be created for %s", ok);
+	else
+		check(p, "cgroup", "warn",
+		      "give this user writable memory and pids hierarchies, "
+		      "or boot with cgroup v2 (systemd.unified_cgroup_"
+		      "hierarchy=1) and delegate a subtree",
+		      extra,
+		      "v1, writable for: %s; other limits fall back to "
+		      "rlimits, which are per process",
+		      ok[0] ? ok : "none");
+}
+
+static void probe_cgroup(struct probe *p)
+{
+	json_object *extra = json_object_new_object();
+	struct statfs sf;
+
+	if (statfs("/sys/fs/cgroup", &sf) < 0) {
+		check(p, "cgroup", "warn", "mount cgroupfs at /sys/fs/cgroup",
+		      extra, "no cgroup filesystem at /sys/fs/cgroup");
+		return;
+	}
+	if ((unsigned long)sf.f_type == CGROUP2_SUPER_MAGIC)
+		probe_cgroup_v2(p, extra);
+	else
+		probe_cgroup_v1(p, extra);
+}
+
+/* ------------------------------------------------------- pidfd, clone3 */
+
+struct clone_args_v0 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls;
+};
+
+static void probe_process_api(struct probe *p)
+{
+	struct clone_args_v0 a = { .exit_signal = SIGCHLD };
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), 0), e = errno;
+	long pid;
+
+	if (fd >= 0)
+		close(fd);
+	check(p, "pidfd", fd >= 0 ? "ok" : "warn",
+	      fd >= 0 ? NULL : "Linux 5.3 or later", NULL, "%s",
+	      fd >= 0 ? "pidfd_open works: the supervisor waits on a "
+			"descriptor"
+		      : strerror(e));
+#ifdef SYS_clone3
+	pid = syscall(SYS_clone3, &a, sizeof(a));
+	e = errno;
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+#else
+	pid = -1;
+	e = ENOSYS;
+#endif
+	check(p, "clone3", pid > 0 ? "ok" : "warn",
+	      pid > 0 ? NULL : "Linux 5.3 or later (clone is used instead)",
+	      NULL, "%s",
+	      pid > 0 ? "clone3 works (the sandbox is born in its cgroup)"
+		      : strerror(e));
+}
+
+int sup_probe_main(void)
+{
+	json_object *report = json_object_new_object();
+	struct probe p = { .checks = json_object_new_array() };
+	const char *ctr = container();
+	int runs, degraded;
+
+	if (!report || !p.checks)
+		return 1;
+	json_object_object_add(report, "libsandbox",
+			       json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(report, "uid", json_object_new_int((int)getuid()));
+	json_object_object_add(report, "container",
+			       ctr ? json_object_new_string(ctr) : NULL);
+	probe_kernel(&p, report);
+	probe_namespaces(&p);
+	probe_seccomp(&p);
+	probe_landlock(&p);
+	probe_cgroup(&p);
+	probe_process_api(&p);
+	runs = p.userns_ok && p.ns_ok && p.mounts_ok && p.seccomp_ok;
+	degraded = p.seccomp_ok && p.landlock_abi > 0;
+	json_object_object_add(report, "can_run_default",
+			       json_object_new_boolean(runs));
+	json_object_object_add(report, "can_run_degraded",
+			       json_object_new_boolean(degraded));
+	json_object_object_add(report, "landlock_abi",
+			       json_object_new_int(p.landlock_abi));
+	json_object_object_add(report, "checks", p.checks);
+	printf("%s\n", json_object_to_json_string_ext(
+			       report, JSON_C_TO_STRING_PRETTY |
+					       JSON_C_TO_STRING_SPACED |
+					       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(report);
+	return fflush(stdout) == 0 ? 0 : 1;
+}

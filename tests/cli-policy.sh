@@ -1,0 +1,124 @@
+#!/bin/sh
+# The sbx tool's policy options and commands, and `sbx doctor`: on this
+# machine, and with user namespaces disabled in a user namespace of the
+# test's own (user.max_user_namespaces is per user namespace, so nothing
+# outside changes).
+set -u
+sbx=${SBX:-./sbx}
+tmp=$(mktemp -d /tmp/sbx-cli.XXXXXX)
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0 skipped=0
+
+ok() { passed=$((passed + 1)); echo "ok: $1"; }
+no() { failed=$((failed + 1)); echo "FAIL: $1"; sed 's/^/  | /' "$tmp/out" "$tmp/err" 2>/dev/null; }
+skip() { skipped=$((skipped + 1)); echo "SKIP: $1"; }
+# run CMD...: output in $tmp/out and $tmp/err, status in $rc
+run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+has() { grep -qF -- "$2" "$tmp/$1"; }
+expect() { # DESCRIPTION TEST...
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else no "$d"; fi
+}
+
+# A shell without user namespaces: its own user namespace, the sysctl 0.
+nouserns() {
+	unshare --user --map-root-user sh -c \
+		'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"' sh "$@"
+}
+can_nouserns=0
+unshare --user --map-root-user true 2>/dev/null && can_nouserns=1
+
+# ---------------------------------------------------------------- doctor
+run "$sbx" doctor
+expect "doctor: exit 0 here" test "$rc" = 0
+expect "doctor: the verdict" has out "The default policy can run here."
+expect "doctor: user namespaces ok" has out "ok    userns"
+expect "doctor: seccomp ok" has out "ok    seccomp"
+run "$sbx" doctor --json
+expect "doctor --json: exit 0" test "$rc" = 0
+expect "doctor --json: the verdict" has out '"can_run_default": true'
+run "$sbx" doctor --frob
+expect "doctor: a bad option" test "$rc" = 125
+
+if [ $can_nouserns = 1 ]; then
+	run nouserns "$sbx" doctor
+	expect "doctor without userns: exit 1" test "$rc" = 1
+	expect "doctor without userns: FAIL line" has out "FAIL  userns"
+	expect "doctor without userns: the cause" has out "user.max_user_namespaces=0"
+	expect "doctor without userns: the fix" has out "fix: sysctl -w user.max_user_namespaces=15000"
+	expect "doctor without userns: the verdict" has out "cannot run here"
+	run nouserns "$sbx" doctor --json
+	expect "doctor --json without userns" has out '"can_run_default": false'
+
+	# ------------------------------------------------------- the ladder
+	run nouserns "$sbx" run /bin/true
+	expect "run without userns: refused (125)" test "$rc" = 125
+	expect "run without userns: the cause" has err "user.max_user_namespaces=0"
+	expect "run without userns: the way out" has err "--allow-degraded"
+	run nouserns "$sbx" run --allow-degraded -- /bin/sh -c 'cat /etc/hostname >/dev/null && echo ran'
+	if [ "$(id -u)" = 0 ]; then
+		# only root is mapped there: the program may not run as root
+		expect "degraded as the host's root: refused" test "$rc" = 125
+		expect "degraded as the host's root: why" has err "host's root"
+	else
+		expect "degraded: runs" test "$rc" = 0
+		expect "degraded: its output" has out "ran"
+		expect "degraded: says so" has err "warning: ran degraded"
+		expect "degraded: lists the layers" has err "landlock-abi"
+	fi
+else
+	skip "no user namespace to disable user namespaces in"
+fi
+
+# ---------------------------------------------------------------- policy
+run "$sbx" policy show
+expect "show: exit 0" test "$rc" = 0
+expect "show: the default network" has out '"network": "none"'
+run "$sbx" policy show --preset strict --net host
+expect "show: a preset" has out '"read_only": true'
+expect "show: flags override the preset" has out '"network": "host"'
+printf '{\n  "network": "host",\n  "limits": {"memory": "2G"}\n}\n' >"$tmp/p.json"
+run "$sbx" policy show --net none --policy "$tmp/p.json"
+expect "show: flags override the file, wherever they are" has out '"network": "none"'
+expect "show: the file's keys" has out '"memory": "2G"'
+printf '{\n  "network": "none",\n  "netwrok": "host"\n}\n' >"$tmp/bad.json"
+run "$sbx" policy show --policy "$tmp/bad.json"
+expect "a bad policy: 125" test "$rc" = 125
+expect "a bad policy: file, line, key" has err "bad.json:3: netwrok: unknown key"
+run "$sbx" run --policy "$tmp/missing.json" /bin/true
+expect "a missing policy: 125 and its name" has err "missing.json"
+run "$sbx" policy explain /etc/passwd ptrace /root/.ssh/id_rsa
+expect "explain: exit 0" test "$rc" = 0
+expect "explain: a path" has out "/etc/passwd: read yes, write no, exec yes"
+expect "explain: a system call" has out "deny (EPERM)"
+expect "explain: the host's home is not there" has out "/root/.ssh/id_rsa: read no, write no"
+run "$sbx" policy explain --json --preset strict socket
+expect "explain --json" has out '"errno": "EPERM"'
+run "$sbx" policy explain no_such_call
+expect "explain: an unknown call" test "$rc" = 125
+run "$sbx" policy export --format docker-seccomp
+expect "export: exit 0" test "$rc" = 0
+expect "export: Docker's keys" has out '"defaultAction": "SCMP_ACT_ALLOW"'
+expect "export: the deny list" has out '"ptrace"'
+run "$sbx" policy export --format yaml
+expect "export: a bad format" test "$rc" = 125
+run "$sbx" policy frob
+expect "policy: an unknown command" test "$rc" = 125
+run "$sbx" policy show extra
+expect "show: no arguments" test "$rc" = 125
+
+# ------------------------------------------------------- run with a policy
+run "$sbx" run --require netns --net host /bin/true
+expect "a required layer that is missing: 125" test "$rc" = 125
+expect "a required layer: named" has err "requires the layer netns"
+run "$sbx" run --require magic /bin/true
+expect "an unknown layer" has err "unknown layer"
+run "$sbx" run --preset strict -- /bin/sh -c 'echo x > /tmp/x'
+expect "strict: /tmp is read-only" test "$rc" != 0
+run "$sbx" run --read-only --json-result - -- /bin/true
+expect "--read-only: reported" has err '"read-only"'
+
+echo "## tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,230 @@
+/* sbx-try.c - one operation a sandboxed program might attempt, for the
+ * tests (after bubblewrap's tests/try-syscall.c).  Prints "ok" and exits
+ * 0 when the operation worked, or the errno's name and exits 1 when it
+ * failed; 2 on bad usage.  The host-side helpers (tcp-listen,
+ * unix-listen) report whether anything reached them. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stddef.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <arpa/inet.h>
+#include <sched.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int result(int r)
+{
+	const char *name;
+
+	if (r >= 0) {
+		printf("ok\n");
+		return 0;
+	}
+	name = strerrorname_np(errno);
+	printf("%s\n", name ? name : strerror(errno));
+	return 1;
+}
+
+static int unix_addr(struct sockaddr_un *a, const char *path, int abstract)
+{
+	size_t n = strlen(path);
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if (n + 2 > sizeof(a->sun_path))
+		return -1;
+	memcpy(a->sun_path + (abstract ? 1 : 0), path, n);
+	return (int)(offsetof(struct sockaddr_un, sun_path) + n +
+		     (abstract ? 1 : 0));
+}
+
+static int family(const char *f)
+{
+	if (!strcmp(f, "inet"))
+		return AF_INET;
+	if (!strcmp(f, "inet6"))
+		return AF_INET6;
+	if (!strcmp(f, "unix"))
+		return AF_UNIX;
+	if (!strcmp(f, "netlink"))
+		return AF_NETLINK;
+	if (!strcmp(f, "packet"))
+		return AF_PACKET;
+	return -1;
+}
+
+/* Host side: listen until a connection comes ("connected") or the file
+ * stop appears ("none"; at most a minute). */
+static int listen_and_report(int s, const char *stop)
+{
+	struct pollfd p = { s, POLLIN, 0 };
+	int i, r = 0;
+
+	for (i = 0; i < 600 && r == 0 && access(stop, F_OK) < 0; i++)
+		r = poll(&p, 1, 100);
+	printf("%s\n", r > 0 ? "connected" : "none");
+	return 0;
+}
+
+static int tcp_listen(const char *portfile, const char *stop)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	FILE *f;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s < 0 || bind(s, (void *)&a, sizeof(a)) < 0 || listen(s, 8) < 0 ||
+	    getsockname(s, (void *)&a, &len) < 0)
+		return result(-1);
+	f = fopen(portfile, "w");
+	if (!f)
+		return result(-1);
+	fprintf(f, "%d\n", ntohs(a.sin_port));
+	fclose(f);
+	return listen_and_report(s, stop);
+}
+
+static int unix_listen(const char *path, int abstract, const char *ready,
+		       const char *stop)
+{
+	struct sockaddr_un a;
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	int len = unix_addr(&a, path, abstract);
+	FILE *f;
+
+	if (s < 0 || len < 0 || bind(s, (void *)&a, (socklen_t)len) < 0 ||
+	    listen(s, 8) < 0)
+		return result(-1);
+	if (!abstract)
+		chmod(path, 0777);
+	f = fopen(ready, "w");
+	if (f)
+		fclose(f);
+	return listen_and_report(s, stop);
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	if (d)
+		closedir(d);
+	printf("%d\n", n - 1);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *op = argc > 1 ? argv[1] : "";
+	const char *a1 = argc > 2 ? argv[2] : "";
+	const char *a2 = argc > 3 ? argv[3] : "";
+	int fd, s;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!strcmp(op, "read") && argc == 3) {
+		char buf[64];
+
+		fd = open(a1, O_RDONLY | O_CLOEXEC);
+		return result(fd < 0 ? -1 : (int)read(fd, buf, sizeof(buf)));
+	}
+	if (!strcmp(op, "write") && argc == 3) {
+		fd = open(a1, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		return result(fd < 0 ? -1 : (int)write(fd, "x", 1));
+	}
+	if (!strcmp(op, "reopen-write") && argc == 3) {
+		fd = open(a1, O_WRONLY | O_CLOEXEC);
+		return result(fd < 0 ? -1 : (int)write(fd, "y", 1));
+	}
+	if (!strcmp(op, "list") && argc == 3)
+		return result(opendir(a1) ? 0 : -1);
+	if (!strcmp(op, "mkdir") && argc == 3)
+		return result(mkdir(a1, 0755));
+	if (!strcmp(op, "exec") && argc >= 3) {
+		execv(a1, argv + 2);
+		return result(-1);
+	}
+	if (!strcmp(op, "socket") && argc >= 3)
+		return result(socket(family(a1),
+				     !strcmp(a2, "dgram") ? SOCK_DGRAM
+							  : SOCK_STREAM,
+				     0));
+	if (!strcmp(op, "socketpair")) {
+		int sv[2];
+
+		return result(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	}
+	if (!strcmp(op, "tcp-connect") && argc == 4) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+
+		a.sin_port = htons((unsigned short)atoi(a2));
+		inet_pton(AF_INET, a1, &a.sin_addr);
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		return result(s < 0 ? -1 : connect(s, (void *)&a, sizeof(a)));
+	}
+	if (!strcmp(op, "tcp-bind") && argc == 3) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+
+		a.sin_port = htons((unsigned short)atoi(a1));
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		return result(s < 0 ? -1 : bind(s, (void *)&a, sizeof(a)));
+	}
+	if ((!strcmp(op, "unix-connect") || !strcmp(op, "abstract-connect")) &&
+	    argc == 3) {
+		struct sockaddr_un a;
+		int len = unix_addr(&a, a1, op[0] == 'a');
+
+		s = socket(AF_UNIX, SOCK_STREAM, 0);
+		return result(s < 0 ? -1
+				    : connect(s, (void *)&a, (socklen_t)len));
+	}
+	if (!strcmp(op, "kill") && argc == 3)
+		return result(kill((pid_t)atoi(a1), 0));
+	if (!strcmp(op, "shmget"))
+		return result(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600));
+	if (!strcmp(op, "mkfifo") && argc == 3)
+		return result(mkfifo(a1, 0600));
+	if (!strcmp(op, "unshare-user"))
+		return result(unshare(CLONE_NEWUSER));
+	if (!strcmp(op, "ptrace"))
+		return result((int)syscall(SYS_ptrace, 0 /* TRACEME */, 0, 0,
+					   0));
+	if (!strcmp(op, "env")) {
+		char **e;
+
+		for (e = environ; *e; e++)
+			printf("%s\n", *e);
+		return 0;
+	}
+	if (!strcmp(op, "fds"))
+		return count_fds();
+	if (!strcmp(op, "tcp-listen") && argc == 4)
+		return tcp_listen(a1, a2);
+	if ((!strcmp(op, "unix-listen") || !strcmp(op, "abstract-listen")) &&
+	    argc == 5)
+		return unix_listen(a1, op[0] == 'a', a2, argv[4]);
+	fprintf(stderr, "usage: sbx-try OPERATION [ARG...]\n");
+	return 2;
+}

@@ -1,0 +1,35 @@
+/* cli.h - what the parts of the sbx tool share. */
+#ifndef SBX_CLI_H
+#define SBX_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "sandbox.h"
+
+#define SBX_EXIT_SETUP 125
+
+/* sbx.c: `sbx run`; with policy_action ("show", "explain", "export") the
+ * options build the policy and policy-cmd.c prints it instead. */
+int cli_run(int argc, char **argv, const char *policy_action);
+
+/* policy-cmd.c: the policy options of `sbx run` (--policy, --preset,
+ * --allow-degraded, --require, --read-only). */
+extern const char cli_policy_usage[];
+const struct option *cli_options(const struct option *base);
+int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
+		       const struct option *base);
+int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r);
+int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv);
+void cli_note_degraded(sbx_t *sbx);
+int cmd_policy(int argc, char **argv);
+
+/* doctor.c */
+int cmd_doctor(int argc, char **argv);
+
+/* Print "sbx: ..." on stderr; returns SBX_EXIT_SETUP. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print text wrapped at 79 columns, each line after the first indented. */
+void cli_wrap(FILE *f, const char *first, const char *text, int indent);
+
+#endif
