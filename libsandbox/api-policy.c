@@ -11,12 +11,12 @@
 
 #include "internal.h"
 
-#define CHECK_IDLE(sbx)                                                        \
-	do {                                                                   \
-		if ((sbx)->state == SBX_STATE_RUNNING)                         \
-			return sbx_error((sbx), EBUSY,                         \
-					 "a sandbox is running on this "       \
-					 "handle; wait for it first");         \
+#define CHECK_IDLE(sbx)                                                  \
+	do {                                                             \
+		if ((sbx)->state == SBX_STATE_RUNNING)                   \
+			return sbx_error((sbx), EBUSY,                   \
+					 "a sandbox is running on this " \
+					 "handle; wait for it first");   \
 	} while (0)
 
 /* At sbx_destroy(), after free_config() freed the handle's filter. */
@@ -146,8 +146,8 @@ SBX_EXPORT int sbx_policy_load_file(sbx_t *sbx, const char *path)
 	dir = realpath(dirname(copy), NULL);
 	if (!dir)
 		return sbx_error(sbx, EINVAL,
-				 "cannot resolve the directory of %s: %s",
-				 path, strerror(errno));
+				 "cannot resolve the directory of %s: %s", path,
+				 strerror(errno));
 	return sbx_rc(sbx_policy_load(sbx, text, len, path, dir));
 }
 

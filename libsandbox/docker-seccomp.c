@@ -38,7 +38,7 @@ static const char *arch_name(uint32_t arch)
 struct profile {
 	json_object *syscalls;
 	const char *deny_action; /* SCMP_ACT_ERRNO or SCMP_ACT_KILL_PROCESS */
-	json_object *plain;      /* the names of unconditional denials */
+	json_object *plain;	 /* the names of unconditional denials */
 };
 
 static json_object *arg(unsigned index, uint64_t value, uint64_t value2,
@@ -64,8 +64,7 @@ static void entry(struct profile *p, const char *name, const char *action,
 	json_object_object_add(e, "names", names);
 	json_object_object_add(e, "action", json_object_new_string(action));
 	if (strcmp(action, "SCMP_ACT_ERRNO") == 0)
-		json_object_object_add(e, "errnoRet",
-				       json_object_new_int(err));
+		json_object_object_add(e, "errnoRet", json_object_new_int(err));
 	if (arg1) {
 		json_object *args = json_object_new_array();
 
@@ -89,7 +88,8 @@ static void builtin_rule(struct profile *p, const struct sbx_syscall_rule *r)
 
 	switch (r->kind) {
 	case SBX_RULE_DENY:
-		json_object_array_add(p->plain, json_object_new_string(r->name));
+		json_object_array_add(p->plain,
+				      json_object_new_string(r->name));
 		break;
 	case SBX_RULE_ENOSYS:
 		entry(p, r->name, "SCMP_ACT_ERRNO", ENOSYS, NULL,
@@ -171,9 +171,9 @@ char *sbx_docker_seccomp(sbx_t *sbx)
 	if (deny_err(&p))
 		json_object_object_add(plain, "errnoRet",
 				       json_object_new_int(EPERM));
-	json_object_object_add(plain, "comment",
-			       json_object_new_string(
-				       "libsandbox: the built-in deny list"));
+	json_object_object_add(
+		plain, "comment",
+		json_object_new_string("libsandbox: the built-in deny list"));
 	json_object_array_add(p.syscalls, plain);
 	for (i = 0; i < sbx_n_syscall_rules; i++)
 		if (!sbx_syscall_find(sbx, sbx_syscall_rules[i].name))

@@ -21,9 +21,9 @@
 
 /* One place of the sandbox's tree: what is mounted or made there. */
 struct place {
-	char *path;       /* inside */
-	char *host;       /* the host path it shows, or NULL */
-	char *link;       /* a symlink's target (merged /usr), or NULL */
+	char *path; /* inside */
+	char *host; /* the host path it shows, or NULL */
+	char *link; /* a symlink's target (merged /usr), or NULL */
 	int read, write, exec;
 	char rule[256];
 };
@@ -98,13 +98,12 @@ static int build_view(const sbx_t *sbx, struct view *v)
 	size_t i, n_masks;
 	struct stat st;
 
-	if (!add(v, "/", NULL, 1, !ro && !v->landlock, 0,
+	if (!add(v, "/", NULL, 1, !ro && v->landlock <= 0, 0,
 		 "the sandbox's own root: a tmpfs with the system "
 		 "directories, /tmp, the home, /proc, /dev, the workspace "
 		 "and the binds"))
 		return -ENOMEM;
-	if (!add(v, "/tmp", NULL, 1, tmp_w, 1,
-		 "/tmp on the sandbox's tmpfs%s",
+	if (!add(v, "/tmp", NULL, 1, tmp_w, 1, "/tmp on the sandbox's tmpfs%s",
 		 ro ? " (read-only: read_only is set)"
 		    : ", counted against the disk limit") ||
 	    !add(v, HOME_INSIDE, NULL, 1, tmp_w, 1,
@@ -265,6 +264,19 @@ static void add_bool(json_object *o, const char *k, int v)
 	json_object_object_add(o, k, json_object_new_boolean(v));
 }
 
+/* File modes are not judged, but a host file kept from other users is
+ * worth a word: "host_mode". */
+static void add_host_mode(json_object *o, const char *host)
+{
+	struct stat st;
+	char mode[8];
+
+	if (!host || stat(host, &st) < 0)
+		return;
+	snprintf(mode, sizeof(mode), "%04o", (unsigned)(st.st_mode & 07777));
+	json_object_object_add(o, "host_mode", json_object_new_string(mode));
+}
+
 static char *explain_path(sbx_t *sbx, const char *what)
 {
 	_cleanup_free_ char *path = malloc(PATH_MAX);
@@ -272,7 +284,7 @@ static char *explain_path(sbx_t *sbx, const char *what)
 	struct view *v = calloc(1, sizeof(*v));
 	const struct place *pl = NULL, *made;
 	json_object *o = NULL;
-	char *text = NULL;
+	char *text = NULL, ll[96];
 	int hops, exists = 1, r;
 
 	if (!v || !path) {
@@ -280,7 +292,9 @@ static char *explain_path(sbx_t *sbx, const char *what)
 		sbx_error(sbx, ENOMEM, "out of memory");
 		return NULL;
 	}
-	v->landlock = sbx_landlock_abi() > 0;
+	v->landlock = sbx_landlock_abi();
+	if (v->landlock > SBX_LANDLOCK_ABI_KNOWN)
+		v->landlock = SBX_LANDLOCK_ABI_KNOWN;
 	r = build_view(sbx, v);
 	if (!r)
 		r = normalize(what, path, PATH_MAX);
@@ -358,14 +372,15 @@ static char *explain_path(sbx_t *sbx, const char *what)
 	}
 	json_object_object_add(o, "host_path",
 			       host ? json_object_new_string(host) : NULL);
-	json_object_object_add(
-		o, "landlock",
-		json_object_new_string(
-			v->landlock ? "enforced as well: read and execute on "
-				      "the system directories and read-only "
-				      "binds, writes only where writable"
-				    : "not available on this kernel: the "
-				      "mounts alone decide"));
+	add_host_mode(o, host);
+	if (v->landlock > 0)
+		snprintf(ll, sizeof(ll), "ABI %d enforces the same rule",
+			 v->landlock);
+	else
+		snprintf(ll, sizeof(ll),
+			 "not available on this kernel: the mounts alone "
+			 "decide");
+	json_object_object_add(o, "landlock", json_object_new_string(ll));
 	text = strdup(json_object_to_json_string_ext(
 		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 			   JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -448,19 +463,19 @@ static void explain_rule(const sbx_t *sbx, json_object *o, const char *name)
 		else
 			set_action(o, "conditional", kill ? 0 : EPERM);
 		json_object_object_add(
-			o, "rule", json_object_new_string(builtin_text(b->kind)));
+			o, "rule",
+			json_object_new_string(builtin_text(b->kind)));
 		return;
 	}
 	set_action(o, "allow", 0);
-	json_object_object_add(
-		o, "rule",
-		json_object_new_string("in no list: the filter allows what it "
+	json_object_object_add(o, "rule",
+			       json_object_new_string(
+				       "in no list: the filter allows what it "
 				       "does not deny"));
 }
 
 /* What a run without namespaces (allow_degraded) adds. */
-static void explain_degraded(const sbx_t *sbx, json_object *o,
-			     const char *name)
+static void explain_degraded(const sbx_t *sbx, json_object *o, const char *name)
 {
 	int kill = (sbx->flags >> SBX_FLAG_SECCOMP_KILL) & 1;
 	json_object *d;
@@ -504,9 +519,9 @@ static char *explain_syscall(sbx_t *sbx, const char *name)
 			       nr >= 0 ? json_object_new_int(nr) : NULL);
 	if (nr < 0) {
 		set_action(o, "absent", 0);
-		json_object_object_add(
-			o, "rule",
-			json_object_new_string("not a system call of this "
+		json_object_object_add(o, "rule",
+				       json_object_new_string(
+					       "not a system call of this "
 					       "architecture"));
 	} else {
 		explain_rule(sbx, o, name);

@@ -10,21 +10,21 @@
 #include "jsonpos.h"
 
 enum jstate {
-	J_VALUE,          /* a value is next */
-	J_KEY_OR_END,     /* in an object: a key or '}' */
-	J_COLON,          /* after a key */
-	J_COMMA_OR_END,   /* after a value */
-	J_VALUE_OR_END,   /* in an array, at the start: a value or ']' */
+	J_VALUE,	/* a value is next */
+	J_KEY_OR_END,	/* in an object: a key or '}' */
+	J_COLON,	/* after a key */
+	J_COMMA_OR_END, /* after a value */
+	J_VALUE_OR_END, /* in an array, at the start: a value or ']' */
 	J_DONE,
 };
 
 struct jframe {
 	int is_object;
-	size_t index;    /* arrays: of the next element */
-	char *ptr;       /* the container's pointer */
-	char *key;       /* objects: the pointer of the pending key */
+	size_t index; /* arrays: of the next element */
+	char *ptr;    /* the container's pointer */
+	char *key;    /* objects: the pointer of the pending key */
 	int key_line;
-	size_t entry;    /* the container's entry */
+	size_t entry; /* the container's entry */
 };
 
 struct scan {
@@ -96,7 +96,8 @@ static void skip_blank(struct scan *s)
 			   s->t[s->pos + 1] == '*') {
 			s->pos += 2;
 			while (s->pos + 1 < s->len &&
-			       !(s->t[s->pos] == '*' && s->t[s->pos + 1] == '/')) {
+			       !(s->t[s->pos] == '*' &&
+				 s->t[s->pos + 1] == '/')) {
 				if (s->t[s->pos] == '\n')
 					s->line++;
 				s->pos++;
@@ -296,8 +297,9 @@ static int step(struct scan *s)
 
 int sbx_jpos_index(const char *text, size_t len, struct sbx_jpos *ret)
 {
-	struct scan s = { .t = text, .len = len, .line = 1, .out = ret,
-			  .st = J_VALUE };
+	struct scan s = {
+		.t = text, .len = len, .line = 1, .out = ret, .st = J_VALUE
+	};
 	int r = 0;
 
 	memset(ret, 0, sizeof(*ret));
@@ -414,7 +416,9 @@ char *sbx_jpos_display(const char *ptr)
 
 		unescape(seg);
 		len += (size_t)snprintf(out + len, cap - len,
-					is_index ? "[%s]" : len ? ".%s" : "%s",
+					is_index ? "[%s]"
+					: len	 ? ".%s"
+						 : "%s",
 					seg);
 	}
 	if (!len)

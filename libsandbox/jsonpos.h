@@ -9,11 +9,11 @@
 #include <stddef.h>
 
 struct sbx_jpos_entry {
-	char *ptr;      /* JSON pointer of the value ("" for the root) */
-	int line;       /* of the key in an object, else of the value */
-	size_t start;   /* the value's raw text: [start, end) */
+	char *ptr;    /* JSON pointer of the value ("" for the root) */
+	int line;     /* of the key in an object, else of the value */
+	size_t start; /* the value's raw text: [start, end) */
 	size_t end;
-	size_t n_keys;  /* objects: keys seen, duplicates included */
+	size_t n_keys; /* objects: keys seen, duplicates included */
 };
 
 struct sbx_jpos {

@@ -8,9 +8,9 @@
 #include "layers.h"
 
 static const char *const known[] = {
-	"userns", "pidns", "mountns",  "netns",    "ipcns",     "utsns",
-	"cgroupns", "caps", "nnp",     "seccomp",  "landlock",  "cgroup",
-	"cgroup-v1", "cgroup-v2", "read-only",
+	"userns",   "pidns",	"mountns",   "netns",	  "ipcns",
+	"utsns",    "cgroupns", "caps",	     "nnp",	  "seccomp",
+	"landlock", "cgroup",	"cgroup-v1", "cgroup-v2", "read-only",
 };
 
 /* "landlock-abiN": N, else 0. */

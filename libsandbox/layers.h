@@ -27,7 +27,8 @@ int sbx_landlock_abi(void);
 static const char *const sbx_system_paths[] __attribute__((unused)) = {
 	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc",
 };
-#define SBX_N_SYSTEM_PATHS (sizeof(sbx_system_paths) / sizeof(sbx_system_paths[0]))
+#define SBX_N_SYSTEM_PATHS \
+	(sizeof(sbx_system_paths) / sizeof(sbx_system_paths[0]))
 
 /* Device nodes of the sandbox's /dev (mounts.c binds the same). */
 static const char *const sbx_dev_nodes[] __attribute__((unused)) = {

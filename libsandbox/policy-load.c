@@ -18,12 +18,12 @@
 #include "size.h"
 
 struct pctx {
-	sbx_t *sbx;         /* where the keys are applied */
-	sbx_t *report;      /* where the messages go */
+	sbx_t *sbx;	    /* where the keys are applied */
+	sbx_t *report;	    /* where the messages go */
 	const char *origin; /* the file's name, "policy" or "preset NAME" */
 	const char *text;
 	struct sbx_jpos pos;
-	const char *base;   /* for relative paths; NULL: the current dir */
+	const char *base; /* for relative paths; NULL: the current dir */
 };
 
 typedef int (*apply_fn)(struct pctx *c, const char *ptr, json_object *v);
@@ -33,10 +33,9 @@ struct key_spec {
 	apply_fn apply;
 };
 
-static int perr(struct pctx *c, const char *ptr, int err, const char *fmt,
-		...) __attribute__((format(printf, 4, 5)));
-static int perr(struct pctx *c, const char *ptr, int err, const char *fmt,
-		...)
+static int perr(struct pctx *c, const char *ptr, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int perr(struct pctx *c, const char *ptr, int err, const char *fmt, ...)
 {
 	_cleanup_free_ char *where = sbx_jpos_display(ptr);
 	char msg[SBX_ERRMSG_MAX];
@@ -222,8 +221,7 @@ static int check_keys(struct pctx *c, const char *ptr, json_object *obj,
 	for (i = 0; i < n_known; i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 					i ? ", " : "", known[i]);
-	json_object_object_foreach(obj, key, val)
-	{
+	json_object_object_foreach(obj, key, val) {
 		_cleanup_free_ char *kptr = sbx_jpos_child(ptr, key);
 		const char *best = NULL;
 		size_t best_d = 3;
@@ -272,17 +270,20 @@ static int expand_path(struct pctx *c, const char *ptr, const char *p,
 		       char **ret)
 {
 	const char *home;
-	char cwd[4096];
+	char cwd[4096], pwbuf[4096];
 	int n;
 
 	if (!*p)
 		return perr(c, ptr, EINVAL, "empty path");
 	if (p[0] == '~' && (p[1] == '/' || !p[1])) {
-		struct passwd *pw;
+		struct passwd pwd, *pw = NULL;
 
 		home = secure_getenv("HOME");
 		if (!home || home[0] != '/') {
-			pw = getpwuid(getuid());
+			/* getpwuid_r: the caller may be threaded */
+			if (getpwuid_r(getuid(), &pwd, pwbuf, sizeof(pwbuf),
+				       &pw) != 0)
+				pw = NULL;
 			home = pw ? pw->pw_dir : NULL;
 		}
 		if (!home)
@@ -489,8 +490,7 @@ static int apply_env(struct pctx *c, const char *ptr, json_object *v)
 		r = check_duplicates(c, ptr, v);
 	if (r < 0)
 		return r;
-	json_object_object_foreach(v, name, val)
-	{
+	json_object_object_foreach(v, name, val) {
 		_cleanup_free_ char *np = sbx_jpos_child(ptr, name);
 		const char *s = NULL;
 
@@ -525,8 +525,7 @@ static int apply_network(struct pctx *c, const char *ptr, json_object *v)
 		    "\"%s\" is not a network mode (\"none\" or \"host\")", s);
 }
 
-static int apply_flag(struct pctx *c, const char *ptr, json_object *v,
-		      int flag)
+static int apply_flag(struct pctx *c, const char *ptr, json_object *v, int flag)
 {
 	int b = 0, r = get_bool(c, ptr, v, &b);
 
@@ -596,8 +595,9 @@ static int get_ms(struct pctx *c, const char *ptr, json_object *v,
 	static const struct {
 		const char *unit;
 		double ms;
-	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		      { "h", 3600000 } };
+	} units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }
+	};
 	const char *s;
 	char *end;
 	double d, mult = 1000;
@@ -706,7 +706,8 @@ static int apply_limits(struct pctx *c, const char *ptr, json_object *v)
 			    "one of them");
 	}
 	for (i = 0; !r && i < SBX_ARRAY_SIZE(limit_keys); i++) {
-		_cleanup_free_ char *lp = sbx_jpos_child(ptr, limit_keys[i].name);
+		_cleanup_free_ char *lp =
+			sbx_jpos_child(ptr, limit_keys[i].name);
 		json_object *x;
 
 		if (!lp)
@@ -720,8 +721,7 @@ static int apply_limits(struct pctx *c, const char *ptr, json_object *v)
 
 /* ------------------------------------------------------------ seccomp */
 
-static int get_errno(struct pctx *c, const char *ptr, json_object *v,
-		     int *ret)
+static int get_errno(struct pctx *c, const char *ptr, json_object *v, int *ret)
 {
 	uint64_t n;
 	const char *s;
@@ -821,7 +821,8 @@ static int apply_rules(struct pctx *c, const char *ptr, json_object *v,
 
 static int apply_seccomp(struct pctx *c, const char *ptr, json_object *v)
 {
-	static const char *const keys[] = { "on_deny", "allow", "deny", "kill" };
+	static const char *const keys[] = { "on_deny", "allow", "deny",
+					    "kill" };
 	static const struct {
 		const char *key;
 		int action;
@@ -934,18 +935,12 @@ static int apply_preset(struct pctx *c, const char *ptr, json_object *v)
 /* ---------------------------------------------------------- documents */
 
 static const struct key_spec top_keys[] = {
-	{ "version", apply_version },
-	{ "preset", apply_preset },
-	{ "workspace", apply_workspace },
-	{ "cwd", apply_cwd },
-	{ "binds", apply_binds },
-	{ "env", apply_env },
-	{ "network", apply_network },
-	{ "read_only", apply_read_only },
-	{ "single_id", apply_single_id },
-	{ "allow_degraded", apply_degraded },
-	{ "require", apply_require },
-	{ "limits", apply_limits },
+	{ "version", apply_version },	  { "preset", apply_preset },
+	{ "workspace", apply_workspace }, { "cwd", apply_cwd },
+	{ "binds", apply_binds },	  { "env", apply_env },
+	{ "network", apply_network },	  { "read_only", apply_read_only },
+	{ "single_id", apply_single_id }, { "allow_degraded", apply_degraded },
+	{ "require", apply_require },	  { "limits", apply_limits },
 	{ "seccomp", apply_seccomp },
 };
 
@@ -968,7 +963,8 @@ static int apply_doc(struct pctx *c, json_object *root, int nested)
 	if (r < 0)
 		return r;
 	if (nested && json_object_object_get_ex(root, "preset", NULL))
-		return perr(c, "/preset", EINVAL, "a preset cannot name another");
+		return perr(c, "/preset", EINVAL,
+			    "a preset cannot name another");
 	for (i = 0; i < SBX_ARRAY_SIZE(top_keys) && !r; i++) {
 		_cleanup_free_ char *ptr = sbx_jpos_child("", top_keys[i].name);
 		json_object *v;

@@ -10,10 +10,10 @@
 #include "internal.h"
 
 const char *const sbx_policy_limit_names[SBX_LIMIT_KIND_MAX] = {
-	[SBX_LIMIT_WALL_MS] = "wall",  [SBX_LIMIT_CPU_MS] = "cpu",
-	[SBX_LIMIT_MEMORY] = "memory", [SBX_LIMIT_PIDS] = "pids",
-	[SBX_LIMIT_FSIZE] = "fsize",   [SBX_LIMIT_NOFILE] = "nofile",
-	[SBX_LIMIT_DISK] = "disk",     [SBX_LIMIT_OUTPUT] = "output",
+	[SBX_LIMIT_WALL_MS] = "wall",	[SBX_LIMIT_CPU_MS] = "cpu",
+	[SBX_LIMIT_MEMORY] = "memory",	[SBX_LIMIT_PIDS] = "pids",
+	[SBX_LIMIT_FSIZE] = "fsize",	[SBX_LIMIT_NOFILE] = "nofile",
+	[SBX_LIMIT_DISK] = "disk",	[SBX_LIMIT_OUTPUT] = "output",
 	[SBX_LIMIT_CPU_SHARE] = "cpus",
 };
 
@@ -102,9 +102,9 @@ static json_object *workspace(const sbx_t *sbx)
 	o = json_object_new_object();
 	json_object_object_add(o, "path",
 			       json_object_new_string(sbx->workspace));
-	json_object_object_add(o, "mode",
-			       json_object_new_string(
-				       m >= 0 && m < SBX_WORKSPACE_MODE_MAX &&
+	json_object_object_add(
+		o, "mode",
+		json_object_new_string(m >= 0 && m < SBX_WORKSPACE_MODE_MAX &&
 						       mode_names[m]
 					       ? mode_names[m]
 					       : "ro"));
@@ -120,13 +120,16 @@ static json_object *binds(const sbx_t *sbx)
 		const struct sbx_bind *b = &sbx->binds[i];
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "src", json_object_new_string(b->src));
-		json_object_object_add(o, "dst", json_object_new_string(b->dst));
-		json_object_object_add(o, "rw", json_object_new_boolean(
-							!!(b->flags & SBX_BIND_RW)));
-		json_object_object_add(o, "optional",
-				       json_object_new_boolean(
-					       !!(b->flags & SBX_BIND_TRY)));
+		json_object_object_add(o, "src",
+				       json_object_new_string(b->src));
+		json_object_object_add(o, "dst",
+				       json_object_new_string(b->dst));
+		json_object_object_add(
+			o, "rw",
+			json_object_new_boolean(!!(b->flags & SBX_BIND_RW)));
+		json_object_object_add(
+			o, "optional",
+			json_object_new_boolean(!!(b->flags & SBX_BIND_TRY)));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -142,10 +145,11 @@ static json_object *env(const sbx_t *sbx)
 	for (i = 0; o && i < sbx->n_env; i++) {
 		const struct sbx_env *e = &sbx->env[i];
 
-		json_object_object_add(o, e->name,
-				       e->by_name || !e->value
-					       ? NULL
-					       : json_object_new_string(e->value));
+		json_object_object_add(
+			o, e->name,
+			e->by_name || !e->value
+				? NULL
+				: json_object_new_string(e->value));
 	}
 	return o;
 }
@@ -173,16 +177,17 @@ static json_object *seccomp(const sbx_t *sbx)
 
 			d = json_object_new_object();
 			json_object_object_add(d, "name", x);
-			json_object_object_add(d, "errno",
-					       name ? json_object_new_string(name)
-						    : json_object_new_int(a->err));
+			json_object_object_add(
+				d, "errno",
+				name ? json_object_new_string(name)
+				     : json_object_new_int(a->err));
 			json_object_array_add(deny, d);
 		}
 	}
-	json_object_object_add(o, "on_deny",
-			       json_object_new_string(
-				       flag(sbx, SBX_FLAG_SECCOMP_KILL) ? "kill"
-									: "errno"));
+	json_object_object_add(
+		o, "on_deny",
+		json_object_new_string(
+			flag(sbx, SBX_FLAG_SECCOMP_KILL) ? "kill" : "errno"));
 	json_object_object_add(o, "allow", allow);
 	json_object_object_add(o, "deny", deny);
 	json_object_object_add(o, "kill", kill);
@@ -195,8 +200,8 @@ static json_object *require(const sbx_t *sbx)
 	size_t i;
 
 	for (i = 0; a && i < sbx->pol.n_require; i++)
-		json_object_array_add(a,
-				      json_object_new_string(sbx->pol.require[i]));
+		json_object_array_add(
+			a, json_object_new_string(sbx->pol.require[i]));
 	return a;
 }
 
@@ -209,24 +214,23 @@ char *sbx_policy_show(sbx_t *sbx)
 		return NULL;
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "workspace", workspace(sbx));
-	json_object_object_add(o, "cwd",
-			       sbx->cwd ? json_object_new_string(sbx->cwd)
-					: NULL);
+	json_object_object_add(
+		o, "cwd", sbx->cwd ? json_object_new_string(sbx->cwd) : NULL);
 	json_object_object_add(o, "binds", binds(sbx));
 	json_object_object_add(o, "env", env(sbx));
 	json_object_object_add(o, "network",
 			       json_object_new_string(sbx->net == SBX_NET_HOST
 							      ? "host"
 							      : "none"));
-	json_object_object_add(o, "read_only",
-			       json_object_new_boolean(
-				       flag(sbx, SBX_FLAG_READ_ONLY)));
-	json_object_object_add(o, "single_id",
-			       json_object_new_boolean(
-				       flag(sbx, SBX_FLAG_SINGLE_ID)));
-	json_object_object_add(o, "allow_degraded",
-			       json_object_new_boolean(
-				       flag(sbx, SBX_FLAG_ALLOW_DEGRADED)));
+	json_object_object_add(
+		o, "read_only",
+		json_object_new_boolean(flag(sbx, SBX_FLAG_READ_ONLY)));
+	json_object_object_add(
+		o, "single_id",
+		json_object_new_boolean(flag(sbx, SBX_FLAG_SINGLE_ID)));
+	json_object_object_add(
+		o, "allow_degraded",
+		json_object_new_boolean(flag(sbx, SBX_FLAG_ALLOW_DEGRADED)));
 	json_object_object_add(o, "require", require(sbx));
 	json_object_object_add(o, "limits", limits(sbx));
 	json_object_object_add(o, "seccomp", seccomp(sbx));

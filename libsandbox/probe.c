@@ -40,8 +40,8 @@ static int spawn_probe(sbx_t *sbx, const char *sup, int out, pid_t *ret_pid)
 	sigemptyset(&none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr,
-				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF |
+						POSIX_SPAWN_SETSIGMASK);
 	r = posix_spawn(ret_pid, sup, &fa, &attr, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
@@ -64,8 +64,9 @@ static int read_report(int fd, struct sbx_buf *b)
 		ssize_t n;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		ms = PROBE_TIMEOUT_MS - ((now.tv_sec - start.tv_sec) * 1000 +
-					 (now.tv_nsec - start.tv_nsec) / 1000000);
+		ms = PROBE_TIMEOUT_MS -
+		     ((now.tv_sec - start.tv_sec) * 1000 +
+		      (now.tv_nsec - start.tv_nsec) / 1000000);
 		if (ms <= 0)
 			return -ETIMEDOUT;
 		if (poll(&p, 1, (int)ms) < 0 && errno != EINTR)

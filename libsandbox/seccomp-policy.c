@@ -15,7 +15,8 @@
  * it (clone3 hides its flags, io_uring bypasses seccomp, nested
  * namespaces reopen kernel surface, TIOCSTI injects keystrokes). */
 static const char *const must_filter[] = {
-	"clone", "clone3", "unshare", "setns", "ioctl", "personality",
+	"clone",	  "clone3",	    "unshare",
+	"setns",	  "ioctl",	    "personality",
 	"io_uring_setup", "io_uring_enter", "io_uring_register",
 };
 
@@ -205,12 +206,23 @@ static const struct {
 	int err;
 	const char *name;
 } errno_table[] = {
-	{ EPERM, "EPERM" },	  { ENOENT, "ENOENT" }, { EIO, "EIO" },
-	{ EBADF, "EBADF" },	  { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" },	  { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" },	  { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
-	{ EROFS, "EROFS" },	  { ENOSYS, "ENOSYS" }, { ENOTSUP, "ENOTSUP" },
-	{ EAFNOSUPPORT, "EAFNOSUPPORT" }, { ECONNREFUSED, "ECONNREFUSED" },
+	{ EPERM, "EPERM" },
+	{ ENOENT, "ENOENT" },
+	{ EIO, "EIO" },
+	{ EBADF, "EBADF" },
+	{ EAGAIN, "EAGAIN" },
+	{ ENOMEM, "ENOMEM" },
+	{ EACCES, "EACCES" },
+	{ EFAULT, "EFAULT" },
+	{ EBUSY, "EBUSY" },
+	{ EEXIST, "EEXIST" },
+	{ EINVAL, "EINVAL" },
+	{ ENOSPC, "ENOSPC" },
+	{ EROFS, "EROFS" },
+	{ ENOSYS, "ENOSYS" },
+	{ ENOTSUP, "ENOTSUP" },
+	{ EAFNOSUPPORT, "EAFNOSUPPORT" },
+	{ ECONNREFUSED, "ECONNREFUSED" },
 	{ ENETUNREACH, "ENETUNREACH" },
 };
 #endif

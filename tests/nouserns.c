@@ -231,9 +231,8 @@ static void probe_child(int out, void *p)
 	r = sbx_probe_host(sbx);
 	snprintf(head, sizeof(head), "%d\n", r);
 	if (write(out, head, strlen(head)) < 0 ||
-	    (sbx_probe_report(sbx) &&
-	     write(out, sbx_probe_report(sbx), strlen(sbx_probe_report(sbx))) <
-		     0))
+	    (sbx_probe_report(sbx) && write(out, sbx_probe_report(sbx),
+					    strlen(sbx_probe_report(sbx))) < 0))
 		_exit(6);
 	sbx_destroy(sbx);
 }

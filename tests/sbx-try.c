@@ -166,10 +166,9 @@ int main(int argc, char **argv)
 		return result(-1);
 	}
 	if (!strcmp(op, "socket") && argc >= 3)
-		return result(socket(family(a1),
-				     !strcmp(a2, "dgram") ? SOCK_DGRAM
-							  : SOCK_STREAM,
-				     0));
+		return result(socket(
+			family(a1),
+			!strcmp(a2, "dgram") ? SOCK_DGRAM : SOCK_STREAM, 0));
 	if (!strcmp(op, "socketpair")) {
 		int sv[2];
 
@@ -209,8 +208,8 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "unshare-user"))
 		return result(unshare(CLONE_NEWUSER));
 	if (!strcmp(op, "ptrace"))
-		return result((int)syscall(SYS_ptrace, 0 /* TRACEME */, 0, 0,
-					   0));
+		return result(
+			(int)syscall(SYS_ptrace, 0 /* TRACEME */, 0, 0, 0));
 	if (!strcmp(op, "env")) {
 		char **e;
 

@@ -136,16 +136,17 @@ static void test_degraded_layers(void)
 	layers = get(o, "layers");
 	CU_ASSERT_EQUAL_FATAL(json_object_array_length(layers), 4);
 	for (i = 0; i < 4; i++)
-		CU_ASSERT_STRING_EQUAL(json_object_get_string(
-					       json_object_array_get_idx(layers, i)),
-				       want[i]);
+		CU_ASSERT_STRING_EQUAL(
+			json_object_get_string(
+				json_object_array_get_idx(layers, i)),
+			want[i]);
 	CU_ASSERT(json_object_get_boolean(get(o, "degraded")));
 	reason = get(o, "degraded_reason");
 	CU_ASSERT(reason && strstr(json_object_get_string(reason),
 				   "user.max_user_namespaces=0"));
 	CU_ASSERT_STRING_EQUAL(
-		json_object_get_string(get(get(get(o, "limits"), "disk"),
-					   "mechanism")),
+		json_object_get_string(
+			get(get(get(o, "limits"), "disk"), "mechanism")),
 		"none");
 	json_object_put(o);
 	/* the environment is still built from scratch */
@@ -512,10 +513,12 @@ static void test_doctor_without_userns(void)
 		CU_ASSERT(strstr(json_object_get_string(get(c, "summary")),
 				 "user.max_user_namespaces=0") != NULL);
 		CU_ASSERT(strstr(json_object_get_string(get(c, "fix")),
-				 "sysctl -w user.max_user_namespaces=") != NULL);
-		CU_ASSERT_EQUAL(json_object_get_int(get(get(c, "sysctls"),
-						      "user.max_user_namespaces")),
-				0);
+				 "sysctl -w user.max_user_namespaces=") !=
+			  NULL);
+		CU_ASSERT_EQUAL(
+			json_object_get_int(get(get(c, "sysctls"),
+						"user.max_user_namespaces")),
+			0);
 	}
 	CU_ASSERT(seen);
 	json_object_put(o);
@@ -534,7 +537,8 @@ static CU_TestInfo ladder_tests[] = {
 	  test_degraded_private_tmp },
 	{ "control: the host's listener sees what reaches it",
 	  test_listener_control },
-	{ "degraded: no TCP to a host loopback listener", test_degraded_no_tcp },
+	{ "degraded: no TCP to a host loopback listener",
+	  test_degraded_no_tcp },
 	{ "degraded: no host unix sockets", test_degraded_no_unix_sockets },
 	{ "degraded: no SysV IPC, ptrace, userns or signals to the host",
 	  test_degraded_no_ipc_or_signals },

@@ -237,7 +237,8 @@ static void test_policy_rules_at_run_time(void)
 	struct tl_run r;
 
 	try_op(&r, &c, "mkdir", "/tmp/d", NULL);
-	CU_ASSERT(strcmp(r.out, "EACCES\n") == 0 || strcmp(r.out, "EPERM\n") == 0);
+	CU_ASSERT(strcmp(r.out, "EACCES\n") == 0 ||
+		  strcmp(r.out, "EPERM\n") == 0);
 	tl_run_free(&r);
 	{
 		const char *argv[] = { nu_helper(), "shmget", NULL };

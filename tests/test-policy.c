@@ -127,32 +127,33 @@ static void test_every_key_round_trips(void)
 	snprintf(bindsrc, sizeof(bindsrc), "%s/bindme", tmp);
 	mkdir(bindsrc, 0755);
 	setenv("SBX_TEST_PASSED", "secret-value", 1);
-	snprintf(doc, sizeof(doc),
-		 "{\n"
-		 "  \"$schema\": \"https://example.invalid/policy\",\n"
-		 "  \"$comment\": \"every key\",\n"
-		 "  \"version\": 1,\n"
-		 "  \"workspace\": {\"path\": \"%s\", \"mode\": \"rw\"},\n"
-		 "  \"cwd\": \"/workspace/sub\",\n"
-		 "  \"binds\": [\"%s\", {\"src\": \"%s\", \"dst\": \"/opt/b\",\n"
-		 "             \"rw\": true, \"optional\": true}],\n"
-		 "  \"env\": {\"A\": \"1\", \"SBX_TEST_PASSED\": null},\n"
-		 "  \"network\": \"host\",\n"
-		 "  \"read_only\": true,\n"
-		 "  \"single_id\": true,\n"
-		 "  \"allow_degraded\": true,\n"
-		 "  \"require\": [\"seccomp\", \"landlock-abi1\"],\n"
-		 "  \"limits\": {\"wall\": \"1.5s\", \"cpu\": 2, \"memory\": "
-		 "\"256M\",\n"
-		 "    \"pids\": 64, \"fsize\": 1000, \"nofile\": 100, \"disk\": "
-		 "\"1G\",\n"
-		 "    \"output\": \"1K\", \"cpus\": 1.5},\n"
-		 "  \"seccomp\": {\"on_deny\": \"kill\", \"allow\": [\"ptrace\"],\n"
-		 "    \"deny\": [\"mknod\", {\"name\": \"socket\", \"errno\": "
-		 "\"EACCES\"}],\n"
-		 "    \"kill\": [\"acct\"]}\n"
-		 "}\n",
-		 tmp, bindsrc, bindsrc);
+	snprintf(
+		doc, sizeof(doc),
+		"{\n"
+		"  \"$schema\": \"https://example.invalid/policy\",\n"
+		"  \"$comment\": \"every key\",\n"
+		"  \"version\": 1,\n"
+		"  \"workspace\": {\"path\": \"%s\", \"mode\": \"rw\"},\n"
+		"  \"cwd\": \"/workspace/sub\",\n"
+		"  \"binds\": [\"%s\", {\"src\": \"%s\", \"dst\": \"/opt/b\",\n"
+		"             \"rw\": true, \"optional\": true}],\n"
+		"  \"env\": {\"A\": \"1\", \"SBX_TEST_PASSED\": null},\n"
+		"  \"network\": \"host\",\n"
+		"  \"read_only\": true,\n"
+		"  \"single_id\": true,\n"
+		"  \"allow_degraded\": true,\n"
+		"  \"require\": [\"seccomp\", \"landlock-abi1\"],\n"
+		"  \"limits\": {\"wall\": \"1.5s\", \"cpu\": 2, \"memory\": "
+		"\"256M\",\n"
+		"    \"pids\": 64, \"fsize\": 1000, \"nofile\": 100, \"disk\": "
+		"\"1G\",\n"
+		"    \"output\": \"1K\", \"cpus\": 1.5},\n"
+		"  \"seccomp\": {\"on_deny\": \"kill\", \"allow\": [\"ptrace\"],\n"
+		"    \"deny\": [\"mknod\", {\"name\": \"socket\", \"errno\": "
+		"\"EACCES\"}],\n"
+		"    \"kill\": [\"acct\"]}\n"
+		"}\n",
+		tmp, bindsrc, bindsrc);
 	o = round_trip(doc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 	CU_ASSERT_STRING_EQUAL(gets(o, "workspace.path"), tmp);
@@ -230,15 +231,16 @@ static void test_bad_input(void)
 	char doc[1024];
 
 	/* syntax: line and column */
-	bad("{\n  \"network\": \"none\",\n}\n", EINVAL, "policy:3:",
-	    "not valid JSON");
-	bad("{\n  \"network\": \"none\"\n", EINVAL, "policy:", "ends too early");
+	bad("{\n  \"network\": \"none\",\n}\n", EINVAL,
+	    "policy:3:", "not valid JSON");
+	bad("{\n  \"network\": \"none\"\n", EINVAL,
+	    "policy:", "ends too early");
 	bad("", EINVAL, "policy:", "ends too early");
 	bad("[1, 2]", EINVAL, "policy", "a policy is a JSON object");
 	bad("{} {}", EINVAL, "policy:1:", "not valid JSON");
 	/* unknown keys, with a suggestion */
-	bad("{\n\n  \"netwrok\": \"none\"\n}", EINVAL, "policy:3: netwrok:",
-	    "did you mean \"network\"");
+	bad("{\n\n  \"netwrok\": \"none\"\n}", EINVAL,
+	    "policy:3: netwrok:", "did you mean \"network\"");
 	bad("{\"limits\": {\n \"memroy\": \"1G\"}}", EINVAL,
 	    "policy:2: limits.memroy:", "did you mean \"memory\"");
 	bad("{\"binds\": [{\"src\": \"/tmp\", \"mode\": \"rw\"}]}", EINVAL,
@@ -247,8 +249,7 @@ static void test_bad_input(void)
 	bad("{\n \"network\": \"none\",\n \"network\": \"host\"\n}", EINVAL,
 	    "policy:3: network:", "repeated");
 	/* wrong types */
-	bad("{\"network\": 5}", EINVAL, "policy:1: network:",
-	    "got a number");
+	bad("{\"network\": 5}", EINVAL, "policy:1: network:", "got a number");
 	bad("{\"read_only\": \"yes\"}", EINVAL, "read_only", "true or false");
 	bad("{\n\"env\": {\"A\": 1}}", EINVAL, "policy:2: env.A:", "a string");
 	bad("{\"binds\": {}}", EINVAL, "binds", "an array");
@@ -267,8 +268,8 @@ static void test_bad_input(void)
 	    "needs a workspace");
 	bad("{\"workspace\": \"/nonexistent/sbx\"}", ENOENT, "workspace",
 	    "does not exist");
-	bad("{\"binds\": [\"/tmp\", \"/nonexistent/sbx\"]}", ENOENT,
-	    "binds[1]", "does not exist");
+	bad("{\"binds\": [\"/tmp\", \"/nonexistent/sbx\"]}", ENOENT, "binds[1]",
+	    "does not exist");
 	bad("{\"binds\": [{\"src\": \"/tmp\", \"dst\": \"/proc/x\"}]}", EINVAL,
 	    "binds[0]", "reserved");
 	bad("{\"cwd\": \"relative\"}", EINVAL, "cwd", "absolute");
@@ -590,12 +591,12 @@ static void test_explain_syscalls(void)
 /* ------------------------------------------------------- Docker profile */
 
 static const char *const docker_actions[] = {
-	"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-	"SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",
-	"SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
+	"SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+	"SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",	   "SCMP_ACT_TRACE",
+	"SCMP_ACT_ALLOW", "SCMP_ACT_LOG",	   "SCMP_ACT_NOTIFY",
 };
 static const char *const docker_ops[] = {
-	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",	    "SCMP_CMP_EQ",
 	"SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
 };
 
@@ -628,12 +629,13 @@ static uint32_t action(const char *name, json_object *entry)
 static void check_profile(const char *text, json_object *plain,
 			  json_object *cond)
 {
-	static const char *const top[] = { "defaultAction", "defaultErrnoRet",
-					   "architectures", "archMap",
-					   "syscalls", "flags",
-					   "listenerPath", "listenerMetadata" };
-	static const char *const sc[] = { "names", "action", "errnoRet",
-					  "args", "comment", "includes",
+	static const char *const top[] = {
+		"defaultAction", "defaultErrnoRet", "architectures",
+		"archMap",	 "syscalls",	    "flags",
+		"listenerPath",	 "listenerMetadata"
+	};
+	static const char *const sc[] = { "names",   "action",	"errnoRet",
+					  "args",    "comment", "includes",
 					  "excludes" };
 	static const char *const ar[] = { "index", "value", "valueTwo", "op" };
 	json_object *o = json_tokener_parse(text), *calls;
@@ -641,8 +643,7 @@ static void check_profile(const char *text, json_object *plain,
 	size_t i, j, k;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
-	json_object_object_foreach(o, key, val)
-	{
+	json_object_object_foreach(o, key, val) {
 		(void)val;
 		CU_ASSERT(one_of(key, top, sizeof(top) / sizeof(top[0])));
 	}
@@ -659,8 +660,7 @@ static void check_profile(const char *text, json_object *plain,
 		unsigned n_cmp = 0;
 		const char *act = gets(e, "action");
 
-		json_object_object_foreach(e, key2, val2)
-		{
+		json_object_object_foreach(e, key2, val2) {
 			(void)val2;
 			CU_ASSERT(one_of(key2, sc, sizeof(sc) / sizeof(sc[0])));
 		}
@@ -671,14 +671,13 @@ static void check_profile(const char *text, json_object *plain,
 		for (k = 0; args && k < json_object_array_length(args); k++) {
 			json_object *a = json_object_array_get_idx(args, k);
 
-			json_object_object_foreach(a, key3, val3)
-			{
+			json_object_object_foreach(a, key3, val3) {
 				(void)val3;
 				CU_ASSERT(one_of(key3, ar, 4));
 			}
 			CU_ASSERT(one_of(gets(a, "op"), docker_ops, 7));
-			cmp[n_cmp].arg = (unsigned)json_object_get_int(
-				get(a, "index"));
+			cmp[n_cmp].arg =
+				(unsigned)json_object_get_int(get(a, "index"));
 			cmp[n_cmp].op = !strcmp(gets(a, "op"), "SCMP_CMP_EQ")
 						? SCMP_CMP_EQ
 					: !strcmp(gets(a, "op"), "SCMP_CMP_NE")
@@ -725,8 +724,8 @@ static void compare(sbx_t *sbx)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	check_profile(text, plain, cond);
 	for (nr = 0; nr < 1024; nr++) {
-		char *name = seccomp_syscall_resolve_num_arch(
-			SCMP_ARCH_NATIVE, nr);
+		char *name =
+			seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 		json_object *o, *x;
 		const char *act;
 
@@ -744,8 +743,7 @@ static void compare(sbx_t *sbx)
 		}
 		if (!strcmp(act, "kill"))
 			CU_ASSERT_STRING_EQUAL(
-				json_object_get_string(
-					get(plain, name)),
+				json_object_get_string(get(plain, name)),
 				"SCMP_ACT_KILL_PROCESS");
 		checked++;
 		json_object_put(o);

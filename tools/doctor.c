@@ -42,8 +42,8 @@ static int print_report(const char *json)
 			 get(c, "name"));
 		cli_wrap(stdout, first, get(c, "summary"), 20);
 		if (get(c, "fix"))
-			cli_wrap(stdout, "                    fix:", get(c, "fix"),
-				 25);
+			cli_wrap(stdout,
+				 "                    fix:", get(c, "fix"), 25);
 	}
 	if (json_object_object_get_ex(o, "can_run_default", &v))
 		runs = json_object_get_boolean(v);
@@ -53,14 +53,14 @@ static int print_report(const char *json)
 	if (runs)
 		printf("The default policy can run here.\n");
 	else
-		cli_wrap(stdout,
-			 "The default policy cannot run here:",
-			 degraded ? "fix the FAIL lines above, or accept a "
-				    "weaker sandbox without namespaces with "
-				    "`sbx run --allow-degraded` (Landlock, "
-				    "seccomp, rlimits)."
-				  : "fix the FAIL lines above (without Landlock "
-				    "not even --allow-degraded can run).",
+		cli_wrap(stdout, "The default policy cannot run here:",
+			 degraded
+				 ? "fix the FAIL lines above, or accept a "
+				   "weaker sandbox without namespaces with "
+				   "`sbx run --allow-degraded` (Landlock, "
+				   "seccomp, rlimits)."
+				 : "fix the FAIL lines above (without Landlock "
+				   "not even --allow-degraded can run).",
 			 0);
 	json_object_put(o);
 	return runs ? 0 : 1;
@@ -71,8 +71,8 @@ int cmd_doctor(int argc, char **argv)
 	sbx_t *sbx;
 	int json = 0, r, rc;
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
-			 strcmp(argv[1], "-h") == 0)) {
+	if (argc > 1 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		printf("Usage: sbx doctor [--json]\n\n"
 		       "Check what this host lets libsandbox enforce: user "
 		       "namespaces and what\nblocks them, the other "

@@ -93,8 +93,7 @@ const struct option *cli_options(const struct option *base)
 	while (base[n].name && n < 100)
 		n++;
 	memcpy(all, base, n * sizeof(*base));
-	for (i = 0; i < sizeof(policy_options) / sizeof(policy_options[0]);
-	     i++)
+	for (i = 0; i < sizeof(policy_options) / sizeof(policy_options[0]); i++)
 		all[n++] = policy_options[i];
 	memset(&all[n], 0, sizeof(all[n]));
 	return all;
@@ -172,7 +171,8 @@ void cli_note_degraded(sbx_t *sbx)
 		return;
 	o = json_tokener_parse(json);
 	if (json_object_object_get_ex(o, "degraded_reason", &v))
-		cli_wrap(stderr, "sbx: warning: ran degraded, without namespaces:",
+		cli_wrap(stderr,
+			 "sbx: warning: ran degraded, without namespaces:",
 			 json_object_get_string(v), 5);
 	if (json_object_object_get_ex(o, "layers", &v)) {
 		char layers[512] = "";
@@ -231,7 +231,11 @@ static void print_explanation(const char *json)
 		printf("%s: read %s, write %s, exec %s\n", str(o, "path"),
 		       yes(o, "read"), yes(o, "write"), yes(o, "exec"));
 		cli_wrap(stdout, "  rule:", str(o, "rule"), 8);
-		if (str(o, "host_path"))
+		if (str(o, "host_path") && str(o, "host_mode"))
+			printf("  host: %s (mode %s: file modes apply as "
+			       "well)\n",
+			       str(o, "host_path"), str(o, "host_mode"));
+		else if (str(o, "host_path"))
 			printf("  host: %s%s\n", str(o, "host_path"),
 			       strcmp(yes(o, "exists"), "no") == 0
 				       ? " (does not exist)"
@@ -247,8 +251,8 @@ static void print_explanation(const char *json)
 			 nr ? ")" : "");
 		print_action(first, o);
 		if (json_object_object_get_ex(o, "degraded", &d))
-			print_action("  without namespaces (--allow-degraded): ",
-				     d);
+			print_action(
+				"  without namespaces (--allow-degraded): ", d);
 	}
 	json_object_put(o);
 }
@@ -284,8 +288,7 @@ struct policy_args {
 
 /* Take the options that belong to `sbx policy` out of argv, so that
  * the rest parses as `sbx run` options. */
-static int strip_own(int argc, char **argv, struct policy_args *pa,
-		     char **out)
+static int strip_own(int argc, char **argv, struct policy_args *pa, char **out)
 {
 	int i, n = 0;
 
@@ -335,9 +338,9 @@ int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv)
 	if (!text)
 		return cli_fail("%s", sbx_last_error(sbx));
 	printf("%s\n", text);
-	return fflush(stdout) == 0 ? 0
-				   : cli_fail("cannot write: %s",
-					      strerror(errno));
+	return fflush(stdout) == 0
+		       ? 0
+		       : cli_fail("cannot write: %s", strerror(errno));
 }
 
 static const char policy_usage[] =

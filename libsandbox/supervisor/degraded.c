@@ -243,7 +243,8 @@ pid_t sup_ladder_clone(struct sup_run *run, struct sup_config *cfg,
 		snprintf(run->msg + n, sizeof(run->msg) - n,
 			 "; or accept a weaker sandbox without namespaces "
 			 "(Landlock, seccomp, rlimits) with --allow-degraded "
-			 "(policy: \"allow_degraded\": true)");
+			 "(policy \"allow_degraded\": true, "
+			 "SBX_FLAG_ALLOW_DEGRADED)");
 		errno = err;
 		return -1;
 	}
@@ -280,8 +281,7 @@ pid_t sup_ladder_clone(struct sup_run *run, struct sup_config *cfg,
 
 /* ------------------------------------------------------ in the sandbox */
 
-int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd,
-			   int report)
+int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
 {
 	char go;
 
@@ -307,8 +307,7 @@ void sandbox_degraded_drop(const struct sup_config *cfg, int report)
 	int cap;
 
 	for (cap = 0; cap < 64; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
-		    errno != EINVAL)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			break; /* EPERM: no CAP_SETPCAP */
 	if (cap == 64)
 		prctl(PR_SET_SECUREBITS,

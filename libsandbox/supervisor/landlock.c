@@ -33,7 +33,7 @@
 struct ll_ruleset_attr {
 	uint64_t handled_access_fs;
 	uint64_t handled_access_net; /* ABI 4 */
-	uint64_t scoped;             /* ABI 6 */
+	uint64_t scoped;	     /* ABI 6 */
 };
 
 struct ll_path_beneath {
@@ -47,8 +47,8 @@ struct ll_path_beneath {
 #define LL_FS_WRITE_FILE (1ull << 1)
 #define LL_FS_READ_FILE (1ull << 2)
 #define LL_FS_READ_DIR (1ull << 3)
-#define LL_FS_REFER (1ull << 13)    /* ABI 2 */
-#define LL_FS_TRUNCATE (1ull << 14) /* ABI 3 */
+#define LL_FS_REFER (1ull << 13)     /* ABI 2 */
+#define LL_FS_TRUNCATE (1ull << 14)  /* ABI 3 */
 #define LL_FS_IOCTL_DEV (1ull << 15) /* ABI 5 */
 #define LL_NET_BIND_TCP (1ull << 0)
 #define LL_NET_CONNECT_TCP (1ull << 1)
@@ -61,8 +61,8 @@ struct ll_path_beneath {
 	 LL_FS_IOCTL_DEV)
 #define LL_RX (LL_FS_EXECUTE | LL_FS_READ_FILE | LL_FS_READ_DIR)
 #define LL_RO (LL_FS_READ_FILE | LL_FS_READ_DIR)
-#define LL_DEV                                                                 \
-	(LL_FS_READ_FILE | LL_FS_WRITE_FILE | LL_FS_READ_DIR |                 \
+#define LL_DEV                                                 \
+	(LL_FS_READ_FILE | LL_FS_WRITE_FILE | LL_FS_READ_DIR | \
 	 LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
 #define LL_ALL (~0ull)
 
@@ -254,8 +254,9 @@ void sandbox_landlock(const struct sup_config *cfg, int report)
 		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
 	/* Older kernels take only the fields they know. */
 	size = abi >= 6 ? sizeof(attr)
-	       : abi >= 4 ? offsetof(struct ll_ruleset_attr, scoped)
-			  : offsetof(struct ll_ruleset_attr, handled_access_net);
+	       : abi >= 4
+		       ? offsetof(struct ll_ruleset_attr, scoped)
+		       : offsetof(struct ll_ruleset_attr, handled_access_net);
 	rs.handled = attr.handled_access_fs;
 	rs.fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
 	if (rs.fd < 0)

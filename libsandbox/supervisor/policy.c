@@ -42,9 +42,8 @@ int sup_policy_record(struct sup_config *c, uint16_t type, const char *d,
 
 static int ns_layer(const char *tok, size_t len)
 {
-	static const char *const ns[] = { "userns", "pidns",  "mountns",
-					  "netns",  "ipcns",  "utsns",
-					  "cgroupns" };
+	static const char *const ns[] = { "userns", "pidns", "mountns", "netns",
+					  "ipcns",  "utsns", "cgroupns" };
 	size_t i, n;
 
 	for (i = 0; i < SBX_ARRAY_SIZE(ns); i++) {

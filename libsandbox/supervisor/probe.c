@@ -63,8 +63,8 @@ static void check(struct probe *p, const char *name, const char *status,
 	json_object_object_add(c, "name", json_object_new_string(name));
 	json_object_object_add(c, "status", json_object_new_string(status));
 	json_object_object_add(c, "summary", json_object_new_string(summary));
-	json_object_object_add(c, "fix", fix ? json_object_new_string(fix)
-					     : NULL);
+	json_object_object_add(c, "fix",
+			       fix ? json_object_new_string(fix) : NULL);
 	json_object_array_add(p->checks, c);
 }
 
@@ -206,6 +206,15 @@ static int try_namespaces(unsigned long flags, struct sup_ids *ids,
 	return bits;
 }
 
+/* Remove the first "what" from text (we are sbx doctor). */
+static void strip(char *text, const char *what)
+{
+	char *at = strstr(text, what);
+
+	if (at)
+		memmove(at, at + strlen(what), strlen(at + strlen(what)) + 1);
+}
+
 /* The cause and the fix, as precise as the host lets us be. */
 static const char *userns_fix(int err, char *buf, size_t len)
 {
@@ -279,9 +288,9 @@ static void probe_namespaces(struct probe *p)
 		unsigned long flag;
 		const char *name;
 	} ns[] = {
-		{ CLONE_NEWPID, "pid" },   { CLONE_NEWNS, "mount" },
-		{ CLONE_NEWNET, "net" },   { CLONE_NEWIPC, "ipc" },
-		{ CLONE_NEWUTS, "uts" },   { CLONE_NEWCGROUP, "cgroup" },
+		{ CLONE_NEWPID, "pid" }, { CLONE_NEWNS, "mount" },
+		{ CLONE_NEWNET, "net" }, { CLONE_NEWIPC, "ipc" },
+		{ CLONE_NEWUTS, "uts" }, { CLONE_NEWCGROUP, "cgroup" },
 	};
 	unsigned long all = CLONE_NEWUSER;
 	char fixbuf[768], missing[128] = "";
@@ -296,9 +305,10 @@ static void probe_namespaces(struct probe *p)
 		int e = r < 0 ? -r : -map_err;
 
 		sup_userns_diagnose(e, p->userns_why, sizeof(p->userns_why));
-		check(p, "userns", "fail", userns_fix(e, fixbuf, sizeof(fixbuf)),
-		      extra, "%s%s", map_err ? "the id maps cannot be written: "
-					     : "",
+		strip(p->userns_why, " (see sbx doctor)");
+		check(p, "userns", "fail",
+		      userns_fix(e, fixbuf, sizeof(fixbuf)), extra, "%s%s",
+		      map_err ? "the id maps cannot be written: " : "",
 		      p->userns_why);
 		check(p, "namespaces", "fail",
 		      "make user namespaces work first", NULL,
@@ -400,7 +410,8 @@ static void probe_seccomp(struct probe *p)
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
 	p->seccomp_ok = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-	json_object_object_add(extra, "actions", json_object_new_string(actions));
+	json_object_object_add(extra, "actions",
+			       json_object_new_string(actions));
 	json_object_object_add(extra, "user_notification",
 			       json_object_new_boolean(notif));
 	check(p, "seccomp", p->seccomp_ok ? "ok" : "fail",
@@ -419,7 +430,8 @@ static void probe_landlock(struct probe *p)
 	int abi = sbx_landlock_abi();
 
 	p->landlock_abi = abi > 0 ? abi : 0;
-	json_object_object_add(extra, "abi", json_object_new_int(p->landlock_abi));
+	json_object_object_add(extra, "abi",
+			       json_object_new_int(p->landlock_abi));
 	if (abi <= 0) {
 		check(p, "landlock", "warn",
 		      abi == -EOPNOTSUPP
@@ -433,8 +445,7 @@ static void probe_landlock(struct probe *p)
 		      abi == -EOPNOTSUPP ? "disabled at boot" : strerror(-abi));
 		return;
 	}
-	check(p, "landlock", "ok", NULL, extra,
-	      "ABI %d: filesystem%s%s%s", abi,
+	check(p, "landlock", "ok", NULL, extra, "ABI %d: filesystem%s%s%s", abi,
 	      abi >= 4 ? ", TCP bind/connect" : "",
 	      abi >= 6 ? ", scoping of abstract sockets and signals" : "",
 	      abi > SBX_LANDLOCK_ABI_KNOWN ? " (and more than this "
@@ -476,7 +487,8 @@ static void probe_cgroup_v2(struct probe *p, json_object *extra)
 	w = can_mkdir(dir);
 	json_object_object_add(extra, "version", json_object_new_int(2));
 	json_object_object_add(extra, "path", json_object_new_string(dir));
-	json_object_object_add(extra, "controllers", json_object_new_string(ctl));
+	json_object_object_add(extra, "controllers",
+			       json_object_new_string(ctl));
 	json_object_object_add(extra, "writable", json_object_new_boolean(w));
 	if (w && strstr(ctl, "memory") && strstr(ctl, "pids"))
 		check(p, "cgroup", "ok", NULL, extra,
@@ -588,9 +600,7 @@ static void probe_process_api(struct probe *p)
 		close(fd);
 	check(p, "pidfd", fd >= 0 ? "ok" : "warn",
 	      fd >= 0 ? NULL : "Linux 5.3 or later", NULL, "%s",
-	      fd >= 0 ? "pidfd_open works: the supervisor waits on a "
-			"descriptor"
-		      : strerror(e));
+	      fd >= 0 ? "pidfd_open works" : strerror(e));
 #ifdef SYS_clone3
 	pid = syscall(SYS_clone3, &a, sizeof(a));
 	e = errno;
@@ -604,9 +614,7 @@ static void probe_process_api(struct probe *p)
 #endif
 	check(p, "clone3", pid > 0 ? "ok" : "warn",
 	      pid > 0 ? NULL : "Linux 5.3 or later (clone is used instead)",
-	      NULL, "%s",
-	      pid > 0 ? "clone3 works (the sandbox is born in its cgroup)"
-		      : strerror(e));
+	      NULL, "%s", pid > 0 ? "clone3 works" : strerror(e));
 }
 
 int sup_probe_main(void)
@@ -620,7 +628,8 @@ int sup_probe_main(void)
 		return 1;
 	json_object_object_add(report, "libsandbox",
 			       json_object_new_string(PACKAGE_VERSION));
-	json_object_object_add(report, "uid", json_object_new_int((int)getuid()));
+	json_object_object_add(report, "uid",
+			       json_object_new_int((int)getuid()));
 	json_object_object_add(report, "container",
 			       ctr ? json_object_new_string(ctr) : NULL);
 	probe_kernel(&p, report);

@@ -24,12 +24,12 @@ struct sup_policy {
 	size_t n_require;
 	const struct sock_filter *bpf_degraded;
 	unsigned short bpf_degraded_count;
-	int degraded;         /* running without namespaces */
-	uint32_t step;        /* the ladder's failed step, else 0 */
-	char *tmpdir;         /* degraded: the run's private /tmp and home */
-	uid_t run_uid;        /* degraded: run as this id (-1: the caller's) */
+	int degraded;  /* running without namespaces */
+	uint32_t step; /* the ladder's failed step, else 0 */
+	char *tmpdir;  /* degraded: the run's private /tmp and home */
+	uid_t run_uid; /* degraded: run as this id (-1: the caller's) */
 	gid_t run_gid;
-	int landlock_abi;     /* applied ABI, 0 when none */
+	int landlock_abi; /* applied ABI, 0 when none */
 	unsigned landlock_parts;
 };
 
@@ -51,8 +51,7 @@ void sandbox_landlock(const struct sup_config *cfg, int report);
 /* degraded.c */
 pid_t sup_ladder_clone(struct sup_run *run, struct sup_config *cfg,
 		       struct sup_ids *ids, int err);
-int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd,
-			   int report);
+int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report);
 void sandbox_degraded_drop(const struct sup_config *cfg, int report);
 void sup_degraded_end(const struct sup_config *cfg);
 void sup_degraded_cleanup(struct sup_config *cfg);
