@@ -415,6 +415,56 @@ static void test_degraded_no_leftovers(void)
 	tl_run_free(&r);
 }
 
+struct ws {
+	const char *path;
+	int mode;
+};
+
+static void cfg_workspace(sbx_t *sbx, void *arg)
+{
+	struct ws *w = arg;
+
+	cfg_degraded(sbx, NULL);
+	CU_ASSERT_EQUAL(sbx_set_workspace(sbx, w->path, w->mode), 0);
+}
+
+/* The workspace is the host's directory itself: read-only, written
+ * directly (rw-live), never copy-on-write (that needs a mount namespace,
+ * and writing directly instead would be weaker than asked). */
+static void test_degraded_workspace(void)
+{
+	const char *argv[] = { nu_helper(), "write", "new-file", NULL };
+	char ws[512], file[600];
+	struct ws w = { ws, SBX_WORKSPACE_RO };
+	struct stat st;
+	struct tl_run r;
+
+	snprintf(ws, sizeof(ws), "%s/ws", tmp);
+	mkdir(ws, 0777);
+	chmod(ws, 0777); /* so that only the sandbox can say no */
+	snprintf(file, sizeof(file), "%s/new-file", ws);
+	if (nu_run_argv(&r, cfg_workspace, &w, argv) < 0 || !abi) {
+		tl_skip("no user namespace to disable, or no Landlock");
+		tl_run_free(&r);
+		return;
+	}
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(r.out, "EACCES\n");
+	CU_ASSERT_EQUAL(stat(file, &st), -1);
+	tl_run_free(&r);
+	w.mode = SBX_WORKSPACE_RW_LIVE;
+	nu_run_argv(&r, cfg_workspace, &w, argv);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(r.out, "ok\n");
+	CU_ASSERT_EQUAL(stat(file, &st), 0);
+	tl_run_free(&r);
+	w.mode = SBX_WORKSPACE_RW;
+	nu_run_argv(&r, cfg_workspace, &w, argv);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_SETUP_ERROR);
+	CU_ASSERT(strstr(r.message, "copy-on-write") != NULL);
+	tl_run_free(&r);
+}
+
 static void cfg_require_netns(sbx_t *sbx, void *arg)
 {
 	cfg_degraded(sbx, arg);
@@ -543,6 +593,7 @@ static CU_TestInfo ladder_tests[] = {
 	{ "degraded: no SysV IPC, ptrace, userns or signals to the host",
 	  test_degraded_no_ipc_or_signals },
 	{ "degraded: nothing is left running", test_degraded_no_leftovers },
+	{ "degraded: the workspace", test_degraded_workspace },
 	{ "a required layer that is missing fails the run",
 	  test_required_layer },
 	{ "the policy key allow_degraded", test_policy_key },

@@ -65,14 +65,16 @@ static int check_view(struct sup_run *run, struct sup_config *cfg)
 				      "cannot move %s to %s: bind it at its "
 				      "own path",
 				      cfg->binds[i].src, cfg->binds[i].dst);
+	/* A copy-on-write workspace needs an overlay in a mount namespace:
+	 * writing to the directory itself instead would be weaker than
+	 * asked, silently. */
 	if (cfg->workspace && cfg->workspace_mode != SBX_WORKSPACE_RO &&
-	    cfg->workspace_mode != SBX_WORKSPACE_RW &&
 	    cfg->workspace_mode != SBX_WORKSPACE_RW_LIVE)
 		return refuse(run, cfg, SBX_STEP_DEGRADED, EINVAL,
 			      "without namespaces (degraded) the workspace "
-			      "mode %u is not possible: use a read-only or a "
-			      "writable workspace",
-			      cfg->workspace_mode);
+			      "can only be read-only or written directly "
+			      "(mode rw-live): a copy-on-write workspace needs "
+			      "a mount namespace");
 	return 0;
 }
 
@@ -227,8 +229,8 @@ static int userns_refused(int err)
 	       err == EUSERS || err == EINVAL;
 }
 
-pid_t sup_ladder_clone(struct sup_run *run, struct sup_config *cfg,
-		       struct sup_ids *ids, int err)
+int sup_ladder(struct sup_run *run, struct sup_config *cfg,
+	       struct sup_ids *ids, int err)
 {
 	size_t n;
 	int abi;
@@ -276,7 +278,19 @@ pid_t sup_ladder_clone(struct sup_run *run, struct sup_config *cfg,
 	 * our memory or descriptors through /proc. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_DUMPABLE, 0);
-	return sup_clone(0, &run->init_pidfd);
+	return 0;
+}
+
+/* No sandbox could be started: say why if the ladder did not, and leave
+ * nothing behind.  Returns err. */
+int sup_ladder_failed(struct sup_run *run, struct sup_config *cfg, int err)
+{
+	if (!run->msg[0])
+		snprintf(run->msg, sizeof(run->msg),
+			 "cannot start the sandbox without namespaces: %s",
+			 strerror(err));
+	sup_degraded_cleanup(cfg);
+	return err;
 }
 
 /* ------------------------------------------------------ in the sandbox */

@@ -135,11 +135,15 @@ int main(int argc, char **argv)
 		flags |= CLONE_NEWNET;
 	sup_landlock_plan(&cfg);
 	run.init_pid = sup_clone(flags, &run.init_pidfd);
-	if (run.init_pid < 0) /* refuse, or run degraded (degraded.c) */
-		run.init_pid = sup_ladder_clone(&run, &cfg, &ids, errno);
-	if (run.init_pid < 0)
+	/* Refuse, or run without namespaces (degraded.c). */
+	if (run.init_pid < 0 && sup_ladder(&run, &cfg, &ids, errno) == 0)
+		run.init_pid = sup_clone(0, &run.init_pidfd);
+	if (run.init_pid < 0) {
+		int e = sup_ladder_failed(&run, &cfg, errno);
+
 		setup_failed(&run, cfg.pol.step ? cfg.pol.step : SBX_STEP_CLONE,
-			     errno);
+			     e);
+	}
 	if (run.init_pid == 0) {
 		close(go[1]);
 		close(report[0]);

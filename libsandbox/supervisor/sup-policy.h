@@ -49,8 +49,12 @@ int sup_landlock_token(const struct sup_config *cfg, char *buf, size_t len);
 void sandbox_landlock(const struct sup_config *cfg, int report);
 
 /* degraded.c */
-pid_t sup_ladder_clone(struct sup_run *run, struct sup_config *cfg,
-		       struct sup_ids *ids, int err);
+/* The clone into the namespaces failed with err: 0 when a sandbox
+ * without namespaces is to be cloned instead (cfg and ids are set up for
+ * it), else -1 with errno, run->msg saying why and cfg->pol.step. */
+int sup_ladder(struct sup_run *run, struct sup_config *cfg,
+	       struct sup_ids *ids, int err);
+int sup_ladder_failed(struct sup_run *run, struct sup_config *cfg, int err);
 int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report);
 void sandbox_degraded_drop(const struct sup_config *cfg, int report);
 void sup_degraded_end(const struct sup_config *cfg);
