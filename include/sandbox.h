@@ -280,7 +280,8 @@ int sbx_set_flag(sbx_t *sbx, int flag, int on);
  * (SBX_STATUS_SETUP_ERROR), not here.
  *
  * Returns 0, or
- *   -EINVAL  argv is NULL or empty
+ *   -EINVAL  argv is NULL or empty, or SBX_FLAG_READ_ONLY is set with a
+ *            writable workspace or bind
  *   -EBUSY   a sandbox is already running on this handle
  *   -ENOENT  the supervisor executable is missing (see sbx_last_error())
  *   -EMFILE, -ENFILE, -ENOMEM, -EAGAIN  out of resources
