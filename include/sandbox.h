@@ -368,6 +368,8 @@ enum sbx_result_field {
 	SBX_RESULT_SETUP_ERRNO = 9,       /* errno of a setup error */
 	SBX_RESULT_ID_RANGE = 10,         /* how many ids were mapped */
 	SBX_RESULT_DISK_FULL = 11,        /* 1 when the disk budget was hit */
+	SBX_RESULT_WORKSPACE_CHANGES = 12, /* entries applied to a RW
+					    * workspace after the run */
 	SBX_RESULT_FIELD_MAX
 };
 
@@ -379,6 +381,14 @@ enum sbx_result_field {
  *   -ENODATA no result yet (nothing ran, or still running)
  */
 int64_t sbx_result(const sbx_t *sbx, int field);
+
+/**
+ * Why the last run ended, in one sentence: the limit that fired, the signal,
+ * the setup step that failed and what to do ("" for a plain exit).  NULL
+ * when there is no result.  Valid until the next sbx_exec() or
+ * sbx_destroy().
+ */
+const char *sbx_result_message(const sbx_t *sbx);
 
 /**
  * The last result as one JSON object (the format of `sbx run

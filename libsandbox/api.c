@@ -549,8 +549,15 @@ SBX_EXPORT int64_t sbx_result(const sbx_t *sbx, int field)
 		return r->id_range;
 	case SBX_RESULT_DISK_FULL:
 		return r->disk_full;
+	case SBX_RESULT_WORKSPACE_CHANGES:
+		return r->workspace_changes;
 	}
 	return -EINVAL;
+}
+
+SBX_EXPORT const char *sbx_result_message(const sbx_t *sbx)
+{
+	return sbx && sbx->has_result ? sbx->res_msg : NULL;
 }
 
 SBX_EXPORT const char *sbx_result_json(const sbx_t *sbx)

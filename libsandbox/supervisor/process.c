@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,29 +45,42 @@ void child_fail(int report_fd, enum sbx_step step, int err, const char *fmt,
 	_exit(127);
 }
 
-static void set_rlimits(const struct sup_config *cfg, int report)
+static void set_rlimit(int report, int resource, const char *name,
+		       uint64_t soft, uint64_t hard)
 {
-	uint64_t nofile = cfg->limits[SBX_LIMIT_NOFILE];
-	uint64_t fsize = cfg->limits[SBX_LIMIT_FSIZE];
-	struct rlimit rl;
+	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
 
-	if (nofile) {
-		rl.rlim_cur = rl.rlim_max = nofile;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			child_fail(report, SBX_STEP_RLIMIT, errno,
-				   "cannot set RLIMIT_NOFILE to %llu: %s",
-				   (unsigned long long)nofile, strerror(errno));
-	}
-	if (fsize) {
-		rl.rlim_cur = rl.rlim_max = fsize;
-		if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
-			child_fail(report, SBX_STEP_RLIMIT, errno,
-				   "cannot set RLIMIT_FSIZE: %s",
-				   strerror(errno));
-	}
+	if (setrlimit(resource, &rl) < 0)
+		child_fail(report, SBX_STEP_RLIMIT, errno,
+			   "cannot set %s to %llu: %s (the caller's own hard "
+			   "limit may be lower)",
+			   name, (unsigned long long)soft, strerror(errno));
+}
+
+/* Limits per process; the cgroup, when there is one, bounds the whole
+ * sandbox and makes some of these unnecessary (sup_plan_limits). */
+static void set_rlimits(const struct sup_config *cfg,
+			const struct sup_plan *plan, int report)
+{
+	const uint64_t *lim = cfg->limits;
+
+	if (lim[SBX_LIMIT_NOFILE])
+		set_rlimit(report, RLIMIT_NOFILE, "RLIMIT_NOFILE",
+			   lim[SBX_LIMIT_NOFILE], lim[SBX_LIMIT_NOFILE]);
+	if (lim[SBX_LIMIT_FSIZE])
+		set_rlimit(report, RLIMIT_FSIZE, "RLIMIT_FSIZE",
+			   lim[SBX_LIMIT_FSIZE], lim[SBX_LIMIT_FSIZE]);
+	if (plan->rl_data)
+		set_rlimit(report, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
+			   plan->rl_data);
+	if (plan->rl_nproc)
+		set_rlimit(report, RLIMIT_NPROC, "RLIMIT_NPROC", plan->rl_nproc,
+			   plan->rl_nproc);
+	if (plan->rl_cpu_s)
+		set_rlimit(report, RLIMIT_CPU, "RLIMIT_CPU", plan->rl_cpu_s,
+			   plan->rl_cpu_s + 1);
 	/* No core dumps of sandboxed programs land anywhere. */
-	rl.rlim_cur = rl.rlim_max = 0;
-	setrlimit(RLIMIT_CORE, &rl);
+	set_rlimit(report, RLIMIT_CORE, "RLIMIT_CORE", 0, 0);
 }
 
 static int last_cap(void)
@@ -236,8 +250,8 @@ static __attribute__((noreturn)) void reap_until(pid_t program)
 	}
 }
 
-void sandbox_init(const struct sup_config *cfg, const int stdio[3],
-		  int go_fd, int report)
+void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
+		  const int stdio[3], int go_fd, int report)
 {
 	char err[256];
 	char go;
@@ -270,6 +284,12 @@ void sandbox_init(const struct sup_config *cfg, const int stdio[3],
 	if (setresuid(0, 0, 0) < 0)
 		child_fail(report, SBX_STEP_IDMAP, errno, "setresuid: %s",
 			   strerror(errno));
+	/* Now inside its own cgroup (if any): make it the root of what the
+	 * sandbox sees of the cgroup tree. */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(report, SBX_STEP_CLONE, errno,
+			   "cannot create the cgroup namespace: %s",
+			   strerror(errno));
 
 	/* Needs /proc of the host: read before the root changes. */
 	cap_max = last_cap();
@@ -282,7 +302,7 @@ void sandbox_init(const struct sup_config *cfg, const int stdio[3],
 			   "cannot enter the working directory %s inside the "
 			   "sandbox: %s",
 			   cfg->cwd, strerror(errno));
-	set_rlimits(cfg, report);
+	set_rlimits(cfg, plan, report);
 
 	/* Standard streams, then nothing else: the report pipe goes to 3
 	 * (close-on-exec) and every other descriptor is closed. */
