@@ -51,6 +51,7 @@ SBX_EXPORT int sbx_create(sbx_t **ret_sbx)
 	sbx->limits[SBX_LIMIT_DISK] = SBX_DEFAULT_DISK;
 	sbx->limits[SBX_LIMIT_OUTPUT] = SBX_DEFAULT_OUTPUT;
 	sbx->sup_pid = -1;
+	sbx->zombie_pid = -1;
 	sbx->ctl_fd = -1;
 	sbx->done_fd = -1;
 	*ret_sbx = sbx;
@@ -83,6 +84,7 @@ SBX_EXPORT void sbx_destroy(sbx_t *sbx)
 		return;
 	if (sbx->state == SBX_STATE_RUNNING)
 		sbx_reap(sbx);
+	sbx_reap_zombie(sbx);
 	sbx_result_reset(sbx);
 	free_config(sbx);
 	free(sbx);

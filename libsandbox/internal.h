@@ -69,6 +69,7 @@ struct sbx {
 	/* the running sandbox */
 	enum sbx_state state;
 	pid_t sup_pid;
+	pid_t zombie_pid; /* a supervisor that wrote its result, to reap */
 	int ctl_fd;
 	int done_fd;     /* EOF once the result is ready (SBX_FD_STATUS) */
 	int fds[3];      /* caller's ends: stdin write, stdout/stderr read */
@@ -101,6 +102,7 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv);
 int sbx_wait_internal(sbx_t *sbx, int block);
 int sbx_kill_internal(sbx_t *sbx);
 void sbx_reap(sbx_t *sbx);
+void sbx_reap_zombie(sbx_t *sbx);
 
 /* result.c */
 int sbx_result_take(sbx_t *sbx, const char *data, size_t len);

@@ -197,7 +197,7 @@ int sbx_result_take(sbx_t *sbx, const char *data, size_t len)
 		return -EPROTO;
 	memcpy(&res, data, sizeof(res));
 	if (res.magic != SBX_WIRE_MAGIC || res.status >= SBX_STATUS_MAX ||
-	    (size_t)res.msg_len + res.layers_len != len - sizeof(res))
+	    (size_t)res.msg_len + res.layers_len > len - sizeof(res))
 		return -EPROTO;
 	sbx->res = res;
 	sbx->res_msg = text_dup(data + sizeof(res), res.msg_len);

@@ -45,6 +45,7 @@ struct watch {
 	size_t in_left;
 	int timer;
 	int cpu_timer;
+	uint64_t cpu_seen_us; /* procfs: the last whole-tree sample */
 	int ncpu;
 	int init_done;
 	int init_status;
@@ -64,12 +65,18 @@ static void set_nonblock(int fd)
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+static void sample_tree_cpu(struct watch *w);
+
 static void kill_sandbox(struct watch *w, enum end_reason why)
 {
-	if (w->reason == END_NONE && !w->init_done)
+	if (w->init_done)
+		return;
+	if (w->reason == END_NONE)
 		w->reason = why;
-	if (!w->init_done)
-		kill(w->run->init_pid, SIGKILL); /* PID 1: the whole namespace */
+	/* processes killed with the namespace are reaped by the kernel, not
+	 * by init: their CPU time must be read before */
+	sample_tree_cpu(w);
+	kill(w->run->init_pid, SIGKILL); /* PID 1: the whole namespace */
 }
 
 static void closep(int *fd)
@@ -274,6 +281,17 @@ static int64_t sandbox_cpu_us(struct watch *w)
 	return -1;
 }
 
+static void sample_tree_cpu(struct watch *w)
+{
+	int64_t us;
+
+	if (w->run->plan->cpu != SUP_CPU_PROCFS)
+		return;
+	us = sup_tree_cpu_us(w->run->init_pid);
+	if (us > 0 && (uint64_t)us > w->cpu_seen_us)
+		w->cpu_seen_us = (uint64_t)us;
+}
+
 /* The sandbox cannot burn CPU faster than it has CPUs: look again when
  * the rest of the budget could be gone at the earliest. */
 static void on_cpu_check(struct watch *w)
@@ -284,6 +302,8 @@ static void on_cpu_check(struct watch *w)
 
 	if (used < 0)
 		return;
+	if (w->run->plan->cpu == SUP_CPU_PROCFS && (uint64_t)used > w->cpu_seen_us)
+		w->cpu_seen_us = (uint64_t)used;
 	if ((uint64_t)used >= limit) {
 		kill_sandbox(w, END_CPU);
 		return;
@@ -374,6 +394,12 @@ static void fill_result(struct watch *w)
 				   (uint64_t)w->ru.ru_utime.tv_usec / 1000;
 		res->cpu_system_ms = (uint64_t)w->ru.ru_stime.tv_sec * 1000 +
 				     (uint64_t)w->ru.ru_stime.tv_usec / 1000;
+		/* what the kernel reaped itself is only in the last sample
+		 * (its split into user and system is not known) */
+		if (w->cpu_seen_us / 1000 >
+		    res->cpu_user_ms + res->cpu_system_ms)
+			res->cpu_user_ms = w->cpu_seen_us / 1000 -
+					   res->cpu_system_ms;
 	}
 	/* without a cgroup: the largest process, not the sum */
 	res->peak_memory = cg.have_peak ? cg.peak_memory
