@@ -78,12 +78,31 @@ const char *sbx_last_error(const sbx_t *sbx);
 /* ------------------------------------------------------------------ */
 
 /**
- * What sbx_limit() limits.  A value of 0 means "no limit" for every kind
- * except SBX_LIMIT_DISK and SBX_LIMIT_OUTPUT, where 0 means "nothing may be
- * written".  Append-only.
+ * What sbx_limit() limits, and each limit's default.  A value of 0 means
+ * "no limit" for every kind except SBX_LIMIT_DISK and SBX_LIMIT_OUTPUT,
+ * where it means "nothing may be written".  Each limit is enforced by the
+ * strongest mechanism the host gives the caller, and the result says which
+ * (SBX_RESULT_... and the "limits" object of sbx_result_json()):
+ *
+ *   WALL_MS     1 hour      the supervisor kills every process
+ *   CPU_MS      10 minutes  whole sandbox: the cgroup's CPU counter, else
+ *                           the process tree in /proc; RLIMIT_CPU backstop
+ *   MEMORY      1 GiB       cgroup v2 memory.max + swap.max 0, v1 memory +
+ *                           memsw; else RLIMIT_DATA (per process)
+ *   PIDS        512         cgroup pids.max; else RLIMIT_NPROC, counted in
+ *                           the sandbox's user namespace (Linux 5.14+)
+ *   FSIZE       none        RLIMIT_FSIZE (EFBIG, or SIGXFSZ if not ignored)
+ *   NOFILE      1024        RLIMIT_NOFILE
+ *   DISK        512 MiB     one size-capped tmpfs holds /tmp, the home,
+ *                           /dev/shm and a RW workspace's changes
+ *   OUTPUT      64 MiB      per stream, PIPE and CAPTURE modes only; the
+ *                           rest is read and dropped
+ *   CPU_SHARE   none        cgroup cpu.max / cfs_quota (1000 = one CPU)
+ *
+ * Append-only.
  */
 enum sbx_limit_kind {
-	SBX_LIMIT_WALL_MS = 0,     /* wall-clock time, ms (default 0: none) */
+	SBX_LIMIT_WALL_MS = 0,     /* wall-clock time, ms */
 	SBX_LIMIT_CPU_MS = 1,      /* CPU time of the whole sandbox, ms */
 	SBX_LIMIT_MEMORY = 2,      /* memory + swap of the whole sandbox, bytes */
 	SBX_LIMIT_PIDS = 3,        /* processes and threads */
@@ -119,10 +138,19 @@ int sbx_parse_size(const char *text, uint64_t *ret_bytes);
 /* Filesystem                                                          */
 /* ------------------------------------------------------------------ */
 
-/** How the workspace is mounted at /workspace.  Append-only. */
+/**
+ * How the workspace is mounted at /workspace.  Append-only.
+ *
+ * RW is copy-on-write: the program's changes go to an overlayfs upper layer
+ * on the sandbox's tmpfs (so they count against SBX_LIMIT_DISK), and the
+ * supervisor applies them to the host directory when the run ends, however
+ * it ended (SBX_RESULT_WORKSPACE_CHANGES says how many).  Applying never
+ * follows a symlink on the host and drops set-id bits.  RW_LIVE is a plain
+ * writable bind: changes land at once and are not budgeted.
+ */
 enum sbx_workspace_mode {
 	SBX_WORKSPACE_RO = 0,      /* read-only bind (the default) */
-	SBX_WORKSPACE_RW = 1,      /* writable; changes reach the host dir */
+	SBX_WORKSPACE_RW = 1,      /* copy-on-write, applied after the run */
 	SBX_WORKSPACE_RW_LIVE = 2, /* writable live bind, no disk budget */
 	SBX_WORKSPACE_MODE_MAX
 };

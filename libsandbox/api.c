@@ -45,6 +45,8 @@ SBX_EXPORT int sbx_create(sbx_t **ret_sbx)
 		sbx->fds[i] = -1;
 	}
 	sbx->net = SBX_NET_NONE;
+	sbx->limits[SBX_LIMIT_WALL_MS] = SBX_DEFAULT_WALL_MS;
+	sbx->limits[SBX_LIMIT_CPU_MS] = SBX_DEFAULT_CPU_MS;
 	sbx->limits[SBX_LIMIT_MEMORY] = SBX_DEFAULT_MEMORY;
 	sbx->limits[SBX_LIMIT_PIDS] = SBX_DEFAULT_PIDS;
 	sbx->limits[SBX_LIMIT_NOFILE] = SBX_DEFAULT_NOFILE;

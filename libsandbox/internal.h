@@ -17,7 +17,9 @@
 #define SBX_MAX_ENV 4096
 #define SBX_ERRMSG_MAX 1024
 
-/* Defaults: every limit has one (see README "Limits"). */
+/* Defaults: every limit has one (see sandbox.h and README "Limits"). */
+#define SBX_DEFAULT_WALL_MS (3600ull * 1000)
+#define SBX_DEFAULT_CPU_MS (600ull * 1000)
 #define SBX_DEFAULT_MEMORY (1024ull << 20)
 #define SBX_DEFAULT_PIDS 512
 #define SBX_DEFAULT_NOFILE 1024

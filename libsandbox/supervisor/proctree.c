@@ -55,7 +55,7 @@ static uint64_t tree_ticks(pid_t pid, unsigned *visited)
 		return total;
 	/* every thread may have children of its own */
 	while ((de = readdir(tasks))) {
-		char cpath[128], buf[4096], *p, *end;
+		char cpath[320], buf[4096], *p, *end;
 		ssize_t n;
 		int fd;
 
