@@ -24,5 +24,7 @@ tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_limits_LDADD = $(TEST_LDADD)
 
 # Checks of the build itself.
-TESTS += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh
-EXTRA_DIST += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh
+TESTS += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh \
+	tests/valgrind-api.sh
+EXTRA_DIST += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh \
+	tests/valgrind-api.sh
