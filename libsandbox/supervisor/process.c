@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <linux/seccomp.h>
@@ -236,6 +237,13 @@ static __attribute__((noreturn)) void reap_until(pid_t program)
 	}
 }
 
+static int supervisor_gone(int report)
+{
+	struct pollfd p = { report, POLLOUT, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 void sandbox_init(const struct sup_config *cfg, const int stdio[3],
 		  int go_fd, int report)
 {
@@ -270,6 +278,13 @@ void sandbox_init(const struct sup_config *cfg, const int stdio[3],
 	if (setresuid(0, 0, 0) < 0)
 		child_fail(report, SBX_STEP_IDMAP, errno, "setresuid: %s",
 			   strerror(errno));
+	/* A change of the effective ids clears the parent-death signal (it
+	 * changes for root's sandbox without a writable bind): set it again,
+	 * and end if the supervisor died meanwhile (its end of the report
+	 * pipe is closed then). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (supervisor_gone(report))
+		_exit(127);
 
 	/* Needs /proc of the host: read before the root changes. */
 	cap_max = last_cap();
