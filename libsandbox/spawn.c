@@ -428,6 +428,18 @@ static int set_nonblock(int fd)
 	return fl < 0 ? -errno : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* The supervisor closes the status pipe after the whole result is on the
+ * control socket and the captured streams are closed. */
+static int result_written(const sbx_t *sbx)
+{
+	struct pollfd p = { sbx->done_fd, POLLIN, 0 };
+	char c;
+
+	if (sbx->done_fd < 0 || poll(&p, 1, 0) != 1)
+		return 0;
+	return read(sbx->done_fd, &c, 1) == 0;
+}
+
 int sbx_wait_internal(sbx_t *sbx, int block)
 {
 	struct pollfd pfd[3];
@@ -469,8 +481,12 @@ int sbx_wait_internal(sbx_t *sbx, int block)
 		}
 		if (n == 0)
 			break;
-		if (!block)
+		/* Past the status fd's EOF only the supervisor's exit is
+		 * left: finish now, or an event loop woken by that EOF
+		 * would spin on it until then. */
+		if (!block && !result_written(sbx))
 			return -EAGAIN;
+		block = 1;
 		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
 			return sbx_error(sbx, errno, "poll: %s",
 					 strerror(errno));
