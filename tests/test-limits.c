@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -311,6 +312,51 @@ static void test_disk_budget(void)
 	tl_run_free(&w.r);
 }
 
+/* Sparse files and hard links cost the sandbox almost nothing: applying
+ * them must not cost the host more than the budget either. */
+static void test_apply_sparse_and_links(void)
+{
+	struct limits l = { 0 };
+	char *ws = tl_tmpdir(), path[4200];
+	struct tl_run r;
+	struct stat st;
+	uint64_t blocks = 0;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	lim(&l, SBX_LIMIT_DISK, 32ull << 20);
+	l.workspace = ws;
+	l.ws_mode = SBX_WORKSPACE_RW;
+	tl_run_sh(&r, configure, &l,
+		  "truncate -s 100G sparse && "
+		  "head -c 8388608 /dev/urandom > data && "
+		  "i=0; while [ $i -lt 300 ]; do ln data link$i; "
+		  "i=$((i+1)); done; echo made");
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(r.out, "made\n");
+	snprintf(path, sizeof(path), "%s/sparse", ws);
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_size, 100ll << 30);
+	blocks += (uint64_t)st.st_blocks;
+	snprintf(path, sizeof(path), "%s/data", ws);
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_size, 8 << 20);
+	CU_ASSERT_EQUAL(st.st_nlink, 301);
+	for (i = 0; i < 300; i += 37) {
+		struct stat lst;
+
+		snprintf(path, sizeof(path), "%s/link%d", ws, i);
+		CU_ASSERT_EQUAL(stat(path, &lst), 0);
+		CU_ASSERT_EQUAL(lst.st_ino, st.st_ino);
+	}
+	blocks += (uint64_t)st.st_blocks;
+	/* what the host stores is what the sandbox wrote, within budget */
+	CU_ASSERT(blocks * 512 <= (32ull << 20));
+	tl_rmrf(ws);
+	free(ws);
+	tl_run_free(&r);
+}
+
 static void test_fsize(void)
 {
 	struct limits l = { 0 };
@@ -501,6 +547,7 @@ static CU_TestInfo limit_tests[] = {
 	{ "busy loop with cpu 1", test_cpu_loop },
 	{ "two workers share cpu 1", test_cpu_two_workers },
 	{ "disk budget from many processes", test_disk_budget },
+	{ "applying sparse files and hard links", test_apply_sparse_and_links },
 	{ "fsize", test_fsize },
 	{ "100 MB of output with output-limit 1M", test_output_flood },
 	{ "peak memory", test_peak_memory },

@@ -4,7 +4,9 @@
  * The upper layer is the untrusted program's work: every host-side step
  * is relative to a directory fd and never follows a symlink, set-id bits
  * are dropped, and only directories, regular files, symlinks and
- * deletions (overlayfs whiteouts) are carried over. */
+ * deletions (overlayfs whiteouts) are carried over.  The host receives no
+ * more bytes than the disk budget: holes stay holes, hard links stay
+ * links, and the total is capped. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,13 @@
 #include "sup.h"
 
 #define MAX_DEPTH 256
+#define MAX_LINKS 1024
+
+/* An upper-layer inode with several names, and its first host copy. */
+struct link {
+	ino_t ino;
+	int host_fd; /* O_PATH */
+};
 
 struct apply {
 	long changes;
@@ -26,6 +35,10 @@ struct apply {
 	char *msg;
 	size_t msglen;
 	int depth;
+	uint64_t budget;  /* bytes the host may receive: the disk budget */
+	uint64_t written;
+	struct link links[MAX_LINKS];
+	size_t n_links;
 };
 
 static void fail(struct apply *a, int err, const char *what, const char *name)
@@ -81,12 +94,92 @@ static int remove_tree(int dfd, const char *name, int depth)
 	return unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
 }
 
-static int copy_file(int ufd, int hfd, const char *name, mode_t mode)
+/* Copy the data of in to out, holes kept as holes: a sparse file costs the
+ * host what it cost the sandbox.  The total is held to the budget. */
+static int copy_data(struct apply *a, int in, int out, off_t size)
 {
-	char tmp[64], buf[65536];
-	int in, out, r = 0;
-	ssize_t n;
+	char buf[65536];
+	off_t pos = 0;
 
+	while (pos < size) {
+		off_t data = lseek(in, pos, SEEK_DATA), hole;
+
+		if (data < 0)
+			break; /* only a hole is left */
+		hole = lseek(in, data, SEEK_HOLE);
+		if (hole < 0)
+			hole = size;
+		if (lseek(in, data, SEEK_SET) < 0 ||
+		    lseek(out, data, SEEK_SET) < 0)
+			return -errno;
+		for (pos = data; pos < hole;) {
+			size_t want = (size_t)(hole - pos) < sizeof(buf)
+					      ? (size_t)(hole - pos)
+					      : sizeof(buf);
+			ssize_t n = read(in, buf, want);
+
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				return 0;
+			if (a->written + (uint64_t)n > a->budget)
+				return -EDQUOT;
+			if (sbx_write_full(out, buf, (size_t)n) < 0)
+				return -errno;
+			a->written += (uint64_t)n;
+			pos += n;
+		}
+	}
+	return ftruncate(out, size) < 0 ? -errno : 0;
+}
+
+/* A second name of an inode already copied: link it on the host too, so
+ * a thousand links do not become a thousand copies. */
+static int link_again(struct apply *a, int hfd, const char *name, ino_t ino)
+{
+	char path[64];
+	size_t i;
+
+	for (i = 0; i < a->n_links; i++) {
+		if (a->links[i].ino != ino)
+			continue;
+		remove_tree(hfd, name, 0);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d",
+			 a->links[i].host_fd);
+		if (linkat(AT_FDCWD, path, hfd, name, AT_SYMLINK_FOLLOW) < 0)
+			return -errno;
+		return 1;
+	}
+	return 0;
+}
+
+static void remember_link(struct apply *a, int hfd, const char *name,
+			  ino_t ino)
+{
+	int fd;
+
+	if (a->n_links >= MAX_LINKS)
+		return;
+	fd = openat(hfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	a->links[a->n_links].ino = ino;
+	a->links[a->n_links].host_fd = fd;
+	a->n_links++;
+}
+
+static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
+		     const struct stat *ust)
+{
+	char tmp[64];
+	int in, out, r = 0;
+	mode_t mode = ust->st_mode;
+
+	if (ust->st_nlink > 1) {
+		r = link_again(a, hfd, name, ust->st_ino);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
 	in = openat(ufd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0)
 		return -errno;
@@ -100,13 +193,7 @@ static int copy_file(int ufd, int hfd, const char *name, mode_t mode)
 		close(in);
 		return r;
 	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (sbx_write_full(out, buf, (size_t)n) < 0) {
-			r = -errno;
-			break;
-		}
-	if (n < 0)
-		r = -errno;
+	r = copy_data(a, in, out, ust->st_size);
 	if (!r && fchmod(out, mode & 0777) < 0) /* no set-id bits */
 		r = -errno;
 	close(in);
@@ -124,6 +211,8 @@ static int copy_file(int ufd, int hfd, const char *name, mode_t mode)
 	}
 	if (r)
 		unlinkat(hfd, tmp, 0);
+	else if (ust->st_nlink > 1)
+		remember_link(a, hfd, name, ust->st_ino);
 	return r;
 }
 
@@ -216,7 +305,7 @@ static void apply_dir(struct apply *a, int ufd, int hfd)
 			apply_subdir(a, ufd, hfd, name, &st);
 			continue;
 		} else if (S_ISREG(st.st_mode)) {
-			r = copy_file(ufd, hfd, name, st.st_mode);
+			r = copy_file(a, ufd, hfd, name, &st);
 		} else if (S_ISLNK(st.st_mode)) {
 			r = copy_symlink(ufd, hfd, name);
 		} else {
@@ -231,11 +320,17 @@ static void apply_dir(struct apply *a, int ufd, int hfd)
 	a->depth--;
 }
 
-long sup_apply_changes(int upper_fd, const char *host_dir, char *err,
-		       size_t errlen)
+long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
+		       char *err, size_t errlen)
 {
-	struct apply a = { .msg = err, .msglen = errlen };
+	static struct apply a;
+	size_t i;
 	int hfd;
+
+	memset(&a, 0, sizeof(a));
+	a.msg = err;
+	a.msglen = errlen;
+	a.budget = budget;
 
 	hfd = open(host_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (hfd < 0) {
@@ -247,5 +342,13 @@ long sup_apply_changes(int upper_fd, const char *host_dir, char *err,
 	}
 	apply_dir(&a, upper_fd, hfd);
 	close(hfd);
+	for (i = 0; i < a.n_links; i++)
+		close(a.links[i].host_fd);
+	if (a.err == EDQUOT)
+		snprintf(err, errlen,
+			 "applying the changes would write more than the disk "
+			 "budget (%llu bytes) to the host; the rest was not "
+			 "applied",
+			 (unsigned long long)budget);
 	return a.err ? -a.err : a.changes;
 }

@@ -132,8 +132,8 @@ __attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,
 
 /* apply.c: copy the changes of an overlay upper dir onto the host
  * directory; returns how many entries changed, or -errno. */
-long sup_apply_changes(int upper_fd, const char *host_dir, char *err,
-		       size_t errlen);
+long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
+		       char *err, size_t errlen);
 
 /* watch.c (the supervisor's loop) */
 struct sup_run {
