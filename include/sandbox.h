@@ -276,6 +276,13 @@ enum sbx_flag {
 	/* Map only the caller's id into the sandbox, even when a range of
 	 * ids could be mapped. */
 	SBX_FLAG_SINGLE_ID = 1,
+	/* Keep CAP_SETUID and CAP_SETGID inside the sandbox's user
+	 * namespace (every other capability is still dropped), so programs
+	 * that switch users (package managers, subprocess with user=) work.
+	 * They reach only the ids mapped into the sandbox, which own nothing
+	 * on the host; with a single mapped id there is nothing to switch
+	 * to.  The result's layers then say "caps:setid". */
+	SBX_FLAG_ALLOW_SETID = 2,
 	SBX_FLAG_MAX
 };
 

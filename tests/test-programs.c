@@ -183,11 +183,69 @@ static void test_git(void)
 	free(dir);
 }
 
+static void configure_setid(sbx_t *sbx, void *arg)
+{
+	configure(sbx, arg);
+	CU_ASSERT_EQUAL(sbx_set_flag(sbx, SBX_FLAG_ALLOW_SETID, 1), 0);
+}
+
+/* A program that switches users (subprocess with user=, as package
+ * managers do): refused by default (no capabilities at all); with
+ * SBX_FLAG_ALLOW_SETID it works wherever a range of ids is mapped.  Inside,
+ * its file belongs to uid 1000; applied to the host it belongs to the
+ * caller, like everything the sandbox writes to its workspace. */
+static void test_switch_user(void)
+{
+	static const char script[] =
+		"import subprocess\n"
+		"try:\n"
+		"    subprocess.run(['touch', '/workspace/by-1000'], user=1000,\n"
+		"                   group=1000, check=True)\n"
+		"    import os\n"
+		"    print('switched', os.stat('/workspace/by-1000').st_uid)\n"
+		"except (PermissionError, OSError) as e:\n"
+		"    print('refused', e.errno)\n";
+	const char *argv[] = { "/usr/bin/python3", "-c", script, NULL };
+	char *dir, path[4200];
+	struct tl_run r;
+	struct stat st;
+
+	if (missing(argv[0]))
+		return;
+	dir = tl_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	CU_ASSERT_EQUAL(chmod(dir, 0777), 0); /* uid 1000 may write there */
+	tl_run_argv(&r, configure, dir, argv);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(r.out, "refused 1\n");
+	tl_run_free(&r);
+
+	tl_run_argv(&r, configure_setid, dir, argv);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT(strstr(r.json, "\"caps:setid\"") != NULL);
+	snprintf(path, sizeof(path), "%s/by-1000", dir);
+	if (strstr(r.json, "\"id_range\":1,")) {
+		/* only the caller's id is mapped: nobody to switch to */
+		CU_ASSERT(strncmp(r.out, "refused", 7) == 0);
+		CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+		tl_skip("only one id is mapped for this user (no subordinate "
+			"range or newuidmap)");
+	} else {
+		CU_ASSERT_STRING_EQUAL(r.out, "switched 1000\n");
+		CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+		CU_ASSERT_EQUAL(st.st_uid, getuid());
+	}
+	tl_run_free(&r);
+	tl_rmrf(dir);
+	free(dir);
+}
+
 static CU_TestInfo programs_tests[] = {
 	{ "python3 writes to /workspace", test_python_file },
 	{ "threaded python3 with a subprocess", test_python_threads },
 	{ "gcc compiles and runs a C file", test_gcc },
 	{ "git init and a commit", test_git },
+	{ "switching users needs SBX_FLAG_ALLOW_SETID", test_switch_user },
 	CU_TEST_INFO_NULL,
 };
 

@@ -51,6 +51,8 @@ static const char usage_text[] =
 	"  --seccomp-kill        kill the program on a denied system call\n"
 	"                        (default: the call fails with EPERM)\n"
 	"  --single-id           map only the caller's id into the sandbox\n"
+	"  --allow-setid         keep CAP_SETUID/CAP_SETGID inside, so programs\n"
+	"                        can switch among the sandbox's mapped ids\n"
 	"  --json-result FILE    write the result as JSON to FILE (- = stderr)\n"
 	"  -h, --help            this text\n"
 	"  --version             the version\n"
@@ -82,6 +84,7 @@ enum {
 	OPT_NET,
 	OPT_SECCOMP_KILL,
 	OPT_SINGLE_ID,
+	OPT_ALLOW_SETID,
 	OPT_JSON,
 	OPT_VERSION,
 };
@@ -106,6 +109,7 @@ static const struct option run_options[] = {
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "seccomp-kill", no_argument, NULL, OPT_SECCOMP_KILL },
 	{ "single-id", no_argument, NULL, OPT_SINGLE_ID },
+	{ "allow-setid", no_argument, NULL, OPT_ALLOW_SETID },
 	{ "json-result", required_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -401,6 +405,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case OPT_SINGLE_ID:
 			r = sbx_set_flag(sbx, SBX_FLAG_SINGLE_ID, 1);
+			break;
+		case OPT_ALLOW_SETID:
+			r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_SETID, 1);
 			break;
 		case OPT_JSON:
 			json_dest = optarg;

@@ -75,9 +75,10 @@ static void describe_layers(const struct sup_ids *ids)
 
 	n = (size_t)snprintf(run.layers, sizeof(run.layers),
 			     "userns%s pidns mountns%s ipcns utsns cgroupns "
-			     "caps nnp seccomp",
+			     "caps%s nnp seccomp",
 			     ids->range > 1 ? "" : ":single-id",
-			     cfg.net == SBX_NET_NONE ? " netns" : "");
+			     cfg.net == SBX_NET_NONE ? " netns" : "",
+			     sup_flag(&cfg, SBX_FLAG_ALLOW_SETID) ? ":setid" : "");
 	if (!plan.cg.version || n >= sizeof(run.layers))
 		return;
 	n += (size_t)snprintf(run.layers + n, sizeof(run.layers) - n,

@@ -101,36 +101,46 @@ static int last_cap(void)
 }
 
 /* Drop every capability, the bounding set included, so no exec can bring
- * one back; then no_new_privs. */
-static void drop_privileges(int report, int cap_max)
+ * one back; then no_new_privs.  With SBX_FLAG_ALLOW_SETID, CAP_SETUID and
+ * CAP_SETGID stay (in this user namespace only), for root inside to keep
+ * across exec. */
+static void drop_privileges(int report, int cap_max, int keep_setid)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
 						0 };
 	struct __user_cap_data_struct data[2];
+	unsigned long bits;
 	int cap;
 
-	for (cap = 0; cap <= cap_max; cap++)
+	for (cap = 0; cap <= cap_max; cap++) {
+		if (keep_setid && (cap == CAP_SETUID || cap == CAP_SETGID))
+			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			child_fail(report, SBX_STEP_CAPS, errno,
 				   "cannot drop capability %d from the "
 				   "bounding set: %s",
 				   cap, strerror(errno));
+	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 	    errno != EINVAL)
 		child_fail(report, SBX_STEP_CAPS, errno,
 			   "cannot clear ambient capabilities: %s",
 			   strerror(errno));
-	/* Root inside gains nothing at exec, even from file capabilities. */
-	if (prctl(PR_SET_SECUREBITS,
-		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-			  SECBIT_NO_SETUID_FIXUP_LOCKED |
-			  SECBIT_KEEP_CAPS_LOCKED |
-			  SECBIT_NO_CAP_AMBIENT_RAISE |
-			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
-		  0, 0, 0) < 0)
+	/* Root inside gains nothing at exec, even from file capabilities;
+	 * unless set-id capabilities are kept, which root inside must get
+	 * back at exec (the bounding set holds nothing else). */
+	bits = SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+	       SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
+	if (!keep_setid)
+		bits |= SECBIT_NOROOT | SECBIT_NOROOT_LOCKED;
+	if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
 		child_fail(report, SBX_STEP_CAPS, errno,
 			   "cannot lock the securebits: %s", strerror(errno));
 	memset(data, 0, sizeof(data));
+	if (keep_setid) {
+		data[0].effective = data[0].permitted =
+			(1u << CAP_SETUID) | (1u << CAP_SETGID);
+	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		child_fail(report, SBX_STEP_CAPS, errno,
 			   "cannot clear capabilities: %s", strerror(errno));
@@ -338,7 +348,8 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 		child_fail(REPORT_FD, SBX_STEP_FDS, errno, "setsid: %s",
 			   strerror(errno));
 
-	drop_privileges(REPORT_FD, cap_max);
+	drop_privileges(REPORT_FD, cap_max,
+			sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
 	load_seccomp(cfg, REPORT_FD);
 
 	program = fork();
