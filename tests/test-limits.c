@@ -534,6 +534,9 @@ static void test_thousand_runs(void)
 		if (ways[w].kind >= 0)
 			lim(&l, ways[w].kind, ways[w].value);
 		tl_run_sh(&r, configure, &l, ways[w].script);
+		if (r.rc != 0)
+			fprintf(stderr, "\n  run %d (%s): %d %s\n", i,
+				ways[w].script, r.rc, r.message);
 		CU_ASSERT_EQUAL(r.rc, 0);
 		tl_run_free(&r);
 	}

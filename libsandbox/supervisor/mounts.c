@@ -443,12 +443,18 @@ static void plan_workspace_and_binds(struct root_ctx *rc)
 static void mount_overlay_workspace(struct root_ctx *rc)
 {
 	char opts[256];
+	struct stat st;
 	int fd;
 
 	if (rc->lower_fd < 0)
 		return;
+	/* overlayfs shows its root with the upper directory's mode: give it
+	 * the workspace's own */
+	if (fstat(rc->lower_fd, &st) < 0)
+		st.st_mode = 0755;
 	if (mkdirat(rc->rootfd, ".sandbox", 0700) < 0 ||
 	    mkdirat(rc->rootfd, ".sandbox/upper", 0755) < 0 ||
+	    fchmodat(rc->rootfd, ".sandbox/upper", st.st_mode & 07777, 0) < 0 ||
 	    mkdirat(rc->rootfd, ".sandbox/work", 0700) < 0 ||
 	    mkdirat(rc->rootfd, "workspace", 0755) < 0)
 		child_fail(rc->report, SBX_STEP_WORKSPACE, errno,
