@@ -147,6 +147,7 @@ class Stream:
         self.result: Optional[Result] = None
         """The Result once the run ended, else None."""
         try:
+            asyncio.get_running_loop()  # before starting anything
             ex = owner._start(args, io, sink=self._queue.put_nowait)
             self._run = AsyncRun(ex)
         except BaseException:

@@ -210,8 +210,8 @@ class Handle:
         p = self.ptr
         for kind, value in opts.limits:
             self.check(_c.sbx_limit(p, kind, value), config=True)
-        for name, value in opts.env:
-            self.check(_c.sbx_set_env(p, name, value), config=True)
+        for name, text in opts.env:
+            self.check(_c.sbx_set_env(p, name, text), config=True)
         if opts.workspace is not None:
             self.check(_c.sbx_set_workspace(p, opts.workspace,
                                             opts.workspace_mode),

@@ -51,15 +51,16 @@ Callback = Callable[[Union[bytes, str]], Any]
 
 
 def _argv(args: Any, shell: bool) -> List[Any]:
+    argv: List[Any]
     if isinstance(args, (str, bytes, os.PathLike)):
-        args = [args]
+        argv = [args]
     else:
-        args = list(args)
+        argv = list(args)
     if shell:
-        args = ["/bin/sh", "-c"] + args
-    if not args:
+        argv = ["/bin/sh", "-c"] + argv
+    if not argv:
         raise ValueError("args is empty: nothing to run")
-    return args
+    return argv
 
 
 def _text_encoding() -> str:
@@ -109,7 +110,7 @@ class Execution:
         self.args = args
         self.timeout = timeout
         self.text = bool(text or encoding or errors)
-        self.encoding = encoding or (_text_encoding() if self.text else None)
+        self.encoding: str = encoding or _text_encoding()
         self.errors = errors or "strict"
         self.fds: Dict[int, int] = {}  # fd -> stream: 1, 2, or 0 (status)
         self.running = False
@@ -166,7 +167,7 @@ class Execution:
                 if not self.text:
                     raise TypeError("input must be bytes (or text=True for "
                                     "str)")
-                input = input.encode(self.encoding or "utf-8", self.errors)
+                input = input.encode(self.encoding, self.errors)
             self.handle.check(_c.sbx_set_input(p, input), config=True)
             return
         if stdin is None or stdin == DEVNULL:
@@ -217,6 +218,8 @@ class Execution:
                 self._caps[1] = (output_limit if output_limit is not None
                                  else 64 << 20)
                 modes[1] = modes[2] = w
+            elif modes[1] is INHERIT:
+                modes[2] = 1  # the caller's own stdout
             else:
                 modes[2] = modes[1]
         for stream in (1, 2):
@@ -310,7 +313,7 @@ class Execution:
             return None
         data = b"".join(self._bufs[stream])
         if self.text:
-            return (data.decode(self.encoding or "utf-8", self.errors)
+            return (data.decode(self.encoding, self.errors)
                     .replace("\r\n", "\n").replace("\r", "\n"))
         return data
 
@@ -631,4 +634,3 @@ class Sandbox:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<sandbox.Sandbox {state}>"
-

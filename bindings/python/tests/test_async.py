@@ -143,3 +143,12 @@ class Async(SandboxTestCase):
         self.assertEqual(result.status, "killed")
         self.assertEqual(result.reason, "killed")
         self.assertEqual(procs_with(marker), [])
+
+    def test_stream_needs_a_running_loop(self):
+        before = children()
+        with self.assertRaises(RuntimeError):
+            sandbox.stream(["true"])
+        with sandbox.Sandbox() as sb:
+            with self.assertRaises(RuntimeError):
+                sb.stream(["true"])
+        self.assertEqual(children(), before)  # nothing was started

@@ -20,7 +20,8 @@ class Example(SandboxTestCase):
         self.assertIn("0 leaked", p.stdout)
         self.assertIn("project intact", p.stdout)
         self.assertNotIn("LEAKED", p.stdout)
-        lines = {ln[:40].strip(): ln[40:].strip() for ln in p.stdout.splitlines()}
+        lines = {ln[:40].strip(): ln[40:].strip()
+                 for ln in p.stdout.splitlines()}
         self.assertTrue(lines["summarise the data"].startswith("ok"))
         self.assertIn("3 rows, total 42", lines["summarise the data"])
         for title in ("read the developer's credentials",

@@ -1,5 +1,6 @@
 """sandbox.run() behaves like subprocess.run() on the same commands."""
 
+import errno
 import os
 import signal
 import subprocess
@@ -152,11 +153,16 @@ class Parity(SandboxTestCase):
         self.assertEqual(r.limits["wall_ms"].value, 300)
 
     def test_missing_program_is_file_not_found(self):
+        # (a bare name would search the caller's PATH, which may hold a
+        # directory this user cannot search: then subprocess says EACCES)
         with self.assertRaises(FileNotFoundError):
-            subprocess.run(["no-such-program-xyz"])
-        with self.assertRaises(FileNotFoundError) as cm:
-            sandbox.run(["no-such-program-xyz"])
-        e = cm.exception
-        self.assertIsInstance(e, sandbox.SandboxError)
-        self.assertEqual(e.step, "exec")
-        self.assertIn("no-such-program-xyz", e.message)
+            subprocess.run(["/nonexistent/no-such-program-xyz"])
+        for prog in ("/nonexistent/no-such-program-xyz", "no-such-program"):
+            with self.assertRaises(FileNotFoundError) as cm:
+                sandbox.run([prog])
+            e = cm.exception
+            self.assertIsInstance(e, sandbox.SandboxError)
+            self.assertEqual(e.errno, errno.ENOENT)
+            self.assertEqual(e.step, "exec")
+            self.assertIn(prog, e.message)
+            self.assertEqual(e.result.status, "setup_error")
