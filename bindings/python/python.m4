@@ -27,9 +27,9 @@ AS_IF([test "x$enable_python" = xno],
 AS_IF([test -z "$sbx_python_missing"], [
 	# python3 by default: AM_PATH_PYTHON alone would take `python' first.
 	AS_IF([test -z "$PYTHON"], [AC_PATH_PROG([PYTHON], [python3], [:])])
-	AM_PATH_PYTHON([3.8], [], [:])
+	AM_PATH_PYTHON([3.9], [], [:])
 	AS_IF([test "x$PYTHON" = "x:"],
-		[sbx_python_missing="no Python 3.8 or later (set PYTHON=)"])
+		[sbx_python_missing="no Python 3.9 or later (set PYTHON=)"])
 ])
 
 AS_IF([test -z "$sbx_python_missing"], [

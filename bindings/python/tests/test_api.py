@@ -270,3 +270,40 @@ class Runs(SandboxTestCase):
                         seccomp_kill=True)
         self.assertEqual(r.returncode, -signal.SIGSYS)
         self.assertIn("system call", r.message)
+
+
+class FlatModule(SandboxTestCase):
+    """The generated layer: C names, return codes, outputs as tuples."""
+
+    def test_outputs_and_typemaps(self):
+        from sandbox import _sandbox as c
+
+        self.assertEqual(c.sbx_parse_size("1K"), (0, 1024))
+        self.assertEqual(c.sbx_parse_size("nope"), (-errno.EINVAL, None))
+        rc, h = c.sbx_create()
+        self.assertEqual(rc, 0)
+        try:
+            self.assertEqual(c.sbx_output(h, 1), (-errno.ENODATA, None))
+            self.assertEqual(c.sbx_exec(h, []), -errno.EINVAL)
+            self.assertIn("argv", c.sbx_last_error(h))
+            for bad in (42, ["echo", 42], None):
+                with self.assertRaises(TypeError):
+                    c.sbx_exec(h, bad)
+            with self.assertRaises(TypeError):
+                c.sbx_set_input(h, "str is not bytes")
+            self.assertEqual(c.sbx_set_input(h, bytearray(b"in\n")), 0)
+            self.assertEqual(c.sbx_set_stdio(h, 1, c.SBX_STDIO_CAPTURE, -1),
+                             0)
+            self.assertEqual(c.sbx_set_env(h, "X", "caf\u00e9"), 0)
+            self.assertEqual(c.sbx_exec(h, ("sh", b"-c", "cat; echo $X")),
+                             0)
+            self.assertEqual(c.sbx_wait(h), 0)
+            self.assertEqual(c.sbx_output(h, 1), (0, "in\ncaf\u00e9\n"
+                                                  .encode()))
+            self.assertEqual(c.sbx_result(h, c.SBX_RESULT_STATUS),
+                             c.SBX_STATUS_EXITED)
+            self.assertIn('"status":"exited"', c.sbx_result_json(h))
+            self.assertEqual(c.sbx_set_workspace(h, None, 0), 0)
+        finally:
+            c.sbx_destroy(h)
+        c.sbx_destroy(None)
