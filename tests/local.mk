@@ -1,6 +1,6 @@
 # tests/local.mk - the C test suites (included by Makefile.am).
 
-check_LTLIBRARIES = tests/libtestlib.la
+check_LTLIBRARIES += tests/libtestlib.la
 tests_libtestlib_la_SOURCES = tests/testlib.c tests/testlib.h
 tests_libtestlib_la_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 
@@ -39,9 +39,9 @@ tests_liblive_la_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) \
 
 LIVE_LDADD = tests/liblive.la $(TEST_LDADD)
 LIVE_HELPERS = tests/try-syscall$(EXEEXT) tests/try-escape$(EXEEXT)
-EXTRA_PROGRAMS = tests/try-syscall tests/try-escape
-check_SCRIPTS = $(LIVE_HELPERS)
-CLEANFILES = $(LIVE_HELPERS)
+EXTRA_PROGRAMS += tests/try-syscall tests/try-escape
+check_SCRIPTS += $(LIVE_HELPERS)
+CLEANFILES += $(LIVE_HELPERS)
 tests_try_syscall_SOURCES = tests/try-syscall.c tests/try-syscall.h \
 	tests/try-syscall-i386.c tests/try-syscall-x32.c
 tests_try_escape_SOURCES = tests/try-escape.c
