@@ -212,6 +212,11 @@ def verdict(result):
         return "blocked: output limit"
     if "BLOCKED" in out:
         return "blocked"
+    # Without a memory cgroup the limit is a per-process rlimit: the
+    # allocation itself is refused inside.
+    if ("MemoryError" in (result.stderr or "")
+            and result.limits["memory"].mechanism == "rlimit"):
+        return "blocked: memory (rlimit)"
     return "ok" if result.returncode == 0 else f"failed ({result.returncode})"
 
 
