@@ -202,6 +202,9 @@ def main():
     return 1 if leaked or not intact else 0
 
 
+RLIMIT_SIGNS = {"memory": "MemoryError", "pids": "BlockingIOError"}
+
+
 def verdict(result):
     out = result.stdout or ""
     if "LEAKED" in out:
@@ -212,11 +215,12 @@ def verdict(result):
         return "blocked: output limit"
     if "BLOCKED" in out:
         return "blocked"
-    # Without a memory cgroup the limit is a per-process rlimit: the
-    # allocation itself is refused inside.
-    if ("MemoryError" in (result.stderr or "")
-            and result.limits["memory"].mechanism == "rlimit"):
-        return "blocked: memory (rlimit)"
+    # Without a cgroup a limit is an rlimit: the allocation or the fork
+    # itself is refused inside, and the program fails with that error.
+    for kind, sign in RLIMIT_SIGNS.items():
+        if (sign in (result.stderr or "")
+                and result.limits[kind].mechanism == "rlimit"):
+            return f"blocked: {kind} (rlimit)"
     return "ok" if result.returncode == 0 else f"failed ({result.returncode})"
 
 
