@@ -175,32 +175,7 @@ int live_wait_count_atleast(const char *marker, int want, int ms)
 
 void live_kill_marked(const char *marker)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char path[300], buf[4096];
-		ssize_t len, i;
-		int fd;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		for (i = 0; i < len; i++)
-			if (buf[i] == '\0')
-				buf[i] = ' ';
-		buf[len > 0 ? len : 0] = '\0';
-		if (strstr(buf, marker))
-			kill(atoi(de->d_name), SIGKILL);
-	}
-	closedir(d);
+	tl_signal_procs(marker, SIGKILL);
 }
 
 const char *live_value(const char *out, const char *key)
