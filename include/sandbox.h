@@ -78,12 +78,31 @@ const char *sbx_last_error(const sbx_t *sbx);
 /* ------------------------------------------------------------------ */
 
 /**
- * What sbx_limit() limits.  A value of 0 means "no limit" for every kind
- * except SBX_LIMIT_DISK and SBX_LIMIT_OUTPUT, where 0 means "nothing may be
- * written".  Append-only.
+ * What sbx_limit() limits, and each limit's default.  A value of 0 means
+ * "no limit" for every kind except SBX_LIMIT_DISK and SBX_LIMIT_OUTPUT,
+ * where it means "nothing may be written".  Each limit is enforced by the
+ * strongest mechanism the host gives the caller, and the result says which
+ * (SBX_RESULT_... and the "limits" object of sbx_result_json()):
+ *
+ *   WALL_MS     1 hour      the supervisor kills every process
+ *   CPU_MS      10 minutes  whole sandbox: the cgroup's CPU counter, else
+ *                           the process tree in /proc; RLIMIT_CPU backstop
+ *   MEMORY      1 GiB       cgroup v2 memory.max + swap.max 0, v1 memory +
+ *                           memsw; else RLIMIT_DATA (per process)
+ *   PIDS        512         cgroup pids.max; else RLIMIT_NPROC, counted in
+ *                           the sandbox's user namespace (Linux 5.14+)
+ *   FSIZE       none        RLIMIT_FSIZE (EFBIG, or SIGXFSZ if not ignored)
+ *   NOFILE      1024        RLIMIT_NOFILE
+ *   DISK        512 MiB     one size-capped tmpfs holds /tmp, the home,
+ *                           /dev/shm and a RW workspace's changes
+ *   OUTPUT      64 MiB      per stream, PIPE and CAPTURE modes only; the
+ *                           rest is read and dropped
+ *   CPU_SHARE   none        cgroup cpu.max / cfs_quota (1000 = one CPU)
+ *
+ * Append-only.
  */
 enum sbx_limit_kind {
-	SBX_LIMIT_WALL_MS = 0,     /* wall-clock time, ms (default 0: none) */
+	SBX_LIMIT_WALL_MS = 0,     /* wall-clock time, ms */
 	SBX_LIMIT_CPU_MS = 1,      /* CPU time of the whole sandbox, ms */
 	SBX_LIMIT_MEMORY = 2,      /* memory + swap of the whole sandbox, bytes */
 	SBX_LIMIT_PIDS = 3,        /* processes and threads */
@@ -119,10 +138,19 @@ int sbx_parse_size(const char *text, uint64_t *ret_bytes);
 /* Filesystem                                                          */
 /* ------------------------------------------------------------------ */
 
-/** How the workspace is mounted at /workspace.  Append-only. */
+/**
+ * How the workspace is mounted at /workspace.  Append-only.
+ *
+ * RW is copy-on-write: the program's changes go to an overlayfs upper layer
+ * on the sandbox's tmpfs (so they count against SBX_LIMIT_DISK), and the
+ * supervisor applies them to the host directory when the run ends, however
+ * it ended (SBX_RESULT_WORKSPACE_CHANGES says how many).  Applying never
+ * follows a symlink on the host and drops set-id bits.  RW_LIVE is a plain
+ * writable bind: changes land at once and are not budgeted.
+ */
 enum sbx_workspace_mode {
 	SBX_WORKSPACE_RO = 0,      /* read-only bind (the default) */
-	SBX_WORKSPACE_RW = 1,      /* writable; changes reach the host dir */
+	SBX_WORKSPACE_RW = 1,      /* copy-on-write, applied after the run */
 	SBX_WORKSPACE_RW_LIVE = 2, /* writable live bind, no disk budget */
 	SBX_WORKSPACE_MODE_MAX
 };
@@ -248,6 +276,13 @@ enum sbx_flag {
 	/* Map only the caller's id into the sandbox, even when a range of
 	 * ids could be mapped. */
 	SBX_FLAG_SINGLE_ID = 1,
+	/* Keep CAP_SETUID and CAP_SETGID inside the sandbox's user
+	 * namespace (every other capability is still dropped), so programs
+	 * that switch users (package managers, subprocess with user=) work.
+	 * They reach only the ids mapped into the sandbox, which own nothing
+	 * on the host; with a single mapped id there is nothing to switch
+	 * to.  The result's layers then say "caps:setid". */
+	SBX_FLAG_ALLOW_SETID = 2,
 	/* When user namespaces cannot be created (user.max_user_namespaces=0,
 	 * AppArmor's restriction, a container's seccomp profile), run anyway
 	 * with the layers that remain instead of refusing: Landlock for the
@@ -257,11 +292,11 @@ enum sbx_flag {
 	 * kernel without Landlock still refuses: nothing would protect the
 	 * host's files.  The result says what ran (SBX_RESULT_DEGRADED and
 	 * the JSON keys "layers", "degraded" and "degraded_reason"). */
-	SBX_FLAG_ALLOW_DEGRADED = 2,
+	SBX_FLAG_ALLOW_DEGRADED = 3,
 	/* Nothing in the sandbox is writable: not /tmp, the home or /dev/shm
 	 * either.  A writable workspace or bind is then an error of
 	 * sbx_exec(). */
-	SBX_FLAG_READ_ONLY = 3,
+	SBX_FLAG_READ_ONLY = 4,
 	SBX_FLAG_MAX
 };
 
@@ -383,7 +418,9 @@ enum sbx_result_field {
 	SBX_RESULT_SETUP_ERRNO = 9,       /* errno of a setup error */
 	SBX_RESULT_ID_RANGE = 10,         /* how many ids were mapped */
 	SBX_RESULT_DISK_FULL = 11,        /* 1 when the disk budget was hit */
-	SBX_RESULT_DEGRADED = 12,         /* 1 when the run had no namespaces
+	SBX_RESULT_WORKSPACE_CHANGES = 12, /* entries applied to a RW
+					    * workspace after the run */
+	SBX_RESULT_DEGRADED = 13,         /* 1 when the run had no namespaces
 					   * (SBX_FLAG_ALLOW_DEGRADED) */
 	SBX_RESULT_FIELD_MAX
 };
@@ -396,6 +433,14 @@ enum sbx_result_field {
  *   -ENODATA no result yet (nothing ran, or still running)
  */
 int64_t sbx_result(const sbx_t *sbx, int field);
+
+/**
+ * Why the last run ended, in one sentence: the limit that fired, the signal,
+ * the setup step that failed and what to do ("" for a plain exit).  NULL
+ * when there is no result.  Valid until the next sbx_exec() or
+ * sbx_destroy().
+ */
+const char *sbx_result_message(const sbx_t *sbx);
 
 /**
  * The last result as one JSON object (the format of `sbx run

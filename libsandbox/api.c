@@ -45,12 +45,15 @@ SBX_EXPORT int sbx_create(sbx_t **ret_sbx)
 		sbx->fds[i] = -1;
 	}
 	sbx->net = SBX_NET_NONE;
+	sbx->limits[SBX_LIMIT_WALL_MS] = SBX_DEFAULT_WALL_MS;
+	sbx->limits[SBX_LIMIT_CPU_MS] = SBX_DEFAULT_CPU_MS;
 	sbx->limits[SBX_LIMIT_MEMORY] = SBX_DEFAULT_MEMORY;
 	sbx->limits[SBX_LIMIT_PIDS] = SBX_DEFAULT_PIDS;
 	sbx->limits[SBX_LIMIT_NOFILE] = SBX_DEFAULT_NOFILE;
 	sbx->limits[SBX_LIMIT_DISK] = SBX_DEFAULT_DISK;
 	sbx->limits[SBX_LIMIT_OUTPUT] = SBX_DEFAULT_OUTPUT;
 	sbx->sup_pid = -1;
+	sbx->zombie_pid = -1;
 	sbx->ctl_fd = -1;
 	sbx->done_fd = -1;
 	*ret_sbx = sbx;
@@ -84,6 +87,7 @@ SBX_EXPORT void sbx_destroy(sbx_t *sbx)
 		return;
 	if (sbx->state == SBX_STATE_RUNNING)
 		sbx_reap(sbx);
+	sbx_reap_zombie(sbx);
 	sbx_result_reset(sbx);
 	free_config(sbx);
 	free(sbx);
@@ -554,10 +558,17 @@ SBX_EXPORT int64_t sbx_result(const sbx_t *sbx, int field)
 		return r->id_range;
 	case SBX_RESULT_DISK_FULL:
 		return r->disk_full;
+	case SBX_RESULT_WORKSPACE_CHANGES:
+		return r->workspace_changes;
 	case SBX_RESULT_DEGRADED:
 		return r->degraded;
 	}
 	return -EINVAL;
+}
+
+SBX_EXPORT const char *sbx_result_message(const sbx_t *sbx)
+{
+	return sbx && sbx->has_result ? sbx->res_msg : NULL;
 }
 
 SBX_EXPORT const char *sbx_result_json(const sbx_t *sbx)

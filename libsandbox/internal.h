@@ -18,7 +18,9 @@
 #define SBX_MAX_ENV 4096
 #define SBX_ERRMSG_MAX 1024
 
-/* Defaults: every limit has one (see README "Limits"). */
+/* Defaults: every limit has one (see sandbox.h and README "Limits"). */
+#define SBX_DEFAULT_WALL_MS (3600ull * 1000)
+#define SBX_DEFAULT_CPU_MS (600ull * 1000)
 #define SBX_DEFAULT_MEMORY (1024ull << 20)
 #define SBX_DEFAULT_PIDS 512
 #define SBX_DEFAULT_NOFILE 1024
@@ -71,6 +73,7 @@ struct sbx {
 	/* the running sandbox */
 	enum sbx_state state;
 	pid_t sup_pid;
+	pid_t zombie_pid; /* a supervisor that wrote its result, to reap */
 	int ctl_fd;
 	int done_fd;     /* EOF once the result is ready (SBX_FD_STATUS) */
 	int fds[3];      /* caller's ends: stdin write, stdout/stderr read */
@@ -106,6 +109,7 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv);
 int sbx_wait_internal(sbx_t *sbx, int block);
 int sbx_kill_internal(sbx_t *sbx);
 void sbx_reap(sbx_t *sbx);
+void sbx_reap_zombie(sbx_t *sbx);
 
 /* result.c */
 int sbx_result_take(sbx_t *sbx, const char *data, size_t len);

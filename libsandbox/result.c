@@ -139,7 +139,21 @@ static int build_json(sbx_t *sbx)
 			    sbx_mech_name(res->limits[i].mechanism),
 			    res->limits[i].fired ? "true" : "false");
 	if (!r)
-		r = sbx_buf_append(&b, "},\"setup_error\":", 16);
+		r = appendf(&b,
+			    "},\"workspace\":{\"mode\":\"%s\",\"budgeted\":%s,"
+			    "\"changes_applied\":%u,\"apply_errno\":%d}",
+			    !sbx->workspace ? "none"
+			    : sbx->workspace_mode == SBX_WORKSPACE_RO ? "ro"
+			    : sbx->workspace_mode == SBX_WORKSPACE_RW ? "rw"
+								     : "rw-live",
+			    sbx->workspace &&
+					    sbx->workspace_mode ==
+						    SBX_WORKSPACE_RW_LIVE
+				    ? "false"
+				    : "true",
+			    res->workspace_changes, res->workspace_apply_errno);
+	if (!r)
+		r = sbx_buf_append(&b, ",\"setup_error\":", 15);
 	if (!r && res->status == SBX_STATUS_SETUP_ERROR) {
 		r = appendf(&b, "{\"step\":\"%s\",\"errno\":%d,\"message\":",
 			    sbx_step_name(res->setup_step), res->setup_errno);
@@ -187,7 +201,7 @@ int sbx_result_take(sbx_t *sbx, const char *data, size_t len)
 		return -EPROTO;
 	memcpy(&res, data, sizeof(res));
 	if (res.magic != SBX_WIRE_MAGIC || res.status >= SBX_STATUS_MAX ||
-	    (size_t)res.msg_len + res.layers_len + res.reason_len !=
+	    (size_t)res.msg_len + res.layers_len + res.reason_len >
 		    len - sizeof(res))
 		return -EPROTO;
 	sbx->res = res;

@@ -280,6 +280,7 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 	r = sbx_seccomp_compile(sbx);
 	if (r < 0)
 		return r;
+	sbx_reap_zombie(sbx);
 	sbx_result_reset(sbx);
 
 	posix_spawn_file_actions_init(&fa);
@@ -368,20 +369,49 @@ out:
 	return r;
 }
 
-/* Wait for the supervisor process itself (it exits right after the
- * result), and forget the run's descriptors. */
-static int reap_supervisor(sbx_t *sbx, int *ret_status)
+/* Wait for the supervisor process itself.  It exits right after writing
+ * the result; when it has not quite yet and the caller may not block, it
+ * is reaped at the next sbx_exec() or sbx_destroy(). */
+static void reap_supervisor(sbx_t *sbx, int block, int *ret_status)
 {
 	int status = 0;
 	pid_t r;
 
-	do
-		r = waitpid(sbx->sup_pid, &status, 0);
-	while (r < 0 && errno == EINTR);
-	sbx->sup_pid = -1;
 	if (ret_status)
-		*ret_status = r < 0 ? -1 : status;
-	return 0;
+		*ret_status = -1;
+	if (sbx->sup_pid <= 0)
+		return;
+	do
+		r = waitpid(sbx->sup_pid, &status, block ? 0 : WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		sbx->zombie_pid = sbx->sup_pid;
+	} else if (ret_status && r > 0) {
+		*ret_status = status;
+	}
+	sbx->sup_pid = -1;
+}
+
+void sbx_reap_zombie(sbx_t *sbx)
+{
+	if (sbx->zombie_pid > 0) {
+		while (waitpid(sbx->zombie_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		sbx->zombie_pid = -1;
+	}
+}
+
+/* The supervisor's answer is self-delimiting: complete once the record
+ * and its texts (message, layers, degraded reason) are in. */
+static int result_complete(const struct sbx_buf *b)
+{
+	struct sbx_wire_result res;
+
+	if (b->len < sizeof(res))
+		return 0;
+	memcpy(&res, b->data, sizeof(res));
+	return b->len >= sizeof(res) + (size_t)res.msg_len + res.layers_len +
+				 res.reason_len;
 }
 
 static void close_run_fds(sbx_t *sbx)
@@ -450,7 +480,7 @@ int sbx_wait_internal(sbx_t *sbx, int block)
 		if (r < 0 && r != -ECONNRESET)
 			return sbx_error(sbx, r, "reading the supervisor: %s",
 					 strerror(-r));
-		ctl_eof = r != 0;
+		ctl_eof = r != 0 || result_complete(&sbx->ctl_in);
 		if (!ctl_eof)
 			pfd[n++] = (struct pollfd){ sbx->ctl_fd, POLLIN, 0 };
 		for (i = 1; i < 3; i++) {
@@ -477,12 +507,13 @@ int sbx_wait_internal(sbx_t *sbx, int block)
 			return sbx_error(sbx, errno, "poll: %s",
 					 strerror(errno));
 	}
-	reap_supervisor(sbx, &status);
+	reap_supervisor(sbx, block, &status);
 	r = sbx_result_take(sbx, sbx->ctl_in.data, sbx->ctl_in.len);
 	close_run_fds(sbx);
 	sbx->state = SBX_STATE_DONE;
 	if (r < 0) {
 		sbx->state = SBX_STATE_IDLE;
+		sbx_reap_zombie(sbx);
 		if (status != -1 && WIFSIGNALED(status))
 			return sbx_error(sbx, EPROTO,
 					 "the supervisor was killed by signal "
@@ -546,7 +577,8 @@ void sbx_reap(sbx_t *sbx)
 		}
 	}
 	if (sbx->sup_pid > 0)
-		reap_supervisor(sbx, NULL);
+		reap_supervisor(sbx, 1, NULL);
+	sbx_reap_zombie(sbx);
 	close_run_fds(sbx);
 	sbx->state = SBX_STATE_IDLE;
 }

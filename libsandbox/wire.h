@@ -9,7 +9,7 @@
 
 /* Both ends come from one build: a mismatch is a setup error, not a guess. */
 #define SBX_WIRE_MAGIC 0x53425831u /* "SBX1" */
-#define SBX_WIRE_VERSION 4u
+#define SBX_WIRE_VERSION 5u
 
 /* The supervisor's descriptors, placed by posix_spawn file actions. */
 #define SBX_SUP_FD_CTL 3
@@ -111,9 +111,10 @@ struct sbx_wire_result {
 	uint32_t setup_step;    /* enum sbx_step */
 	uint32_t id_range;
 	uint32_t disk_full;
+	uint32_t workspace_changes;
+	int32_t workspace_apply_errno;
 	uint32_t msg_len;
 	uint32_t layers_len;
-	uint32_t pad;
 	struct sbx_wire_limit limits[SBX_LIMIT_KIND_MAX];
 	/* policy: the run had no namespaces; why (reason_len bytes of text
 	 * after the layers) */

@@ -1,6 +1,6 @@
 # tests/local.mk - the C test suites (included by Makefile.am).
 
-check_LTLIBRARIES = tests/libtestlib.la
+check_LTLIBRARIES += tests/libtestlib.la
 tests_libtestlib_la_SOURCES = tests/testlib.c tests/testlib.h
 tests_libtestlib_la_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 
@@ -11,6 +11,52 @@ tests_test_api_SOURCES = tests/test-api.c
 tests_test_api_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_api_LDADD = $(TEST_LDADD)
 
+check_PROGRAMS += tests/test-cgroup
+tests_test_cgroup_SOURCES = tests/test-cgroup.c \
+	libsandbox/supervisor/cgroup.c libsandbox/supervisor/cgroup.h
+tests_test_cgroup_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/libsandbox/supervisor
+tests_test_cgroup_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_test_cgroup_LDADD = $(TEST_LDADD)
+
+check_PROGRAMS += tests/test-limits
+tests_test_limits_SOURCES = tests/test-limits.c
+tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_test_limits_LDADD = $(TEST_LDADD)
+
 # Checks of the build itself.
-TESTS += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh
-EXTRA_DIST += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh
+TESTS += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh \
+	tests/valgrind-api.sh
+EXTRA_DIST += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh \
+	tests/valgrind-api.sh
+
+# The live suites: each test is an attack on one layer of the sandbox and
+# fails if the attack works.  The helpers they bind into the sandbox are
+# built for `make check` only, and are not tests themselves.
+check_LTLIBRARIES += tests/liblive.la
+tests_liblive_la_SOURCES = tests/live.c tests/live.h
+tests_liblive_la_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) \
+	-DLIVE_HELPER_DIR=\"$(abs_top_builddir)/tests\"
+
+LIVE_LDADD = tests/liblive.la $(TEST_LDADD)
+LIVE_HELPERS = tests/try-syscall$(EXEEXT) tests/try-escape$(EXEEXT)
+EXTRA_PROGRAMS += tests/try-syscall tests/try-escape
+check_SCRIPTS += $(LIVE_HELPERS)
+CLEANFILES += $(LIVE_HELPERS)
+tests_try_syscall_SOURCES = tests/try-syscall.c tests/try-syscall.h \
+	tests/try-syscall-i386.c tests/try-syscall-x32.c
+tests_try_escape_SOURCES = tests/try-escape.c
+
+check_PROGRAMS += tests/test-isolation tests/test-seccomp \
+	tests/test-lifecycle tests/test-programs
+tests_test_isolation_SOURCES = tests/test-isolation.c
+tests_test_isolation_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_test_isolation_LDADD = $(LIVE_LDADD)
+tests_test_seccomp_SOURCES = tests/test-seccomp.c
+tests_test_seccomp_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_test_seccomp_LDADD = $(LIVE_LDADD)
+tests_test_lifecycle_SOURCES = tests/test-lifecycle.c
+tests_test_lifecycle_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_test_lifecycle_LDADD = $(LIVE_LDADD)
+tests_test_programs_SOURCES = tests/test-programs.c
+tests_test_programs_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_test_programs_LDADD = $(LIVE_LDADD)

@@ -116,15 +116,17 @@ static void test_refuses_by_default(void)
 	tl_run_free(&r);
 }
 
-/* The result lists exactly what was enforced. */
+/* The result lists exactly what was enforced: no namespaces, and the
+ * sandbox's cgroup when the limits went to one (as with namespaces). */
 static void test_degraded_layers(void)
 {
-	const char *want[4] = { "caps", "nnp", NULL,
-				"seccomp:no-sockets,no-sysv-ipc" };
+	const char *want[5] = { "caps", "nnp", NULL,
+				"seccomp:no-sockets,no-sysv-ipc", NULL };
 	json_object *o, *layers, *reason;
-	char ll[64];
+	const char *mech;
+	char ll[64], cg[64];
 	struct tl_run r;
-	size_t i;
+	size_t i, n = 4;
 
 	if (try_op(&r, NULL, "env", NULL, NULL) < 0)
 		goto out;
@@ -133,13 +135,25 @@ static void test_degraded_layers(void)
 	want[2] = ll;
 	o = json_tokener_parse(r.json);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	mech = json_object_get_string(
+		get(get(get(o, "limits"), "memory"), "mechanism"));
+	if (mech && strncmp(mech, "cgroup-v", 8) == 0) {
+		snprintf(cg, sizeof(cg), "%s:", mech);
+		want[n++] = cg;
+	}
 	layers = get(o, "layers");
-	CU_ASSERT_EQUAL_FATAL(json_object_array_length(layers), 4);
-	for (i = 0; i < 4; i++)
-		CU_ASSERT_STRING_EQUAL(
-			json_object_get_string(
-				json_object_array_get_idx(layers, i)),
-			want[i]);
+	CU_ASSERT_EQUAL_FATAL(json_object_array_length(layers), n);
+	for (i = 0; i < n; i++) {
+		const char *l = json_object_get_string(
+			json_object_array_get_idx(layers, i));
+
+		if (i == 4) { /* "cgroup-v2:memory,pids" and more */
+			CU_ASSERT(strncmp(l, want[i], strlen(want[i])) == 0 &&
+				  strstr(l, "memory") != NULL);
+		} else {
+			CU_ASSERT_STRING_EQUAL(l, want[i]);
+		}
+	}
 	CU_ASSERT(json_object_get_boolean(get(o, "degraded")));
 	reason = get(o, "degraded_reason");
 	CU_ASSERT(reason && strstr(json_object_get_string(reason),

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,11 +172,10 @@ int tl_count_fds(void)
 	return n - 1; /* the directory's own fd */
 }
 
-int tl_count_procs(const char *marker)
+int tl_signal_procs(const char *marker, int sig)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	size_t ml = strlen(marker);
 	int n = 0;
 
 	if (!d)
@@ -199,11 +199,19 @@ int tl_count_procs(const char *marker)
 			if (buf[i] == '\0')
 				buf[i] = ' ';
 		buf[len] = '\0';
-		if ((size_t)len >= ml && strstr(buf, marker))
-			n++;
+		if (!strstr(buf, marker))
+			continue;
+		n++;
+		if (sig)
+			kill((pid_t)atoi(de->d_name), sig);
 	}
 	closedir(d);
 	return n;
+}
+
+int tl_count_procs(const char *marker)
+{
+	return tl_signal_procs(marker, 0);
 }
 
 void tl_skip(const char *fmt, ...)

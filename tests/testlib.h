@@ -43,8 +43,10 @@ char *tl_read_file(const char *path);
 
 /* Open descriptors of this process. */
 int tl_count_fds(void);
-/* Processes on the host whose command line contains marker. */
+/* Processes on the host whose command line contains marker; with sig,
+ * each is sent that signal. */
 int tl_count_procs(const char *marker);
+int tl_signal_procs(const char *marker, int sig);
 
 /* Mark the current test skipped with a reason (it must return at once). */
 void tl_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,22 +36,49 @@ static const char usage_text[] =
 	"  --env NAME=VALUE      set a variable in the program's environment\n"
 	"  --env NAME            pass the caller's NAME\n"
 	"  --cwd DIR             start directory inside the sandbox\n"
+	"  --rw-live             make the workspace a live, writable bind\n"
+	"                        (changes land at once; no disk budget)\n"
 	"  --timeout SECONDS     wall-clock limit (kills every process)\n"
+	"  --cpu SECONDS         CPU time of the whole sandbox (e.g. 1.5)\n"
+	"  --memory SIZE         memory + swap of the whole sandbox (256M)\n"
+	"  --pids N              processes and threads\n"
+	"  --disk SIZE           every byte written to /tmp, the home and a\n"
+	"                        --rw workspace together (default 512M)\n"
+	"  --fsize SIZE          largest file written\n"
+	"  --nofile N            open files per process\n"
+	"  --output-limit SIZE   bytes per output stream; past it output is\n"
+	"                        dropped (stdout/stderr are then pipes, not\n"
+	"                        the terminal)\n"
+	"  --cpus N              CPU bandwidth, in CPUs (e.g. 0.5)\n"
 	"  --net none|host       network: none (default) or the host's\n"
 	"  --seccomp-kill        kill the program on a denied system call\n"
 	"                        (default: the call fails with EPERM)\n"
 	"  --single-id           map only the caller's id into the sandbox\n"
+	"  --allow-setid         keep CAP_SETUID/CAP_SETGID inside, so programs\n"
+	"                        can switch among the sandbox's mapped ids\n"
 	"  --json-result FILE    write the result as JSON to FILE (- = stderr)\n"
 	"  -h, --help            this text\n"
 	"  --version             the version\n"
 	"\n"
-	"Exit status: the program's own; 128+N if killed by signal N;\n"
-	"124 on timeout; 125 if the sandbox could not be set up; 126 if\n"
-	"the program cannot be executed; 127 if it is not found.\n";
+	"SIZE: bytes, or with K, M, G, T (powers of 1024; KiB... too).\n"
+	"\n"
+	"Exit status: the program's own; 128+N if killed by signal N (137\n"
+	"for the memory and CPU limits, with the reason on stderr); 124 on\n"
+	"timeout; 125 if the sandbox could not be set up; 126 if the\n"
+	"program cannot be executed; 127 if it is not found.\n";
 
 enum {
 	OPT_WORKSPACE = 256,
 	OPT_RW,
+	OPT_RW_LIVE,
+	OPT_CPU,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_DISK,
+	OPT_FSIZE,
+	OPT_NOFILE,
+	OPT_OUTPUT_LIMIT,
+	OPT_CPUS,
 	OPT_RO_BIND,
 	OPT_BIND,
 	OPT_ENV,
@@ -59,6 +87,7 @@ enum {
 	OPT_NET,
 	OPT_SECCOMP_KILL,
 	OPT_SINGLE_ID,
+	OPT_ALLOW_SETID,
 	OPT_JSON,
 	OPT_VERSION,
 };
@@ -66,6 +95,15 @@ enum {
 static const struct option run_options[] = {
 	{ "workspace", required_argument, NULL, OPT_WORKSPACE },
 	{ "rw", no_argument, NULL, OPT_RW },
+	{ "rw-live", no_argument, NULL, OPT_RW_LIVE },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "pids", required_argument, NULL, OPT_PIDS },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "fsize", required_argument, NULL, OPT_FSIZE },
+	{ "nofile", required_argument, NULL, OPT_NOFILE },
+	{ "output-limit", required_argument, NULL, OPT_OUTPUT_LIMIT },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
 	{ "bind", required_argument, NULL, OPT_BIND },
 	{ "env", required_argument, NULL, OPT_ENV },
@@ -74,6 +112,7 @@ static const struct option run_options[] = {
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "seccomp-kill", no_argument, NULL, OPT_SECCOMP_KILL },
 	{ "single-id", no_argument, NULL, OPT_SINGLE_ID },
+	{ "allow-setid", no_argument, NULL, OPT_ALLOW_SETID },
 	{ "json-result", required_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -105,6 +144,37 @@ static long long parse_seconds(const char *s)
 	    v > 365.0 * 24 * 3600)
 		return -1;
 	return (long long)(v * 1000.0 + 0.5);
+}
+
+/* --memory 256M and friends: a size, with a message that names the flag. */
+static int limit_size(sbx_t *sbx, const char *flag, int kind, const char *arg)
+{
+	uint64_t v;
+	int r = sbx_parse_size(arg, &v);
+
+	if (r == -ERANGE)
+		return fail("--%s %s: too large", flag, arg);
+	if (r < 0)
+		return fail("--%s %s: expected a size like 512K, 256M or 2G",
+			    flag, arg);
+	if (sbx_limit(sbx, kind, v) < 0)
+		return fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
+	return 0;
+}
+
+static int limit_count(sbx_t *sbx, const char *flag, int kind, const char *arg)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v == 0)
+		return fail("--%s %s: expected a positive whole number", flag,
+			    arg);
+	if (sbx_limit(sbx, kind, v) < 0)
+		return fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
+	return 0;
 }
 
 static int add_bind(sbx_t *sbx, const char *arg, uint32_t flags)
@@ -159,6 +229,44 @@ static int write_json(sbx_t *sbx, const char *dest)
 	return 0;
 }
 
+/* With --output-limit the program's output comes through the supervisor,
+ * which applies the cap; copy it to our own stdout and stderr. */
+static int copy_output(sbx_t *sbx)
+{
+	int fds[2] = { sbx_fd(sbx, SBX_FD_STDOUT), sbx_fd(sbx, SBX_FD_STDERR) };
+	char buf[65536];
+
+	while (fds[0] >= 0 || fds[1] >= 0) {
+		struct pollfd p[2];
+		int n = 0, i;
+
+		for (i = 0; i < 2; i++)
+			if (fds[i] >= 0)
+				p[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
+		if (poll(p, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (i = 0; i < n; i++) {
+			int which = p[i].fd == fds[0] ? 0 : 1;
+			ssize_t r;
+
+			if (!p[i].revents)
+				continue;
+			r = read(p[i].fd, buf, sizeof(buf));
+			if (r <= 0) {
+				fds[which] = -1;
+				continue;
+			}
+			if (write(which + 1, buf, (size_t)r) < 0) {
+				/* our reader left: keep draining */
+			}
+		}
+	}
+	return 0;
+}
+
 /* The exit status a shell user expects, and one line on stderr when the
  * sandbox, not the program, decided it. */
 static int exit_status(sbx_t *sbx)
@@ -174,18 +282,26 @@ static int exit_status(sbx_t *sbx)
 	case SBX_STATUS_SIGNALED:
 		return 128 + (int)sig;
 	case SBX_STATUS_TIMEOUT:
-		fprintf(stderr, "sbx: timed out: %s\n", sbx_last_error(sbx));
+		fprintf(stderr, "sbx: timed out: %s\n", sbx_result_message(sbx));
 		return EXIT_TIMEOUT;
+	case SBX_STATUS_MEMORY_LIMIT:
+	case SBX_STATUS_CPU_LIMIT:
+	case SBX_STATUS_KILLED:
+		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
+		return 128 + 9;
+	case SBX_STATUS_PIDS_LIMIT:
+		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
+		return sig ? 128 + (int)sig
+			   : (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE);
 	case SBX_STATUS_SETUP_ERROR:
 		fprintf(stderr, "sbx: %s\n", sbx_last_error(sbx));
 		if (json && strstr(json, "\"step\":\"exec\""))
 			return err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
 		return EXIT_SETUP;
-	default:
-		fprintf(stderr, "sbx: %s\n",
-			json ? json : "the sandbox ended abnormally");
-		return 128 + (int)(sig > 0 ? sig : 9);
 	}
+	fprintf(stderr, "sbx: the sandbox ended in an unknown way: %s\n",
+		json ? json : "(no result)");
+	return EXIT_SETUP;
 }
 
 /* cli.h: policy_action is NULL for `sbx run`. */
@@ -193,7 +309,8 @@ int cli_run(int argc, char **argv, const char *policy_action)
 {
 	sbx_t *sbx = NULL;
 	const char *json_dest = NULL, *workspace = NULL;
-	int rw = 0, c, r, rc = EXIT_SETUP;
+	int rw = 0, rw_flags = 0, relay = 0, c, r, rc = EXIT_SETUP;
+	int option_index = 0;
 	long long ms;
 
 	r = sbx_create(&sbx);
@@ -204,8 +321,9 @@ int cli_run(int argc, char **argv, const char *policy_action)
 		goto out;
 	rc = EXIT_SETUP;
 	optind = 1;
+	/* cli_options() puts run_options first: option_index names them */
 	while ((c = getopt_long(argc, argv, "+h", cli_options(run_options),
-				NULL)) != -1) {
+				&option_index)) != -1) {
 		r = 0;
 		switch (c) {
 		case OPT_WORKSPACE:
@@ -213,6 +331,50 @@ int cli_run(int argc, char **argv, const char *policy_action)
 			break;
 		case OPT_RW:
 			rw = 1;
+			rw_flags++;
+			break;
+		case OPT_RW_LIVE:
+			rw = 2;
+			rw_flags++;
+			break;
+		case OPT_CPU:
+		case OPT_CPUS:
+			ms = parse_seconds(optarg);
+			if (ms < 0) {
+				rc = fail("--%s %s: expected a positive number, "
+					  "like 1 or 0.5",
+					  c == OPT_CPU ? "cpu" : "cpus", optarg);
+				goto out;
+			}
+			if (c == OPT_CPU)
+				r = sbx_limit(sbx, SBX_LIMIT_CPU_MS,
+					      (uint64_t)ms);
+			else
+				r = sbx_limit(sbx, SBX_LIMIT_CPU_SHARE,
+					      (uint64_t)ms);
+			break;
+		case OPT_OUTPUT_LIMIT:
+			relay = 1;
+			/* fall through */
+		case OPT_MEMORY:
+		case OPT_DISK:
+		case OPT_FSIZE:
+			if (limit_size(sbx,
+				       run_options[option_index].name,
+				       c == OPT_MEMORY	 ? SBX_LIMIT_MEMORY
+				       : c == OPT_DISK	 ? SBX_LIMIT_DISK
+				       : c == OPT_FSIZE ? SBX_LIMIT_FSIZE
+							 : SBX_LIMIT_OUTPUT,
+				       optarg))
+				goto out;
+			break;
+		case OPT_PIDS:
+		case OPT_NOFILE:
+			if (limit_count(sbx, run_options[option_index].name,
+					c == OPT_PIDS ? SBX_LIMIT_PIDS
+						      : SBX_LIMIT_NOFILE,
+					optarg))
+				goto out;
 			break;
 		case OPT_RO_BIND:
 			r = add_bind(sbx, optarg, 0);
@@ -253,6 +415,9 @@ int cli_run(int argc, char **argv, const char *policy_action)
 		case OPT_SINGLE_ID:
 			r = sbx_set_flag(sbx, SBX_FLAG_SINGLE_ID, 1);
 			break;
+		case OPT_ALLOW_SETID:
+			r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_SETID, 1);
+			break;
 		case OPT_JSON:
 			json_dest = optarg;
 			break;
@@ -276,18 +441,24 @@ int cli_run(int argc, char **argv, const char *policy_action)
 			goto out;
 		}
 	}
+	if (rw && rw_flags > 1) {
+		rc = fail("--rw and --rw-live exclude each other");
+		goto out;
+	}
 	if (optind >= argc && !policy_action) {
 		rc = fail("nothing to run; usage: sbx run [OPTIONS] [--] "
 			  "PROGRAM [ARG...]");
 		goto out;
 	}
 	if (rw && !workspace) {
-		rc = fail("--rw needs --workspace DIR");
+		rc = fail("--rw and --rw-live need --workspace DIR");
 		goto out;
 	}
 	if (workspace) {
 		r = sbx_set_workspace(sbx, workspace,
-				      rw ? SBX_WORKSPACE_RW : SBX_WORKSPACE_RO);
+				      rw == 2	? SBX_WORKSPACE_RW_LIVE
+				      : rw == 1 ? SBX_WORKSPACE_RW
+						: SBX_WORKSPACE_RO);
 		if (r < 0) {
 			rc = fail("%s", sbx_last_error(sbx));
 			goto out;
@@ -298,11 +469,17 @@ int cli_run(int argc, char **argv, const char *policy_action)
 				       argv + optind);
 		goto out;
 	}
+	if (relay) {
+		sbx_set_stdio(sbx, 1, SBX_STDIO_PIPE, -1);
+		sbx_set_stdio(sbx, 2, SBX_STDIO_PIPE, -1);
+	}
 	r = sbx_exec(sbx, (const char *const *)&argv[optind]);
 	if (r < 0) {
 		rc = fail("%s", sbx_last_error(sbx));
 		goto out;
 	}
+	if (relay)
+		copy_output(sbx);
 	r = sbx_wait(sbx);
 	if (r < 0) {
 		rc = fail("%s", sbx_last_error(sbx));

@@ -343,6 +343,11 @@ void sandbox_degraded_drop(const struct sup_config *cfg, int report)
 				   "degraded sandbox: %s (map that id, or run "
 				   "as an unprivileged user)",
 				   (unsigned)cfg->pol.run_uid, strerror(errno));
+		/* The id switch cleared the parent-death signal: set it
+		 * again, and end if the supervisor died meanwhile. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (sandbox_supervisor_gone(report))
+			_exit(127);
 	}
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capset, &hdr, data) < 0)

@@ -8,44 +8,57 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "sup.h"
 
-static void send_result(struct sup_run *run)
+static struct sup_config cfg;
+static struct sup_plan plan;
+static struct sup_run run;
+
+static void send_result(void)
 {
-	size_t ml = strlen(run->msg), ll = strlen(run->layers);
-	const char *reason = run->cfg && run->cfg->pol.degraded
-				     ? sup_degraded_reason()
-				     : "";
+	size_t ml, ll = strlen(run.layers);
+	/* policy: why the run had no namespaces (degraded.c) */
+	const char *reason = cfg.pol.degraded ? sup_degraded_reason() : "";
 	size_t rl = strlen(reason);
 
-	run->res.magic = SBX_WIRE_MAGIC;
-	run->res.msg_len = (uint32_t)ml;
-	run->res.layers_len = (uint32_t)ll;
-	run->res.degraded = run->cfg && run->cfg->pol.degraded;
-	run->res.reason_len = (uint32_t)rl;
+	if (run.apply_msg[0]) {
+		size_t n = strlen(run.msg);
+
+		snprintf(run.msg + n, sizeof(run.msg) - n,
+			 "%sthe workspace's changes could not all be applied: "
+			 "%s",
+			 n ? "; " : "", run.apply_msg);
+	}
+	ml = strlen(run.msg);
+
+	run.res.magic = SBX_WIRE_MAGIC;
+	run.res.msg_len = (uint32_t)ml;
+	run.res.layers_len = (uint32_t)ll;
+	run.res.degraded = cfg.pol.degraded;
+	run.res.reason_len = (uint32_t)rl;
 	/* The caller may be gone: then nobody needs the result. */
-	if (sbx_write_full(run->ctl_fd, &run->res, sizeof(run->res)) == 0 &&
-	    sbx_write_full(run->ctl_fd, run->msg, ml) == 0 &&
-	    sbx_write_full(run->ctl_fd, run->layers, ll) == 0)
-		sbx_write_full(run->ctl_fd, reason, rl);
-	/* EOF on the status fd: the result is there to read, and so is the
-	 * EOF after it (sbx_try_wait() needs both). */
-	close(run->ctl_fd);
+	if (sbx_write_full(run.ctl_fd, &run.res, sizeof(run.res)) == 0 &&
+	    sbx_write_full(run.ctl_fd, run.msg, ml) == 0 &&
+	    sbx_write_full(run.ctl_fd, run.layers, ll) == 0)
+		sbx_write_full(run.ctl_fd, reason, rl);
+	/* EOF on the status fd: the result is there to read. */
 	close(SBX_SUP_FD_DONE);
 }
 
-static __attribute__((noreturn)) void setup_failed(struct sup_run *run,
-						   enum sbx_step step, int err)
+static __attribute__((noreturn)) void setup_failed(enum sbx_step step, int err)
 {
-	run->res.status = SBX_STATUS_SETUP_ERROR;
-	run->res.setup_step = step;
-	run->res.setup_errno = err;
-	run->res.wall_ms = (sup_now_ns() - run->start_ns) / 1000000;
-	send_result(run);
+	sup_degraded_cleanup(&cfg);
+	sup_cg_destroy(&plan.cg);
+	run.res.status = SBX_STATUS_SETUP_ERROR;
+	run.res.setup_step = step;
+	run.res.setup_errno = err;
+	run.res.wall_ms = (sup_now_ns() - run.start_ns) / 1000000;
+	send_result();
 	_exit(0);
 }
 
@@ -59,33 +72,43 @@ static void ensure_stdio(void)
 			open("/dev/null", i ? O_WRONLY : O_RDONLY);
 }
 
-static void note_limits(struct sup_run *run, const struct sup_config *cfg)
+/* The layers this run enforces, for the result. */
+static void describe_layers(const struct sup_ids *ids)
 {
-	int i;
+	static const char *const ctl[SUP_CG_N] = { "memory", "pids", "cpu",
+						   "cpuacct" };
+	size_t n;
+	int i, first = 1;
 
-	for (i = 0; i < SBX_LIMIT_KIND_MAX; i++)
-		run->res.limits[i].value = cfg->limits[i];
-	if (cfg->limits[SBX_LIMIT_WALL_MS])
-		run->res.limits[SBX_LIMIT_WALL_MS].mechanism =
-			SBX_MECH_SUPERVISOR;
-	if (cfg->limits[SBX_LIMIT_NOFILE])
-		run->res.limits[SBX_LIMIT_NOFILE].mechanism = SBX_MECH_RLIMIT;
-	if (cfg->limits[SBX_LIMIT_FSIZE])
-		run->res.limits[SBX_LIMIT_FSIZE].mechanism = SBX_MECH_RLIMIT;
-	run->res.limits[SBX_LIMIT_DISK].mechanism = SBX_MECH_TMPFS;
-	if (cfg->relay & 3)
-		run->res.limits[SBX_LIMIT_OUTPUT].mechanism =
-			SBX_MECH_SUPERVISOR;
+	n = (size_t)snprintf(run.layers, sizeof(run.layers),
+			     "userns%s pidns mountns%s ipcns utsns cgroupns "
+			     "caps%s nnp seccomp",
+			     ids->range > 1 ? "" : ":single-id",
+			     cfg.net == SBX_NET_NONE ? " netns" : "",
+			     /* degraded: no user namespace to keep them in */
+			     sup_flag(&cfg, SBX_FLAG_ALLOW_SETID) &&
+					     !cfg.pol.degraded
+				     ? ":setid"
+				     : "");
+	if (!plan.cg.version || n >= sizeof(run.layers))
+		return;
+	n += (size_t)snprintf(run.layers + n, sizeof(run.layers) - n,
+			      " cgroup-v%d:", plan.cg.version);
+	for (i = 0; i < SUP_CG_N && n < sizeof(run.layers); i++) {
+		if (!(plan.cg.limited & (1u << i)) || i == SUP_CG_CPUACCT)
+			continue;
+		n += (size_t)snprintf(run.layers + n, sizeof(run.layers) - n,
+				      "%s%s", first ? "" : ",", ctl[i]);
+		first = 0;
+	}
 }
 
 int main(int argc, char **argv)
 {
-	static struct sup_config cfg;
-	static struct sup_run run;
 	struct sup_ids ids;
 	unsigned long flags;
 	int go[2], report[2], out[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
-	int child_stdio[3] = { -1, -1, -1 };
+	int child_stdio[3] = { -1, -1, -1 }, in_cgroup = 0;
 	char err[512];
 	int i, r;
 
@@ -94,7 +117,11 @@ int main(int argc, char **argv)
 	run.start_ns = sup_now_ns();
 	run.ctl_fd = SBX_SUP_FD_CTL;
 	run.in_sink = -1;
+	run.root_fd = run.upper_fd = -1;
 	run.out_src[0] = run.out_src[1] = run.out_src[2] = -1;
+	run.cfg = &cfg;
+	run.plan = &plan;
+	plan.cg_fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	ensure_stdio();
 	/* Nothing the supervisor starts (newuidmap) inherits these. */
@@ -104,10 +131,11 @@ int main(int argc, char **argv)
 	r = sup_config_read(run.ctl_fd, &cfg, err, sizeof(err));
 	if (r < 0) {
 		snprintf(run.msg, sizeof(run.msg), "%s", err);
-		setup_failed(&run, SBX_STEP_CONFIG, -r);
+		setup_failed(SBX_STEP_CONFIG, -r);
 	}
-	run.cfg = &cfg;
-	note_limits(&run, &cfg);
+
+	/* The cgroup exists, limited, before the sandbox does. */
+	sup_plan_limits(&cfg, &plan, &run.res);
 
 	/* Relayed streams: the program writes into our pipe, we forward to
 	 * the caller's (fd 1/2) under the output cap. */
@@ -125,24 +153,31 @@ int main(int argc, char **argv)
 		child_stdio[0] = out[0][0];
 		run.in_sink = out[0][1];
 	}
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0)
+	/* The report channel carries records, and descriptors of the
+	 * sandbox's filesystem (SCM_RIGHTS). */
+	if (pipe2(go, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) < 0)
 		goto resources;
 
 	sup_ids_choose(&cfg, &ids);
+	/* CLONE_NEWCGROUP is left to the child, after it joined its
+	 * cgroup, so the namespace's root is the sandbox's own cgroup. */
 	flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
-		CLONE_NEWUTS | CLONE_NEWCGROUP;
+		CLONE_NEWUTS;
 	if (cfg.net == SBX_NET_NONE)
 		flags |= CLONE_NEWNET;
 	sup_landlock_plan(&cfg);
-	run.init_pid = sup_clone(flags, &run.init_pidfd);
-	/* Refuse, or run without namespaces (degraded.c). */
+	run.init_pid = sup_clone(flags, plan.cg_fd, &run.init_pidfd, &in_cgroup);
+	/* Refuse, or run without namespaces (degraded.c): in the sandbox's
+	 * cgroup all the same. */
 	if (run.init_pid < 0 && sup_ladder(&run, &cfg, &ids, errno) == 0)
-		run.init_pid = sup_clone(0, &run.init_pidfd);
+		run.init_pid = sup_clone(0, plan.cg_fd, &run.init_pidfd,
+					 &in_cgroup);
 	if (run.init_pid < 0) {
 		int e = sup_ladder_failed(&run, &cfg, errno);
 
-		setup_failed(&run, cfg.pol.step ? cfg.pol.step : SBX_STEP_CLONE,
-			     e);
+		/* sup_ladder() said why (sup_userns_diagnose()) */
+		setup_failed(cfg.pol.step ? cfg.pol.step : SBX_STEP_CLONE, e);
 	}
 	if (run.init_pid == 0) {
 		close(go[1]);
@@ -152,10 +187,14 @@ int main(int argc, char **argv)
 				close(run.out_src[i]);
 		if (run.in_sink >= 0)
 			close(run.in_sink);
-		sandbox_init(&cfg, child_stdio, go[0], report[1]);
+		if (plan.cg_fd >= 0)
+			close(plan.cg_fd);
+		sandbox_init(&cfg, &plan, child_stdio, go[0], report[1]);
 	}
 	close(go[0]);
 	close(report[1]);
+	if (plan.cg_fd >= 0)
+		close(plan.cg_fd);
 	for (i = 0; i < 3; i++)
 		if (child_stdio[i] >= 0)
 			close(child_stdio[i]);
@@ -164,39 +203,42 @@ int main(int argc, char **argv)
 	r = cfg.pol.degraded ? 0
 			     : sup_write_idmaps(run.init_pid, &ids, err,
 						sizeof(err));
+	if (r == 0 && plan.cg.version && !in_cgroup &&
+	    (r = sup_cg_attach(&plan.cg, run.init_pid)) < 0)
+		snprintf(err, sizeof(err),
+			 "cannot move the sandbox into its cgroup: %s",
+			 strerror(-r));
 	if (r < 0) {
 		kill(run.init_pid, SIGKILL);
 		waitpid(run.init_pid, NULL, 0);
 		snprintf(run.msg, sizeof(run.msg), "%s", err);
-		setup_failed(&run, SBX_STEP_IDMAP, -r);
+		setup_failed(plan.cg.version && !in_cgroup ? SBX_STEP_CGROUP
+							    : SBX_STEP_IDMAP,
+			     -r);
 	}
 	run.res.id_range = ids.range;
-	snprintf(run.layers, sizeof(run.layers),
-		 "userns%s pidns mountns%s ipcns utsns cgroupns caps nnp "
-		 "seccomp",
-		 ids.range > 1 ? "" : ":single-id",
-		 cfg.net == SBX_NET_NONE ? " netns" : "");
+	describe_layers(&ids);
 	/* Landlock, a run without namespaces, required layers (policy.c) */
 	sup_layers_adjust(run.layers, sizeof(run.layers), &cfg);
 	r = sup_layers_check(&cfg, run.layers, run.msg, sizeof(run.msg));
 	if (r < 0) {
 		kill(run.init_pid, SIGKILL);
 		waitpid(run.init_pid, NULL, 0);
-		sup_degraded_cleanup(&cfg);
-		setup_failed(&run, SBX_STEP_REQUIRE, -r);
+		setup_failed(SBX_STEP_REQUIRE, -r);
 	}
 	if (write(go[1], "g", 1) != 1) {
-		/* init died already; the report pipe says why */
+		/* init died already; the report says why */
 	}
 	close(go[1]);
 
 	sup_watch(&run);
 	sup_degraded_cleanup(&cfg);
-	send_result(&run);
+	sup_cg_destroy(&plan.cg);
+	send_result();
 	return 0;
 
 resources:
 	snprintf(run.msg, sizeof(run.msg), "supervisor out of resources: %s",
 		 strerror(errno));
-	setup_failed(&run, SBX_STEP_CLONE, errno);
+	setup_failed(SBX_STEP_CLONE, errno);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -85,6 +86,8 @@ struct root_ctx {
 	int new_api; /* open_tree/mount_setattr available */
 	struct planned_bind planned[MAX_PLANNED];
 	size_t n_planned;
+	int lower_fd;   /* the host workspace, under a copy-on-write layer */
+	int upper_fd;   /* where the sandbox's changes to it go */
 };
 
 static int sys_openat2(int dfd, const char *path, int flags)
@@ -411,14 +414,114 @@ static void plan_workspace_and_binds(struct root_ctx *rc)
 	const struct sup_config *cfg = rc->cfg;
 	size_t i;
 
-	if (cfg->workspace)
+	if (cfg->workspace && cfg->workspace_mode != SBX_WORKSPACE_RW)
 		plan_bind(rc, SBX_STEP_WORKSPACE, cfg->workspace, "/workspace",
-			  cfg->workspace_mode != SBX_WORKSPACE_RO, 0);
+			  cfg->workspace_mode == SBX_WORKSPACE_RW_LIVE, 0);
+	if (cfg->workspace && cfg->workspace_mode == SBX_WORKSPACE_RW) {
+		rc->lower_fd = open(cfg->workspace,
+				    O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rc->lower_fd < 0)
+			child_fail(rc->report, SBX_STEP_WORKSPACE, errno,
+				   "cannot open the workspace %s: %s",
+				   cfg->workspace, strerror(errno));
+	}
 	for (i = 0; i < cfg->n_binds; i++)
 		plan_bind(rc, SBX_STEP_BIND, cfg->binds[i].src,
 			  cfg->binds[i].dst,
 			  !!(cfg->binds[i].flags & SBX_BIND_RW),
 			  !!(cfg->binds[i].flags & SBX_BIND_TRY));
+}
+
+/*
+ * A writable workspace is copy-on-write: overlayfs with the host directory
+ * as its lower layer and the upper on the root tmpfs, so every byte the
+ * sandbox writes there counts against the disk budget (and the memory
+ * cgroup).  The supervisor applies the upper layer to the host when the
+ * run ends (apply.c).  Directory renames stay copies (redirect_dir=nofollow) so
+ * the upper layer alone says what changed.
+ */
+static void mount_overlay_workspace(struct root_ctx *rc)
+{
+	char opts[256];
+	struct stat st;
+	int fd;
+
+	if (rc->lower_fd < 0)
+		return;
+	/* overlayfs shows its root with the upper directory's mode: give it
+	 * the workspace's own */
+	if (fstat(rc->lower_fd, &st) < 0)
+		st.st_mode = 0755;
+	if (mkdirat(rc->rootfd, ".sandbox", 0700) < 0 ||
+	    mkdirat(rc->rootfd, ".sandbox/upper", 0755) < 0 ||
+	    fchmodat(rc->rootfd, ".sandbox/upper", st.st_mode & 07777, 0) < 0 ||
+	    mkdirat(rc->rootfd, ".sandbox/work", 0700) < 0 ||
+	    mkdirat(rc->rootfd, "workspace", 0755) < 0)
+		child_fail(rc->report, SBX_STEP_WORKSPACE, errno,
+			   "cannot prepare the workspace's layers: %s",
+			   strerror(errno));
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d/"
+		 ".sandbox/upper,workdir=/proc/self/fd/%d/.sandbox/work,"
+		 "userxattr,redirect_dir=nofollow",
+		 rc->lower_fd, rc->rootfd, rc->rootfd);
+	if (mount("overlay", "workspace", "overlay", MS_NOSUID | MS_NODEV,
+		  opts) < 0)
+		child_fail(rc->report, SBX_STEP_WORKSPACE, errno,
+			   "cannot make the workspace %s copy-on-write "
+			   "(overlayfs: %s); the file system may not support "
+			   "it in a user namespace: use --rw-live for a "
+			   "direct, unbudgeted bind",
+			   rc->cfg->workspace, strerror(errno));
+	close(rc->lower_fd);
+	rc->lower_fd = -1;
+	fd = openat(rc->rootfd, ".sandbox/upper",
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		child_fail(rc->report, SBX_STEP_WORKSPACE, errno,
+			   "cannot open the workspace's upper layer: %s",
+			   strerror(errno));
+	rc->upper_fd = fd;
+	/* The layers themselves stay out of the program's reach. */
+	if (mount("tmpfs", ".sandbox", "tmpfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,nr_inodes=1,mode=000") < 0)
+		child_fail(rc->report, SBX_STEP_WORKSPACE, errno,
+			   "cannot hide the workspace's layers: %s",
+			   strerror(errno));
+}
+
+/* The supervisor keeps the root tmpfs (to see whether the disk budget ran
+ * out) and the upper layer (to apply the changes) after the sandbox. */
+static void send_fs_fds(struct root_ctx *rc)
+{
+	struct sup_report rep = { .kind = SUP_REPORT_FS };
+	int fds[2] = { rc->rootfd, rc->upper_fd };
+	int n = rc->upper_fd >= 0 ? 2 : 1;
+	char cbuf[CMSG_SPACE(sizeof(fds))];
+	struct iovec iov = { &rep, sizeof(rep) };
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+	rep.err = n;
+	if (sendmsg(rc->report, &mh, MSG_NOSIGNAL) < 0)
+		child_fail(rc->report, SBX_STEP_MOUNT, errno,
+			   "cannot hand the sandbox's file system to the "
+			   "supervisor: %s",
+			   strerror(errno));
+	if (rc->upper_fd >= 0)
+		close(rc->upper_fd);
+	rc->upper_fd = -1;
 }
 
 /* Hide what the host keeps from other users (see hostinfo.c): an empty
@@ -493,6 +596,7 @@ void sandbox_build_root(const struct sup_config *cfg, int report)
 	rc.cfg = cfg;
 	rc.report = report;
 	rc.new_api = 1;
+	rc.lower_fd = rc.upper_fd = -1;
 	/* Nothing done here may reach the host's mount table. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		child_fail(report, SBX_STEP_MOUNT, errno,
@@ -502,12 +606,16 @@ void sandbox_build_root(const struct sup_config *cfg, int report)
 	plan_system(&rc);
 	plan_workspace_and_binds(&rc);
 
-	/* The root is one size-capped tmpfs: /tmp, the home and /dev/shm
-	 * are directories on it, so they share the disk budget. */
+	/* The root is one size-capped tmpfs: /tmp, the home, /dev/shm and
+	 * the workspace's changes are on it, so they share the disk budget.
+	 * Inodes cost kernel memory beyond size=, about 1 KiB each: one per
+	 * 16 KiB of budget, taken out of the size, keeps the sum within the
+	 * budget. */
+	if (inodes < 1024)
+		inodes = 1024;
+	disk = disk > inodes * 1024 ? disk - inodes * 1024 : 0;
 	if (disk < 4096)
 		disk = 4096;
-	if (inodes < 4096)
-		inodes = 4096;
 	snprintf(opts, sizeof(opts), "mode=0755,size=%llu,nr_inodes=%llu",
 		 (unsigned long long)disk, (unsigned long long)inodes);
 	if (mount("sandbox", base, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
@@ -525,9 +633,11 @@ void sandbox_build_root(const struct sup_config *cfg, int report)
 	make_dirs(&rc);
 	make_system_links(&rc);
 	attach_binds(&rc);
+	mount_overlay_workspace(&rc);
 	mount_proc(&rc);
 	mount_dev(&rc);
 	mount_masks(&rc);
+	send_fs_fds(&rc);
 
 	/* Enter the new root and detach the host's: afterwards no path
 	 * leads out. */

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 struct clone_args_v0 {
 	uint64_t flags;
@@ -28,25 +32,47 @@ struct clone_args_v0 {
 	uint64_t stack;
 	uint64_t stack_size;
 	uint64_t tls;
+	uint64_t set_tid;
+	uint64_t set_tid_size;
+	uint64_t cgroup;
 };
 
-/* fork() into new namespaces.  The supervisor is single-threaded, so the
- * child may go on using the heap. */
-pid_t sup_clone(unsigned long flags, int *ret_pidfd)
+/* fork() into new namespaces, and straight into the cgroup when a v2
+ * directory is given (Linux 5.7+), so the child never runs outside its
+ * limits.  The supervisor is single-threaded: the child may use the heap.
+ * Returns the pid (0 in the child) or -1 with errno; *ret_in_cgroup says
+ * whether the kernel placed the child (else the caller attaches it). */
+pid_t sup_clone(unsigned long flags, int cgroup_fd, int *ret_pidfd,
+		int *ret_in_cgroup)
 {
 	struct clone_args_v0 a = { 0 };
 	int pidfd = -1;
 	long pid;
 
+	*ret_in_cgroup = 0;
 	a.flags = flags | CLONE_PIDFD;
 	a.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	a.exit_signal = SIGCHLD;
 #ifdef SYS_clone3
-	pid = syscall(SYS_clone3, &a, sizeof(a));
-	if (pid < 0 && errno == ENOSYS)
+	if (cgroup_fd >= 0) {
+		a.flags |= CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)cgroup_fd;
+		pid = syscall(SYS_clone3, &a, sizeof(a));
+		if (pid > 0)
+			*ret_in_cgroup = 1;
+		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG &&
+				 errno != EINVAL))
+			goto done;
+		a.flags &= ~CLONE_INTO_CGROUP;
+		a.cgroup = 0;
+	}
+	pid = syscall(SYS_clone3, &a, offsetof(struct clone_args_v0, set_tid));
+	if (pid >= 0 || errno != ENOSYS)
+		goto done;
 #endif
-		pid = syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL,
-			      &pidfd, NULL, 0);
+	pid = syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, &pidfd,
+		      NULL, 0);
+done:
 	if (pid > 0)
 		*ret_pidfd = pidfd;
 	return (pid_t)pid;

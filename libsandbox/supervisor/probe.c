@@ -166,7 +166,7 @@ static int try_namespaces(unsigned long flags, struct sup_ids *ids,
 			  int *ret_map_err)
 {
 	static struct sup_config cfg;
-	int go[2], out[2], pidfd = -1, st;
+	int go[2], out[2], pidfd = -1, st, in_cgroup;
 	unsigned char bits = 0;
 	char err[256];
 	pid_t pid;
@@ -174,7 +174,7 @@ static int try_namespaces(unsigned long flags, struct sup_ids *ids,
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
 		return -errno;
 	sup_ids_choose(&cfg, ids);
-	pid = sup_clone(flags, &pidfd);
+	pid = sup_clone(flags, -1, &pidfd, &in_cgroup);
 	if (pid == 0) {
 		close(go[1]);
 		close(out[0]);

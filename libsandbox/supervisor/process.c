@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,29 +46,42 @@ void child_fail(int report_fd, enum sbx_step step, int err, const char *fmt,
 	_exit(127);
 }
 
-static void set_rlimits(const struct sup_config *cfg, int report)
+static void set_rlimit(int report, int resource, const char *name,
+		       uint64_t soft, uint64_t hard)
 {
-	uint64_t nofile = cfg->limits[SBX_LIMIT_NOFILE];
-	uint64_t fsize = cfg->limits[SBX_LIMIT_FSIZE];
-	struct rlimit rl;
+	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
 
-	if (nofile) {
-		rl.rlim_cur = rl.rlim_max = nofile;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			child_fail(report, SBX_STEP_RLIMIT, errno,
-				   "cannot set RLIMIT_NOFILE to %llu: %s",
-				   (unsigned long long)nofile, strerror(errno));
-	}
-	if (fsize) {
-		rl.rlim_cur = rl.rlim_max = fsize;
-		if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
-			child_fail(report, SBX_STEP_RLIMIT, errno,
-				   "cannot set RLIMIT_FSIZE: %s",
-				   strerror(errno));
-	}
+	if (setrlimit(resource, &rl) < 0)
+		child_fail(report, SBX_STEP_RLIMIT, errno,
+			   "cannot set %s to %llu: %s (the caller's own hard "
+			   "limit may be lower)",
+			   name, (unsigned long long)soft, strerror(errno));
+}
+
+/* Limits per process; the cgroup, when there is one, bounds the whole
+ * sandbox and makes some of these unnecessary (sup_plan_limits). */
+static void set_rlimits(const struct sup_config *cfg,
+			const struct sup_plan *plan, int report)
+{
+	const uint64_t *lim = cfg->limits;
+
+	if (lim[SBX_LIMIT_NOFILE])
+		set_rlimit(report, RLIMIT_NOFILE, "RLIMIT_NOFILE",
+			   lim[SBX_LIMIT_NOFILE], lim[SBX_LIMIT_NOFILE]);
+	if (lim[SBX_LIMIT_FSIZE])
+		set_rlimit(report, RLIMIT_FSIZE, "RLIMIT_FSIZE",
+			   lim[SBX_LIMIT_FSIZE], lim[SBX_LIMIT_FSIZE]);
+	if (plan->rl_data)
+		set_rlimit(report, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
+			   plan->rl_data);
+	if (plan->rl_nproc)
+		set_rlimit(report, RLIMIT_NPROC, "RLIMIT_NPROC", plan->rl_nproc,
+			   plan->rl_nproc);
+	if (plan->rl_cpu_s)
+		set_rlimit(report, RLIMIT_CPU, "RLIMIT_CPU", plan->rl_cpu_s,
+			   plan->rl_cpu_s + 1);
 	/* No core dumps of sandboxed programs land anywhere. */
-	rl.rlim_cur = rl.rlim_max = 0;
-	setrlimit(RLIMIT_CORE, &rl);
+	set_rlimit(report, RLIMIT_CORE, "RLIMIT_CORE", 0, 0);
 }
 
 static int last_cap(void)
@@ -86,36 +101,46 @@ static int last_cap(void)
 }
 
 /* Drop every capability, the bounding set included, so no exec can bring
- * one back; then no_new_privs. */
-static void drop_privileges(int report, int cap_max)
+ * one back; then no_new_privs.  With SBX_FLAG_ALLOW_SETID, CAP_SETUID and
+ * CAP_SETGID stay (in this user namespace only), for root inside to keep
+ * across exec. */
+static void drop_privileges(int report, int cap_max, int keep_setid)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
 						0 };
 	struct __user_cap_data_struct data[2];
+	unsigned long bits;
 	int cap;
 
-	for (cap = 0; cap <= cap_max; cap++)
+	for (cap = 0; cap <= cap_max; cap++) {
+		if (keep_setid && (cap == CAP_SETUID || cap == CAP_SETGID))
+			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			child_fail(report, SBX_STEP_CAPS, errno,
 				   "cannot drop capability %d from the "
 				   "bounding set: %s",
 				   cap, strerror(errno));
+	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 	    errno != EINVAL)
 		child_fail(report, SBX_STEP_CAPS, errno,
 			   "cannot clear ambient capabilities: %s",
 			   strerror(errno));
-	/* Root inside gains nothing at exec, even from file capabilities. */
-	if (prctl(PR_SET_SECUREBITS,
-		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-			  SECBIT_NO_SETUID_FIXUP_LOCKED |
-			  SECBIT_KEEP_CAPS_LOCKED |
-			  SECBIT_NO_CAP_AMBIENT_RAISE |
-			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
-		  0, 0, 0) < 0)
+	/* Root inside gains nothing at exec, even from file capabilities;
+	 * unless set-id capabilities are kept, which root inside must get
+	 * back at exec (the bounding set holds nothing else). */
+	bits = SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+	       SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
+	if (!keep_setid)
+		bits |= SECBIT_NOROOT | SECBIT_NOROOT_LOCKED;
+	if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
 		child_fail(report, SBX_STEP_CAPS, errno,
 			   "cannot lock the securebits: %s", strerror(errno));
 	memset(data, 0, sizeof(data));
+	if (keep_setid) {
+		data[0].effective = data[0].permitted =
+			(1u << CAP_SETUID) | (1u << CAP_SETGID);
+	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		child_fail(report, SBX_STEP_CAPS, errno,
 			   "cannot clear capabilities: %s", strerror(errno));
@@ -236,8 +261,16 @@ static __attribute__((noreturn)) void reap_until(pid_t program)
 	}
 }
 
-void sandbox_init(const struct sup_config *cfg, const int stdio[3],
-		  int go_fd, int report)
+/* The supervisor's end of the report socket closes when it dies. */
+int sandbox_supervisor_gone(int report)
+{
+	struct pollfd p = { report, POLLOUT, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
+		  const int stdio[3], int go_fd, int report)
 {
 	char err[256];
 	char go;
@@ -274,6 +307,19 @@ void sandbox_init(const struct sup_config *cfg, const int stdio[3],
 	if (setresuid(0, 0, 0) < 0)
 		child_fail(report, SBX_STEP_IDMAP, errno, "setresuid: %s",
 			   strerror(errno));
+	/* A change of the effective ids clears the parent-death signal (it
+	 * changes for root's sandbox without a writable bind): set it again,
+	 * and end if the supervisor died meanwhile (its end of the report
+	 * socket is closed then). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (sandbox_supervisor_gone(report))
+		_exit(127);
+	/* Now inside its own cgroup (if any): make it the root of what the
+	 * sandbox sees of the cgroup tree. */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(report, SBX_STEP_CLONE, errno,
+			   "cannot create the cgroup namespace: %s",
+			   strerror(errno));
 
 	/* Needs /proc of the host: read before the root changes. */
 	cap_max = last_cap();
@@ -287,7 +333,7 @@ enter_cwd:
 			   "cannot enter the working directory %s inside the "
 			   "sandbox: %s",
 			   cfg->cwd, strerror(errno));
-	set_rlimits(cfg, report);
+	set_rlimits(cfg, plan, report);
 
 	/* Standard streams, then nothing else: the report pipe goes to 3
 	 * (close-on-exec) and every other descriptor is closed. */
@@ -309,7 +355,8 @@ enter_cwd:
 
 	sandbox_policy_pre_caps(cfg, REPORT_FD); /* read-only root (policy.c) */
 	if (!cfg->pol.degraded)
-		drop_privileges(REPORT_FD, cap_max);
+		drop_privileges(REPORT_FD, cap_max,
+				sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
 	sandbox_landlock(cfg, REPORT_FD); /* after no_new_privs (landlock.c) */
 	load_seccomp(cfg, REPORT_FD);
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "sandbox.h"
 #include "sup-policy.h"
 #include "util.h"
@@ -61,6 +62,7 @@ int sup_config_read(int fd, struct sup_config *cfg, char *err, size_t errlen);
 enum sup_report_kind {
 	SUP_REPORT_SETUP = 1, /* a setup step failed */
 	SUP_REPORT_EXIT = 2,  /* the program ended: wait status */
+	SUP_REPORT_FS = 3,    /* with fds: the root tmpfs, the upper dir */
 };
 
 struct sup_report {
@@ -89,7 +91,8 @@ struct sup_ids {
 	uint32_t sub_count;
 };
 void sup_ids_choose(const struct sup_config *cfg, struct sup_ids *ids);
-pid_t sup_clone(unsigned long flags, int *ret_pidfd);
+pid_t sup_clone(unsigned long flags, int cgroup_fd, int *ret_pidfd,
+		int *ret_in_cgroup);
 int sup_write_idmaps(pid_t pid, const struct sup_ids *ids, char *err,
 		     size_t errlen);
 int sup_userns_diagnose(int err, char *msg, size_t len);
@@ -100,24 +103,60 @@ void sandbox_build_root(const struct sup_config *cfg, int report_fd);
 /* network.c (in the sandbox) */
 int sandbox_loopback_up(char *err, size_t errlen);
 
+/* How each limit is enforced in this run, decided before the clone. */
+enum sup_cpu_source {
+	SUP_CPU_NONE = 0,
+	SUP_CPU_CGROUP,  /* the cgroup's cpu.stat / cpuacct.usage */
+	SUP_CPU_PROCFS,  /* the process tree's times in /proc */
+};
+
+struct sup_plan {
+	struct sup_cgroup cg;
+	int cg_fd;                  /* v2 directory for CLONE_INTO_CGROUP */
+	uint64_t rl_data;           /* RLIMIT_DATA when no memory cgroup */
+	uint64_t rl_nproc;          /* RLIMIT_NPROC when no pids cgroup */
+	uint64_t rl_cpu_s;          /* RLIMIT_CPU, a per-process backstop */
+	enum sup_cpu_source cpu;    /* how the watchdog measures CPU */
+};
+
+/* limits.c: choose the mechanisms and note them in the result. */
+void sup_plan_limits(const struct sup_config *cfg, struct sup_plan *plan,
+		     struct sbx_wire_result *res);
+
+/* proctree.c: CPU time of a process tree from /proc, microseconds. */
+int64_t sup_tree_cpu_us(pid_t root);
+
 /* process.c (in the sandbox) */
 __attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,
+					    const struct sup_plan *plan,
 					    const int stdio[3], int go_fd,
 					    int report_fd);
+/* 1 when the supervisor's end of the report socket is closed (it died):
+ * after an id switch, which clears the parent-death signal. */
+int sandbox_supervisor_gone(int report_fd);
+
+/* apply.c: copy the changes of an overlay upper dir onto the host
+ * directory; returns how many entries changed, or -errno. */
+long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
+		       char *err, size_t errlen);
 
 /* watch.c (the supervisor's loop) */
 struct sup_run {
 	const struct sup_config *cfg;
+	struct sup_plan *plan;
 	pid_t init_pid;
 	int init_pidfd;
 	int report_fd;
 	int ctl_fd;
 	int out_src[3];  /* read ends of the program's stdout/stderr */
+	int root_fd;     /* the sandbox's root tmpfs (disk budget) */
+	int upper_fd;    /* the workspace's copy-on-write layer */
 	int in_sink;     /* write end of the program's stdin */
 	uint64_t start_ns;
 	struct sbx_wire_result res;
 	char msg[1024];
 	char layers[512];
+	char apply_msg[512];
 };
 void sup_watch(struct sup_run *run);
 uint64_t sup_now_ns(void);

@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -34,7 +36,7 @@ struct relay {
 	int truncated;
 };
 
-enum end_reason { END_NONE, END_TIMEOUT, END_KILLED };
+enum end_reason { END_NONE, END_TIMEOUT, END_KILLED, END_CPU };
 
 struct watch {
 	struct sup_run *run;
@@ -42,6 +44,9 @@ struct watch {
 	const char *in_pos;
 	size_t in_left;
 	int timer;
+	int cpu_timer;
+	uint64_t cpu_seen_us; /* procfs: the last whole-tree sample */
+	int ncpu;
 	int init_done;
 	int init_status;
 	struct rusage ru;
@@ -60,12 +65,18 @@ static void set_nonblock(int fd)
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+static void sample_tree_cpu(struct watch *w);
+
 static void kill_sandbox(struct watch *w, enum end_reason why)
 {
-	if (w->reason == END_NONE && !w->init_done)
+	if (w->init_done)
+		return;
+	if (w->reason == END_NONE)
 		w->reason = why;
-	if (!w->init_done)
-		kill(w->run->init_pid, SIGKILL); /* PID 1: the whole namespace */
+	/* processes killed with the namespace are reaped by the kernel, not
+	 * by init: their CPU time must be read before */
+	sample_tree_cpu(w);
+	kill(w->run->init_pid, SIGKILL); /* PID 1: the whole namespace */
 }
 
 static void closep(int *fd)
@@ -73,13 +84,51 @@ static void closep(int *fd)
 	sbx_closep(fd);
 }
 
+/* Descriptors that came with a record: the sandbox's file system. */
+static void take_fds(struct watch *w, const struct sup_report *rep,
+		     struct msghdr *mh)
+{
+	struct cmsghdr *c;
+	int fds[2] = { -1, -1 };
+	size_t n = 0;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		size_t k;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (k > 2 - n)
+			k = 2 - n;
+		memcpy(fds + n, CMSG_DATA(c), k * sizeof(int));
+		n += k;
+	}
+	if (rep->kind == SUP_REPORT_FS && w->run->root_fd < 0) {
+		w->run->root_fd = fds[0];
+		w->run->upper_fd = fds[1];
+		return;
+	}
+	closep(&fds[0]);
+	closep(&fds[1]);
+}
+
 static void on_report(struct watch *w)
 {
 	struct sup_report rep;
-	ssize_t n = read(w->run->report_fd, &rep, sizeof(rep));
+	char cbuf[CMSG_SPACE(2 * sizeof(int))];
+	struct iovec iov = { &rep, sizeof(rep) };
+	struct msghdr mh = { 0 };
+	ssize_t n;
 
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	n = recvmsg(w->run->report_fd, &mh, MSG_CMSG_CLOEXEC);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
+	if (n > 0)
+		take_fds(w, &rep, &mh);
 	if (n != (ssize_t)sizeof(rep)) {
 		closep(&w->run->report_fd);
 		return;
@@ -199,20 +248,87 @@ static void feed_input(struct watch *w)
 	closep(&w->run->in_sink);
 }
 
-static int arm_timer(uint64_t ms)
+static void set_timer(int fd, uint64_t us)
 {
 	struct itimerspec its = { 0 };
+
+	if (!us)
+		us = 1;
+	its.it_value.tv_sec = (time_t)(us / 1000000);
+	its.it_value.tv_nsec = (long)(us % 1000000) * 1000;
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+static int arm_timer(uint64_t ms)
+{
 	int fd;
 
 	if (!ms)
 		return -1;
 	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (fd < 0)
-		return -1;
-	its.it_value.tv_sec = (time_t)(ms / 1000);
-	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000;
-	timerfd_settime(fd, 0, &its, NULL);
+	if (fd >= 0)
+		set_timer(fd, ms * 1000);
 	return fd;
+}
+
+/* CPU time of the whole sandbox so far, microseconds, or -1. */
+static int64_t sandbox_cpu_us(struct watch *w)
+{
+	struct sup_plan *plan = w->run->plan;
+
+	if (plan->cpu == SUP_CPU_CGROUP)
+		return sup_cg_cpu_us(&plan->cg);
+	if (plan->cpu == SUP_CPU_PROCFS)
+		return sup_tree_cpu_us(w->run->init_pid);
+	return -1;
+}
+
+static void sample_tree_cpu(struct watch *w)
+{
+	int64_t us;
+
+	if (w->run->plan->cpu != SUP_CPU_PROCFS)
+		return;
+	us = sup_tree_cpu_us(w->run->init_pid);
+	if (us > 0 && (uint64_t)us > w->cpu_seen_us)
+		w->cpu_seen_us = (uint64_t)us;
+}
+
+/* The sandbox cannot burn CPU faster than it has CPUs: look again when
+ * the rest of the budget could be gone at the earliest. */
+static void on_cpu_check(struct watch *w)
+{
+	uint64_t limit = w->run->cfg->limits[SBX_LIMIT_CPU_MS] * 1000;
+	int64_t used = sandbox_cpu_us(w);
+	uint64_t next;
+
+	if (used < 0)
+		return;
+	if (w->run->plan->cpu == SUP_CPU_PROCFS && (uint64_t)used > w->cpu_seen_us)
+		w->cpu_seen_us = (uint64_t)used;
+	if ((uint64_t)used >= limit) {
+		kill_sandbox(w, END_CPU);
+		return;
+	}
+	next = (limit - (uint64_t)used) / (uint64_t)w->ncpu;
+	set_timer(w->cpu_timer, next < 2000 ? 2000 : next);
+}
+
+static int count_cpus(const struct sup_config *cfg)
+{
+	cpu_set_t set;
+	int n = 1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	if (cfg->limits[SBX_LIMIT_CPU_SHARE]) {
+		int share = (int)((cfg->limits[SBX_LIMIT_CPU_SHARE] + 999) /
+				  1000);
+
+		if (share < n)
+			n = share;
+	}
+	return n > 0 ? n : 1;
 }
 
 static int finished(struct watch *w)
@@ -230,22 +346,79 @@ static int finished(struct watch *w)
 	return 1;
 }
 
+/* Did the sandbox use up its disk budget (bytes or inodes)? */
+static int disk_full(int root_fd)
+{
+	struct statfs sf;
+
+	if (root_fd < 0 || fstatfs(root_fd, &sf) < 0)
+		return 0;
+	return sf.f_bavail == 0 || sf.f_ffree == 0;
+}
+
+static void apply_workspace(struct watch *w)
+{
+	struct sup_run *run = w->run;
+	char err[512];
+	long n;
+
+	if (run->upper_fd < 0 || run->cfg->workspace_mode != SBX_WORKSPACE_RW)
+		return;
+	n = sup_apply_changes(run->upper_fd, run->cfg->workspace,
+			      run->cfg->limits[SBX_LIMIT_DISK], err, sizeof(err));
+	if (n >= 0) {
+		run->res.workspace_changes = (uint32_t)n;
+		return;
+	}
+	run->res.workspace_apply_errno = (int32_t)-n;
+	snprintf(run->apply_msg, sizeof(run->apply_msg), "%s", err);
+}
+
 static void fill_result(struct watch *w)
 {
 	struct sbx_wire_result *res = &w->run->res;
 	const struct sup_config *cfg = w->run->cfg;
+	struct sup_cg_stats cg;
 	int st = w->exit_status;
+	int program_failed;
 	int i;
 
+	sup_cg_read_stats(&w->run->plan->cg, &cg);
 	res->wall_ms = (sup_now_ns() - w->run->start_ns) / 1000000;
-	res->cpu_user_ms = (uint64_t)w->ru.ru_utime.tv_sec * 1000 +
-			   (uint64_t)w->ru.ru_utime.tv_usec / 1000;
-	res->cpu_system_ms = (uint64_t)w->ru.ru_stime.tv_sec * 1000 +
-			     (uint64_t)w->ru.ru_stime.tv_usec / 1000;
+	if (cg.have_cpu) {
+		res->cpu_user_ms = cg.cpu_user_us / 1000;
+		res->cpu_system_ms = cg.cpu_system_us / 1000;
+		if (res->cpu_user_ms + res->cpu_system_ms == 0)
+			res->cpu_user_ms = cg.cpu_total_us / 1000;
+	} else {
+		/* init's own and everything it reaped: the whole tree */
+		res->cpu_user_ms = (uint64_t)w->ru.ru_utime.tv_sec * 1000 +
+				   (uint64_t)w->ru.ru_utime.tv_usec / 1000;
+		res->cpu_system_ms = (uint64_t)w->ru.ru_stime.tv_sec * 1000 +
+				     (uint64_t)w->ru.ru_stime.tv_usec / 1000;
+		/* what the kernel reaped itself is only in the last sample
+		 * (its split into user and system is not known) */
+		if (w->cpu_seen_us / 1000 >
+		    res->cpu_user_ms + res->cpu_system_ms)
+			res->cpu_user_ms = w->cpu_seen_us / 1000 -
+					   res->cpu_system_ms;
+	}
+	/* without a cgroup: the largest process, not the sum */
+	res->peak_memory = cg.have_peak ? cg.peak_memory
+					: (uint64_t)w->ru.ru_maxrss * 1024;
 	for (i = 1; i < 3; i++)
 		res->truncated[i] = (uint32_t)w->relay[i].truncated;
 	if (res->truncated[1] || res->truncated[2])
 		res->limits[SBX_LIMIT_OUTPUT].fired = 1;
+	if (cg.oom_kills)
+		res->limits[SBX_LIMIT_MEMORY].fired = 1;
+	if (cg.pids_max_hits)
+		res->limits[SBX_LIMIT_PIDS].fired = 1;
+	if (disk_full(w->run->root_fd)) {
+		res->disk_full = 1;
+		res->limits[SBX_LIMIT_DISK].fired = 1;
+	}
+	program_failed = !w->have_exit || !WIFEXITED(st) || WEXITSTATUS(st);
 
 	if (w->reason == END_TIMEOUT) {
 		res->status = SBX_STATUS_TIMEOUT;
@@ -255,13 +428,41 @@ static void fill_result(struct watch *w)
 			 "wall-clock limit of %llu ms reached; every process "
 			 "of the sandbox was killed",
 			 (unsigned long long)cfg->limits[SBX_LIMIT_WALL_MS]);
+	} else if (w->reason == END_CPU ||
+		   (w->have_exit && WIFSIGNALED(st) &&
+		    WTERMSIG(st) == SIGXCPU)) {
+		res->status = SBX_STATUS_CPU_LIMIT;
+		res->signal = SIGKILL;
+		res->limits[SBX_LIMIT_CPU_MS].fired = 1;
+		snprintf(w->run->msg, sizeof(w->run->msg),
+			 "CPU time limit of %llu ms reached; every process of "
+			 "the sandbox was killed",
+			 (unsigned long long)cfg->limits[SBX_LIMIT_CPU_MS]);
 	} else if (w->reason == END_KILLED) {
 		res->status = SBX_STATUS_KILLED;
 		res->signal = SIGKILL;
 		snprintf(w->run->msg, sizeof(w->run->msg),
 			 "killed at the caller's request");
+	} else if (cg.oom_kills && program_failed) {
+		res->status = SBX_STATUS_MEMORY_LIMIT;
+		res->signal = SIGKILL;
+		snprintf(w->run->msg, sizeof(w->run->msg),
+			 "memory limit of %llu bytes reached: the kernel "
+			 "killed the sandbox (out of memory)",
+			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY]);
 	} else if (w->have_setup_error) {
 		res->status = SBX_STATUS_SETUP_ERROR;
+	} else if (cg.pids_max_hits && program_failed) {
+		res->status = SBX_STATUS_PIDS_LIMIT;
+		res->exit_code = w->have_exit && WIFEXITED(st) ? WEXITSTATUS(st)
+							       : 0;
+		res->signal = w->have_exit && WIFSIGNALED(st) ? WTERMSIG(st)
+							      : 0;
+		snprintf(w->run->msg, sizeof(w->run->msg),
+			 "the process limit of %llu was reached (%llu "
+			 "fork/clone calls failed) and the program failed",
+			 (unsigned long long)cfg->limits[SBX_LIMIT_PIDS],
+			 (unsigned long long)cg.pids_max_hits);
 	} else if (w->have_exit && WIFEXITED(st)) {
 		res->status = SBX_STATUS_EXITED;
 		res->exit_code = WEXITSTATUS(st);
@@ -272,7 +473,9 @@ static void fill_result(struct watch *w)
 			 "the program was killed by signal %d (%s)%s",
 			 res->signal, strsignal(res->signal),
 			 res->signal == SIGSYS ? ": a denied system call"
-					       : "");
+			 : res->signal == SIGXFSZ
+				 ? ": a file grew past the fsize limit"
+				 : "");
 	} else {
 		/* init ended without a word: killed from outside */
 		res->status = SBX_STATUS_SIGNALED;
@@ -295,6 +498,16 @@ void sup_watch(struct sup_run *run)
 
 	w.run = run;
 	w.timer = arm_timer(cfg->limits[SBX_LIMIT_WALL_MS]);
+	w.cpu_timer = -1;
+	w.ncpu = count_cpus(cfg);
+	if (cfg->limits[SBX_LIMIT_CPU_MS] && run->plan->cpu != SUP_CPU_NONE) {
+		w.cpu_timer = timerfd_create(CLOCK_MONOTONIC,
+					     TFD_CLOEXEC | TFD_NONBLOCK);
+		if (w.cpu_timer >= 0)
+			set_timer(w.cpu_timer,
+				  cfg->limits[SBX_LIMIT_CPU_MS] * 1000 /
+					  (uint64_t)w.ncpu);
+	}
 	w.relay[0].src = w.relay[0].sink = -1;
 	for (i = 1; i < 3; i++) {
 		w.relay[i].src = run->out_src[i];
@@ -314,8 +527,9 @@ void sup_watch(struct sup_run *run)
 	set_nonblock(run->report_fd);
 
 	while (!finished(&w)) {
-		struct pollfd p[10];
+		struct pollfd p[12];
 		int n = 0, ip = -1, irep = -1, ictl = -1, itim = -1, iin = -1;
+		int icpu = -1;
 		int isrc[3] = { -1, -1, -1 }, isink[3] = { -1, -1, -1 };
 
 		if (!w.init_done) {
@@ -333,6 +547,10 @@ void sup_watch(struct sup_run *run)
 		if (w.timer >= 0 && !w.init_done) {
 			itim = n;
 			p[n++] = (struct pollfd){ w.timer, POLLIN, 0 };
+		}
+		if (w.cpu_timer >= 0 && !w.init_done) {
+			icpu = n;
+			p[n++] = (struct pollfd){ w.cpu_timer, POLLIN, 0 };
 		}
 		if (run->in_sink >= 0) {
 			iin = n;
@@ -359,6 +577,12 @@ void sup_watch(struct sup_run *run)
 			on_ctl(&w);
 		if (itim >= 0 && p[itim].revents)
 			kill_sandbox(&w, END_TIMEOUT);
+		if (icpu >= 0 && p[icpu].revents) {
+			uint64_t ticks;
+
+			if (read(w.cpu_timer, &ticks, sizeof(ticks)) > 0)
+				on_cpu_check(&w);
+		}
 		if (irep >= 0 && p[irep].revents)
 			on_report(&w);
 		if (iin >= 0 && p[iin].revents)
@@ -377,5 +601,7 @@ void sup_watch(struct sup_run *run)
 	for (i = 1; i < 3; i++)
 		closep(&w.relay[i].sink);
 	closep(&w.timer);
+	closep(&w.cpu_timer);
 	fill_result(&w);
+	apply_workspace(&w);
 }

@@ -1,0 +1,184 @@
+"""Run untrusted programs, such as code an AI model wrote, in a throw-away
+Linux sandbox, the way subprocess runs trusted ones.
+
+    >>> import sandbox
+    >>> r = sandbox.run(["python3", "-c", "print(6 * 7)"], timeout=10)
+    >>> r.returncode, r.stdout
+    (0, b'42\\n')
+
+Each run gets its own user, PID, mount, network, IPC, UTS and cgroup
+namespaces, a root built from read-only system directories, only a
+loopback network, a scrubbed environment, no capabilities and a seccomp
+filter; limits (timeout, memory, cpu_time, pids, ...) end it with a reason
+the result reports.
+
+run() mirrors subprocess.run() and returns a :class:`Result` (a
+subprocess.CompletedProcess with the sandbox's fields: status, reason,
+wall_time, cpu_time, peak_memory, truncated, limits).  :class:`Sandbox`
+keeps a configuration for many runs; run_async() and stream() serve
+asyncio without blocking its loop.  Errors are :class:`SandboxError`
+(an OSError), :class:`CalledProcessError` and :class:`TimeoutExpired`
+(subclasses of subprocess's).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Union
+
+from . import _sandbox as _c
+from ._config import Bind, Size, StrPath, parse_size
+from ._errors import CalledProcessError, SandboxError, TimeoutExpired
+from ._result import Chunk, Limit, Result
+from ._run import DEVNULL, INHERIT, PIPE, STDOUT, Args, Callback, Sandbox
+
+if TYPE_CHECKING:
+    from ._aio import Stream
+
+__all__ = [
+    "run", "run_async", "stream", "Sandbox", "Result", "Limit", "Chunk",
+    "Stream", "Bind", "SandboxError", "CalledProcessError",
+    "TimeoutExpired", "PIPE", "DEVNULL", "STDOUT", "INHERIT", "parse_size",
+    "library_version",
+]
+
+__version__: str = _c.sbx_version()
+
+
+def library_version() -> str:
+    """The version of the C library libsandbox in use."""
+    return str(_c.sbx_version())
+
+
+def __getattr__(name: str) -> Any:
+    # Stream lives with asyncio; import it only when asked for.
+    if name == "Stream":
+        from ._aio import Stream
+
+        return Stream
+    raise AttributeError(f"module 'sandbox' has no attribute {name!r}")
+
+
+def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
+        stdin: Any = None, stdout: Any = None, stderr: Any = None,
+        capture_output: bool = True, text: bool = False,
+        encoding: Optional[str] = None, errors: Optional[str] = None,
+        check: bool = False, shell: bool = False,
+        on_stdout: Optional[Callback] = None,
+        on_stderr: Optional[Callback] = None,
+        timeout: Optional[float] = None, cpu_time: Optional[float] = None,
+        memory: Optional[Size] = None, pids: Optional[int] = None,
+        file_size: Optional[Size] = None, open_files: Optional[int] = None,
+        disk: Optional[Size] = None, output_limit: Optional[Size] = None,
+        cpus: Optional[float] = None,
+        env: Optional[Mapping[str, Optional[str]]] = None,
+        cwd: Optional[StrPath] = None, workspace: Optional[StrPath] = None,
+        writable: Union[bool, str] = False, binds: Iterable[Any] = (),
+        network: bool = False, seccomp_kill: bool = False,
+        single_id: bool = False) -> Result:
+    """Run ``args`` in a new sandbox, wait for it, return a Result.
+
+    Like subprocess.run(), with output captured by default: ``input``,
+    ``stdin``/``stdout``/``stderr``, ``capture_output``, ``text``,
+    ``encoding``, ``errors``, ``check``, ``shell`` and ``timeout`` mean
+    what they mean there (see Sandbox.run() for the differences: stdin is
+    /dev/null by default, and without ``check`` a timeout returns a
+    Result whose ``reason`` is "timeout").  ``on_stdout``/``on_stderr``
+    stream output to a callback.  The sandbox options (``memory``,
+    ``cpu_time``, ``pids``, ``env``, ``workspace``, ``network``, ...) are
+    those of :class:`Sandbox`; sizes take ints or strings like "256M".
+
+    Raises SandboxError when the sandbox cannot be set up, and with
+    ``check=True`` CalledProcessError or TimeoutExpired.
+    """
+    with Sandbox(cpu_time=cpu_time, memory=memory, pids=pids,
+                 file_size=file_size, open_files=open_files, disk=disk,
+                 output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
+                 workspace=workspace, writable=writable, binds=binds,
+                 network=network, seccomp_kill=seccomp_kill,
+                 single_id=single_id) as sb:
+        return sb.run(args, input=input, stdin=stdin, stdout=stdout,
+                      stderr=stderr, capture_output=capture_output,
+                      text=text, encoding=encoding, errors=errors,
+                      check=check, shell=shell, timeout=timeout,
+                      on_stdout=on_stdout, on_stderr=on_stderr)
+
+
+async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
+                    stdin: Any = None, stdout: Any = None, stderr: Any = None,
+                    capture_output: bool = True, text: bool = False,
+                    encoding: Optional[str] = None,
+                    errors: Optional[str] = None, check: bool = False,
+                    shell: bool = False,
+                    on_stdout: Optional[Callback] = None,
+                    on_stderr: Optional[Callback] = None,
+                    timeout: Optional[float] = None,
+                    cpu_time: Optional[float] = None,
+                    memory: Optional[Size] = None, pids: Optional[int] = None,
+                    file_size: Optional[Size] = None,
+                    open_files: Optional[int] = None,
+                    disk: Optional[Size] = None,
+                    output_limit: Optional[Size] = None,
+                    cpus: Optional[float] = None,
+                    env: Optional[Mapping[str, Optional[str]]] = None,
+                    cwd: Optional[StrPath] = None,
+                    workspace: Optional[StrPath] = None,
+                    writable: Union[bool, str] = False,
+                    binds: Iterable[Any] = (), network: bool = False,
+                    seccomp_kill: bool = False,
+                    single_id: bool = False) -> Result:
+    """run() for asyncio: the same arguments and Result, and the event
+    loop keeps running meanwhile.  Cancelling the task kills the sandbox
+    (every process of it is gone when CancelledError propagates)."""
+    sb = Sandbox(cpu_time=cpu_time, memory=memory, pids=pids,
+                 file_size=file_size, open_files=open_files, disk=disk,
+                 output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
+                 workspace=workspace, writable=writable, binds=binds,
+                 network=network, seccomp_kill=seccomp_kill,
+                 single_id=single_id)
+    try:
+        return await sb.run_async(
+            args, input=input, stdin=stdin, stdout=stdout, stderr=stderr,
+            capture_output=capture_output, text=text, encoding=encoding,
+            errors=errors, check=check, shell=shell, timeout=timeout,
+            on_stdout=on_stdout, on_stderr=on_stderr)
+    finally:
+        sb.close()
+
+
+def stream(args: Args, *, input: Optional[Union[bytes, str]] = None,
+           stdin: Any = None, text: bool = False,
+           encoding: Optional[str] = None, errors: Optional[str] = None,
+           check: bool = False, shell: bool = False,
+           timeout: Optional[float] = None, cpu_time: Optional[float] = None,
+           memory: Optional[Size] = None, pids: Optional[int] = None,
+           file_size: Optional[Size] = None, open_files: Optional[int] = None,
+           disk: Optional[Size] = None, output_limit: Optional[Size] = None,
+           cpus: Optional[float] = None,
+           env: Optional[Mapping[str, Optional[str]]] = None,
+           cwd: Optional[StrPath] = None, workspace: Optional[StrPath] = None,
+           writable: Union[bool, str] = False, binds: Iterable[Any] = (),
+           network: bool = False, seccomp_kill: bool = False,
+           single_id: bool = False) -> "Stream":
+    """Start ``args`` in a new sandbox and return a :class:`Stream`, an
+    async iterator of its output chunks; call it from a coroutine::
+
+        async with sandbox.stream(["pytest", "-x"], timeout=600) as run:
+            async for chunk in run:
+                print(chunk.stream, chunk.data)
+        print(run.result.status)
+
+    The options are those of run().
+    """
+    from ._aio import Stream
+
+    sb = Sandbox(cpu_time=cpu_time, memory=memory, pids=pids,
+                 file_size=file_size, open_files=open_files, disk=disk,
+                 output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
+                 workspace=workspace, writable=writable, binds=binds,
+                 network=network, seccomp_kill=seccomp_kill,
+                 single_id=single_id)
+    return Stream(sb, args, dict(
+        input=input, stdin=stdin, stdout=None, stderr=None,
+        capture_output=True, text=text, encoding=encoding, errors=errors,
+        shell=shell, timeout=timeout, on_stdout=None, on_stderr=None),
+        check, close_owner=True)

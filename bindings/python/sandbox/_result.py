@@ -1,0 +1,143 @@
+"""The result of a sandboxed run, and the pieces it is made of."""
+
+from __future__ import annotations
+
+import signal as _signal
+import subprocess
+from typing import Any, Dict, Mapping, NamedTuple, Optional, Tuple, Union
+
+# The library's status names (enum sbx_status, as in the result JSON), and
+# the run() option whose limit each one means: Result.reason.
+_REASONS = {
+    "timeout": "timeout",
+    "cpu_limit": "cpu_time",
+    "memory_limit": "memory",
+    "pids_limit": "pids",
+    "killed": "killed",
+}
+
+
+class Limit(NamedTuple):
+    """One limit of a run, as the library applied it.
+
+    ``value`` is the limit (0: none, except for disk and output, where 0
+    means nothing may be written), ``mechanism`` what enforced it
+    ("cgroup-v2", "cgroup-v1", "rlimit", "tmpfs", "supervisor", or "none"
+    when nothing could), and ``fired`` whether the run hit it.
+    """
+
+    value: int
+    mechanism: str
+    fired: bool
+
+
+class Chunk(NamedTuple):
+    """A piece of output streamed from a running program.
+
+    ``stream`` is "stdout" or "stderr"; ``data`` is bytes, or str when the
+    run is in text mode.
+    """
+
+    stream: str
+    data: Union[bytes, str]
+
+
+class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
+    """How a sandboxed run ended: subprocess.CompletedProcess plus the
+    sandbox's answer.
+
+    Like CompletedProcess: ``args``, ``returncode`` (the exit code, or the
+    negative number of the signal that killed the program: -9 when a
+    limit or the timeout killed it), ``stdout`` and ``stderr`` (bytes, str
+    in text mode, None when not captured), ``check_returncode()``.
+
+    From the sandbox: ``status`` (the library's status: "exited",
+    "signaled", "timeout", "cpu_limit", "memory_limit", "pids_limit",
+    "killed"), ``reason`` (None when the program ended by itself, else the
+    option whose limit ended it: "timeout", "cpu_time", "memory", "pids",
+    or "killed" for kill() and cancellation), ``message`` (the library's
+    one-line explanation, "" when there is nothing to say),
+    ``exit_code`` and ``signal`` (None when not applicable),
+    ``wall_time`` and ``cpu_time`` (seconds), ``peak_memory`` (bytes, None
+    when unknown), ``truncated`` / ``stdout_truncated`` /
+    ``stderr_truncated`` (output past the output limit was dropped),
+    ``disk_full``, ``limits`` (each limit's :class:`Limit`: value, the
+    mechanism that enforced it, whether it fired; keyed by the library's
+    names: wall_ms, cpu_ms, memory, pids, fsize, nofile, disk, output,
+    cpu_share), ``layers`` (the isolation layers enforced), ``id_range``,
+    and ``json``, the whole record as a dict (the format of
+    ``sbx run --json-result``).
+    """
+
+    status: str
+    reason: Optional[str]
+    message: str
+    exit_code: Optional[int]
+    signal: Optional[int]
+    wall_time: float
+    cpu_time: float
+    peak_memory: Optional[int]
+    stdout_truncated: bool
+    stderr_truncated: bool
+    disk_full: bool
+    limits: Mapping[str, Limit]
+    layers: Tuple[str, ...]
+    id_range: int
+    json: Dict[str, Any]
+
+    def __init__(self, args: Any, record: Dict[str, Any], stdout: Any = None,
+                 stderr: Any = None, *, stdout_truncated: bool = False,
+                 stderr_truncated: bool = False) -> None:
+        status = str(record.get("status", ""))
+        exit_code = int(record.get("exit_code", 0))
+        sig = int(record.get("signal", 0))
+        if status in _REASONS and not sig:
+            sig = int(_signal.SIGKILL)  # what every limit kills with
+        super().__init__(args, -sig if sig else exit_code, stdout, stderr)
+        self.status = status
+        self.reason = _REASONS.get(status)
+        self.message = str(record.get("message", ""))
+        self.exit_code = exit_code if status == "exited" else None
+        self.signal = sig or None
+        self.wall_time = int(record.get("wall_ms", 0)) / 1000.0
+        self.cpu_time = int(record.get("cpu_ms", 0)) / 1000.0
+        self.peak_memory = int(record.get("peak_memory_bytes", 0)) or None
+        self.stdout_truncated = (bool(record.get("stdout_truncated"))
+                                 or stdout_truncated)
+        self.stderr_truncated = (bool(record.get("stderr_truncated"))
+                                 or stderr_truncated)
+        self.disk_full = bool(record.get("disk_full"))
+        self.limits = {
+            name: Limit(int(v.get("value", 0)), str(v.get("mechanism", "")),
+                        bool(v.get("fired")))
+            for name, v in dict(record.get("limits") or {}).items()
+        }
+        self.layers = tuple(record.get("layers") or ())
+        self.id_range = int(record.get("id_range", 0))
+        self.json = record
+
+    @property
+    def truncated(self) -> bool:
+        """True when output of either stream was dropped at the limit."""
+        return self.stdout_truncated or self.stderr_truncated
+
+    def check_returncode(self) -> None:
+        """Raise CalledProcessError (or TimeoutExpired, when the timeout
+        ended the run) unless the program exited with status 0."""
+        from ._errors import CalledProcessError, TimeoutExpired
+
+        if self.status == "timeout":
+            limit = self.limits.get("wall_ms")
+            timeout = limit.value / 1000.0 if limit else 0.0
+            raise TimeoutExpired(self.args, timeout, self.stdout or None,
+                                 self.stderr or None, self)
+        if self.returncode or self.reason is not None:
+            raise CalledProcessError(self.returncode, self.args, self.stdout,
+                                     self.stderr, self)
+
+    def __repr__(self) -> str:
+        text = super().__repr__()
+        if self.reason is not None:
+            text = (f"{text[:-1]}, status={self.status!r}, "
+                    f"reason={self.reason!r})")
+        return text

@@ -1,0 +1,91 @@
+"""Helpers shared by the Python binding's test suites."""
+
+import functools
+import os
+import time
+import unittest
+
+import sandbox
+
+# The interpreter inside the sandbox: the system's, which the sandbox binds
+# read-only (the caller's may live under a home directory it hides).
+PY = "/usr/bin/python3"
+
+
+@functools.lru_cache(maxsize=None)
+def sandbox_problem():
+    """None when sandboxes can be built here, else the library's reason."""
+    try:
+        sandbox.run(["true"], timeout=30)
+    except sandbox.SandboxError as e:
+        return str(e)
+    return None
+
+
+def require_sandbox(test):
+    """Skip (with the library's reason) where no sandbox can be built."""
+    problem = sandbox_problem()
+    if problem:
+        raise unittest.SkipTest(f"cannot build a sandbox here: {problem}")
+
+
+class SandboxTestCase(unittest.TestCase):
+    """A test case whose tests need a working sandbox."""
+
+    @classmethod
+    def setUpClass(cls):
+        require_sandbox(cls)
+
+
+def fd_count():
+    """Open descriptors of this process."""
+    return len(os.listdir("/proc/self/fd")) - 1  # listdir's own
+
+
+def rss_bytes():
+    """Resident set size of this process."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def procs_with(marker):
+    """PIDs (other than ours) whose command line contains marker."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if marker.encode() in cmd:
+            found.append(int(pid))
+    return found
+
+
+def children():
+    """PIDs whose parent is this process (supervisors, even as zombies)."""
+    me, found = os.getpid(), []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # the command may contain spaces and parentheses: split after it
+        if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+            found.append(int(pid))
+    return found
+
+
+def wait_until(predicate, timeout=10.0, step=0.01):
+    """Poll predicate until it is true or timeout seconds passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(step)

