@@ -514,11 +514,12 @@ int sbx_set_syscall(sbx_t *sbx, const char *name, int action, int err);
 /**
  * Apply a policy: a JSON document whose keys say what the functions of
  * this header say (workspace, cwd, binds, env, network, read_only,
- * single_id, allow_degraded, require, limits, seccomp; the reference is
- * docs/policy.md).  Lists are added to what the handle has; a "preset"
- * key first resets the handle's policy to that preset.  The whole
- * document is checked before anything is applied: on failure the handle
- * is unchanged and sbx_last_error() names the file, the line and the key.
+ * single_id, allow_setid, allow_degraded, require, limits, seccomp; the
+ * reference is docs/policy.md).  Lists are added to what the handle
+ * has; a "preset" key first resets the handle's policy to that preset.
+ * The whole document is checked before anything is applied: on failure
+ * the handle is unchanged and sbx_last_error() names the file, the line
+ * and the key.
  * Relative paths are relative to the file's directory (to the current
  * directory for a string); "~/" is the caller's home.  Standard streams
  * and input are not part of a policy.

@@ -542,6 +542,11 @@ static int apply_single_id(struct pctx *c, const char *ptr, json_object *v)
 	return apply_flag(c, ptr, v, SBX_FLAG_SINGLE_ID);
 }
 
+static int apply_setid(struct pctx *c, const char *ptr, json_object *v)
+{
+	return apply_flag(c, ptr, v, SBX_FLAG_ALLOW_SETID);
+}
+
 static int apply_degraded(struct pctx *c, const char *ptr, json_object *v)
 {
 	return apply_flag(c, ptr, v, SBX_FLAG_ALLOW_DEGRADED);
@@ -939,7 +944,8 @@ static const struct key_spec top_keys[] = {
 	{ "workspace", apply_workspace }, { "cwd", apply_cwd },
 	{ "binds", apply_binds },	  { "env", apply_env },
 	{ "network", apply_network },	  { "read_only", apply_read_only },
-	{ "single_id", apply_single_id }, { "allow_degraded", apply_degraded },
+	{ "single_id", apply_single_id }, { "allow_setid", apply_setid },
+	{ "allow_degraded", apply_degraded },
 	{ "require", apply_require },	  { "limits", apply_limits },
 	{ "seccomp", apply_seccomp },
 };

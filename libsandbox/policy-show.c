@@ -229,6 +229,9 @@ char *sbx_policy_show(sbx_t *sbx)
 		o, "single_id",
 		json_object_new_boolean(flag(sbx, SBX_FLAG_SINGLE_ID)));
 	json_object_object_add(
+		o, "allow_setid",
+		json_object_new_boolean(flag(sbx, SBX_FLAG_ALLOW_SETID)));
+	json_object_object_add(
 		o, "allow_degraded",
 		json_object_new_boolean(flag(sbx, SBX_FLAG_ALLOW_DEGRADED)));
 	json_object_object_add(o, "require", require(sbx));

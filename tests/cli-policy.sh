@@ -119,6 +119,8 @@ run "$sbx" run --preset strict -- /bin/sh -c 'echo x > /tmp/x'
 expect "strict: /tmp is read-only" test "$rc" != 0
 run "$sbx" run --read-only --json-result - -- /bin/true
 expect "--read-only: reported" has err '"read-only"'
+run "$sbx" policy show --allow-setid
+expect "show: --allow-setid" has out '"allow_setid": true'
 
 echo "## tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -252,6 +252,16 @@ static void test_policy_rules_at_run_time(void)
 	try_op(&r, &c, "ptrace", NULL, NULL);
 	CU_ASSERT_STRING_EQUAL(r.out, "ok\n");
 	tl_run_free(&r);
+	/* allow_setid reaches the run (SBX_FLAG_ALLOW_SETID) */
+	c.policy = "{\"allow_setid\": true}";
+	{
+		const char *argv[] = { "/bin/true", NULL };
+
+		tl_run_argv(&r, configure, &c, argv);
+		TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+		CU_ASSERT(r.json && strstr(r.json, "\"caps:setid\"") != NULL);
+		tl_run_free(&r);
+	}
 }
 
 static void test_required_layers(void)

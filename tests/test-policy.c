@@ -102,6 +102,7 @@ static void test_defaults(void)
 	CU_ASSERT_STRING_EQUAL(gets(o, "limits.pids"), "512");
 	CU_ASSERT_STRING_EQUAL(gets(o, "seccomp.on_deny"), "errno");
 	CU_ASSERT(json_object_is_type(get(o, "workspace"), json_type_null));
+	CU_ASSERT_FALSE(json_object_get_boolean(get(o, "allow_setid")));
 	CU_ASSERT_FALSE(json_object_get_boolean(get(o, "allow_degraded")));
 	json_object_put(o);
 	/* the default preset is what sbx_create() gives */
@@ -141,6 +142,7 @@ static void test_every_key_round_trips(void)
 		"  \"network\": \"host\",\n"
 		"  \"read_only\": true,\n"
 		"  \"single_id\": true,\n"
+		"  \"allow_setid\": true,\n"
 		"  \"allow_degraded\": true,\n"
 		"  \"require\": [\"seccomp\", \"landlock-abi1\"],\n"
 		"  \"limits\": {\"wall\": \"1.5s\", \"cpu\": 2, \"memory\": "
@@ -171,6 +173,7 @@ static void test_every_key_round_trips(void)
 	CU_ASSERT_STRING_EQUAL(gets(o, "network"), "host");
 	CU_ASSERT(json_object_get_boolean(get(o, "read_only")));
 	CU_ASSERT(json_object_get_boolean(get(o, "single_id")));
+	CU_ASSERT(json_object_get_boolean(get(o, "allow_setid")));
 	CU_ASSERT(json_object_get_boolean(get(o, "allow_degraded")));
 	CU_ASSERT_STRING_EQUAL(gets(o, "require.1"), "landlock-abi1");
 	CU_ASSERT_STRING_EQUAL(gets(o, "limits.wall"), "1.5");
@@ -251,6 +254,9 @@ static void test_bad_input(void)
 	/* wrong types */
 	bad("{\"network\": 5}", EINVAL, "policy:1: network:", "got a number");
 	bad("{\"read_only\": \"yes\"}", EINVAL, "read_only", "true or false");
+	bad("{\"allow_setid\": 1}", EINVAL, "allow_setid", "true or false");
+	bad("{\"allow_setd\": true}", EINVAL, "allow_setd",
+	    "did you mean \"allow_setid\"");
 	bad("{\n\"env\": {\"A\": 1}}", EINVAL, "policy:2: env.A:", "a string");
 	bad("{\"binds\": {}}", EINVAL, "binds", "an array");
 	bad("{\"limits\": []}", EINVAL, "limits", "an object");
