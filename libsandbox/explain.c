@@ -25,7 +25,7 @@ struct place {
 	char *host; /* the host path it shows, or NULL */
 	char *link; /* a symlink's target (merged /usr), or NULL */
 	int read, write, exec;
-	char rule[256];
+	char rule[512];
 };
 
 struct view {
@@ -135,11 +135,23 @@ static int build_view(const sbx_t *sbx, struct view *v)
 	}
 	if (sbx->workspace &&
 	    !add(v, "/workspace", sbx->workspace, 1,
-		 sbx->workspace_mode != SBX_WORKSPACE_RO, 1,
-		 "the workspace, bound %s from the host's %s",
-		 sbx->workspace_mode != SBX_WORKSPACE_RO ? "writable"
-							 : "read-only",
-		 sbx->workspace))
+		 sbx->workspace_mode != SBX_WORKSPACE_RO, 1, "%s%s%s",
+		 sbx->workspace_mode == SBX_WORKSPACE_RW
+			 ? "the workspace, copy-on-write over the host's "
+			 : sbx->workspace_mode == SBX_WORKSPACE_RW_LIVE
+				 ? "the workspace, a live writable bind of the "
+				   "host's "
+				 : "the workspace, bound read-only from the "
+				   "host's ",
+		 sbx->workspace,
+		 sbx->workspace_mode == SBX_WORKSPACE_RW
+			 ? ": changes go to the sandbox's tmpfs, counted "
+			   "against the disk limit, and are applied to the "
+			   "host after the run"
+			 : sbx->workspace_mode == SBX_WORKSPACE_RW_LIVE
+				 ? ": changes land on the host at once, not "
+				   "counted against the disk limit"
+				 : ""))
 		return -ENOMEM;
 	for (i = 0; i < sbx->n_binds; i++) {
 		const struct sbx_bind *b = &sbx->binds[i];

@@ -476,6 +476,7 @@ static void test_degraded_workspace(void)
 	nu_run_argv(&r, cfg_workspace, &w, argv);
 	TL_ASSERT_STATUS(&r, SBX_STATUS_SETUP_ERROR);
 	CU_ASSERT(strstr(r.message, "copy-on-write") != NULL);
+	CU_ASSERT(strstr(r.message, "rw-live") != NULL);
 	tl_run_free(&r);
 }
 

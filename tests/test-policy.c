@@ -519,7 +519,18 @@ static void test_explain_paths(void)
 	CU_ASSERT_EQUAL(sbx_set_workspace(sbx, ws, SBX_WORKSPACE_RW), 0);
 	o = explain(sbx, "/workspace");
 	CU_ASSERT(yes(o, "write") && yes(o, "exists"));
+	/* copy-on-write, applied after the run; rw-live: a live bind */
+	CU_ASSERT(strstr(gets(o, "rule"), "copy-on-write") != NULL);
+	CU_ASSERT(strstr(gets(o, "rule"), "after the run") != NULL);
 	json_object_put(o);
+	CU_ASSERT_EQUAL(sbx_set_workspace(sbx, ws, SBX_WORKSPACE_RW_LIVE), 0);
+	o = explain(sbx, "/workspace/x");
+	CU_ASSERT(yes(o, "write"));
+	CU_ASSERT(strstr(gets(o, "rule"), "live writable bind") != NULL);
+	CU_ASSERT(strstr(gets(o, "rule"), "not counted against the disk") !=
+		  NULL);
+	json_object_put(o);
+	CU_ASSERT_EQUAL(sbx_set_workspace(sbx, ws, SBX_WORKSPACE_RW), 0);
 	/* a bind covers what is below it */
 	CU_ASSERT_EQUAL(sbx_add_bind(sbx, ws, "/usr/local/x", SBX_BIND_RW), 0);
 	o = explain(sbx, "/usr/local/x/f");

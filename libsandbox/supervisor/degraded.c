@@ -71,10 +71,11 @@ static int check_view(struct sup_run *run, struct sup_config *cfg)
 	if (cfg->workspace && cfg->workspace_mode != SBX_WORKSPACE_RO &&
 	    cfg->workspace_mode != SBX_WORKSPACE_RW_LIVE)
 		return refuse(run, cfg, SBX_STEP_DEGRADED, EINVAL,
-			      "without namespaces (degraded) the workspace "
-			      "can only be read-only or written directly "
-			      "(mode rw-live): a copy-on-write workspace needs "
-			      "a mount namespace");
+			      "without namespaces (degraded) a copy-on-write "
+			      "workspace (mode rw, --rw) cannot be made: it "
+			      "needs a mount namespace; use mode rw-live "
+			      "(--rw-live) to write to %s directly, or ro",
+			      cfg->workspace);
 	return 0;
 }
 
