@@ -358,6 +358,28 @@ static void test_doctor_here(void)
 	CU_ASSERT_FATAL(statfs("/sys/fs/cgroup", &sf) == 0);
 	CU_ASSERT_EQUAL(json_object_get_int(get(c, "version")),
 			sf.f_type == 0x63677270 ? 2 : 1);
+	/* what doctor says of cgroups is what a run gets */
+	{
+		const char *argv[] = { "/bin/true", NULL };
+		const char *ctl = json_object_get_string(get(c, "controllers"));
+		char want[64];
+		struct tl_run run;
+
+		snprintf(want, sizeof(want), "\"cgroup-v%d:%s\"",
+			 json_object_get_int(get(c, "used_version")), ctl);
+		tl_run_argv(&run, NULL, NULL, argv);
+		TL_ASSERT_STATUS(&run, SBX_STATUS_EXITED);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(run.json);
+		if (ctl && ctl[0]) {
+			CU_ASSERT(strstr(run.json, want) != NULL);
+		} else {
+			CU_ASSERT(strstr(run.json, "\"cgroup-v") == NULL);
+		}
+		CU_ASSERT_EQUAL(strcmp(json_object_get_string(get(c, "status")),
+				       "ok") == 0,
+				strstr(ctl, "memory") && strstr(ctl, "pids"));
+		tl_run_free(&run);
+	}
 	CU_ASSERT_PTR_NOT_NULL(check_of(o, "overlayfs"));
 	CU_ASSERT_PTR_NOT_NULL(check_of(o, "id_range"));
 	CU_ASSERT_STRING_EQUAL(status_of(o, "pidfd"), "ok");

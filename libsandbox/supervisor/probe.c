@@ -150,9 +150,10 @@ static __attribute__((noreturn)) void ns_child(int go, int out)
 			bits |= NS_MOUNT_PROC;
 		if (mkdir("/tmp/l", 0755) == 0 && mkdir("/tmp/u", 0755) == 0 &&
 		    mkdir("/tmp/w", 0755) == 0 && mkdir("/tmp/m", 0755) == 0 &&
-		    mount("overlay", "/tmp/m", "overlay", 0,
-			  "lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w") ==
-			    0)
+		    /* the options of the workspace's overlay (mounts.c) */
+		    mount("overlay", "/tmp/m", "overlay", MS_NOSUID | MS_NODEV,
+			  "lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w,"
+			  "userxattr,redirect_dir=nofollow") == 0)
 			bits |= NS_OVERLAY;
 	}
 	if (write(out, &bits, 1) != 1)
@@ -363,12 +364,14 @@ static void probe_namespaces(struct probe *p)
 	      r >= 0 && (r & NS_OVERLAY)
 		      ? NULL
 		      : "Linux 5.11 or later mounts overlayfs in a user "
-			"namespace",
+			"namespace; meanwhile use --rw-live or a read-only "
+			"workspace",
 	      NULL, "%s",
 	      r >= 0 && (r & NS_OVERLAY)
 		      ? "mounts in a user namespace (the copy-on-write "
-			"workspace)"
-		      : "does not mount in a user namespace");
+			"workspace, --rw)"
+		      : "does not mount in a user namespace: a copy-on-write "
+			"workspace (--rw) cannot be made");
 	if (ids.range > 1)
 		check(p, "id_range", "ok", NULL, NULL,
 		      "%u ids are mapped into the sandbox%s", ids.range,
@@ -455,132 +458,93 @@ static void probe_landlock(struct probe *p)
 
 /* ---------------------------------------------------------------- cgroup */
 
-/* Can this process create a child cgroup at dir? */
-static int can_mkdir(const char *dir)
-{
-	char path[4200];
-
-	snprintf(path, sizeof(path), "%s/sbx-probe-%d", dir, (int)getpid());
-	if (mkdir(path, 0755) < 0)
-		return 0;
-	rmdir(path);
-	return 1;
-}
-
-static void probe_cgroup_v2(struct probe *p, json_object *extra)
-{
-	char line[4096], dir[4200], file[4300], ctl[1024] = "", *rel = NULL;
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	int w;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "0::", 3) == 0) {
-			line[strcspn(line, "\n")] = '\0';
-			rel = line + 3;
-			break;
-		}
-	if (f)
-		fclose(f);
-	snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", rel ? rel : "/");
-	snprintf(file, sizeof(file), "%s/cgroup.controllers", dir);
-	read_text(file, ctl, sizeof(ctl));
-	w = can_mkdir(dir);
-	json_object_object_add(extra, "version", json_object_new_int(2));
-	json_object_object_add(extra, "path", json_object_new_string(dir));
-	json_object_object_add(extra, "controllers",
-			       json_object_new_string(ctl));
-	json_object_object_add(extra, "writable", json_object_new_boolean(w));
-	if (w && strstr(ctl, "memory") && strstr(ctl, "pids"))
-		check(p, "cgroup", "ok", NULL, extra,
-		      "v2, a subtree can be created at %s (controllers: %s)",
-		      dir, ctl);
-	else
-		check(p, "cgroup", "warn",
-		      "delegate a cgroup to this user (systemd-run --user "
-		      "--scope -p Delegate=yes ..., or run inside a delegated "
-		      "unit)",
-		      extra,
-		      "v2, %s at %s (controllers: %s): limits fall back to "
-		      "rlimits, which are per process",
-		      w ? "a subtree without memory and pids"
-			: "no writable subtree",
-		      dir, ctl[0] ? ctl : "none");
-}
-
-/* The cgroup of this process in the v1 hierarchy of ctrl ("/" if none). */
-static void v1_path(const char *ctrl, char *buf, size_t len)
-{
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[4096];
-
-	snprintf(buf, len, "/");
-	while (f && fgets(line, sizeof(line), f)) {
-		char *c1 = strchr(line, ':'), *c2, *tok, *save = NULL;
-
-		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
-			continue;
-		*c2++ = '\0';
-		c2[strcspn(c2, "\n")] = '\0';
-		for (tok = strtok_r(c1 + 1, ",", &save); tok;
-		     tok = strtok_r(NULL, ",", &save))
-			if (strcmp(tok, ctrl) == 0) {
-				snprintf(buf, len, "%s", c2);
-				fclose(f);
-				return;
-			}
-	}
-	if (f)
-		fclose(f);
-}
-
-static void probe_cgroup_v1(struct probe *p, json_object *extra)
-{
-	static const char *const wanted[] = { "memory", "pids", "cpu" };
-	char rel[4096], dir[4200], ok[128] = "";
-	size_t i;
-	int all = 1;
-
-	for (i = 0; i < SBX_ARRAY_SIZE(wanted); i++) {
-		v1_path(wanted[i], rel, sizeof(rel));
-		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s%s", wanted[i],
-			 rel);
-		if (access(dir, F_OK) == 0 && can_mkdir(dir))
-			snprintf(ok + strlen(ok), sizeof(ok) - strlen(ok),
-				 "%s%s", ok[0] ? "," : "", wanted[i]);
-		else
-			all = 0;
-	}
-	json_object_object_add(extra, "version", json_object_new_int(1));
-	json_object_object_add(extra, "writable_controllers",
-			       json_object_new_string(ok));
-	if (all)
-		check(p, "cgroup", "ok", NULL, extra,
-		      "v1, subtrees can be created for %s", ok);
-	else
-		check(p, "cgroup", "warn",
-		      "give this user writable memory and pids hierarchies, "
-		      "or boot with cgroup v2 (systemd.unified_cgroup_"
-		      "hierarchy=1) and delegate a subtree",
-		      extra,
-		      "v1, writable for: %s; other limits fall back to "
-		      "rlimits, which are per process",
-		      ok[0] ? ok : "none");
-}
-
+/* What a run gets: the cgroup code of the runs (cgroup.c) creates the
+ * sandbox's cgroup as sup_plan_limits() would for the default limits,
+ * then removes it; so doctor and the result's layers agree. */
 static void probe_cgroup(struct probe *p)
 {
+	static const char *const ctl[SUP_CG_N] = { "memory", "pids", "cpu",
+						   "cpuacct" };
+	const struct sup_cg_want want = { .memory = 1ull << 30, .pids = 512 };
 	json_object *extra = json_object_new_object();
+	struct sup_cg_host host;
+	struct sup_cgroup cg;
+	char name[48], limited[64] = "";
 	struct statfs sf;
+	int i, ok, version;
 
 	if (statfs("/sys/fs/cgroup", &sf) < 0) {
 		check(p, "cgroup", "warn", "mount cgroupfs at /sys/fs/cgroup",
 		      extra, "no cgroup filesystem at /sys/fs/cgroup");
 		return;
 	}
-	if ((unsigned long)sf.f_type == CGROUP2_SUPER_MAGIC)
-		probe_cgroup_v2(p, extra);
+	/* the host's hierarchy, and the one a run uses (0: none) */
+	json_object_object_add(
+		extra, "version",
+		json_object_new_int((unsigned long)sf.f_type ==
+						    CGROUP2_SUPER_MAGIC
+					    ? 2
+					    : 1));
+	memset(&cg, 0, sizeof(cg));
+	/* named as a run's: a stale one is collected like theirs */
+	snprintf(name, sizeof(name), "sbx-%d", (int)getpid());
+	if (sup_cg_detect(&host, "/proc/self/mountinfo",
+			  "/proc/self/cgroup") == 0)
+		sup_cg_create(&cg, &host, &want, name);
 	else
-		probe_cgroup_v1(p, extra);
+		snprintf(cg.why, sizeof(cg.why),
+			 "no cgroup filesystem in /proc/self/mountinfo");
+	for (i = 0; i < SUP_CG_N; i++)
+		if ((cg.limited & (1u << i)) && i != SUP_CG_CPUACCT)
+			snprintf(limited + strlen(limited),
+				 sizeof(limited) - strlen(limited), "%s%s",
+				 limited[0] ? "," : "", ctl[i]);
+	ok = (cg.limited & (1u << SUP_CG_MEMORY)) &&
+	     (cg.limited & (1u << SUP_CG_PIDS));
+	json_object_object_add(extra, "used_version",
+			       json_object_new_int(cg.version));
+	json_object_object_add(extra, "controllers",
+			       json_object_new_string(limited));
+	json_object_object_add(extra, "writable",
+			       json_object_new_boolean(cg.version != 0));
+	json_object_object_add(
+		extra, "path",
+		cg.version == 2	  ? json_object_new_string(cg.v2_dir)
+		: cg.version == 1 ? json_object_new_string(
+					    cg.v1_dir[SUP_CG_MEMORY][0]
+						    ? cg.v1_dir[SUP_CG_MEMORY]
+						    : cg.v1_dir[SUP_CG_PIDS])
+				  : NULL);
+	json_object_object_add(extra, "why",
+			       cg.why[0] ? json_object_new_string(cg.why)
+					 : NULL);
+	version = cg.version;
+	sup_cg_destroy(&cg);
+	if (ok)
+		check(p, "cgroup", "ok", NULL, extra,
+		      "v%d: each sandbox gets a cgroup of its own (%s)",
+		      version, limited);
+	else if (version == 2 || (unsigned long)sf.f_type ==
+					    CGROUP2_SUPER_MAGIC)
+		check(p, "cgroup", "warn",
+		      "delegate a cgroup to this user (systemd-run --user "
+		      "--scope -p Delegate=yes ..., or run inside a delegated "
+		      "unit)",
+		      extra,
+		      "v2, %s%s: limits fall back to rlimits, which are per "
+		      "process (%s)",
+		      limited[0] ? "only " : "no cgroup with memory and pids",
+		      limited, cg.why[0] ? cg.why : "no reason given");
+	else
+		check(p, "cgroup", "warn",
+		      "give this user writable memory and pids hierarchies, "
+		      "or boot with cgroup v2 (systemd.unified_cgroup_"
+		      "hierarchy=1) and delegate a subtree",
+		      extra,
+		      "v1, %s%s: other limits fall back to rlimits, which are "
+		      "per process (%s)",
+		      limited[0] ? "writable for " : "nothing writable",
+		      limited, cg.why[0] ? cg.why : "no reason given");
 }
 
 /* ------------------------------------------------------- pidfd, clone3 */
