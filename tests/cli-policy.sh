@@ -121,6 +121,12 @@ run "$sbx" run --read-only --json-result - -- /bin/true
 expect "--read-only: reported" has err '"read-only"'
 run "$sbx" policy show --allow-setid
 expect "show: --allow-setid" has out '"allow_setid": true'
+# a policy's output limit holds as --output-limit does (relayed and cut)
+printf '{"limits": {"output": 10}}\n' >"$tmp/out.json"
+run "$sbx" run --policy "$tmp/out.json" --json-result "$tmp/r.json" -- \
+	/bin/sh -c 'echo 0123456789abcdef'
+expect "a policy's output limit: cut" test "$(cat "$tmp/out")" = 0123456789
+expect "a policy's output limit: reported" grep -q '"stdout_truncated":true' "$tmp/r.json"
 
 echo "## tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -22,6 +22,10 @@ int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
 int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r);
 int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv);
 void cli_note_degraded(sbx_t *sbx);
+/* 1 when a policy set the output limit away from the library's default:
+ * `sbx run` then relays output as --output-limit does, so that the cap
+ * applies to a terminal too. */
+int cli_policy_output_limited(sbx_t *sbx);
 int cmd_policy(int argc, char **argv);
 
 /* doctor.c */

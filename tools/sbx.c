@@ -469,6 +469,8 @@ int cli_run(int argc, char **argv, const char *policy_action)
 				       argv + optind);
 		goto out;
 	}
+	if (!relay && cli_policy_output_limited(sbx))
+		relay = 1; /* "limits": {"output": ...} of a policy */
 	if (relay) {
 		sbx_set_stdio(sbx, 1, SBX_STDIO_PIPE, -1);
 		sbx_set_stdio(sbx, 2, SBX_STDIO_PIPE, -1);
