@@ -261,7 +261,9 @@ int sbx_set_input(sbx_t *sbx, const void *data, size_t len);
 /** Network modes.  Append-only. */
 enum sbx_net_mode {
 	SBX_NET_NONE = 0,  /* a new network namespace with only lo (default) */
-	SBX_NET_HOST = 1,  /* the host's network: explicit opt-in */
+	SBX_NET_HOST = 1,  /* the host's network: explicit opt-in (its
+			    * abstract unix sockets stay out of reach where
+			    * Landlock scopes them, ABI 6) */
 	SBX_NET_MODE_MAX
 };
 
@@ -288,10 +290,16 @@ enum sbx_flag {
 	 * with the layers that remain instead of refusing: Landlock for the
 	 * filesystem (and TCP, and scoping of abstract sockets and signals,
 	 * where the kernel has them), seccomp with sockets denied (socketpair()
-	 * stays), rlimits, a scrubbed environment and closed descriptors.  A
+	 * stays), the limits (the sandbox's cgroup where one can be made,
+	 * else rlimits; RLIMIT_NPROC then counts the caller's processes on
+	 * the host), a scrubbed environment and closed descriptors.  A
 	 * kernel without Landlock still refuses: nothing would protect the
-	 * host's files.  The result says what ran (SBX_RESULT_DEGRADED and
-	 * the JSON keys "layers", "degraded" and "degraded_reason"). */
+	 * host's files.  So does a copy-on-write workspace
+	 * (SBX_WORKSPACE_RW: it needs a mount namespace; RW_LIVE and RO
+	 * work), and a bind to another path.  SBX_FLAG_ALLOW_SETID does
+	 * nothing there (no user namespace to keep the capabilities in).
+	 * The result says what ran (SBX_RESULT_DEGRADED and the JSON keys
+	 * "layers", "degraded" and "degraded_reason"). */
 	SBX_FLAG_ALLOW_DEGRADED = 3,
 	/* Nothing in the sandbox is writable: not /tmp, the home or /dev/shm
 	 * either.  A writable workspace or bind is then an error of
