@@ -50,7 +50,10 @@ static const char preset_build[] =
 	"  \"version\": 1,\n"
 	"  \"network\": \"none\",\n"
 	"  \"limits\": {\n"
-	"    \"wall\": \"30m\", \"memory\": \"4G\", \"pids\": 2048,\n"
+	/* CPU: the wall clock on four CPUs (the library's default, 10
+	 * minutes, would end a parallel build long before its 30) */
+	"    \"wall\": \"30m\", \"cpu\": \"2h\", \"memory\": \"4G\",\n"
+	"    \"pids\": 2048,\n"
 	"    \"nofile\": 8192, \"disk\": \"4G\", \"output\": \"64M\"\n"
 	"  },\n"
 	"  \"env\": {\n"

@@ -402,6 +402,7 @@ static void test_presets(void)
 	CU_ASSERT_STRING_EQUAL(gets(o, "env.npm_config_offline"), "true");
 	CU_ASSERT_STRING_EQUAL(gets(o, "limits.memory"), "4G");
 	CU_ASSERT_STRING_EQUAL(gets(o, "limits.wall"), "1800");
+	CU_ASSERT_STRING_EQUAL(gets(o, "limits.cpu"), "7200");
 	json_object_put(o);
 	/* a preset key starts over; later keys add to it */
 	CU_ASSERT_EQUAL(sbx_policy_load_string(
