@@ -394,44 +394,57 @@ function launch(h, argv, run) {
 		if (modes[2] === native.SBX_STDIO_PIPE)
 			io.stderr = socketOn(check(h, native.sbx_take_fd(h, native.SBX_FD_STDERR)), true);
 	} catch (err) {
-		/* Cannot happen short of a library bug; the sandbox must not
-		 * outlive it, even at the cost of a short wait here. */
+		/* Only a library bug gets here.  The sandbox must not outlive
+		 * it, and the handle is free only once it is collected: kill,
+		 * poll without blocking, then fail. */
 		for (const s of [status, io.stdin, io.stdout, io.stderr])
 			s?.destroy();
 		native.sbx_kill(h);
-		native.sbx_wait(h);
-		throw err;
+		const done = new Promise((resolve, reject) => {
+			collect(h, () => reject(err), () => reject(err));
+		});
+		return { stdin: null, stdout: null, stderr: null, done, kill: () => false };
 	}
 
 	let finished = false;
 	const done = new Promise((resolve, reject) => {
-		/* The status pipe carries no data: EOF means the result is in.
-		 * libsandbox 0.1.0 before its self-delimiting result could
-		 * still say EAGAIN for a moment after that EOF (until the
-		 * supervisor exited): retry briefly rather than fail. */
-		let delay = 0;
-		const collect = () => {
-			const rc = native.sbx_try_wait(h);
-			if (rc === EAGAIN) {
-				delay = Math.min(delay ? delay * 2 : 1, 50);
-				setTimeout(collect, delay);
-				return;
-			}
-			finished = true;
-			if (rc < 0) {
-				reject(errnoError(rc, native.sbx_last_error(h)));
-				return;
-			}
-			resolve(toResult(JSON.parse(native.sbx_result_json(h))));
-		};
+		/* The status pipe carries no data: EOF means the result is in. */
 		status.on('error', () => {});
-		status.once('close', collect);
+		status.once('close', () => collect(h, (result) => {
+			finished = true;
+			resolve(result);
+		}, (err) => {
+			finished = true;
+			reject(err);
+		}));
 		status.resume();
 	});
 	/* Once finished, the handle may already run someone else's
 	 * program: never kill through it again. */
 	const kill = () => !finished && native.sbx_kill(h) === 0;
 	return { ...io, done, kill };
+}
+
+/*
+ * Collect the result with sbx_try_wait(), which never blocks.  libsandbox
+ * 0.1.0 before its self-delimiting result could still say EAGAIN for a
+ * moment after the status pipe's EOF (until the supervisor exited): poll
+ * briefly on timers rather than fail, or wait.
+ */
+function collect(h, resolve, reject) {
+	let delay = 0;
+	const attempt = () => {
+		const rc = native.sbx_try_wait(h);
+		if (rc === EAGAIN) {
+			delay = Math.min(delay ? delay * 2 : 1, 50);
+			setTimeout(attempt, delay);
+		} else if (rc < 0) {
+			reject(errnoError(rc, native.sbx_last_error(h)));
+		} else {
+			resolve(toResult(JSON.parse(native.sbx_result_json(h))));
+		}
+	};
+	attempt();
 }
 
 function cancelled(what) {
@@ -475,9 +488,9 @@ function feed(stdin, input) {
 }
 
 /*
- * A Job is one run(): it waits for a slot, gets a handle, launches, and
- * settles.  `start` is called with an acquired handle and returns the
- * launched run; `release` gives the handle back.
+ * One run(): get a handle from acquire (a slot of a Sandbox, or a one-off
+ * handle), launch, collect the output, and give the handle back once the
+ * sandbox is gone.
  */
 async function runOnHandle(acquire, argv, run) {
 	if (run.signal?.aborted)
@@ -521,6 +534,10 @@ async function runOnHandle(acquire, argv, run) {
  * of its result.  The streams exist at once, also while the run waits for
  * a free slot of its Sandbox.
  */
+const kAttach = Symbol('attach');
+const kKilledEarly = Symbol('killedEarly');
+const kEnd = Symbol('end');
+
 class SandboxProcess {
 	#kill = null;
 	#killedEarly = false;
@@ -548,19 +565,19 @@ class SandboxProcess {
 		return ok;
 	}
 
-	/* internal */
-	_attach(launched) {
+	/* The run started: kill() now reaches the sandbox. */
+	[kAttach](launched) {
 		this.#kill = launched.kill;
 		if (this.#killedEarly)
 			launched.kill();
 	}
 
-	get _killedEarly() {
+	get [kKilledEarly]() {
 		return this.#killedEarly;
 	}
 
 	/* Nothing will flow: end the streams the caller may be reading. */
-	_end() {
+	[kEnd]() {
 		this.stdin?.destroy();
 		if (this.stdout && !this.stdout.writableEnded)
 			this.stdout.end();
@@ -578,29 +595,29 @@ function spawnOn(acquire, argv, run) {
 		proc.stdin.end(run.input);
 	proc.result = (async () => {
 		if (run.signal?.aborted) {
-			proc._end();
+			proc[kEnd]();
 			throw abortError(run.signal);
 		}
 		let slot;
 		try {
 			slot = await acquire(run.signal);
 		} catch (err) {
-			proc._end();
+			proc[kEnd]();
 			throw err;
 		}
 		const { h, release } = slot;
 		let launched;
 		try {
 			checkSlot(slot, run.signal);
-			if (proc._killedEarly)
+			if (proc[kKilledEarly])
 				throw cancelled('killed before it started');
 			launched = launch(h, argv, run);
 		} catch (err) {
 			release(h);
-			proc._end();
+			proc[kEnd]();
 			throw err;
 		}
-		proc._attach(launched);
+		proc[kAttach](launched);
 		const onAbort = () => launched.kill();
 		run.signal?.addEventListener('abort', onAbort, { once: true });
 		if (launched.stdin) {
