@@ -110,3 +110,26 @@ test('aborting a run that waits for a slot rejects at once', async () => {
 	sb.close();
 	assertNothingLeft(token);
 });
+
+test('a Node process that exits mid-run leaves no sandbox behind', async () => {
+	const token = uniqueSeconds();
+	const { execFile } = require('node:child_process');
+	const helpers = require.resolve('./helpers');
+	const script = `const { run } = require('sandbox');
+		const { processesWith } = require(${JSON.stringify(helpers)});
+		run('sh', ['-c', 'sleep ${token} & sleep ${token}']);
+		setTimeout(() => {
+			console.log(processesWith('${token}').length);
+			process.exit(0);
+		}, 500);`;
+	const seen = await new Promise((resolve, reject) => execFile(process.execPath, ['-e', script],
+		{ timeout: 30000 }, (err, stdout) => (err ? reject(err) : resolve(Number(stdout)))));
+	assert.ok(seen >= 2, 'the sandbox was running when its caller exited');
+	// the supervisor sees its caller go and kills the sandbox
+	let left = processesWith(token);
+	for (let i = 0; i < 50 && left.length; i++) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		left = processesWith(token);
+	}
+	assert.deepEqual(left, []);
+});
