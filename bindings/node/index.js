@@ -447,6 +447,37 @@ function collect(h, resolve, reject) {
 	attempt();
 }
 
+/*
+ * sbx_exec() is synchronous: it starts the supervisor (posix_spawn, where
+ * this thread waits until the child has exec'd) and writes it the
+ * configuration, a millisecond or two, more on a loaded machine.  Runs
+ * that start together (Promise.all of many run()s) therefore take turns:
+ * at most one start per turn of the event loop, so timers and I/O run in
+ * between.
+ */
+const startQueue = [];
+let starting = false;
+
+function startTurn() {
+	return new Promise((resolve) => {
+		startQueue.push(resolve);
+		if (!starting) {
+			starting = true;
+			setImmediate(nextStart);
+		}
+	});
+}
+
+function nextStart() {
+	const resolve = startQueue.shift();
+	if (!resolve) {
+		starting = false;
+		return;
+	}
+	resolve();
+	setImmediate(nextStart);
+}
+
 function cancelled(what) {
 	return new SandboxError(what, {
 		code: 'ECANCELED',
@@ -499,6 +530,7 @@ async function runOnHandle(acquire, argv, run) {
 	const { h, release } = slot;
 	let launched;
 	try {
+		await startTurn();
 		checkSlot(slot, run.signal);
 		launched = launch(h, argv, { ...run, collect: true });
 	} catch (err) {
@@ -608,6 +640,7 @@ function spawnOn(acquire, argv, run) {
 		const { h, release } = slot;
 		let launched;
 		try {
+			await startTurn();
 			checkSlot(slot, run.signal);
 			if (proc[kKilledEarly])
 				throw cancelled('killed before it started');
