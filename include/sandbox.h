@@ -375,6 +375,10 @@ int sbx_take_fd(sbx_t *sbx, int kind);
  * SBX_STDIO_PIPE mode are the caller's to read: read them to EOF, or the
  * program may block on a full pipe.
  *
+ * The supervisor finishes its cleanup (the sandbox's cgroup) after it
+ * answered; sbx_destroy() and the next sbx_exec() wait for that, so nothing
+ * of a run outlives the handle's next step.
+ *
  * Returns 0 once the result is kept on the handle (also when the run ended
  * in a setup error: see SBX_RESULT_STATUS), or
  *   -ECHILD  no sandbox was started

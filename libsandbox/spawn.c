@@ -507,7 +507,10 @@ int sbx_wait_internal(sbx_t *sbx, int block)
 			return sbx_error(sbx, errno, "poll: %s",
 					 strerror(errno));
 	}
-	reap_supervisor(sbx, block, &status);
+	/* A supervisor that answered is finishing its cleanup (the cgroup):
+	 * not the caller's wait; sbx_destroy() or the next sbx_exec() reaps
+	 * it.  One that did not answer has exited or is exiting: wait. */
+	reap_supervisor(sbx, !result_complete(&sbx->ctl_in), &status);
 	r = sbx_result_take(sbx, sbx->ctl_in.data, sbx->ctl_in.len);
 	close_run_fds(sbx);
 	sbx->state = SBX_STATE_DONE;

@@ -477,6 +477,33 @@ int sup_cg_attach(const struct sup_cgroup *cg, pid_t pid)
 	return 0;
 }
 
+/*
+ * Moving a task between cgroups takes a global lock whose writer first
+ * waits for an RCU grace period when no move happened lately: milliseconds
+ * of nothing, on the path of every run that must be moved (v1; v2 is born
+ * in place with CLONE_INTO_CGROUP).  A throwaway child that joins the new
+ * cgroup at once starts that wait while the supervisor builds the
+ * sandbox; the real move then finds it (mostly) over.  Returns the child's
+ * pid to reap, or -1.
+ */
+pid_t sup_cg_prewarm(const struct sup_cgroup *cg)
+{
+	pid_t pid;
+	int i;
+
+	if (cg->version != 1)
+		return -1;
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	for (i = 0; i < SUP_CG_N; i++)
+		if (cg->v1_dir[i][0]) {
+			write_at(cg->v1_dir[i], "cgroup.procs", "0");
+			break;
+		}
+	_exit(0);
+}
+
 int sup_cg_open_v2(const struct sup_cgroup *cg)
 {
 	if (cg->version != 2)
@@ -588,16 +615,16 @@ void sup_cg_destroy(struct sup_cgroup *cg)
 {
 	int i;
 
+	/* The sandbox's PID namespace is gone by now, so the cgroup is
+	 * normally empty: rmdir first, and kill only what remove_dir() finds
+	 * (reading a v1 cgroup.procs is not free). */
 	if (cg->version == 2) {
-		if (write_at(cg->v2_dir, "cgroup.kill", "1") < 0)
+		if (rmdir(cg->v2_dir) < 0 && errno == EBUSY &&
+		    write_at(cg->v2_dir, "cgroup.kill", "1") < 0)
 			kill_procs(cg->v2_dir);
 		remove_dir(cg->v2_dir);
 	}
-	for (i = 0; i < SUP_CG_N; i++) {
-		if (!cg->v1_dir[i][0])
-			continue;
-		kill_procs(cg->v1_dir[i]);
+	for (i = 0; i < SUP_CG_N; i++)
 		remove_dir(cg->v1_dir[i]);
-	}
 	cg->version = 0;
 }

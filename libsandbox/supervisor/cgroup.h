@@ -59,6 +59,9 @@ int sup_cg_create(struct sup_cgroup *cg, const struct sup_cg_host *h,
 		  const struct sup_cg_want *want, const char *name);
 /* Move pid in (every v1 hierarchy, or v2 without CLONE_INTO_CGROUP). */
 int sup_cg_attach(const struct sup_cgroup *cg, pid_t pid);
+/* Start the wait of a first cgroup move early (see cgroup.c); -1 or the
+ * pid of a child to reap. */
+pid_t sup_cg_prewarm(const struct sup_cgroup *cg);
 /* The v2 directory, opened for clone3's CLONE_INTO_CGROUP, or -1. */
 int sup_cg_open_v2(const struct sup_cgroup *cg);
 void sup_cg_read_stats(const struct sup_cgroup *cg, struct sup_cg_stats *st);

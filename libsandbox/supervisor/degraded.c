@@ -304,9 +304,10 @@ int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
 	(void)report;
 	/* Orphans of the program stay in reach until the end. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* The first byte of the go pipe; the second, once the sandbox is in
+	 * its cgroup, is read by sandbox_init() before anything runs. */
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127); /* the supervisor is gone or refused */
-	close(go_fd);
 	prctl(PR_SET_DUMPABLE, 0);
 	return 0;
 }

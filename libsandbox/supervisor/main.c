@@ -109,6 +109,7 @@ int main(int argc, char **argv)
 	unsigned long flags;
 	int go[2], report[2], out[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
 	int child_stdio[3] = { -1, -1, -1 }, in_cgroup = 0;
+	pid_t prewarm;
 	char err[512];
 	int i, r;
 
@@ -136,6 +137,7 @@ int main(int argc, char **argv)
 
 	/* The cgroup exists, limited, before the sandbox does. */
 	sup_plan_limits(&cfg, &plan, &run.res);
+	prewarm = sup_cg_prewarm(&plan.cg);
 
 	/* Relayed streams: the program writes into our pipe, we forward to
 	 * the caller's (fd 1/2) under the output cap. */
@@ -203,18 +205,11 @@ int main(int argc, char **argv)
 	r = cfg.pol.degraded ? 0
 			     : sup_write_idmaps(run.init_pid, &ids, err,
 						sizeof(err));
-	if (r == 0 && plan.cg.version && !in_cgroup &&
-	    (r = sup_cg_attach(&plan.cg, run.init_pid)) < 0)
-		snprintf(err, sizeof(err),
-			 "cannot move the sandbox into its cgroup: %s",
-			 strerror(-r));
 	if (r < 0) {
 		kill(run.init_pid, SIGKILL);
 		waitpid(run.init_pid, NULL, 0);
 		snprintf(run.msg, sizeof(run.msg), "%s", err);
-		setup_failed(plan.cg.version && !in_cgroup ? SBX_STEP_CGROUP
-							    : SBX_STEP_IDMAP,
-			     -r);
+		setup_failed(SBX_STEP_IDMAP, -r);
 	}
 	run.res.id_range = ids.range;
 	describe_layers(&ids);
@@ -226,15 +221,37 @@ int main(int argc, char **argv)
 		waitpid(run.init_pid, NULL, 0);
 		setup_failed(SBX_STEP_REQUIRE, -r);
 	}
+	/* Go: the sandbox builds its root while we move it into its cgroup
+	 * (when clone3 could not place it there).  On cgroup v1 the first
+	 * move waits for an RCU grace period; it overlaps that work, and the
+	 * sandbox starts nothing before the second byte says it joined. */
 	if (write(go[1], "g", 1) != 1) {
+		/* init died already; the report says why */
+	}
+	if (plan.cg.version && !in_cgroup &&
+	    (r = sup_cg_attach(&plan.cg, run.init_pid)) < 0) {
+		kill(run.init_pid, SIGKILL);
+		waitpid(run.init_pid, NULL, 0);
+		snprintf(run.msg, sizeof(run.msg),
+			 "cannot move the sandbox into its cgroup: %s",
+			 strerror(-r));
+		setup_failed(SBX_STEP_CGROUP, -r);
+	}
+	if (prewarm > 0)
+		waitpid(prewarm, NULL, 0);
+	if (write(go[1], "j", 1) != 1) {
 		/* init died already; the report says why */
 	}
 	close(go[1]);
 
 	sup_watch(&run);
+	/* The run's own /tmp of a degraded run goes before the answer: the
+	 * caller may look for it at once. */
 	sup_degraded_cleanup(&cfg);
-	sup_cg_destroy(&plan.cg);
+	/* The result first: removing the cgroup is not the caller's wait
+	 * (the library reaps us later, and sbx_destroy() waits for us). */
 	send_result();
+	sup_cg_destroy(&plan.cg);
 	return 0;
 
 resources:

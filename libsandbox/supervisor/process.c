@@ -291,7 +291,6 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127); /* the supervisor is gone or refused */
-	close(go_fd);
 	prctl(PR_SET_DUMPABLE, 0);
 
 	/* Become root of the namespace: the ids the maps give to inside 0
@@ -314,12 +313,6 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (sandbox_supervisor_gone(report))
 		_exit(127);
-	/* Now inside its own cgroup (if any): make it the root of what the
-	 * sandbox sees of the cgroup tree. */
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		child_fail(report, SBX_STEP_CLONE, errno,
-			   "cannot create the cgroup namespace: %s",
-			   strerror(errno));
 
 	/* Needs /proc of the host: read before the root changes. */
 	cap_max = last_cap();
@@ -334,6 +327,18 @@ enter_cwd:
 			   "sandbox: %s",
 			   cfg->cwd, strerror(errno));
 	set_rlimits(cfg, plan, report);
+
+	/* Nothing of the program runs before the sandbox is in its cgroup
+	 * (the supervisor moved it meanwhile); then its cgroup becomes the
+	 * root of what the sandbox sees of the cgroup tree. */
+	if (read(go_fd, &go, 1) != 1)
+		_exit(127); /* the supervisor could not place it, or died */
+	close(go_fd);
+	/* (a degraded run has no user namespace to own one: degraded.c) */
+	if (!cfg->pol.degraded && unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(report, SBX_STEP_CLONE, errno,
+			   "cannot create the cgroup namespace: %s",
+			   strerror(errno));
 
 	/* Standard streams, then nothing else: the report pipe goes to 3
 	 * (close-on-exec) and every other descriptor is closed. */
