@@ -392,6 +392,26 @@ static void reap_supervisor(sbx_t *sbx, int block, int *ret_status)
 	sbx->sup_pid = -1;
 }
 
+/* A supervisor killed before it cleaned up leaves its (empty) cgroup:
+ * have a new one remove what dead supervisors left. */
+static void collect_dead_supervisors(void)
+{
+	char *const argv[] = { (char *)"sbx-supervisor", (char *)"--gc", NULL };
+	char *const envp[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawn(&pid, sbx_supervisor_path(), &fa, NULL, argv, envp) ==
+	    0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	posix_spawn_file_actions_destroy(&fa);
+}
+
 void sbx_reap_zombie(sbx_t *sbx)
 {
 	if (sbx->zombie_pid > 0) {
@@ -517,6 +537,7 @@ int sbx_wait_internal(sbx_t *sbx, int block)
 	if (r < 0) {
 		sbx->state = SBX_STATE_IDLE;
 		sbx_reap_zombie(sbx);
+		collect_dead_supervisors();
 		if (status != -1 && WIFSIGNALED(status))
 			return sbx_error(sbx, EPROTO,
 					 "the supervisor was killed by signal "
@@ -549,7 +570,7 @@ int sbx_kill_internal(sbx_t *sbx)
 void sbx_reap(sbx_t *sbx)
 {
 	struct timespec deadline, now;
-	int i;
+	int i, killed = 0;
 
 	for (i = 0; i < 3; i++)
 		sbx_closep(&sbx->fds[i]);
@@ -569,6 +590,7 @@ void sbx_reap(sbx_t *sbx)
 			if (ms <= 0) {
 				/* last resort: the sandbox dies with it */
 				kill(sbx->sup_pid, SIGKILL);
+				killed = 1;
 				break;
 			}
 			if (poll(&p, 1, (int)ms) < 0 && errno != EINTR)
@@ -582,6 +604,8 @@ void sbx_reap(sbx_t *sbx)
 	if (sbx->sup_pid > 0)
 		reap_supervisor(sbx, 1, NULL);
 	sbx_reap_zombie(sbx);
+	if (killed)
+		collect_dead_supervisors();
 	close_run_fds(sbx);
 	sbx->state = SBX_STATE_IDLE;
 }

@@ -222,8 +222,11 @@ static int read_u64(const char *dir, const char *file, uint64_t *ret)
 	return 0;
 }
 
-/* Empty directories of supervisors that were killed before cleaning up:
- * "sbx-PID" whose PID is gone. */
+static void remove_dir(char *dir);
+
+/* Directories of supervisors that were killed before cleaning up:
+ * "sbx-PID" whose PID is gone.  What might still run in one (it dies with
+ * its supervisor, but may not be gone yet) is killed. */
 static void collect_stale(const char *parent)
 {
 	DIR *d = opendir(parent);
@@ -242,9 +245,31 @@ static void collect_stale(const char *parent)
 		    errno != ESRCH)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
-		rmdir(path);
+		remove_dir(path);
 	}
 	closedir(d);
+}
+
+void sup_cg_collect(const struct sup_cg_host *h)
+{
+	char dir[PATH_MAX + 16], *slash;
+	int i;
+
+	if (h->v2_mount[0]) {
+		snprintf(dir, sizeof(dir), "%s/libsandbox", h->v2_mount);
+		collect_stale(dir);
+		/* an unprivileged sandbox's cgroup is beside an ancestor of
+		 * ours */
+		snprintf(dir, sizeof(dir), "%s", h->v2_self);
+		while ((slash = strrchr(dir, '/')) &&
+		       strlen(dir) > strlen(h->v2_mount)) {
+			*slash = '\0';
+			collect_stale(dir);
+		}
+	}
+	for (i = 0; i < SUP_CG_N; i++)
+		if (h->v1_self[i][0])
+			collect_stale(h->v1_self[i]);
 }
 
 static int make_dir(const char *parent, const char *name, char *out, size_t len)

@@ -69,5 +69,7 @@ void sup_cg_read_stats(const struct sup_cgroup *cg, struct sup_cg_stats *st);
 int64_t sup_cg_cpu_us(const struct sup_cgroup *cg);
 /* Kill whatever is left and remove the directories. */
 void sup_cg_destroy(struct sup_cgroup *cg);
+/* Remove the cgroups of supervisors that died (sbx-PID, PID gone). */
+void sup_cg_collect(const struct sup_cg_host *h);
 
 #endif

@@ -115,6 +115,15 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--probe") == 0)
 		return sup_probe_main(); /* sbx doctor (probe.c) */
+	if (argc > 1 && strcmp(argv[1], "--gc") == 0) {
+		/* the library's cleanup after a supervisor was killed */
+		struct sup_cg_host host;
+
+		if (sup_cg_detect(&host, "/proc/self/mountinfo",
+				  "/proc/self/cgroup") == 0)
+			sup_cg_collect(&host);
+		return 0;
+	}
 	run.start_ns = sup_now_ns();
 	run.ctl_fd = SBX_SUP_FD_CTL;
 	run.in_sink = -1;
