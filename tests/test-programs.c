@@ -240,12 +240,43 @@ static void test_switch_user(void)
 	free(dir);
 }
 
+static void configure_ro(sbx_t *sbx, void *arg)
+{
+	live_setup(sbx);
+	CU_ASSERT_EQUAL(sbx_set_workspace(sbx, arg, SBX_WORKSPACE_RO), 0);
+}
+
+/* A workspace inside a directory only the caller may search (a checkout
+ * below /root): the caller chose to bind it, so the sandbox sees it, even
+ * where its own ids on the host (a root caller's sandbox) could not. */
+static void test_workspace_below_private_dir(void)
+{
+	const char *argv[] = { "/bin/cat", "/workspace/file", NULL };
+	char *top = tl_tmpdir(), ws[4200], file[4300];
+	struct tl_run r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(top);
+	CU_ASSERT_EQUAL(chmod(top, 0700), 0);
+	snprintf(ws, sizeof(ws), "%s/project", top);
+	CU_ASSERT_EQUAL_FATAL(mkdir(ws, 0755), 0);
+	snprintf(file, sizeof(file), "%s/file", ws);
+	CU_ASSERT_EQUAL_FATAL(tl_write_file(file, "reachable\n"), 0);
+	tl_run_argv(&r, configure_ro, ws, argv);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(r.exit_code, 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "reachable\n");
+	tl_run_free(&r);
+	tl_rmrf(top);
+	free(top);
+}
+
 static CU_TestInfo programs_tests[] = {
 	{ "python3 writes to /workspace", test_python_file },
 	{ "threaded python3 with a subprocess", test_python_threads },
 	{ "gcc compiles and runs a C file", test_gcc },
 	{ "git init and a commit", test_git },
 	{ "switching users needs SBX_FLAG_ALLOW_SETID", test_switch_user },
+	{ "a workspace below a private directory", test_workspace_below_private_dir },
 	CU_TEST_INFO_NULL,
 };
 

@@ -581,9 +581,32 @@ static const char *pick_base(void)
 	return NULL;
 }
 
+static struct root_ctx rc;
+
+/*
+ * Open everything the sandbox binds from the host, with the caller's own
+ * access: before the sandbox switches to the ids its maps give it (a root
+ * caller's sandbox is an id that owns nothing, which could not reach a
+ * workspace below /root), and before the root tmpfs covers anything (a
+ * workspace below /tmp must still be the host's).  The program, later,
+ * sees only what these sources show, with its own ids.
+ */
+void sandbox_open_sources(const struct sup_config *cfg, int report)
+{
+	rc.cfg = cfg;
+	rc.report = report;
+	rc.new_api = 1;
+	rc.lower_fd = rc.upper_fd = -1;
+	/* Nothing done here may reach the host's mount table. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		child_fail(report, SBX_STEP_MOUNT, errno,
+			   "cannot make / private: %s", strerror(errno));
+	plan_system(&rc);
+	plan_workspace_and_binds(&rc);
+}
+
 void sandbox_build_root(const struct sup_config *cfg, int report)
 {
-	static struct root_ctx rc;
 	uint64_t disk = cfg->limits[SBX_LIMIT_DISK];
 	uint64_t inodes = disk / 16384;
 	const char *base = pick_base();
@@ -593,18 +616,6 @@ void sandbox_build_root(const struct sup_config *cfg, int report)
 		child_fail(report, SBX_STEP_MOUNT, ENOENT,
 			   "the host has none of /tmp, /mnt, /run, /var to "
 			   "build the sandbox's root on");
-	rc.cfg = cfg;
-	rc.report = report;
-	rc.new_api = 1;
-	rc.lower_fd = rc.upper_fd = -1;
-	/* Nothing done here may reach the host's mount table. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		child_fail(report, SBX_STEP_MOUNT, errno,
-			   "cannot make / private: %s", strerror(errno));
-	/* Every source is opened before the root tmpfs covers base: a
-	 * workspace below /tmp must still be the host's. */
-	plan_system(&rc);
-	plan_workspace_and_binds(&rc);
 
 	/* The root is one size-capped tmpfs: /tmp, the home, /dev/shm and
 	 * the workspace's changes are on it, so they share the disk budget.

@@ -288,6 +288,8 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	/* The empty network namespace needs nothing but lo. */
 	if (cfg->net == SBX_NET_NONE && sandbox_loopback_up(err, sizeof(err)))
 		child_fail(report, SBX_STEP_NETWORK, EIO, "%s", err);
+	/* Still with the caller's ids: what the caller binds, it can read. */
+	sandbox_open_sources(cfg, report);
 
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127); /* the supervisor is gone or refused */

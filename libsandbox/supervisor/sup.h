@@ -98,6 +98,7 @@ int sup_write_idmaps(pid_t pid, const struct sup_ids *ids, char *err,
 int sup_userns_diagnose(int err, char *msg, size_t len);
 
 /* mounts.c (in the sandbox, after the go) */
+void sandbox_open_sources(const struct sup_config *cfg, int report_fd);
 void sandbox_build_root(const struct sup_config *cfg, int report_fd);
 
 /* network.c (in the sandbox) */
