@@ -21,7 +21,103 @@ export interface Bind {
   optional?: boolean;
 }
 
-/** What the sandbox looks like: set on a Sandbox, or per call. */
+/** A preset shipped with the library (docs/policy.md, "Presets"). */
+export type PresetName = 'default' | 'strict' | 'build';
+
+/** A size or a time in a policy: a number, or a string like "512M", "90s". */
+export type PolicyQuantity = number | string;
+
+/**
+ * A policy document: the JSON that `sbx run --policy FILE` reads and
+ * sbx_policy_load_string() applies (docs/policy.md is the reference).
+ * Keys are the library's (snake_case).
+ */
+export interface PolicyDocument {
+  $schema?: string;
+  $comment?: string;
+  version?: 1;
+  /** Resets everything to the preset first, then applies the rest. */
+  preset?: PresetName;
+  /** A path, or { path, mode }; a mode without path applies to the
+   * workspace the policy already has.  Relative paths are relative to
+   * the policy file (to the current directory for an object). */
+  workspace?: string | { path?: string; mode?: 'ro' | 'rw' | 'rw-live'; $comment?: string } | null;
+  cwd?: string | null;
+  /** A host path (read-only, same place), or a bind. */
+  binds?: Array<string | { src: string; dst?: string; rw?: boolean; optional?: boolean; $comment?: string }>;
+  /** null: the caller's own value of that name. */
+  env?: Record<string, string | null>;
+  network?: 'none' | 'host';
+  read_only?: boolean;
+  single_id?: boolean;
+  allow_setid?: boolean;
+  allow_degraded?: boolean;
+  /** Layer names a run must have. */
+  require?: string[];
+  limits?: {
+    /** Seconds, or "500ms", "90s", "2m", "1h". */
+    wall?: PolicyQuantity;
+    /** The same as wall (one or the other). */
+    timeout?: PolicyQuantity;
+    cpu?: PolicyQuantity;
+    /** Bytes, or "512M", "1.5G". */
+    memory?: PolicyQuantity;
+    pids?: number;
+    fsize?: PolicyQuantity;
+    nofile?: number;
+    disk?: PolicyQuantity;
+    output?: PolicyQuantity;
+    /** CPUs, like 1.5. */
+    cpus?: number;
+    $comment?: string;
+  };
+  seccomp?: {
+    on_deny?: 'errno' | 'kill';
+    allow?: string[];
+    /** A name, or { name, errno } with an errno name or number. */
+    deny?: Array<string | { name: string; errno?: string | number }>;
+    kill?: string[];
+    $comment?: string;
+  };
+}
+
+/** sandbox.explain() of a path inside the sandbox. */
+export interface PathExplanation {
+  what: string;
+  kind: 'path';
+  path: string;
+  /** null below places made at run time. */
+  exists: boolean | null;
+  read: boolean;
+  write: boolean;
+  exec: boolean;
+  /** The rule that decides, in words. */
+  rule: string;
+  /** What the path shows of the host, or null. */
+  host_path: string | null;
+  /** That file's mode bits ("0644"), which still apply. */
+  host_mode?: string;
+  /** Whether Landlock enforces the same rule on this kernel. */
+  landlock: string;
+}
+
+/** sandbox.explain() of a system call. */
+export interface SyscallExplanation {
+  what: string;
+  kind: 'syscall';
+  number: number;
+  action: 'allow' | 'deny' | 'kill' | 'conditional';
+  errno: string | null;
+  rule: string;
+  /** What a run without namespaces does differently, when it does. */
+  degraded?: { action: string; errno: string | null; rule: string };
+}
+
+export type Explanation = PathExplanation | SyscallExplanation;
+
+/** What the sandbox looks like: set on a Sandbox, or per call.  The
+ * preset is applied first, then the policy, then the other options over
+ * both; options left undefined keep what the policy says. */
 export interface SandboxOptions {
   /** CPU time of the whole sandbox, ms. */
   cpuTime?: number;
@@ -45,7 +141,8 @@ export interface SandboxOptions {
   /** Host directory bound at /workspace, the start directory. */
   workspace?: string;
   /** Workspace writable: true (changes reach the host directory), "live"
-   * (a live bind without disk budget), false (read-only, the default). */
+   * (a live bind without disk budget), false (read-only, the default).
+   * Without `workspace`, the mode of the policy's workspace. */
   writable?: boolean | 'live';
   /** More host paths: a string binds that path read-only. */
   binds?: Array<string | Bind>;
@@ -58,6 +155,24 @@ export interface SandboxOptions {
   seccompKill?: boolean;
   /** Map only the caller's id into the sandbox. */
   singleId?: boolean;
+  /** Start from a preset shipped with the library. */
+  preset?: PresetName;
+  /** A policy document: the path of a JSON file, or an object (made into
+   * JSON one key a line, so the library's errors name its line).  Its
+   * wall-clock limit is the default timeout of runs. */
+  policy?: string | PolicyDocument;
+  /** Without user namespaces on the host, run with the layers that remain
+   * (Landlock, seccomp, the limits) instead of refusing; the result says
+   * `degraded` and lists the `layers`. */
+  allowDegraded?: boolean;
+  /** Layers a run must have ("netns", "landlock", ...): a run without one
+   * rejects with a SandboxError whose step is "require". */
+  require?: string | readonly string[];
+  /** Nothing writable in the sandbox, not even /tmp. */
+  readOnly?: boolean;
+  /** Keep CAP_SETUID and CAP_SETGID inside the sandbox's user namespace
+   * (programs that switch users work; layers say "caps:setid"). */
+  allowSetid?: boolean;
 }
 
 /** Options of one run or spawn. */
@@ -68,7 +183,8 @@ export interface RunOptions extends SandboxOptions {
    * "buffer" (or null) for Buffers. */
   encoding?: BufferEncoding | 'buffer' | null;
   /** Wall-clock limit in ms: every process is killed, status "timeout".
-   * Counted from the start of the sandbox (0: none, the default). */
+   * Counted from the start of the sandbox (0: none; the default is the
+   * policy's limit with a policy or preset, else none). */
   timeout?: number;
   /** Aborting kills the sandbox; the Promise rejects with an AbortError
    * (its `result` holds what the run had produced). */
@@ -81,7 +197,8 @@ export interface RunOptions extends SandboxOptions {
 export interface SandboxConstructorOptions extends SandboxOptions {
   /** How many programs run at once; the others wait (default: no bound). */
   concurrency?: number;
-  /** Default wall-clock limit of each run, ms. */
+  /** Default wall-clock limit of each run, ms (default: the policy's
+   * with a policy or preset, else none). */
   timeout?: number;
 }
 
@@ -135,6 +252,10 @@ export interface Result<T = string> {
   idRange: number;
   /** The layers that were enforced. */
   layers: string[];
+  /** The run had no namespaces (the host gives none; allowDegraded). */
+  degraded: boolean;
+  /** Why it was degraded, else null. */
+  degradedReason: string | null;
   /** Each limit: value, mechanism, whether it fired. */
   limits: Record<string, LimitReport>;
   /** The library's words on how it ended ("" when it just exited). */
@@ -210,6 +331,15 @@ export class Sandbox {
   run(file: string, options?: RunOptions): Promise<Result<string>>;
   spawn(file: string, args?: readonly string[], options?: RunOptions): SandboxProcess;
   spawn(file: string, options?: RunOptions): SandboxProcess;
+  /** The effective policy of its runs (preset, policy and options) as one
+   * complete document; limits.wall is a run's default timeout in seconds
+   * (0: none).  `new Sandbox({ policy: sb.policy() })` is the same
+   * sandbox.  Throws a SandboxError (EBADF once closed). */
+  policy(): Required<Omit<PolicyDocument, '$schema' | '$comment' | 'preset'>>;
+  /** What the policy does with a path inside the sandbox or a system
+   * call, and which rule decides.  Throws a SandboxError with code
+   * EINVAL for a relative path or an unknown system call. */
+  explain(what: string): Explanation;
   /** Kill what runs (it settles "killed"), reject what waits (ECANCELED),
    * release the handles.  Idempotent. */
   close(): void;

@@ -84,8 +84,20 @@ const SIZE_LIMITS = new Set(['memory', 'fileSize', 'disk', 'maxOutput']);
 const CONFIG_KEYS = new Set([
 	...Object.keys(LIMITS),
 	'cpuShare', 'network', 'workspace', 'writable', 'binds', 'env', 'cwd',
-	'seccompKill', 'singleId',
+	'seccompKill', 'singleId', 'preset', 'policy', 'allowDegraded',
+	'require', 'readOnly', 'allowSetid',
 ]);
+/* The policy layer: applied first, under every other option. */
+const POLICY_KEYS = ['preset', 'policy'];
+/* On/off switches; left undefined, the policy (or the library) decides. */
+const FLAGS = {
+	seccompKill: native.SBX_FLAG_SECCOMP_KILL,
+	singleId: native.SBX_FLAG_SINGLE_ID,
+	allowSetid: native.SBX_FLAG_ALLOW_SETID,
+	allowDegraded: native.SBX_FLAG_ALLOW_DEGRADED,
+	readOnly: native.SBX_FLAG_READ_ONLY,
+};
+const MODE_NAMES = new Map([[false, 'ro'], [true, 'rw'], ['live', 'rw-live']]);
 /* Options of one run. */
 const RUN_KEYS = new Set(['input', 'encoding', 'timeout', 'signal', 'stdio']);
 
@@ -114,10 +126,42 @@ function str(name, v) {
 	return v;
 }
 
+function isPlainObject(v) {
+	if (v === null || typeof v !== 'object')
+		return false;
+	const proto = Object.getPrototypeOf(v);
+	return proto === Object.prototype || proto === null;
+}
+
+/* options.preset and options.policy -> cfg.preset, cfg.policy. */
+function parsePolicy(opts, cfg) {
+	if (opts.preset != null)
+		cfg.preset = str('options.preset', opts.preset);
+	const p = opts.policy;
+	if (p == null)
+		return;
+	if (typeof p === 'string') {
+		cfg.policy = { file: str('options.policy', p) };
+	} else if (isPlainObject(p)) {
+		let json;
+		try {
+			/* One key a line: the library's messages name the line. */
+			json = JSON.stringify(p, null, 2);
+		} catch (err) {
+			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
+				`options.policy cannot be made JSON: ${err.message}`);
+		}
+		cfg.policy = { json };
+	} else {
+		throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
+			'options.policy must be a path or a plain object');
+	}
+}
+
 /* Options -> a plain description of a sandbox (validated, so that a bad
  * option throws where it is written, not later inside the loop). */
 function parseConfig(opts) {
-	const cfg = { limits: new Map(), binds: [], env: [] };
+	const cfg = { limits: new Map(), binds: [], env: [], flags: [], require: [] };
 
 	for (const key of Object.keys(opts)) {
 		if (!CONFIG_KEYS.has(key) && !RUN_KEYS.has(key))
@@ -137,8 +181,11 @@ function parseConfig(opts) {
 				'options.cpuShare must be a number of CPUs, like 0.5 or 2');
 		cfg.limits.set(native.SBX_LIMIT_CPU_SHARE, Math.round(v * 1000));
 	}
-	const network = opts.network ?? 'none';
-	if (network === 'none' || network === false)
+	parsePolicy(opts, cfg);
+	const network = opts.network;
+	if (network == null)
+		; /* the policy's, else none */
+	else if (network === 'none' || network === false)
 		cfg.network = native.SBX_NET_NONE;
 	else if (network === 'host' || network === true)
 		cfg.network = native.SBX_NET_HOST;
@@ -155,6 +202,12 @@ function parseConfig(opts) {
 		else if (w === 'live')
 			cfg.workspaceMode = native.SBX_WORKSPACE_RW_LIVE;
 		else
+			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
+				'options.writable must be true, false or "live"');
+	} else if (opts.writable != null && (cfg.preset || cfg.policy)) {
+		/* the mode of the policy's workspace */
+		cfg.policyMode = MODE_NAMES.get(opts.writable);
+		if (cfg.policyMode === undefined)
 			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
 				'options.writable must be true, false or "live"');
 	} else if (opts.writable) {
@@ -189,8 +242,75 @@ function parseConfig(opts) {
 	}
 	if (opts.cwd != null)
 		cfg.cwd = str('options.cwd', opts.cwd);
-	cfg.seccompKill = !!opts.seccompKill;
-	cfg.singleId = !!opts.singleId;
+	for (const [name, flag] of Object.entries(FLAGS)) {
+		if (opts[name] != null)
+			cfg.flags.push([flag, opts[name] ? 1 : 0]);
+	}
+	if (opts.require != null) {
+		const req = typeof opts.require === 'string' ? [opts.require] : opts.require;
+		if (!Array.isArray(req))
+			throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
+				'options.require must be an array of layer names');
+		for (const layer of req)
+			cfg.require.push(str('each layer of options.require', layer));
+	}
+	return cfg;
+}
+
+/* The effective policy of handle h as its text (sbx_policy_export). */
+function exportPolicy(h) {
+	const text = native.sbx_policy_export(h, native.SBX_POLICY_JSON);
+	if (typeof text !== 'string') /* only when out of memory */
+		throw errnoError(-os.constants.errno.ENOMEM, native.sbx_last_error(h));
+	return text;
+}
+
+/*
+ * The preset and policy document of cfg, made once into one complete
+ * document (the export of a scratch handle) that every handle of cfg
+ * starts from: a policy file is read once, its relative paths resolved
+ * against its directory.  Also the policy's wall-clock limit (ms), the
+ * default timeout of runs.  Throws the library's error (code EINVAL for
+ * an unknown key, with the key and the line in the message).
+ */
+function resolvePolicy(cfg) {
+	if (cfg.template !== undefined)
+		return cfg;
+	cfg.template = null;
+	if (!cfg.preset && !cfg.policy)
+		return cfg;
+	const [rc, h] = native.sbx_create();
+	if (rc < 0)
+		throw errnoError(rc, 'cannot create a sandbox handle');
+	let doc;
+	try {
+		if (cfg.preset)
+			check(h, native.sbx_policy_preset(h, cfg.preset));
+		if (cfg.policy?.file !== undefined)
+			check(h, native.sbx_policy_load_file(h, cfg.policy.file));
+		else if (cfg.policy)
+			check(h, native.sbx_policy_load_string(h, cfg.policy.json));
+		doc = exportPolicy(h);
+	} finally {
+		native.sbx_destroy(h);
+	}
+	const parsed = JSON.parse(doc);
+	if (cfg.policyMode !== undefined && !parsed.workspace)
+		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
+			'options.writable needs a workspace, and neither options.workspace nor the policy gives one');
+	cfg.template = doc;
+	if (parsed.limits?.wall != null)
+		cfg.policyTimeout = Math.round(parsed.limits.wall * 1000);
+	return cfg;
+}
+
+/* A per-run configuration on top of a Sandbox's: its policy is the
+ * Sandbox's unless the run names one of its own. */
+function inheritPolicy(cfg, base, runOptions) {
+	if (!POLICY_KEYS.some((k) => runOptions[k] !== undefined)) {
+		cfg.template = base.template;
+		cfg.policyTimeout = base.policyTimeout;
+	}
 	return cfg;
 }
 
@@ -202,8 +322,10 @@ const STDIO = {
 
 function parseRun(opts, defaults = {}) {
 	const run = {};
-	const timeout = opts.timeout ?? defaults.timeout ?? 0;
-	run.timeout = count('timeout', timeout);
+	/* undefined: the policy's wall-clock limit, else none (launch) */
+	const timeout = opts.timeout ?? defaults.timeout;
+	if (timeout !== undefined)
+		run.timeout = count('timeout', timeout);
 	run.signal = opts.signal;
 	if (run.signal !== undefined &&
 	    (typeof run.signal !== 'object' || typeof run.signal.aborted !== 'boolean'))
@@ -259,28 +381,37 @@ function parseArgs(file, args, options) {
 
 let liveHandles = 0;
 
+/* A handle configured as cfg says: the policy first (preset and
+ * document, as one template), then the options over it, as `sbx run`. */
 function newHandle(cfg) {
+	resolvePolicy(cfg);
 	const [rc, h] = native.sbx_create();
 	if (rc < 0)
 		throw errnoError(rc, 'cannot create a sandbox handle');
 	liveHandles++;
 	try {
+		if (cfg.template)
+			check(h, native.sbx_policy_load_string(h, cfg.template));
 		for (const [kind, value] of cfg.limits)
 			check(h, native.sbx_limit(h, kind, value));
-		check(h, native.sbx_set_network(h, cfg.network));
+		if (cfg.network !== undefined)
+			check(h, native.sbx_set_network(h, cfg.network));
 		if (cfg.workspace !== undefined)
 			check(h, native.sbx_set_workspace(h, cfg.workspace,
 							  cfg.workspaceMode));
+		else if (cfg.policyMode !== undefined)
+			check(h, native.sbx_policy_load_string(h, JSON.stringify(
+				{ workspace: { mode: cfg.policyMode } })));
 		for (const b of cfg.binds)
 			check(h, native.sbx_add_bind(h, b.src, b.dst, b.flags));
 		for (const [name, value] of cfg.env)
 			check(h, native.sbx_set_env(h, name, value));
 		if (cfg.cwd !== undefined)
 			check(h, native.sbx_set_cwd(h, cfg.cwd));
-		check(h, native.sbx_set_flag(h, native.SBX_FLAG_SECCOMP_KILL,
-					     cfg.seccompKill ? 1 : 0));
-		check(h, native.sbx_set_flag(h, native.SBX_FLAG_SINGLE_ID,
-					     cfg.singleId ? 1 : 0));
+		for (const [flag, on] of cfg.flags)
+			check(h, native.sbx_set_flag(h, flag, on));
+		for (const layer of cfg.require)
+			check(h, native.sbx_require_layer(h, layer));
 	} catch (err) {
 		destroyHandle(h);
 		throw err;
@@ -333,6 +464,8 @@ function toResult(j) {
 		diskFull: j.disk_full,
 		idRange: j.id_range,
 		layers: j.layers,
+		degraded: !!j.degraded,
+		degradedReason: j.degraded_reason ?? null,
 		limits: j.limits,
 		message: j.message,
 		setupError: setup ? {
@@ -378,7 +511,8 @@ function launch(h, argv, run) {
 		modes[0] = native.SBX_STDIO_NULL;
 	for (let i = 0; i < 3; i++)
 		check(h, native.sbx_set_stdio(h, i, modes[i], -1));
-	check(h, native.sbx_limit(h, native.SBX_LIMIT_WALL_MS, run.timeout));
+	check(h, native.sbx_limit(h, native.SBX_LIMIT_WALL_MS,
+				  run.timeout ?? run.policyTimeout ?? 0));
 	check(h, native.sbx_exec(h, argv));
 
 	/* From here the sandbox runs: every descriptor becomes a libuv
@@ -532,7 +666,11 @@ async function runOnHandle(acquire, argv, run) {
 	try {
 		await startTurn();
 		checkSlot(slot, run.signal);
-		launched = launch(h, argv, { ...run, collect: true });
+		launched = launch(h, argv, {
+			...run,
+			collect: true,
+			policyTimeout: slot.policyTimeout,
+		});
 	} catch (err) {
 		release(h);
 		throw err;
@@ -644,7 +782,10 @@ function spawnOn(acquire, argv, run) {
 			checkSlot(slot, run.signal);
 			if (proc[kKilledEarly])
 				throw cancelled('killed before it started');
-			launched = launch(h, argv, run);
+			launched = launch(h, argv, {
+				...run,
+				policyTimeout: slot.policyTimeout,
+			});
 		} catch (err) {
 			release(h);
 			proc[kEnd]();
@@ -691,7 +832,10 @@ function spawnOn(acquire, argv, run) {
 
 /* A handle of its own for one run, destroyed after it. */
 function oneOff(cfg) {
-	return async () => ({ h: newHandle(cfg), release: destroyHandle });
+	return async () => {
+		const h = newHandle(cfg); /* resolves the policy first */
+		return { h, release: destroyHandle, policyTimeout: cfg.policyTimeout };
+	};
 }
 
 /**
@@ -756,9 +900,11 @@ class Sandbox {
 			if (!CONFIG_KEYS.has(key))
 				throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
 					`option "${key}" is not a Sandbox option`);
-		this.#cfg = parseConfig(rest);
+		/* The policy is read once, here: a bad one throws now. */
+		this.#cfg = resolvePolicy(parseConfig(rest));
 		this.#options = rest;
-		this.#timeout = timeout === undefined ? 0 : count('timeout', timeout);
+		/* undefined: the policy's wall-clock limit, else none */
+		this.#timeout = timeout == null ? undefined : count('timeout', timeout);
 		this.#concurrency = concurrency;
 		registry.register(this, this.#pool, this);
 	}
@@ -785,6 +931,52 @@ class Sandbox {
 	spawn(file, args, options) {
 		const { argv, acquire, r } = this.#prepare(file, args, options);
 		return spawnOn(acquire, argv, r);
+	}
+
+	/**
+	 * The effective policy of this Sandbox's runs (preset, policy
+	 * document and options) as one complete policy document, the output
+	 * of sbx_policy_export().  limits.wall is the default wall-clock
+	 * limit of a run, in seconds (0: none).  new Sandbox({ policy:
+	 * sb.policy() }) gives the same sandbox.
+	 */
+	policy() {
+		return this.#withHandle((h) => {
+			check(h, native.sbx_limit(h, native.SBX_LIMIT_WALL_MS,
+						  this.#timeout ?? this.#cfg.policyTimeout ?? 0));
+			return JSON.parse(exportPolicy(h));
+		});
+	}
+
+	/**
+	 * What the policy does with a path inside the sandbox (starting with
+	 * "/") or a system call ("ptrace"), and which rule decides: the
+	 * object of `sbx policy explain --json`.
+	 */
+	explain(what) {
+		str('what', what);
+		return this.#withHandle((h) => {
+			const text = native.sbx_policy_explain(h, what);
+			if (typeof text !== 'string') /* no errno kept: EINVAL */
+				throw errnoError(-os.constants.errno.EINVAL,
+					native.sbx_last_error(h));
+			return JSON.parse(text);
+		});
+	}
+
+	/* fn(handle) on a scratch handle configured like the pool's. */
+	#withHandle(fn) {
+		if (this.#pool.closed)
+			throw new SandboxError('the Sandbox is closed', {
+				code: 'EBADF',
+				errno: -os.constants.errno.EBADF,
+			});
+		const h = newHandle(this.#cfg);
+		try {
+			return fn(h);
+		} finally {
+			destroyHandle(h);
+		}
 	}
 
 	/**
@@ -816,7 +1008,8 @@ class Sandbox {
 		/* Options that change the sandbox itself: a handle of its own. */
 		const own = Object.keys(p.options).some(
 			(k) => CONFIG_KEYS.has(k) && p.options[k] !== undefined);
-		const cfg = own ? parseConfig({ ...this.#options, ...p.options }) : null;
+		const cfg = own ? inheritPolicy(parseConfig({ ...this.#options, ...p.options }),
+						this.#cfg, p.options) : null;
 		return { argv: p.argv, r, acquire: (signal) => this.#acquire(cfg, signal) };
 	}
 
@@ -841,6 +1034,7 @@ class Sandbox {
 						h,
 						release: (x) => this.#release(x, !!cfg),
 						closed: () => this.#pool.closed,
+						policyTimeout: (cfg ?? this.#cfg).policyTimeout,
 					});
 				},
 			};

@@ -17,6 +17,7 @@ NODE_TEST_FILES = \
 	bindings/node/tests/loop.test.js \
 	bindings/node/tests/kill.test.js \
 	bindings/node/tests/isolation.test.js \
+	bindings/node/tests/policy.test.js \
 	bindings/node/tests/concurrency.test.js \
 	bindings/node/tests/pack.test.js \
 	bindings/node/tests/example.test.js
@@ -50,12 +51,23 @@ bindings_node__sandbox_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 bindings_node__sandbox_la_LIBADD = libsandbox.la
 nodepkg_DATA = bindings/node/package.json $(NODE_PKG_FILES)
 
+# SWIG 4.1's V8 runtime tells the isolate about each pointer object it
+# frees, through v8::Isolate::GetCurrent(), which is NULL while node tears
+# the isolate down; the last collection of a process that still held one
+# then crashed at exit, now and then (swig/swig#3057).  The sed makes the
+# call skip a missing isolate (the V8 engine only: Node-API has no such
+# macro, and the sed changes nothing there).
+SBX_SWIGV8_ADJUST = ^\#define SWIGV8_ADJUST_MEMORY(size) v8::Isolate::GetCurrent()->AdjustAmountOfExternalAllocatedMemory(size)$$
+SBX_SWIGV8_ADJUST_FIXED = \#define SWIGV8_ADJUST_MEMORY(size) do { v8::Isolate *sbx_iso = v8::Isolate::GetCurrent(); if (sbx_iso) sbx_iso->AdjustAmountOfExternalAllocatedMemory(size); } while (0)
 bindings/node/sandbox_wrap.cxx: $(srcdir)/bindings/sandbox.i \
 		$(srcdir)/bindings/node/sandbox_node.i \
+		$(srcdir)/bindings/node/local.mk \
 		$(srcdir)/include/sandbox.h
 	$(AM_V_GEN)$(MKDIR_P) bindings/node && \
 	$(SWIG) $(SWIG_NODE_FLAGS) -I$(srcdir)/include -I$(srcdir)/bindings \
-		-o $@ $(srcdir)/bindings/sandbox.i
+		-o $@.tmp $(srcdir)/bindings/sandbox.i && \
+	sed -e 's|$(SBX_SWIGV8_ADJUST)|$(SBX_SWIGV8_ADJUST_FIXED)|' \
+		$@.tmp > $@ && rm -f $@.tmp
 
 NODE_STAGE = bindings/node/node_modules/sandbox
 $(NODE_STAGE)/.stamp: bindings/node/_sandbox.la bindings/node/package.json \
@@ -84,7 +96,7 @@ node-uninstall-local:
 clean-local: node-clean-local
 node-clean-local:
 	rm -rf bindings/node/node_modules bindings/node/sandbox-*.tgz \
-		bindings/node/sandbox_wrap.cxx
+		bindings/node/sandbox_wrap.cxx bindings/node/sandbox_wrap.cxx.tmp
 
 .PHONY: node-stage node-install-data-hook node-uninstall-local \
 	node-clean-local

@@ -16,7 +16,11 @@ run() mirrors subprocess.run() and returns a :class:`Result` (a
 subprocess.CompletedProcess with the sandbox's fields: status, reason,
 wall_time, cpu_time, peak_memory, truncated, limits).  :class:`Sandbox`
 keeps a configuration for many runs; run_async() and stream() serve
-asyncio without blocking its loop.  Errors are :class:`SandboxError`
+asyncio without blocking its loop.  One JSON policy document
+(docs/policy.md), the one ``sbx run --policy`` reads, configures it too:
+``policy=`` (a path or a dict) and ``preset=`` ("default", "strict",
+"build"), under the other options; Sandbox.policy() and
+Sandbox.explain() show what it allows.  Errors are :class:`SandboxError`
 (an OSError), :class:`CalledProcessError` and :class:`TimeoutExpired`
 (subclasses of subprocess's).
 """
@@ -26,7 +30,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Union
 
 from . import _sandbox as _c
-from ._config import Bind, Size, StrPath, parse_size
+from ._config import Bind, Policy, Size, StrPath, parse_size
 from ._errors import CalledProcessError, SandboxError, TimeoutExpired
 from ._result import Chunk, Limit, Result
 from ._run import DEVNULL, INHERIT, PIPE, STDOUT, Args, Callback, Sandbox
@@ -72,9 +76,13 @@ def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
         cpus: Optional[float] = None,
         env: Optional[Mapping[str, Optional[str]]] = None,
         cwd: Optional[StrPath] = None, workspace: Optional[StrPath] = None,
-        writable: Union[bool, str] = False, binds: Iterable[Any] = (),
-        network: bool = False, seccomp_kill: bool = False,
-        single_id: bool = False) -> Result:
+        writable: Union[bool, str, None] = None, binds: Iterable[Any] = (),
+        network: Optional[bool] = None, seccomp_kill: Optional[bool] = None,
+        single_id: Optional[bool] = None, preset: Optional[str] = None,
+        policy: Optional[Policy] = None,
+        allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
+        read_only: Optional[bool] = None,
+        allow_setid: Optional[bool] = None) -> Result:
     """Run ``args`` in a new sandbox, wait for it, return a Result.
 
     Like subprocess.run(), with output captured by default: ``input``,
@@ -84,8 +92,11 @@ def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
     /dev/null by default, and without ``check`` a timeout returns a
     Result whose ``reason`` is "timeout").  ``on_stdout``/``on_stderr``
     stream output to a callback.  The sandbox options (``memory``,
-    ``cpu_time``, ``pids``, ``env``, ``workspace``, ``network``, ...) are
-    those of :class:`Sandbox`; sizes take ints or strings like "256M".
+    ``cpu_time``, ``pids``, ``env``, ``workspace``, ``network``,
+    ``preset``, ``policy``, ``require``, ...) are those of
+    :class:`Sandbox`; sizes take ints or strings like "256M".  A
+    ``policy`` (a JSON file's path or a dict) is applied after the
+    ``preset`` and before the other options, which override it.
 
     Raises SandboxError when the sandbox cannot be set up, and with
     ``check=True`` CalledProcessError or TimeoutExpired.
@@ -95,7 +106,9 @@ def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
                  output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
                  workspace=workspace, writable=writable, binds=binds,
                  network=network, seccomp_kill=seccomp_kill,
-                 single_id=single_id) as sb:
+                 single_id=single_id, preset=preset, policy=policy,
+                 allow_degraded=allow_degraded, require=require,
+                 read_only=read_only, allow_setid=allow_setid) as sb:
         return sb.run(args, input=input, stdin=stdin, stdout=stdout,
                       stderr=stderr, capture_output=capture_output,
                       text=text, encoding=encoding, errors=errors,
@@ -122,10 +135,17 @@ async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
                     env: Optional[Mapping[str, Optional[str]]] = None,
                     cwd: Optional[StrPath] = None,
                     workspace: Optional[StrPath] = None,
-                    writable: Union[bool, str] = False,
-                    binds: Iterable[Any] = (), network: bool = False,
-                    seccomp_kill: bool = False,
-                    single_id: bool = False) -> Result:
+                    writable: Union[bool, str, None] = None,
+                    binds: Iterable[Any] = (),
+                    network: Optional[bool] = None,
+                    seccomp_kill: Optional[bool] = None,
+                    single_id: Optional[bool] = None,
+                    preset: Optional[str] = None,
+                    policy: Optional[Policy] = None,
+                    allow_degraded: Optional[bool] = None,
+                    require: Iterable[str] = (),
+                    read_only: Optional[bool] = None,
+                    allow_setid: Optional[bool] = None) -> Result:
     """run() for asyncio: the same arguments and Result, and the event
     loop keeps running meanwhile.  Cancelling the task kills the sandbox
     (every process of it is gone when CancelledError propagates)."""
@@ -134,7 +154,9 @@ async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
                  output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
                  workspace=workspace, writable=writable, binds=binds,
                  network=network, seccomp_kill=seccomp_kill,
-                 single_id=single_id)
+                 single_id=single_id, preset=preset, policy=policy,
+                 allow_degraded=allow_degraded, require=require,
+                 read_only=read_only, allow_setid=allow_setid)
     try:
         return await sb.run_async(
             args, input=input, stdin=stdin, stdout=stdout, stderr=stderr,
@@ -156,9 +178,14 @@ def stream(args: Args, *, input: Optional[Union[bytes, str]] = None,
            cpus: Optional[float] = None,
            env: Optional[Mapping[str, Optional[str]]] = None,
            cwd: Optional[StrPath] = None, workspace: Optional[StrPath] = None,
-           writable: Union[bool, str] = False, binds: Iterable[Any] = (),
-           network: bool = False, seccomp_kill: bool = False,
-           single_id: bool = False) -> "Stream":
+           writable: Union[bool, str, None] = None,
+           binds: Iterable[Any] = (), network: Optional[bool] = None,
+           seccomp_kill: Optional[bool] = None,
+           single_id: Optional[bool] = None, preset: Optional[str] = None,
+           policy: Optional[Policy] = None,
+           allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
+           read_only: Optional[bool] = None,
+           allow_setid: Optional[bool] = None) -> "Stream":
     """Start ``args`` in a new sandbox and return a :class:`Stream`, an
     async iterator of its output chunks; call it from a coroutine::
 
@@ -176,7 +203,9 @@ def stream(args: Args, *, input: Optional[Union[bytes, str]] = None,
                  output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
                  workspace=workspace, writable=writable, binds=binds,
                  network=network, seccomp_kill=seccomp_kill,
-                 single_id=single_id)
+                 single_id=single_id, preset=preset, policy=policy,
+                 allow_degraded=allow_degraded, require=require,
+                 read_only=read_only, allow_setid=allow_setid)
     return Stream(sb, args, dict(
         input=input, stdin=stdin, stdout=None, stderr=None,
         capture_output=True, text=text, encoding=encoding, errors=errors,

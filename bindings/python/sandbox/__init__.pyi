@@ -4,8 +4,8 @@ import os
 import subprocess
 from types import TracebackType
 from typing import (Any, AsyncIterator, Callable, Dict, Final, IO, Iterable,
-                    Mapping, NamedTuple, Optional, Sequence, Tuple, Type,
-                    Union)
+                    Literal, Mapping, NamedTuple, Optional, Sequence, Tuple,
+                    Type, Union)
 
 __all__ = [
     "run", "run_async", "stream", "Sandbox", "Result", "Limit", "Chunk",
@@ -18,6 +18,7 @@ __version__: str
 
 StrPath = Union[str, os.PathLike[str]]
 Size = Union[int, str]
+Policy = Union[StrPath, Mapping[str, Any]]
 Args = Union[StrPath, bytes, Sequence[Union[StrPath, bytes]]]
 Callback = Callable[[Union[bytes, str]], Any]
 
@@ -35,6 +36,8 @@ _File = Union[None, int, _Special, IO[Any]]
 _Input = Union[bytes, bytearray, memoryview, str, None]
 _Bind = Union[StrPath, Tuple[StrPath, StrPath], "Bind"]
 _Env = Mapping[str, Optional[str]]
+# The presets shipped with the library (docs/policy.md).
+_Preset = Literal["default", "strict", "build"]
 
 def library_version() -> str: ...
 def parse_size(text: Union[int, str]) -> int: ...
@@ -68,6 +71,8 @@ class Result(subprocess.CompletedProcess[Any]):
     disk_full: bool
     limits: Mapping[str, Limit]
     layers: Tuple[str, ...]
+    degraded: bool
+    degraded_reason: Optional[str]
     id_range: int
     json: Dict[str, Any]
     def __init__(self, args: Any, record: Dict[str, Any], stdout: Any = None,
@@ -119,10 +124,16 @@ class Sandbox:
                  cpus: Optional[float] = None, env: Optional[_Env] = None,
                  cwd: Optional[StrPath] = None,
                  workspace: Optional[StrPath] = None,
-                 writable: Union[bool, str] = False,
-                 binds: Iterable[_Bind] = (), network: bool = False,
-                 seccomp_kill: bool = False,
-                 single_id: bool = False) -> None: ...
+                 writable: Union[bool, str, None] = None,
+                 binds: Iterable[_Bind] = (), network: Optional[bool] = None,
+                 seccomp_kill: Optional[bool] = None,
+                 single_id: Optional[bool] = None,
+                 preset: Optional[_Preset] = None,
+                 policy: Optional[Policy] = None,
+                 allow_degraded: Optional[bool] = None,
+                 require: Iterable[str] = (),
+                 read_only: Optional[bool] = None,
+                 allow_setid: Optional[bool] = None) -> None: ...
     def run(self, args: Args, *, input: _Input = None, stdin: _File = None,
             stdout: _File = None, stderr: _File = None,
             capture_output: bool = True, text: bool = False,
@@ -144,6 +155,8 @@ class Sandbox:
                encoding: Optional[str] = None, errors: Optional[str] = None,
                check: bool = False, shell: bool = False,
                timeout: Optional[float] = None) -> Stream: ...
+    def policy(self) -> Dict[str, Any]: ...
+    def explain(self, what: StrPath) -> Dict[str, Any]: ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...
@@ -165,9 +178,14 @@ def run(args: Args, *, input: _Input = None, stdin: _File = None,
         disk: Optional[Size] = None, output_limit: Optional[Size] = None,
         cpus: Optional[float] = None, env: Optional[_Env] = None,
         cwd: Optional[StrPath] = None, workspace: Optional[StrPath] = None,
-        writable: Union[bool, str] = False, binds: Iterable[_Bind] = (),
-        network: bool = False, seccomp_kill: bool = False,
-        single_id: bool = False) -> Result: ...
+        writable: Union[bool, str, None] = None,
+        binds: Iterable[_Bind] = (), network: Optional[bool] = None,
+        seccomp_kill: Optional[bool] = None,
+        single_id: Optional[bool] = None, preset: Optional[_Preset] = None,
+        policy: Optional[Policy] = None,
+        allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
+        read_only: Optional[bool] = None,
+        allow_setid: Optional[bool] = None) -> Result: ...
 
 async def run_async(args: Args, *, input: _Input = None, stdin: _File = None,
                     stdout: _File = None, stderr: _File = None,
@@ -187,10 +205,17 @@ async def run_async(args: Args, *, input: _Input = None, stdin: _File = None,
                     cpus: Optional[float] = None, env: Optional[_Env] = None,
                     cwd: Optional[StrPath] = None,
                     workspace: Optional[StrPath] = None,
-                    writable: Union[bool, str] = False,
-                    binds: Iterable[_Bind] = (), network: bool = False,
-                    seccomp_kill: bool = False,
-                    single_id: bool = False) -> Result: ...
+                    writable: Union[bool, str, None] = None,
+                    binds: Iterable[_Bind] = (),
+                    network: Optional[bool] = None,
+                    seccomp_kill: Optional[bool] = None,
+                    single_id: Optional[bool] = None,
+                    preset: Optional[_Preset] = None,
+                    policy: Optional[Policy] = None,
+                    allow_degraded: Optional[bool] = None,
+                    require: Iterable[str] = (),
+                    read_only: Optional[bool] = None,
+                    allow_setid: Optional[bool] = None) -> Result: ...
 
 def stream(args: Args, *, input: _Input = None, stdin: _File = None,
            text: bool = False, encoding: Optional[str] = None,
@@ -202,6 +227,11 @@ def stream(args: Args, *, input: _Input = None, stdin: _File = None,
            output_limit: Optional[Size] = None, cpus: Optional[float] = None,
            env: Optional[_Env] = None, cwd: Optional[StrPath] = None,
            workspace: Optional[StrPath] = None,
-           writable: Union[bool, str] = False, binds: Iterable[_Bind] = (),
-           network: bool = False, seccomp_kill: bool = False,
-           single_id: bool = False) -> Stream: ...
+           writable: Union[bool, str, None] = None,
+           binds: Iterable[_Bind] = (), network: Optional[bool] = None,
+           seccomp_kill: Optional[bool] = None,
+           single_id: Optional[bool] = None,
+           preset: Optional[_Preset] = None, policy: Optional[Policy] = None,
+           allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
+           read_only: Optional[bool] = None,
+           allow_setid: Optional[bool] = None) -> Stream: ...

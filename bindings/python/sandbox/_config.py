@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import math
 import os
 from typing import (Any, Iterable, List, Mapping, NamedTuple, Optional,
@@ -13,6 +14,10 @@ from ._errors import sandbox_error
 
 StrPath = Union[str, "os.PathLike[str]"]
 Size = Union[int, str]
+Policy = Union[StrPath, Mapping[str, Any]]
+
+# Workspace modes as a policy document names them.
+_MODE_NAMES = {False: "ro", True: "rw", "live": "rw-live"}
 
 
 class Bind(NamedTuple):
@@ -81,10 +86,24 @@ class Options(NamedTuple):
     workspace: Optional[str]
     workspace_mode: int
     binds: Tuple[Tuple[str, Optional[str], int], ...]
-    network: bool
-    seccomp_kill: bool
-    single_id: bool
+    network: Optional[bool]
+    seccomp_kill: Optional[bool]
+    single_id: Optional[bool]
     output_limit: Optional[int]
+    # The policy layer, applied before everything above: a preset name,
+    # then a document, ("file", path) or ("json", text).
+    preset: Optional[str] = None
+    policy: Optional[Tuple[str, str]] = None
+    # A workspace mode without a workspace: the policy's workspace's.
+    policy_mode: Optional[str] = None
+    allow_degraded: Optional[bool] = None
+    read_only: Optional[bool] = None
+    allow_setid: Optional[bool] = None
+    require: Tuple[str, ...] = ()
+
+    @property
+    def has_policy(self) -> bool:
+        return self.preset is not None or self.policy is not None
 
     @property
     def timeout_ms(self) -> int:
@@ -119,10 +138,16 @@ def make_options(*, timeout: Optional[float] = None,
                  env: Optional[Mapping[str, Optional[str]]] = None,
                  cwd: Optional[StrPath] = None,
                  workspace: Optional[StrPath] = None,
-                 writable: Union[bool, str] = False,
-                 binds: Iterable[Any] = (), network: bool = False,
-                 seccomp_kill: bool = False,
-                 single_id: bool = False) -> Options:
+                 writable: Union[bool, str, None] = None,
+                 binds: Iterable[Any] = (), network: Optional[bool] = None,
+                 seccomp_kill: Optional[bool] = None,
+                 single_id: Optional[bool] = None,
+                 preset: Optional[str] = None,
+                 policy: Optional[Policy] = None,
+                 allow_degraded: Optional[bool] = None,
+                 require: Iterable[str] = (),
+                 read_only: Optional[bool] = None,
+                 allow_setid: Optional[bool] = None) -> Options:
     """Check the options of Sandbox() and run(); raise TypeError or
     ValueError for a value that cannot be right."""
     limits: List[Tuple[int, int]] = []
@@ -164,12 +189,42 @@ def make_options(*, timeout: Optional[float] = None,
                             f"None, not {type(value).__name__}")
         pairs.append((name, value))
 
-    if writable not in (False, True, "live"):
+    if preset is not None and not isinstance(preset, str):
+        raise TypeError(f"preset must be a str such as 'strict', not "
+                        f"{type(preset).__name__}")
+    doc: Optional[Tuple[str, str]] = None
+    if isinstance(policy, (str, os.PathLike)):
+        doc = ("file", os.fspath(policy))
+    elif isinstance(policy, Mapping):
+        try:
+            # One key a line, so that the library's line numbers tell
+            # the keys apart.
+            doc = ("json", json.dumps(dict(policy), indent=2))
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"policy: {e}") from None
+    elif policy is not None:
+        raise TypeError(f"policy must be a path or a dict, not "
+                        f"{type(policy).__name__}")
+    if isinstance(require, str):
+        require = (require,)
+    layers = tuple(require)
+    for layer in layers:
+        if not isinstance(layer, str):
+            raise TypeError(f"require: layer names are str, not "
+                            f"{type(layer).__name__}")
+
+    if writable not in (None, False, True, "live"):
         raise ValueError(f"writable must be False, True or 'live', "
                          f"got {writable!r}")
-    if writable and workspace is None:
-        raise ValueError("writable needs a workspace")
-    mode = {False: _c.SBX_WORKSPACE_RO, True: _c.SBX_WORKSPACE_RW,
+    policy_mode = None
+    if workspace is None and writable is not None:
+        if doc is None and preset is None:
+            if writable:
+                raise ValueError("writable needs a workspace")
+        else:
+            policy_mode = _MODE_NAMES[writable]  # the policy's workspace
+    mode = {None: _c.SBX_WORKSPACE_RO, False: _c.SBX_WORKSPACE_RO,
+            True: _c.SBX_WORKSPACE_RW,
             "live": _c.SBX_WORKSPACE_RW_LIVE}[writable]
     if isinstance(binds, (str, os.PathLike, Bind)):
         binds = [binds]
@@ -180,8 +235,17 @@ def make_options(*, timeout: Optional[float] = None,
         cwd=os.fspath(cwd) if cwd is not None else None,
         workspace=os.fspath(workspace) if workspace is not None else None,
         workspace_mode=mode, binds=tuple(_bind(b) for b in binds),
-        network=bool(network), seccomp_kill=bool(seccomp_kill),
-        single_id=bool(single_id), output_limit=out_limit)
+        network=_switch(network), seccomp_kill=_switch(seccomp_kill),
+        single_id=_switch(single_id), output_limit=out_limit,
+        preset=preset, policy=doc, policy_mode=policy_mode,
+        allow_degraded=_switch(allow_degraded),
+        read_only=_switch(read_only), allow_setid=_switch(allow_setid),
+        require=layers)
+
+
+def _switch(value: Optional[bool]) -> Optional[bool]:
+    # None keeps what the policy (or the library) says.
+    return None if value is None else bool(value)
 
 
 class Handle:
@@ -204,10 +268,14 @@ class Handle:
             message = f"{what}: {message}"
         raise sandbox_error(-rc, message, config=config)
 
-    def apply(self, opts: Options) -> None:
-        """Configure the handle; SandboxError for what the library
-        refuses (a missing workspace, a reserved bind destination...)."""
+    def apply(self, opts: Options, template: Optional[str] = None) -> None:
+        """Configure the handle: the policy ``template`` (see
+        policy_template()) first, then the options over it.  SandboxError
+        for what the library refuses (a missing workspace, a reserved bind
+        destination...)."""
         p = self.ptr
+        if template is not None:
+            self.check(_c.sbx_policy_load_string(p, template), config=True)
         for kind, value in opts.limits:
             self.check(_c.sbx_limit(p, kind, value), config=True)
         for name, text in opts.env:
@@ -218,16 +286,42 @@ class Handle:
                        config=True)
         for src, dst, flags in opts.binds:
             self.check(_c.sbx_add_bind(p, src, dst, flags), config=True)
+        if opts.policy_mode is not None:
+            # A mode without a path applies to the policy's workspace.
+            mode = {"workspace": {"mode": opts.policy_mode}}
+            self.check(_c.sbx_policy_load_string(p, json.dumps(mode)),
+                       config=True)
         if opts.cwd is not None:
             self.check(_c.sbx_set_cwd(p, opts.cwd), config=True)
-        if opts.network:
-            self.check(_c.sbx_set_network(p, _c.SBX_NET_HOST), config=True)
-        if opts.seccomp_kill:
-            self.check(_c.sbx_set_flag(p, _c.SBX_FLAG_SECCOMP_KILL, 1),
-                       config=True)
-        if opts.single_id:
-            self.check(_c.sbx_set_flag(p, _c.SBX_FLAG_SINGLE_ID, 1),
-                       config=True)
+        if opts.network is not None:
+            self.check(_c.sbx_set_network(
+                p, _c.SBX_NET_HOST if opts.network else _c.SBX_NET_NONE),
+                config=True)
+        for flag, on in ((_c.SBX_FLAG_SECCOMP_KILL, opts.seccomp_kill),
+                         (_c.SBX_FLAG_SINGLE_ID, opts.single_id),
+                         (_c.SBX_FLAG_ALLOW_SETID, opts.allow_setid),
+                         (_c.SBX_FLAG_ALLOW_DEGRADED, opts.allow_degraded),
+                         (_c.SBX_FLAG_READ_ONLY, opts.read_only)):
+            if on is not None:
+                self.check(_c.sbx_set_flag(p, flag, int(on)), config=True)
+        for layer in opts.require:
+            self.check(_c.sbx_require_layer(p, layer), config=True)
+
+    def export(self) -> str:
+        """The handle's effective policy as a policy document (JSON)."""
+        text = _c.sbx_policy_export(self.ptr, _c.SBX_POLICY_JSON)
+        if text is None:  # only when out of memory
+            raise sandbox_error(errno.ENOMEM, _c.sbx_last_error(self.ptr))
+        return str(text)
+
+    def explain(self, what: str) -> str:
+        """sbx_policy_explain(): JSON, or SandboxError (a ValueError) for
+        what is neither an absolute path nor a known system call."""
+        text = _c.sbx_policy_explain(self.ptr, what)
+        if text is None:  # the library keeps no errno here: it is EINVAL
+            raise sandbox_error(errno.EINVAL, _c.sbx_last_error(self.ptr),
+                                config=True)
+        return str(text)
 
     def close(self) -> None:
         """Destroy the handle (kills a sandbox still running on it)."""
@@ -240,3 +334,26 @@ class Handle:
             self.close()
         except Exception:
             pass
+
+
+def policy_template(opts: Options) -> Optional[str]:
+    """The preset and the policy document of ``opts`` as one complete
+    document (sbx_policy_export() of a scratch handle), or None without
+    either.  Made once per Sandbox: every handle of it starts from the
+    same text, so a policy file is read once, and its relative paths are
+    already resolved against its directory."""
+    if not opts.has_policy:
+        return None
+    h = Handle()
+    try:
+        if opts.preset is not None:
+            h.check(_c.sbx_policy_preset(h.ptr, opts.preset), config=True)
+        if opts.policy is not None:
+            kind, value = opts.policy
+            load = (_c.sbx_policy_load_file if kind == "file"
+                    else _c.sbx_policy_load_string)
+            h.check(load(h.ptr, value), config=True)
+        return h.export()
+    finally:
+        h.close()
+

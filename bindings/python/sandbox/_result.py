@@ -64,9 +64,11 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     ``disk_full``, ``limits`` (each limit's :class:`Limit`: value, the
     mechanism that enforced it, whether it fired; keyed by the library's
     names: wall_ms, cpu_ms, memory, pids, fsize, nofile, disk, output,
-    cpu_share), ``layers`` (the isolation layers enforced), ``id_range``,
-    and ``json``, the whole record as a dict (the format of
-    ``sbx run --json-result``).
+    cpu_share), ``layers`` (the isolation layers enforced),
+    ``degraded`` (True when the run had no namespaces: the host gives
+    none and ``allow_degraded`` accepted that) and ``degraded_reason``
+    (why, else None), ``id_range``, and ``json``, the whole record as a
+    dict (the format of ``sbx run --json-result``).
     """
 
     status: str
@@ -82,6 +84,8 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     disk_full: bool
     limits: Mapping[str, Limit]
     layers: Tuple[str, ...]
+    degraded: bool
+    degraded_reason: Optional[str]
     id_range: int
     json: Dict[str, Any]
 
@@ -113,6 +117,9 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
             for name, v in dict(record.get("limits") or {}).items()
         }
         self.layers = tuple(record.get("layers") or ())
+        self.degraded = bool(record.get("degraded"))
+        reason = record.get("degraded_reason")
+        self.degraded_reason = str(reason) if reason is not None else None
         self.id_range = int(record.get("id_range", 0))
         self.json = record
 

@@ -18,7 +18,8 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List,
                     Mapping, Optional, Sequence, Union)
 
 from . import _sandbox as _c
-from ._config import Handle, Options, StrPath, Size, make_options
+from ._config import (Handle, Options, Policy, StrPath, Size, make_options,
+                      parse_size, policy_template)
 from ._errors import sandbox_error
 from ._result import Chunk, Result
 
@@ -421,7 +422,8 @@ class Sandbox:
     workspace
         a host directory bound at /workspace, read-only unless
         ``writable`` (True, or "live" for a live bind without disk
-        budget).
+        budget; without ``workspace``, it sets the mode of the policy's
+        workspace).
     binds
         more host paths: a path (read-only, same place), a (src, dst)
         tuple, or a :class:`Bind`.
@@ -433,12 +435,42 @@ class Sandbox:
         EPERM).
     single_id
         map only the caller's id into the sandbox.
+    preset
+        start from a preset shipped with the library: "default",
+        "strict" (nothing writable, no sockets, a tighter system call
+        set, small limits) or "build" (offline builds).
+    policy
+        a policy document (docs/policy.md): the path of a JSON file, or a
+        dict, which is serialized to JSON (one key a line: the library's
+        error messages name the key and the line of that text).
+    allow_degraded
+        when the host cannot create user namespaces, run anyway with the
+        layers that remain (Landlock, seccomp, the limits) instead of
+        refusing; the result says ``degraded`` and lists the ``layers``.
+    require
+        layer names a run must have ("netns", "landlock", ...): a run
+        that cannot have one fails with a SandboxError (step "require").
+    read_only
+        nothing in the sandbox is writable, not even /tmp.
+    allow_setid
+        keep CAP_SETUID and CAP_SETGID inside the sandbox's user
+        namespace, so that programs that switch users work.
 
     The limits that are 0 mean "no limit", except disk and output_limit.
 
+    Order, as ``sbx run`` applies them: the preset, then the policy
+    document, then the other options, which override both (an explicit
+    ``timeout``, ``memory`` or ``network`` wins over the policy's; lists
+    such as ``binds``, ``env`` and ``require`` add to the policy's).  The
+    options left at None keep what the policy says.  A run's wall-clock
+    limit is ``timeout``, else the policy's (a preset's or a document's),
+    else none.  The policy is read once, here.
+
     Raises SandboxError for a configuration the library refuses (a
-    workspace that does not exist is a FileNotFoundError too), and
-    TypeError or ValueError for values that cannot be right.
+    workspace that does not exist is a FileNotFoundError too; a bad
+    policy, such as an unknown key, is also a ValueError whose message
+    names the key and the line), and TypeError or ValueError for values
+    that cannot be right.
     """
 
     def __init__(self, *, timeout: Optional[float] = None,
@@ -452,10 +484,16 @@ class Sandbox:
                  env: Optional[Mapping[str, Optional[str]]] = None,
                  cwd: Optional[StrPath] = None,
                  workspace: Optional[StrPath] = None,
-                 writable: Union[bool, str] = False,
-                 binds: Iterable[Any] = (), network: bool = False,
-                 seccomp_kill: bool = False,
-                 single_id: bool = False) -> None:
+                 writable: Union[bool, str, None] = None,
+                 binds: Iterable[Any] = (), network: Optional[bool] = None,
+                 seccomp_kill: Optional[bool] = None,
+                 single_id: Optional[bool] = None,
+                 preset: Optional[str] = None,
+                 policy: Optional[Policy] = None,
+                 allow_degraded: Optional[bool] = None,
+                 require: Iterable[str] = (),
+                 read_only: Optional[bool] = None,
+                 allow_setid: Optional[bool] = None) -> None:
         self._closed = True  # until the first handle exists
         self._lock = threading.Lock()
         self._idle: List[Handle] = []
@@ -464,8 +502,26 @@ class Sandbox:
             file_size=file_size, open_files=open_files, disk=disk,
             output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
             workspace=workspace, writable=writable, binds=binds,
-            network=network, seccomp_kill=seccomp_kill, single_id=single_id)
+            network=network, seccomp_kill=seccomp_kill, single_id=single_id,
+            preset=preset, policy=policy, allow_degraded=allow_degraded,
+            require=require, read_only=read_only, allow_setid=allow_setid)
+        # The preset and the policy, read once; every handle starts there.
+        self._template = policy_template(self._options)
+        doc = json.loads(self._template) if self._template else {}
+        if self._options.policy_mode is not None and not doc.get(
+                "workspace"):
+            raise ValueError("writable needs a workspace, and neither "
+                             "workspace= nor the policy gives one")
+        limits = doc.get("limits") or {}
         self._timeout = timeout
+        self._timeout_ms = self._options.timeout_ms
+        if timeout is None and limits.get("wall") is not None:
+            # The policy's wall-clock limit is each run's default.
+            self._timeout_ms = int(round(float(limits["wall"]) * 1000))
+            self._timeout = self._timeout_ms / 1000.0 or None
+        self._output_limit = self._options.output_limit
+        if output_limit is None and limits.get("output") is not None:
+            self._output_limit = parse_size(limits["output"])
         # Configure one handle now, so a bad configuration fails here.
         self._idle.append(self._new_handle())
         self._closed = False
@@ -474,7 +530,7 @@ class Sandbox:
     def _new_handle(self) -> Handle:
         h = Handle()
         try:
-            h.apply(self._options)
+            h.apply(self._options, self._template)
         except BaseException:
             h.close()
             raise
@@ -502,13 +558,49 @@ class Sandbox:
                ) -> Execution:
         timeout = io.pop("timeout")
         if timeout is None:
-            timeout, timeout_ms = self._timeout, self._options.timeout_ms
+            timeout, timeout_ms = self._timeout, self._timeout_ms
         else:
             timeout_ms = make_options(timeout=timeout).timeout_ms
         return Execution(self._acquire(), release or self._release, args,
                          timeout=timeout, timeout_ms=timeout_ms,
-                         output_limit=self._options.output_limit, sink=sink,
-                         **io)
+                         output_limit=self._output_limit, sink=sink, **io)
+
+    # ------------------------------------------------------------ policy
+    def policy(self) -> Dict[str, Any]:
+        """The effective policy of this Sandbox's runs as a dict: the
+        preset, the policy document and the options, as one complete
+        policy document (sbx_policy_export(); docs/policy.md lists the
+        keys).  ``limits["wall"]`` is a run's default wall-clock limit in
+        seconds (0: none).  A variable passed by name (env value None)
+        shows as None: its value is the caller's, never printed.
+        ``Sandbox(policy=sb.policy())`` gives the same sandbox."""
+        h = self._acquire()
+        try:
+            # A run with timeout= leaves its own limit on the handle.
+            h.check(_c.sbx_limit(h.ptr, _c.SBX_LIMIT_WALL_MS,
+                                 self._timeout_ms), config=True)
+            return dict(json.loads(h.export()))
+        finally:
+            self._release(h, True)
+
+    def explain(self, what: StrPath) -> Dict[str, Any]:
+        """What this Sandbox's policy does with a path inside the sandbox
+        (one that starts with "/") or a system call (a name such as
+        "ptrace"), and which rule decides, as a dict (the keys of ``sbx
+        policy explain --json``, docs/policy.md): for a path ``read``,
+        ``write``, ``exec``, ``exists`` and ``rule``; for a system call
+        ``action`` ("allow", "deny", "kill", "conditional"), ``errno``
+        and ``rule``.
+
+        Raises SandboxError (also a ValueError) for a relative path or an
+        unknown system call.
+        """
+        name = os.fsdecode(what)
+        h = self._acquire()
+        try:
+            return dict(json.loads(h.explain(name)))
+        finally:
+            self._release(h, True)
 
     # --------------------------------------------------------------- runs
     def run(self, args: Args, *, input: Optional[Union[bytes, str]] = None,
