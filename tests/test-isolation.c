@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -739,6 +740,121 @@ static void test_processes(void)
 	free(dir);
 }
 
+/* ---- the runtime and the kernel's files ---------------------------- */
+
+/* What could show that a host file was written: its identity, times and
+ * an FNV-1a digest of its bytes. */
+struct file_print {
+	int ok;
+	struct stat st;
+	uint64_t digest;
+};
+
+static void print_file(const char *path, struct file_print *p)
+{
+	unsigned char buf[65536];
+	uint64_t h = 1469598103934665603ULL;
+	ssize_t n, i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	memset(p, 0, sizeof(*p));
+	if (fd < 0 || fstat(fd, &p->st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 1099511628211ULL;
+	close(fd);
+	p->digest = h;
+	p->ok = n == 0;
+}
+
+static int same_file(const struct file_print *a, const struct file_print *b)
+{
+	return a->ok && b->ok && a->digest == b->digest &&
+	       a->st.st_ino == b->st.st_ino && a->st.st_size == b->st.st_size &&
+	       a->st.st_mtim.tv_sec == b->st.st_mtim.tv_sec &&
+	       a->st.st_mtim.tv_nsec == b->st.st_mtim.tv_nsec &&
+	       a->st.st_ctim.tv_sec == b->st.st_ctim.tv_sec &&
+	       a->st.st_ctim.tv_nsec == b->st.st_ctim.tv_nsec;
+}
+
+/*
+ * CVE-2019-5736 and friends: PID 1 of the sandbox is a fork of the
+ * supervisor, so /proc/1/exe is the supervisor's binary on the host.  The
+ * program must not read, write or reopen it, nor trace, poke or kill the
+ * init, nor write the kernel's knobs in /proc.  Tried with a writable
+ * workspace too, where a root caller's sandbox root is the host's root.
+ * Judged on the host: the supervisor's binary and the knobs unchanged, the
+ * init alive to the end (the run exits normally).
+ */
+static void test_runtime(void)
+{
+	static const char *const knobs[] = { "/proc/sys/kernel/core_pattern",
+					     "/proc/sys/kernel/modprobe",
+					     "/proc/sys/kernel/sysrq" };
+	static const char *const denied[] = {
+		"exe-readlink", "exe-write", "exe-read", "exe-reopen", "mem",
+		"root", "ptrace", "vm-write", "core-pattern", "sysrq",
+		"sysrq-enable", "modprobe", "kcore", "kmem"
+	};
+	const char *sup = getenv("SBX_SUPERVISOR");
+	const char *argv[] = { LIVE_TRY_ESCAPE, "runtime", NULL };
+	char *before[3], *after, *dir = tl_tmpdir();
+	struct file_print sup0, sup1;
+	struct iso_cfg c = { 0 };
+	struct tl_run r;
+	size_t i;
+	int mode;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	if (!sup || !*sup)
+		sup = LIBEXECDIR "/sbx-supervisor";
+	print_file(sup, &sup0);
+	CU_ASSERT_FATAL(sup0.ok);
+	for (i = 0; i < 3; i++)
+		before[i] = tl_read_file(knobs[i]);
+
+	for (mode = 0; mode < 2; mode++) {
+		c.workspace = dir;
+		c.ws_mode = mode ? SBX_WORKSPACE_RW : SBX_WORKSPACE_RO;
+		tl_run_argv(&r, configure, &c, argv);
+		/* the init survived kill(1, SIGKILL) and everything else */
+		CU_ASSERT_EQUAL(r.status, SBX_STATUS_EXITED);
+		CU_ASSERT_EQUAL(r.exit_code, 0);
+		for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
+			int err = live_int(r.out, denied[i], -1);
+
+			/* -1: the helper never got there; 0: it worked */
+			if (err <= 0)
+				fprintf(stderr, "\n  %s: %d (mode %d)\n",
+					denied[i], err, mode);
+			CU_ASSERT(err > 0);
+		}
+		tl_run_free(&r);
+	}
+
+	print_file(sup, &sup1);
+	CU_ASSERT(same_file(&sup0, &sup1));
+	/* core_pattern is always there; the others only with modules and
+	 * sysrq built into the kernel */
+	CU_ASSERT_PTR_NOT_NULL(before[0]);
+	for (i = 0; i < 3; i++) {
+		if (!before[i])
+			continue;
+		after = tl_read_file(knobs[i]);
+		CU_ASSERT_PTR_NOT_NULL(after);
+		if (after)
+			CU_ASSERT_STRING_EQUAL(before[i], after);
+		free(after);
+		free(before[i]);
+	}
+	tl_rmrf(dir);
+	free(dir);
+}
+
 static CU_TestInfo isolation_tests[] = {
 	{ "host files outside the binds", test_host_files },
 	{ "host directories are not there", test_hidden_dirs },
@@ -748,6 +864,8 @@ static CU_TestInfo isolation_tests[] = {
 	{ "host TCP, UDP and abstract unix listeners", test_network },
 	{ "only lo, with 127.0.0.1/8 and ::1", test_interfaces },
 	{ "host processes: see, signal, kill(-1)", test_processes },
+	{ "the init's binary (CVE-2019-5736), /proc's kernel knobs",
+	  test_runtime },
 	CU_TEST_INFO_NULL,
 };
 

@@ -20,6 +20,9 @@
  *                           ignores signals; then wait forever, or exit
  *   sleep MARKER            wait forever (a marker process)
  *   tiocsti FD TEXT [high]  take FD as controlling tty, push TEXT into it
+ *   runtime                 reach the sandbox's init (the supervisor's
+ *                           binary, CVE-2019-5736) and /proc's dangerous
+ *                           files
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -35,6 +38,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -388,6 +393,85 @@ static int cmd_tiocsti(int fd, const char *text, int high)
 	return 0;
 }
 
+/* Print the errno of opening path with flags (0 when it opened). */
+static int try_open(const char *key, const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC), err = fd < 0 ? errno : 0;
+
+	printf("%s=%d\n", key, err);
+	return fd;
+}
+
+/* Write text into path, as a shell's "echo > path" would. */
+static void try_write(const char *key, const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		err = errno;
+	else if (write(fd, text, strlen(text)) < 0)
+		err = errno;
+	printf("%s=%d\n", key, err);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * CVE-2019-5736: runc's binary was rewritten through /proc/PID/exe of a
+ * runtime process the container could see.  Here PID 1 is the sandbox's
+ * init, a fork of the supervisor: it must be unreachable.  Then the files
+ * of /proc that reach the host kernel.
+ */
+static int cmd_runtime(void)
+{
+	char link[PATH_MAX], fdpath[64], byte = 0;
+	struct iovec local = { &byte, 1 }, remote = { (void *)0x400000, 1 };
+	ssize_t n;
+	int fd;
+
+	n = readlink("/proc/1/exe", link, sizeof(link) - 1);
+	printf("exe-readlink=%d\n", n < 0 ? errno : 0);
+	fd = try_open("exe-write", "/proc/1/exe", O_WRONLY);
+	if (fd >= 0)
+		close(fd);
+	fd = try_open("exe-read", "/proc/1/exe", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	/* the two-step of the exploit: a path fd now, reopened to write */
+	fd = try_open("exe-path", "/proc/1/exe", O_PATH);
+	if (fd >= 0) {
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		close(try_open("exe-reopen", fdpath, O_WRONLY));
+		close(fd);
+	} else {
+		printf("exe-reopen=%d\n", EBADF);
+	}
+	fd = try_open("mem", "/proc/1/mem", O_RDWR);
+	if (fd >= 0)
+		close(fd);
+	fd = try_open("root", "/proc/1/root/", O_RDONLY | O_DIRECTORY);
+	if (fd >= 0)
+		close(fd);
+	printf("ptrace=%d\n",
+	       ptrace(PTRACE_ATTACH, 1, NULL, NULL) < 0 ? errno : 0);
+	printf("vm-write=%d\n",
+	       process_vm_writev(1, &local, 1, &remote, 1, 0) < 0 ? errno : 0);
+	printf("kill1=%d\n", kill(1, SIGKILL) < 0 ? errno : 0);
+
+	try_write("core-pattern", "/proc/sys/kernel/core_pattern",
+		  "|/workspace/pwn");
+	try_write("sysrq", "/proc/sysrq-trigger", "h");
+	try_write("sysrq-enable", "/proc/sys/kernel/sysrq", "1");
+	try_write("modprobe", "/proc/sys/kernel/modprobe", "/workspace/pwn");
+	fd = try_open("kcore", "/proc/kcore", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	fd = try_open("kmem", "/dev/kmem", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: try-escape COMMAND ARG... (see the source)\n");
@@ -428,5 +512,7 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "tiocsti") && (argc == 4 || argc == 5))
 		return cmd_tiocsti(fd_arg(argv[2]), argv[3],
 				   argc == 5 && !strcmp(argv[4], "high"));
+	if (!strcmp(c, "runtime") && argc == 2)
+		return cmd_runtime();
 	return usage();
 }
