@@ -402,6 +402,15 @@ static int try_open(const char *key, const char *path, int flags)
 	return fd;
 }
 
+/* The same, closing what opened. */
+static void probe_open(const char *key, const char *path, int flags)
+{
+	int fd = try_open(key, path, flags);
+
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Write text into path, as a shell's "echo > path" would. */
 static void try_write(const char *key, const char *path, const char *text)
 {
@@ -431,27 +440,19 @@ static int cmd_runtime(void)
 
 	n = readlink("/proc/1/exe", link, sizeof(link) - 1);
 	printf("exe-readlink=%d\n", n < 0 ? errno : 0);
-	fd = try_open("exe-write", "/proc/1/exe", O_WRONLY);
-	if (fd >= 0)
-		close(fd);
-	fd = try_open("exe-read", "/proc/1/exe", O_RDONLY);
-	if (fd >= 0)
-		close(fd);
+	probe_open("exe-write", "/proc/1/exe", O_WRONLY);
+	probe_open("exe-read", "/proc/1/exe", O_RDONLY);
 	/* the two-step of the exploit: a path fd now, reopened to write */
 	fd = try_open("exe-path", "/proc/1/exe", O_PATH);
 	if (fd >= 0) {
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-		close(try_open("exe-reopen", fdpath, O_WRONLY));
+		probe_open("exe-reopen", fdpath, O_WRONLY);
 		close(fd);
 	} else {
 		printf("exe-reopen=%d\n", EBADF);
 	}
-	fd = try_open("mem", "/proc/1/mem", O_RDWR);
-	if (fd >= 0)
-		close(fd);
-	fd = try_open("root", "/proc/1/root/", O_RDONLY | O_DIRECTORY);
-	if (fd >= 0)
-		close(fd);
+	probe_open("mem", "/proc/1/mem", O_RDWR);
+	probe_open("root", "/proc/1/root/", O_RDONLY | O_DIRECTORY);
 	printf("ptrace=%d\n",
 	       ptrace(PTRACE_ATTACH, 1, NULL, NULL) < 0 ? errno : 0);
 	printf("vm-write=%d\n",
@@ -463,12 +464,8 @@ static int cmd_runtime(void)
 	try_write("sysrq", "/proc/sysrq-trigger", "h");
 	try_write("sysrq-enable", "/proc/sys/kernel/sysrq", "1");
 	try_write("modprobe", "/proc/sys/kernel/modprobe", "/workspace/pwn");
-	fd = try_open("kcore", "/proc/kcore", O_RDONLY);
-	if (fd >= 0)
-		close(fd);
-	fd = try_open("kmem", "/dev/kmem", O_RDONLY);
-	if (fd >= 0)
-		close(fd);
+	probe_open("kcore", "/proc/kcore", O_RDONLY);
+	probe_open("kmem", "/dev/kmem", O_RDONLY);
 	return 0;
 }
 
