@@ -41,6 +41,15 @@ expect "doctor --json: exit 0" test "$rc" = 0
 expect "doctor --json: the verdict" has out '"can_run_default": true'
 run "$sbx" doctor --frob
 expect "doctor: a bad option" test "$rc" = 125
+# an unknown option names the command it was given to, and its help
+run "$sbx" run --frob -- /bin/true
+expect "run: a bad option (125)" test "$rc" = 125
+expect "run: a bad option named" has err "sbx run: unrecognized option '--frob'"
+expect "run: a bad option, the help" has err 'see `sbx run --help`'
+run "$sbx" policy show --frob
+expect "policy show: a bad option (125)" test "$rc" = 125
+expect "policy show: a bad option named" has err "sbx policy show: unrecognized option '--frob'"
+expect "policy show: a bad option, the help" has err 'see `sbx policy --help`'
 
 if [ $can_nouserns = 1 ]; then
 	run nouserns "$sbx" doctor

@@ -392,6 +392,7 @@ static const char policy_usage[] =
 
 int cmd_policy(int argc, char **argv)
 {
+	static char name[32];
 	char **rest;
 	int n, rc;
 
@@ -421,6 +422,9 @@ int cmd_policy(int argc, char **argv)
 				args.format ? "--format" : "--json",
 				args.format ? "export" : "explain");
 	}
+	/* getopt's messages name rest[0]: "sbx policy show: ..." */
+	snprintf(name, sizeof(name), "sbx policy %s", argv[1]);
+	rest[0] = name;
 	rc = cli_run(n, rest, argv[1]);
 	free(rest);
 	return rc;

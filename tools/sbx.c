@@ -433,7 +433,8 @@ int cli_run(int argc, char **argv, const char *policy_action)
 		default:
 			if (cli_policy_option(sbx, c, optarg, &r))
 				break; /* policy-cmd.c */
-			rc = fail("see `sbx run --help`");
+			rc = fail(policy_action ? "see `sbx policy --help`"
+					        : "see `sbx run --help`");
 			goto out;
 		}
 		if (r < 0) {
@@ -498,6 +499,9 @@ out:
 
 int main(int argc, char **argv)
 {
+	static char name_run[] = "sbx run", name_policy[] = "sbx policy",
+		    name_doctor[] = "sbx doctor";
+
 	if (argc < 2)
 		return fail("usage: sbx run [OPTIONS] [--] PROGRAM [ARG...]; "
 			    "see `sbx --help`");
@@ -510,11 +514,18 @@ int main(int argc, char **argv)
 		printf("sbx (libsandbox) %s\n", sbx_version());
 		return 0;
 	}
-	if (strcmp(argv[1], "run") == 0)
+	/* getopt names argv[0] in its messages: "sbx run: unrecognized..." */
+	if (strcmp(argv[1], "run") == 0) {
+		argv[1] = name_run;
 		return cli_run(argc - 1, argv + 1, NULL);
-	if (strcmp(argv[1], "policy") == 0)
+	}
+	if (strcmp(argv[1], "policy") == 0) {
+		argv[1] = name_policy;
 		return cmd_policy(argc - 1, argv + 1); /* policy-cmd.c */
-	if (strcmp(argv[1], "doctor") == 0)
+	}
+	if (strcmp(argv[1], "doctor") == 0) {
+		argv[1] = name_doctor;
 		return cmd_doctor(argc - 1, argv + 1); /* doctor.c */
+	}
 	return fail("unknown command '%s'; see `sbx --help`", argv[1]);
 }
