@@ -73,6 +73,16 @@ void sbx_destroy(sbx_t *sbx);
  */
 const char *sbx_last_error(const sbx_t *sbx);
 
+/**
+ * The errno that goes with sbx_last_error()'s message, for the functions
+ * that return a pointer (sbx_policy_export(), sbx_policy_explain()): one
+ * of the values the failing function documents, positive; after a run
+ * that ended in a setup error, that error's errno (as
+ * SBX_RESULT_SETUP_ERRNO).  0 when the message is empty; EINVAL when sbx
+ * is NULL.
+ */
+int sbx_last_errno(const sbx_t *sbx);
+
 /* ------------------------------------------------------------------ */
 /* Limits                                                              */
 /* ------------------------------------------------------------------ */
@@ -577,8 +587,8 @@ enum sbx_policy_format {
  *
  * Returns the text, owned by the handle and valid until the next
  * sbx_policy_export(), sbx_policy_explain() or sbx_destroy(); or NULL
- * when sbx is NULL, the format is unknown or memory ran out (see
- * sbx_last_error()).
+ * when sbx is NULL, the format is unknown (sbx_last_errno() EINVAL) or
+ * memory ran out (ENOMEM); sbx_last_error() says which.
  */
 const char *sbx_policy_export(sbx_t *sbx, int format);
 
@@ -590,8 +600,8 @@ const char *sbx_policy_export(sbx_t *sbx, int format);
  *
  * Returns a JSON object (its keys are in docs/policy.md), owned by the
  * handle like the text of sbx_policy_export(); or NULL when what is NULL,
- * empty, a relative path or an unknown system call (see
- * sbx_last_error()).
+ * empty, a relative path or an unknown system call (sbx_last_errno()
+ * EINVAL) or memory ran out (ENOMEM); sbx_last_error() says which.
  */
 const char *sbx_policy_explain(sbx_t *sbx, const char *what);
 

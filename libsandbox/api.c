@@ -98,6 +98,13 @@ SBX_EXPORT const char *sbx_last_error(const sbx_t *sbx)
 	return sbx ? sbx->errmsg : "no handle (NULL)";
 }
 
+SBX_EXPORT int sbx_last_errno(const sbx_t *sbx)
+{
+	if (!sbx)
+		return EINVAL;
+	return sbx->errmsg[0] ? sbx->errnum : 0;
+}
+
 SBX_EXPORT int sbx_limit(sbx_t *sbx, int kind, uint64_t value)
 {
 	static const uint64_t max[SBX_LIMIT_KIND_MAX] = {

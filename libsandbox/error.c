@@ -13,6 +13,7 @@ int sbx_error(sbx_t *sbx, int err, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(sbx->errmsg, sizeof(sbx->errmsg), fmt, ap);
 		va_end(ap);
+		sbx->errnum = -sbx_rc(err > 0 ? -err : err);
 	}
 	return err > 0 ? -err : err;
 }
@@ -20,6 +21,7 @@ int sbx_error(sbx_t *sbx, int err, const char *fmt, ...)
 void sbx_clear_error(sbx_t *sbx)
 {
 	sbx->errmsg[0] = '\0';
+	sbx->errnum = 0;
 }
 
 /* Every errno the API documents; anything else becomes -EIO so callers can

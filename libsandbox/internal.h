@@ -47,6 +47,7 @@ enum sbx_state {
 
 struct sbx {
 	char errmsg[SBX_ERRMSG_MAX];
+	int errnum; /* positive; goes with errmsg */
 
 	/* configuration */
 	char *workspace;

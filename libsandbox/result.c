@@ -217,7 +217,10 @@ int sbx_result_take(sbx_t *sbx, const char *data, size_t len)
 	if (r < 0)
 		return r;
 	sbx->has_result = 1;
-	if (res.status == SBX_STATUS_SETUP_ERROR)
+	if (res.status == SBX_STATUS_SETUP_ERROR) {
 		sbx_error(sbx, 0, "%s", sbx->res_msg);
+		/* the step's own errno, as SBX_RESULT_SETUP_ERRNO */
+		sbx->errnum = res.setup_errno > 0 ? res.setup_errno : EIO;
+	}
 	return 0;
 }

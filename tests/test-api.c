@@ -375,6 +375,12 @@ static void test_no_fd_leak(void)
 			sbx_wait(sbx);
 			CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_STATUS),
 					SBX_STATUS_SETUP_ERROR);
+			/* the message and its errno: the step's own */
+			CU_ASSERT(strstr(sbx_last_error(sbx),
+					 "/no/such/program") != NULL);
+			CU_ASSERT_EQUAL(sbx_last_errno(sbx), ENOENT);
+			CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_SETUP_ERRNO),
+					ENOENT);
 			break;
 		case 2:
 			sbx_exec(sbx, sleeper); /* destroyed while running */

@@ -452,6 +452,12 @@ static void test_api_checks(void)
 	CU_ASSERT_EQUAL(sbx_set_syscall(sbx, NULL, 0, 0), 0);
 	CU_ASSERT_EQUAL(sbx_policy_export(sbx, 99), NULL);
 	CU_ASSERT(strstr(sbx_last_error(sbx), "unknown policy format") != NULL);
+	CU_ASSERT_EQUAL(sbx_last_errno(sbx), EINVAL);
+	/* a success clears both */
+	CU_ASSERT_PTR_NOT_NULL(sbx_policy_export(sbx, SBX_POLICY_JSON));
+	CU_ASSERT_STRING_EQUAL(sbx_last_error(sbx), "");
+	CU_ASSERT_EQUAL(sbx_last_errno(sbx), 0);
+	CU_ASSERT_EQUAL(sbx_last_errno(NULL), EINVAL);
 	CU_ASSERT_PTR_NULL(sbx_policy_export(NULL, SBX_POLICY_JSON));
 	CU_ASSERT_PTR_NULL(sbx_policy_explain(NULL, "/"));
 	CU_ASSERT_PTR_NULL(sbx_probe_report(sbx));
@@ -550,7 +556,9 @@ static void test_explain_paths(void)
 	json_object_put(o);
 	CU_ASSERT_PTR_NULL(sbx_policy_explain(sbx, "relative/path"));
 	CU_ASSERT(strstr(sbx_last_error(sbx), "absolute") != NULL);
+	CU_ASSERT_EQUAL(sbx_last_errno(sbx), EINVAL);
 	CU_ASSERT_PTR_NULL(sbx_policy_explain(sbx, ""));
+	CU_ASSERT_EQUAL(sbx_last_errno(sbx), EINVAL);
 	unlink("/tmp/sbx-explain-probe");
 	sbx_destroy(sbx);
 }
@@ -603,6 +611,7 @@ static void test_explain_syscalls(void)
 	json_object_put(o);
 	CU_ASSERT_PTR_NULL(sbx_policy_explain(sbx, "no_such_call"));
 	CU_ASSERT(strstr(sbx_last_error(sbx), "no_such_call") != NULL);
+	CU_ASSERT_EQUAL(sbx_last_errno(sbx), EINVAL);
 	sbx_destroy(sbx);
 }
 

@@ -261,7 +261,9 @@ function parseConfig(opts) {
 function exportPolicy(h) {
 	const text = native.sbx_policy_export(h, native.SBX_POLICY_JSON);
 	if (typeof text !== 'string') /* only when out of memory */
-		throw errnoError(-os.constants.errno.ENOMEM, native.sbx_last_error(h));
+		throw errnoError(-(native.sbx_last_errno(h) ||
+				   os.constants.errno.ENOMEM),
+				 native.sbx_last_error(h));
 	return text;
 }
 
@@ -957,8 +959,9 @@ class Sandbox {
 		str('what', what);
 		return this.#withHandle((h) => {
 			const text = native.sbx_policy_explain(h, what);
-			if (typeof text !== 'string') /* no errno kept: EINVAL */
-				throw errnoError(-os.constants.errno.EINVAL,
+			if (typeof text !== 'string') /* EINVAL: neither */
+				throw errnoError(-(native.sbx_last_errno(h) ||
+						   os.constants.errno.EINVAL),
 					native.sbx_last_error(h));
 			return JSON.parse(text);
 		});

@@ -311,16 +311,17 @@ class Handle:
         """The handle's effective policy as a policy document (JSON)."""
         text = _c.sbx_policy_export(self.ptr, _c.SBX_POLICY_JSON)
         if text is None:  # only when out of memory
-            raise sandbox_error(errno.ENOMEM, _c.sbx_last_error(self.ptr))
+            raise sandbox_error(_c.sbx_last_errno(self.ptr) or errno.ENOMEM,
+                                _c.sbx_last_error(self.ptr))
         return str(text)
 
     def explain(self, what: str) -> str:
         """sbx_policy_explain(): JSON, or SandboxError (a ValueError) for
         what is neither an absolute path nor a known system call."""
         text = _c.sbx_policy_explain(self.ptr, what)
-        if text is None:  # the library keeps no errno here: it is EINVAL
-            raise sandbox_error(errno.EINVAL, _c.sbx_last_error(self.ptr),
-                                config=True)
+        if text is None:  # EINVAL: what is not a path nor a system call
+            raise sandbox_error(_c.sbx_last_errno(self.ptr) or errno.EINVAL,
+                                _c.sbx_last_error(self.ptr), config=True)
         return str(text)
 
     def close(self) -> None:
