@@ -13,7 +13,8 @@ tests_test_api_LDADD = $(TEST_LDADD)
 
 check_PROGRAMS += tests/test-cgroup
 tests_test_cgroup_SOURCES = tests/test-cgroup.c \
-	libsandbox/supervisor/cgroup.c libsandbox/supervisor/cgroup.h
+	libsandbox/supervisor/cgroup.c libsandbox/supervisor/cgroup.h \
+	libsandbox/supervisor/readfile.c libsandbox/supervisor/readfile.h
 tests_test_cgroup_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/libsandbox/supervisor
 tests_test_cgroup_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_cgroup_LDADD = $(TEST_LDADD)

@@ -60,6 +60,16 @@ function abortError(signal, result) {
 	return err;
 }
 
+/* A finished run's result, or the error it stands for: a sandbox that
+ * could not be set up, or one that signal aborted. */
+function settled(result, signal) {
+	if (result.status === 'setup_error')
+		throw setupError(result);
+	if (signal?.aborted && result.status === 'killed')
+		throw abortError(signal, result);
+	return result;
+}
+
 function argError(Kind, code, message) {
 	const err = new Kind(message);
 	err.code = code;
@@ -688,11 +698,7 @@ async function runOnHandle(acquire, argv, run) {
 		]);
 		result.stdout = decode(out, run.encoding);
 		result.stderr = decode(err, run.encoding);
-		if (result.status === 'setup_error')
-			throw setupError(result);
-		if (run.signal?.aborted && result.status === 'killed')
-			throw abortError(run.signal, result);
-		return result;
+		return settled(result, run.signal);
 	} finally {
 		run.signal?.removeEventListener('abort', onAbort);
 		release(h);
@@ -807,12 +813,7 @@ function spawnOn(acquire, argv, run) {
 			launched[name].pipe(proc[name]);
 		}
 		try {
-			const result = await launched.done;
-			if (result.status === 'setup_error')
-				throw setupError(result);
-			if (run.signal?.aborted && result.status === 'killed')
-				throw abortError(run.signal, result);
-			return result;
+			return settled(await launched.done, run.signal);
 		} finally {
 			run.signal?.removeEventListener('abort', onAbort);
 			/* Nobody reads stdin any more (like child_process). */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "readfile.h"
 
 static const char *const v1_names[SUP_CG_N] = {
 	[SUP_CG_MEMORY] = "memory",
@@ -173,18 +174,10 @@ static int read_at(const char *dir, const char *file, char *buf, size_t len)
 {
 	char path[PATH_MAX + 64];
 	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
+	n = sup_read_file(path, buf, len);
+	return n < 0 ? (int)n : 0;
 }
 
 static int exists_at(const char *dir, const char *file)

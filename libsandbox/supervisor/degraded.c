@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "layers.h"
+#include "readfile.h"
 #include "sup.h"
 
 static char reason[1024];
@@ -366,60 +367,41 @@ void sandbox_degraded_drop(const struct sup_config *cfg, int report)
 static int signal_children(int sig)
 {
 	char path[300], buf[4096];
-	int fd, n = 0;
-	ssize_t len;
+	struct dirent *de;
+	int n = 0;
 	char *p, *end;
+	DIR *d;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
 		 (int)getpid());
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len >= 0) {
-			buf[len] = '\0';
-			for (p = buf; *p; p = end) {
-				long pid = strtol(p, &end, 10);
+	if (sup_read_file(path, buf, sizeof(buf)) >= 0) {
+		for (p = buf; *p; p = end) {
+			long pid = strtol(p, &end, 10);
 
-				if (end == p)
-					break;
-				if (pid > 0 && kill((pid_t)pid, sig) == 0)
-					n++;
-			}
-			return n;
-		}
-	}
-	/* No CONFIG_PROC_CHILDREN: look for our children in /proc. */
-	{
-		DIR *d = opendir("/proc");
-		struct dirent *de;
-
-		while (d && (de = readdir(d))) {
-			char stat[512];
-			long ppid = 0;
-			char *rp;
-
-			if (de->d_name[0] < '0' || de->d_name[0] > '9')
-				continue;
-			snprintf(path, sizeof(path), "/proc/%s/stat",
-				 de->d_name);
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				continue;
-			len = read(fd, stat, sizeof(stat) - 1);
-			close(fd);
-			if (len <= 0)
-				continue;
-			stat[len] = '\0';
-			rp = strrchr(stat, ')');
-			if (rp && sscanf(rp + 1, " %*c %ld", &ppid) == 1 &&
-			    ppid == getpid() &&
-			    kill((pid_t)atol(de->d_name), sig) == 0)
+			if (end == p)
+				break;
+			if (pid > 0 && kill((pid_t)pid, sig) == 0)
 				n++;
 		}
-		if (d)
-			closedir(d);
+		return n;
 	}
+	/* No CONFIG_PROC_CHILDREN: look for our children in /proc. */
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		long ppid = 0;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (sup_read_file(path, buf, sizeof(buf)) <= 0)
+			continue;
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 &&
+		    ppid == getpid() && kill((pid_t)atol(de->d_name), sig) == 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
 	return n;
 }
 

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "readfile.h"
 #include "sup.h"
 
 #ifndef CLONE_PIDFD
@@ -290,30 +291,11 @@ int sup_write_idmaps(pid_t pid, const struct sup_ids *ids, char *err,
 	return r;
 }
 
-static int read_int_file(const char *path, long *ret)
-{
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	*ret = strtol(buf, NULL, 10);
-	return 0;
-}
-
 /* Why could no user namespace be made?  Each known cause has its fix. */
 int sup_userns_diagnose(int err, char *msg, size_t len)
 {
-	long v;
-
-	if (read_int_file("/proc/sys/user/max_user_namespaces", &v) == 0 &&
-	    v == 0) {
+	/* -1: the knob is not there (these are never negative) */
+	if (sup_read_long("/proc/sys/user/max_user_namespaces", -1) == 0) {
 		snprintf(msg, len,
 			 "user namespaces are disabled on this host "
 			 "(user.max_user_namespaces=0); enable them with "
@@ -321,9 +303,9 @@ int sup_userns_diagnose(int err, char *msg, size_t len)
 			 "sbx doctor)");
 		return 0;
 	}
-	if (read_int_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
-			  &v) == 0 &&
-	    v == 1 && getuid() != 0) {
+	if (sup_read_long("/proc/sys/kernel/"
+			  "apparmor_restrict_unprivileged_userns", -1) == 1 &&
+	    getuid() != 0) {
 		snprintf(msg, len,
 			 "user namespaces are restricted by AppArmor "
 			 "(kernel.apparmor_restrict_unprivileged_userns=1, "
@@ -334,9 +316,9 @@ int sup_userns_diagnose(int err, char *msg, size_t len)
 			 "(see sbx doctor)");
 		return 0;
 	}
-	if (read_int_file("/proc/sys/kernel/unprivileged_userns_clone", &v) ==
+	if (sup_read_long("/proc/sys/kernel/unprivileged_userns_clone", -1) ==
 		    0 &&
-	    v == 0 && getuid() != 0) {
+	    getuid() != 0) {
 		snprintf(msg, len,
 			 "unprivileged user namespaces are disabled "
 			 "(kernel.unprivileged_userns_clone=0); enable them "

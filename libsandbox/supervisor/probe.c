@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "layers.h"
+#include "readfile.h"
 #include "sup.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -68,34 +69,13 @@ static void check(struct probe *p, const char *name, const char *status,
 	json_object_array_add(p->checks, c);
 }
 
-static long read_long(const char *path, long fallback)
-{
-	char buf[64];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return fallback;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return fallback;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
-}
-
+/* The first line of a small file. */
 static int read_text(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t n = sup_read_file(path, buf, len);
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
 	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
+		return (int)n;
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }
@@ -223,11 +203,11 @@ static const char *userns_fix(int err, char *buf, size_t len)
 	char self[512];
 	ssize_t n;
 
-	if (read_long("/proc/sys/user/max_user_namespaces", -1) == 0)
+	if (sup_read_long("/proc/sys/user/max_user_namespaces", -1) == 0)
 		return "sysctl -w user.max_user_namespaces=15000 (and put "
 		       "user.max_user_namespaces=15000 in /etc/sysctl.d/ to "
 		       "keep it); or run with --allow-degraded";
-	if (read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
+	if (sup_read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
 		      0) == 1 &&
 	    getuid() != 0) {
 		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -241,7 +221,7 @@ static const char *userns_fix(int err, char *buf, size_t len)
 			 self);
 		return buf;
 	}
-	if (read_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 &&
+	if (sup_read_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 &&
 	    getuid() != 0)
 		return "sysctl -w kernel.unprivileged_userns_clone=1; or run "
 		       "with --allow-degraded";
@@ -275,7 +255,7 @@ static json_object *userns_sysctls(void)
 	size_t i;
 
 	for (i = 0; i < SBX_ARRAY_SIZE(s); i++) {
-		long v = read_long(s[i].path, -1);
+		long v = sup_read_long(s[i].path, -1);
 
 		json_object_object_add(o, s[i].name,
 				       v < 0 ? NULL : json_object_new_int64(v));
@@ -325,7 +305,7 @@ static void probe_namespaces(struct probe *p)
 	p->userns_ok = 1;
 	check(p, "userns", "ok", NULL, extra,
 	      "user namespaces can be created (user.max_user_namespaces=%ld)",
-	      read_long("/proc/sys/user/max_user_namespaces", -1));
+	      sup_read_long("/proc/sys/user/max_user_namespaces", -1));
 	for (i = 0; i < SBX_ARRAY_SIZE(ns); i++) {
 		all |= ns[i].flag;
 		r = try_namespaces(CLONE_NEWUSER | ns[i].flag, &ids, &map_err);

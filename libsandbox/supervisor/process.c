@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "readfile.h"
 #include "sup.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -86,18 +87,7 @@ static void set_rlimits(const struct sup_config *cfg,
 
 static int last_cap(void)
 {
-	int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
-	char buf[16];
-	ssize_t n;
-
-	if (fd < 0)
-		return 63;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 63;
-	buf[n] = '\0';
-	return atoi(buf);
+	return (int)sup_read_long("/proc/sys/kernel/cap_last_cap", 63);
 }
 
 /* Drop every capability, the bounding set included, so no exec can bring

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "readfile.h"
 #include "sup.h"
 
 #define MAX_VISIT 65536
@@ -17,18 +18,10 @@ static uint64_t proc_ticks(pid_t pid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long ut, st, cut, cst;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (sup_read_file(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	/* the command may hold spaces and ')': skip to the last ')' */
 	p = strrchr(buf, ')');
 	if (!p || sscanf(p + 2,
@@ -56,21 +49,13 @@ static uint64_t tree_ticks(pid_t pid, unsigned *visited)
 	/* every thread may have children of its own */
 	while ((de = readdir(tasks))) {
 		char cpath[320], buf[4096], *p, *end;
-		ssize_t n;
-		int fd;
 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(cpath, sizeof(cpath), "/proc/%d/task/%s/children",
 			 (int)pid, de->d_name);
-		fd = open(cpath, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (sup_read_file(cpath, buf, sizeof(buf)) <= 0)
 			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
 		for (p = buf; *p; p = end) {
 			long child = strtol(p, &end, 10);
 

@@ -27,6 +27,7 @@ Sandbox.explain() show what it allows.  Errors are :class:`SandboxError`
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Union
 
 from . import _sandbox as _c
@@ -60,6 +61,19 @@ def __getattr__(name: str) -> Any:
 
         return Stream
     raise AttributeError(f"module 'sandbox' has no attribute {name!r}")
+
+
+# The keywords of Sandbox() that run(), run_async() and stream() take as
+# they are; timeout is the run's own (Sandbox.run(timeout=...)).
+_SANDBOX_KEYWORDS = tuple(
+    name for name in inspect.signature(Sandbox).parameters
+    if name != "timeout")
+
+
+def _sandbox_of(arguments: Mapping[str, Any]) -> Sandbox:
+    """A Sandbox of the sandbox options among a function's arguments
+    (its locals()): each function names them all, so none is dropped."""
+    return Sandbox(**{name: arguments[name] for name in _SANDBOX_KEYWORDS})
 
 
 def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
@@ -101,14 +115,7 @@ def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
     Raises SandboxError when the sandbox cannot be set up, and with
     ``check=True`` CalledProcessError or TimeoutExpired.
     """
-    with Sandbox(cpu_time=cpu_time, memory=memory, pids=pids,
-                 file_size=file_size, open_files=open_files, disk=disk,
-                 output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
-                 workspace=workspace, writable=writable, binds=binds,
-                 network=network, seccomp_kill=seccomp_kill,
-                 single_id=single_id, preset=preset, policy=policy,
-                 allow_degraded=allow_degraded, require=require,
-                 read_only=read_only, allow_setid=allow_setid) as sb:
+    with _sandbox_of(locals()) as sb:
         return sb.run(args, input=input, stdin=stdin, stdout=stdout,
                       stderr=stderr, capture_output=capture_output,
                       text=text, encoding=encoding, errors=errors,
@@ -149,14 +156,7 @@ async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
     """run() for asyncio: the same arguments and Result, and the event
     loop keeps running meanwhile.  Cancelling the task kills the sandbox
     (every process of it is gone when CancelledError propagates)."""
-    sb = Sandbox(cpu_time=cpu_time, memory=memory, pids=pids,
-                 file_size=file_size, open_files=open_files, disk=disk,
-                 output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
-                 workspace=workspace, writable=writable, binds=binds,
-                 network=network, seccomp_kill=seccomp_kill,
-                 single_id=single_id, preset=preset, policy=policy,
-                 allow_degraded=allow_degraded, require=require,
-                 read_only=read_only, allow_setid=allow_setid)
+    sb = _sandbox_of(locals())
     try:
         return await sb.run_async(
             args, input=input, stdin=stdin, stdout=stdout, stderr=stderr,
@@ -198,14 +198,7 @@ def stream(args: Args, *, input: Optional[Union[bytes, str]] = None,
     """
     from ._aio import Stream
 
-    sb = Sandbox(cpu_time=cpu_time, memory=memory, pids=pids,
-                 file_size=file_size, open_files=open_files, disk=disk,
-                 output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
-                 workspace=workspace, writable=writable, binds=binds,
-                 network=network, seccomp_kill=seccomp_kill,
-                 single_id=single_id, preset=preset, policy=policy,
-                 allow_degraded=allow_degraded, require=require,
-                 read_only=read_only, allow_setid=allow_setid)
+    sb = _sandbox_of(locals())
     return Stream(sb, args, dict(
         input=input, stdin=stdin, stdout=None, stderr=None,
         capture_output=True, text=text, encoding=encoding, errors=errors,

@@ -494,17 +494,12 @@ class Sandbox:
                  require: Iterable[str] = (),
                  read_only: Optional[bool] = None,
                  allow_setid: Optional[bool] = None) -> None:
+        # every keyword, as given (make_options() checks them)
+        options = {k: v for k, v in locals().items() if k != "self"}
         self._closed = True  # until the first handle exists
         self._lock = threading.Lock()
         self._idle: List[Handle] = []
-        self._options: Options = make_options(
-            timeout=timeout, cpu_time=cpu_time, memory=memory, pids=pids,
-            file_size=file_size, open_files=open_files, disk=disk,
-            output_limit=output_limit, cpus=cpus, env=env, cwd=cwd,
-            workspace=workspace, writable=writable, binds=binds,
-            network=network, seccomp_kill=seccomp_kill, single_id=single_id,
-            preset=preset, policy=policy, allow_degraded=allow_degraded,
-            require=require, read_only=read_only, allow_setid=allow_setid)
+        self._options: Options = make_options(**options)
         # The preset and the policy, read once; every handle starts there.
         self._template = policy_template(self._options)
         doc = json.loads(self._template) if self._template else {}
