@@ -68,3 +68,5 @@ tests_test_programs_LDADD = $(LIVE_LDADD)
 # (Through a variable: automake would take the rule for its own.)
 LIMITS_LOG = tests/test-limits.log
 $(LIMITS_LOG): tests/test-lifecycle.log
+
+include tests/security/local.mk
