@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "etcmask.h"
 #include "internal.h"
 #include "seccomp_rules.h"
 
@@ -76,16 +77,14 @@ static void free_view(struct view *v)
 	free(v);
 }
 
-static int writable_binds(const sbx_t *sbx)
+static int add_mask(void *arg, const char *path)
 {
-	size_t i;
-
-	if (sbx->workspace && sbx->workspace_mode != SBX_WORKSPACE_RO)
-		return 1;
-	for (i = 0; i < sbx->n_binds; i++)
-		if (sbx->binds[i].flags & SBX_BIND_RW)
-			return 1;
-	return 0;
+	return add(arg, path, NULL, 0, 0, 0,
+		   "hidden: other users cannot read it on the host, and the "
+		   "sandbox's ids are yours, whose owner or group bits "
+		   "could")
+		       ? 0
+		       : -ENOMEM;
 }
 
 /* In the order mounts.c makes them: later places cover earlier ones. */
@@ -93,9 +92,8 @@ static int build_view(const sbx_t *sbx, struct view *v)
 {
 	int ro = (sbx->flags >> SBX_FLAG_READ_ONLY) & 1;
 	int tmp_w = !ro;
-	const char *const *masks;
 	char link[PATH_MAX], host[64];
-	size_t i, n_masks;
+	size_t i;
 	struct stat st;
 
 	if (!add(v, "/", NULL, 1, !ro && v->landlock <= 0, 0,
@@ -178,18 +176,18 @@ static int build_view(const sbx_t *sbx, struct view *v)
 		snprintf(inside, sizeof(inside), "/dev/%s", sbx_dev_nodes[i]);
 		snprintf(host, sizeof(host), "/dev/%s", sbx_dev_nodes[i]);
 		if (!add(v, inside, host, 1, 1, 0,
-			 "the host's device %s, bound", host))
+			 "the host's device %s, bound read-only: reads and "
+			 "writes work, its mode and times cannot change",
+			 host))
 			return -ENOMEM;
 	}
-	/* What hostinfo.c hides when the sandbox is the caller's root. */
-	if (geteuid() == 0 && writable_binds(sbx) &&
-	    sbx_host_masks(&masks, &n_masks) == 0)
-		for (i = 0; i < n_masks; i++)
-			if (!add(v, masks[i], NULL, 0, 0, 0,
-				 "hidden: other users cannot read it on the "
-				 "host, and the sandbox runs as your root "
-				 "because something writable is bound"))
-				return -ENOMEM;
+	/* What hostinfo.c hides when the sandbox's ids are the caller's. */
+	if (!sbx_is_host_root()) {
+		int r = sbx_host_masks_each(add_mask, v);
+
+		if (r == -ENOMEM)
+			return r;
+	}
 	return 0;
 }
 

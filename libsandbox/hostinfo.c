@@ -1,15 +1,16 @@
-/* hostinfo.c - facts about the host the library computes once per process:
- * the supervisor's path and the files of /etc that must be hidden. */
-#include <dirent.h>
+/* hostinfo.c - facts about the host the library keeps per process: the
+ * supervisor's path and the files of /etc that must be hidden. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "etcmask.h"
 #include "internal.h"
 
 const char *sbx_supervisor_path(void)
@@ -20,85 +21,109 @@ const char *sbx_supervisor_path(void)
 }
 
 /*
- * /etc is bound read-only, but some of it is kept from other users by its
- * mode: /etc/shadow, private TLS keys, VPN and Wi-Fi secrets.  Inside, the
- * caller's own uid (root when the caller is root) still owns what it owns
- * on the host, so mode bits alone would let the sandbox read them.  Every
- * entry that is not readable by others is hidden; below a hidden directory
- * nothing more needs hiding.
+ * The entries of /etc hidden from a sandbox whose ids are the caller's
+ * (etcmask.c says which and why).  Scanning /etc costs milliseconds, so
+ * the answer is kept per process, for the caller's identity, and kept
+ * true by an inotify watch on every directory scanned: any entry added,
+ * removed, renamed or changed in mode or owner makes the next run scan
+ * again.  Where no watch can be had (no inotify instance left), every
+ * run scans.
  */
-#define MAX_MASKS 512
-#define MAX_DEPTH 6
+static pthread_mutex_t masks_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sbx_masks masks;
+static int masks_valid;
+static int masks_watch = -1;
+static uid_t masks_uid;
+static gid_t masks_gid;
+static gid_t *masks_groups;
+static size_t masks_n_groups;
 
-static pthread_once_t masks_once = PTHREAD_ONCE_INIT;
-static char *masks[MAX_MASKS];
-static size_t n_masks;
-static int masks_err;
-
-static void scan_dir(int dfd, const char *path, int depth)
+/* Did anything change since the scan?  Drains the events. */
+static int masks_changed(void)
 {
-	DIR *d;
-	struct dirent *de;
+	char buf[4096];
+	int changed = 0;
+	ssize_t n;
 
-	if (depth > MAX_DEPTH)
-		return;
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return;
-	}
-	while ((de = readdir(d)) && !masks_err) {
-		struct stat st;
-		char *child;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISLNK(st.st_mode))
-			continue;
-		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-			continue;
-		if (asprintf(&child, "%s/%s", path, de->d_name) < 0) {
-			masks_err = -ENOMEM;
-			break;
-		}
-		if (!(st.st_mode & S_IROTH) ||
-		    (S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH))) {
-			if (n_masks >= MAX_MASKS) {
-				free(child);
-				masks_err = -E2BIG;
-				break;
-			}
-			masks[n_masks++] = child;
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dirfd(d), de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						 O_CLOEXEC);
-			if (sub >= 0)
-				scan_dir(sub, child, depth + 1);
-		}
-		free(child);
-	}
-	closedir(d);
+	if (masks_watch < 0)
+		return 1;
+	while ((n = read(masks_watch, buf, sizeof(buf))) > 0)
+		changed = 1;
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
+		changed = 1;
+	return changed;
 }
 
-static void compute_masks(void)
+/* The caller's identity now; 1 when it differs from the kept one. */
+static int identity_changed(struct sbx_identity *id, gid_t **ret_groups)
 {
-	int fd = open("/etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int n = getgroups(0, NULL);
+	gid_t *g = NULL;
 
-	if (fd >= 0)
-		scan_dir(fd, "/etc", 0);
+	if (n > 0) {
+		g = calloc((size_t)n, sizeof(*g));
+		if (!g || (n = getgroups(n, g)) < 0) {
+			free(g);
+			g = NULL;
+			n = 0;
+		}
+	}
+	id->uid = geteuid();
+	id->gid = getegid();
+	id->groups = g;
+	id->n_groups = n > 0 ? (size_t)n : 0;
+	*ret_groups = g;
+	return !masks_valid || id->uid != masks_uid || id->gid != masks_gid ||
+	       id->n_groups != masks_n_groups ||
+	       (id->n_groups &&
+		memcmp(g, masks_groups, id->n_groups * sizeof(*g)) != 0);
 }
 
-int sbx_host_masks(const char *const **ret_paths, size_t *ret_n)
+static int rescan(const struct sbx_identity *id, gid_t *groups)
 {
-	pthread_once(&masks_once, compute_masks);
-	if (masks_err < 0)
-		return masks_err;
-	*ret_paths = (const char *const *)masks;
-	*ret_n = n_masks;
+	struct sbx_masks m = { 0 };
+	int r;
+
+	if (masks_watch >= 0)
+		close(masks_watch);
+	masks_watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	masks_valid = 0;
+	r = sbx_etc_masks(id, masks_watch, &m);
+	if (r < 0 && masks_watch >= 0) {
+		/* no watch to be had: scan without, and again next run */
+		close(masks_watch);
+		masks_watch = -1;
+		r = sbx_etc_masks(id, -1, &m);
+	}
+	if (r < 0) {
+		free(groups);
+		return r;
+	}
+	sbx_masks_free(&masks);
+	masks = m;
+	free(masks_groups);
+	masks_groups = groups;
+	masks_uid = id->uid;
+	masks_gid = id->gid;
+	masks_n_groups = id->n_groups;
+	masks_valid = masks_watch >= 0;
 	return 0;
+}
+
+int sbx_host_masks_each(int (*fn)(void *arg, const char *path), void *arg)
+{
+	struct sbx_identity id;
+	gid_t *groups;
+	size_t i;
+	int r = 0;
+
+	pthread_mutex_lock(&masks_lock);
+	if (identity_changed(&id, &groups) | masks_changed())
+		r = rescan(&id, groups);
+	else
+		free(groups);
+	for (i = 0; i < masks.n && r >= 0; i++)
+		r = fn(arg, masks.paths[i]);
+	pthread_mutex_unlock(&masks_lock);
+	return r < 0 ? r : 0;
 }

@@ -101,8 +101,10 @@ int sbx_rc(int r);
 /* seccomp.c: compile the filter for these flags into sbx->bpf. */
 int sbx_seccomp_compile(sbx_t *sbx);
 
-/* hostinfo.c: host paths that must be hidden inside (computed once). */
-int sbx_host_masks(const char *const **ret_paths, size_t *ret_n);
+/* hostinfo.c: call fn for each host path that must be hidden from a
+ * sandbox whose ids are the caller's (etcmask.c), up to the first
+ * negative return; 0 or -errno. */
+int sbx_host_masks_each(int (*fn)(void *arg, const char *path), void *arg);
 const char *sbx_supervisor_path(void);
 
 /* spawn.c */

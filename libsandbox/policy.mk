@@ -4,6 +4,8 @@
 LIBSANDBOX_SOURCES += \
 	libsandbox/api-policy.c \
 	libsandbox/docker-seccomp.c \
+	libsandbox/etcmask.c \
+	libsandbox/etcmask.h \
 	libsandbox/explain.c \
 	libsandbox/jsonpos.c \
 	libsandbox/jsonpos.h \
@@ -22,6 +24,7 @@ libsandbox_testing_la_CFLAGS += $(JSONC_CFLAGS)
 libsandbox_testing_la_LIBADD += $(JSONC_LIBS)
 
 sbx_supervisor_SOURCES += \
+	libsandbox/etcmask.c \
 	libsandbox/layers.c \
 	libsandbox/supervisor/degraded.c \
 	libsandbox/supervisor/landlock.c \

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "etcmask.h"
 #include "internal.h"
 
 static int default_env(struct sbx_buf *cfg, const sbx_t *sbx, const char *name,
@@ -32,16 +33,9 @@ static int default_env(struct sbx_buf *cfg, const sbx_t *sbx, const char *name,
 	return r;
 }
 
-static int writable_binds(const sbx_t *sbx)
+static int put_mask(void *cfg, const char *path)
 {
-	size_t i;
-
-	if (sbx->workspace && sbx->workspace_mode != SBX_WORKSPACE_RO)
-		return 1;
-	for (i = 0; i < sbx->n_binds; i++)
-		if (sbx->binds[i].flags & SBX_BIND_RW)
-			return 1;
-	return 0;
+	return sbx_wire_put_str(cfg, SBX_W_MASK, path);
 }
 
 static int build_config(sbx_t *sbx, const char *const *argv, uint32_t relay,
@@ -134,17 +128,11 @@ static int build_config(sbx_t *sbx, const char *const *argv, uint32_t relay,
 		r = sbx_wire_put(cfg, SBX_W_INPUT, sbx->input, sbx->input_len);
 	if (!r)
 		r = sbx_wire_put(cfg, SBX_W_SECCOMP, sbx->bpf, sbx->bpf_len);
-	/* A root caller's sandbox is host root only when something writable
-	 * is bound (so files written there belong to the caller); then hide
-	 * what /etc keeps from other users. */
-	if (!r && geteuid() == 0 && writable_binds(sbx)) {
-		const char *const *masks;
-		size_t n;
-
-		r = sbx_host_masks(&masks, &n);
-		for (i = 0; i < n && !r; i++)
-			r = sbx_wire_put_str(cfg, SBX_W_MASK, masks[i]);
-	}
+	/* A sandbox whose ids are the caller's could read what /etc keeps
+	 * from other users through the caller's owner or group bits; a
+	 * host-root caller's sandbox runs as an id that owns nothing. */
+	if (!r && !sbx_is_host_root())
+		r = sbx_host_masks_each(put_mask, cfg);
 	if (!r) /* required layers, the degraded filter (policy-run.c) */
 		r = sbx_policy_put_config(sbx, cfg);
 	if (!r)

@@ -785,10 +785,11 @@ static int same_file(const struct file_print *a, const struct file_print *b)
  * CVE-2019-5736 and friends: PID 1 of the sandbox is a fork of the
  * supervisor, so /proc/1/exe is the supervisor's binary on the host.  The
  * program must not read, write or reopen it, nor trace, poke or kill the
- * init, nor write the kernel's knobs in /proc.  Tried with a writable
- * workspace too, where a root caller's sandbox root is the host's root.
+ * init, nor write the kernel's knobs in /proc.
  * Judged on the host: the supervisor's binary and the knobs unchanged, the
- * init alive to the end (the run exits normally).
+ * init alive to the end (the run exits normally).  Tried with a
+ * copy-on-write and a live writable workspace too (a root caller's
+ * sandbox was once the host's root with one).
  */
 static void test_runtime(void)
 {
@@ -817,9 +818,11 @@ static void test_runtime(void)
 	for (i = 0; i < 3; i++)
 		before[i] = tl_read_file(knobs[i]);
 
-	for (mode = 0; mode < 2; mode++) {
+	for (mode = 0; mode < 3; mode++) {
 		c.workspace = dir;
-		c.ws_mode = mode ? SBX_WORKSPACE_RW : SBX_WORKSPACE_RO;
+		c.ws_mode = mode == 2	? SBX_WORKSPACE_RW_LIVE
+			    : mode == 1 ? SBX_WORKSPACE_RW
+					: SBX_WORKSPACE_RO;
 		tl_run_argv(&r, configure, &c, argv);
 		/* the init survived kill(1, SIGKILL) and everything else */
 		CU_ASSERT_EQUAL(r.status, SBX_STATUS_EXITED);

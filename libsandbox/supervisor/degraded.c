@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "etcmask.h"
 #include "layers.h"
 #include "readfile.h"
 #include "sup.h"
@@ -80,28 +81,6 @@ static int check_view(struct sup_run *run, struct sup_config *cfg)
 	return 0;
 }
 
-/* Is our uid 0 the host's root, or the root of a user namespace that an
- * unprivileged user made (where it owns only what that user owns)? */
-static int is_host_root(void)
-{
-	unsigned long in, out, count;
-	FILE *f;
-	int r = 1;
-
-	if (geteuid() != 0)
-		return 0;
-	f = fopen("/proc/self/uid_map", "re");
-	if (!f)
-		return 1;
-	while (fscanf(f, "%lu %lu %lu", &in, &out, &count) == 3)
-		if (in == 0) {
-			r = out == 0;
-			break;
-		}
-	fclose(f);
-	return r;
-}
-
 /* The host's root must not run the program: as root it would own /etc
  * and every file of the system, and Landlock cannot take /etc/shadow out
  * of a readable /etc.  It runs as the id a root caller's namespaced
@@ -110,7 +89,7 @@ static void choose_ids(struct sup_config *cfg)
 {
 	cfg->pol.run_uid = (uid_t)-1;
 	cfg->pol.run_gid = (gid_t)-1;
-	if (is_host_root()) {
+	if (sbx_is_host_root()) {
 		cfg->pol.run_uid = SBX_ROOT_ID_BASE;
 		cfg->pol.run_gid = SBX_ROOT_ID_BASE;
 	}

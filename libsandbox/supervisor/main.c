@@ -171,6 +171,7 @@ int main(int argc, char **argv)
 		goto resources;
 
 	sup_ids_choose(&cfg, &ids);
+	plan.idmap = sup_idmap_wanted(&cfg, &ids);
 	/* CLONE_NEWCGROUP is left to the child, after it joined its
 	 * cgroup, so the namespace's root is the sandbox's own cgroup. */
 	flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
@@ -219,6 +220,16 @@ int main(int argc, char **argv)
 		waitpid(run.init_pid, NULL, 0);
 		snprintf(run.msg, sizeof(run.msg), "%s", err);
 		setup_failed(SBX_STEP_IDMAP, -r);
+	}
+	if (!cfg.pol.degraded && plan.idmap) {
+		r = sup_idmap_send(&cfg, run.init_pid, run.report_fd, err,
+				   sizeof(err));
+		if (r < 0) {
+			kill(run.init_pid, SIGKILL);
+			waitpid(run.init_pid, NULL, 0);
+			snprintf(run.msg, sizeof(run.msg), "%s", err);
+			setup_failed(SBX_STEP_BIND, -r);
+		}
 	}
 	run.res.id_range = ids.range;
 	describe_layers(&ids);

@@ -67,6 +67,7 @@ struct source {
 	int is_dir;
 	int rw;
 	int tree; /* fd is a detached clone */
+	int preset; /* the supervisor set its attributes (idmap.c) */
 };
 
 /* Everything bound from the host, in the order it is attached. */
@@ -74,6 +75,7 @@ struct planned_bind {
 	const char *src;
 	const char *dst;
 	enum sbx_step step;
+	int index; /* idmap.c's numbering; -1 for the system */
 	struct source source;
 };
 
@@ -87,6 +89,7 @@ struct root_ctx {
 	struct planned_bind planned[MAX_PLANNED];
 	size_t n_planned;
 	int lower_fd;   /* the host workspace, under a copy-on-write layer */
+	int lower_tree; /* lower_fd is a detached idmapped tree (idmap.c) */
 	int upper_fd;   /* where the sandbox's changes to it go */
 };
 
@@ -151,6 +154,13 @@ static int attach_source(const struct source *s, int target)
 {
 	char from[64], to[64];
 
+	if (s->tree && s->preset) {
+		if (syscall(SYS_move_mount, s->fd, "", target, "",
+			    MOVE_MOUNT_F_EMPTY_PATH |
+				    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return -errno;
+		return 0;
+	}
 	if (s->tree) {
 		struct sbx_mount_attr a = {
 			.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
@@ -263,8 +273,8 @@ static int open_target(struct root_ctx *rc, const char *dst, int is_dir,
 	return 0;
 }
 
-static void plan_bind(struct root_ctx *rc, enum sbx_step step, const char *src,
-		      const char *dst, int rw, int optional)
+static void plan_bind(struct root_ctx *rc, enum sbx_step step, int index,
+		      const char *src, const char *dst, int rw, int optional)
 {
 	struct planned_bind *b;
 	int r;
@@ -272,6 +282,7 @@ static void plan_bind(struct root_ctx *rc, enum sbx_step step, const char *src,
 	if (rc->n_planned >= MAX_PLANNED)
 		child_fail(rc->report, step, E2BIG, "too many binds");
 	b = &rc->planned[rc->n_planned];
+	memset(&b->source, 0, sizeof(b->source));
 	r = open_source(rc, src, rw, &b->source);
 	if (r == -ENOENT && optional)
 		return;
@@ -281,6 +292,7 @@ static void plan_bind(struct root_ctx *rc, enum sbx_step step, const char *src,
 	b->src = src;
 	b->dst = dst;
 	b->step = step;
+	b->index = index;
 	rc->n_planned++;
 }
 
@@ -321,7 +333,7 @@ static void plan_system(struct root_ctx *rc)
 
 	for (i = 0; i < SBX_ARRAY_SIZE(system_paths); i++)
 		if (lstat(system_paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-			plan_bind(rc, SBX_STEP_MOUNT, system_paths[i],
+			plan_bind(rc, SBX_STEP_MOUNT, -1, system_paths[i],
 				  system_paths[i], 0, 1);
 }
 
@@ -394,9 +406,17 @@ static void mount_dev(struct root_ctx *rc)
 			child_fail(rc->report, SBX_STEP_DEV, errno,
 				   "create /%s: %s", dst, strerror(errno));
 		close(fd);
-		if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+		/* Read-only: reads and writes of the device still work, but
+		 * its mode, owner and times cannot change (EROFS), whoever
+		 * the sandbox's ids are. */
+		if (mount(src, dst, NULL, MS_BIND, NULL) < 0 ||
+		    mount(NULL, dst, NULL,
+			  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+				  MS_NOEXEC | locked_flags(src),
+			  NULL) < 0)
 			child_fail(rc->report, SBX_STEP_DEV, errno,
-				   "cannot bind %s: %s", src, strerror(errno));
+				   "cannot bind %s read-only: %s", src,
+				   strerror(errno));
 	}
 	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=0620") < 0)
@@ -415,7 +435,8 @@ static void plan_workspace_and_binds(struct root_ctx *rc)
 	size_t i;
 
 	if (cfg->workspace && cfg->workspace_mode != SBX_WORKSPACE_RW)
-		plan_bind(rc, SBX_STEP_WORKSPACE, cfg->workspace, "/workspace",
+		plan_bind(rc, SBX_STEP_WORKSPACE, 0, cfg->workspace,
+			  "/workspace",
 			  cfg->workspace_mode == SBX_WORKSPACE_RW_LIVE, 0);
 	if (cfg->workspace && cfg->workspace_mode == SBX_WORKSPACE_RW) {
 		rc->lower_fd = open(cfg->workspace,
@@ -426,7 +447,7 @@ static void plan_workspace_and_binds(struct root_ctx *rc)
 				   cfg->workspace, strerror(errno));
 	}
 	for (i = 0; i < cfg->n_binds; i++)
-		plan_bind(rc, SBX_STEP_BIND, cfg->binds[i].src,
+		plan_bind(rc, SBX_STEP_BIND, (int)i + 1, cfg->binds[i].src,
 			  cfg->binds[i].dst,
 			  !!(cfg->binds[i].flags & SBX_BIND_RW),
 			  !!(cfg->binds[i].flags & SBX_BIND_TRY));
@@ -453,6 +474,7 @@ static void mount_overlay_workspace(struct root_ctx *rc)
 	if (fstat(rc->lower_fd, &st) < 0)
 		st.st_mode = 0755;
 	if (mkdirat(rc->rootfd, ".sandbox", 0700) < 0 ||
+	    mkdirat(rc->rootfd, ".sandbox/lower", 0700) < 0 ||
 	    mkdirat(rc->rootfd, ".sandbox/upper", 0755) < 0 ||
 	    fchmodat(rc->rootfd, ".sandbox/upper", st.st_mode & 07777, 0) < 0 ||
 	    mkdirat(rc->rootfd, ".sandbox/work", 0700) < 0 ||
@@ -460,6 +482,31 @@ static void mount_overlay_workspace(struct root_ctx *rc)
 		child_fail(rc->report, SBX_STEP_WORKSPACE, errno,
 			   "cannot prepare the workspace's layers: %s",
 			   strerror(errno));
+	/* overlayfs takes a lower layer by path: an idmapped tree is
+	 * attached (below .sandbox, hidden with it) to have one */
+	if (rc->lower_tree) {
+		int at = openat(rc->rootfd, ".sandbox/lower",
+				O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (at < 0 ||
+		    syscall(SYS_move_mount, rc->lower_fd, "", at, "",
+			    MOVE_MOUNT_F_EMPTY_PATH |
+				    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			child_fail(rc->report, SBX_STEP_WORKSPACE, errno,
+				   "cannot attach the idmapped workspace "
+				   "%s: %s",
+				   rc->cfg->workspace, strerror(errno));
+		close(rc->lower_fd);
+		close(at);
+		/* the path again: at is the directory under the mount */
+		rc->lower_fd = openat(rc->rootfd, ".sandbox/lower",
+				      O_PATH | O_DIRECTORY | O_NOFOLLOW |
+					      O_CLOEXEC);
+		if (rc->lower_fd < 0)
+			child_fail(rc->report, SBX_STEP_WORKSPACE, errno,
+				   "cannot open the idmapped workspace: %s",
+				   strerror(errno));
+	}
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d/"
 		 ".sandbox/upper,workdir=/proc/self/fd/%d/.sandbox/work,"
@@ -524,8 +571,24 @@ static void send_fs_fds(struct root_ctx *rc)
 	rc->upper_fd = -1;
 }
 
-/* Hide what the host keeps from other users (see hostinfo.c): an empty
- * read-only tmpfs over a directory, /dev/null over a file. */
+/* Cover a file with the sandbox's /dev/null, read-only. */
+static int mask_file(const char *rel)
+{
+	if (mount("dev/null", rel, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, rel, NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC |
+			  locked_flags("dev/null"),
+		  NULL) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Hide what the host keeps from other users (the library's hostinfo.c
+ * says which: what the sandbox's ids could read only as the caller's):
+ * an empty read-only tmpfs over a directory, /dev/null over a file.  And
+ * the host's kernel command line, which /proc shows every user.
+ */
 static void mount_masks(struct root_ctx *rc)
 {
 	const struct sup_config *cfg = rc->cfg;
@@ -543,12 +606,15 @@ static void mount_masks(struct root_ctx *rc)
 				  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 				  "size=4k,nr_inodes=1,mode=000");
 		else
-			r = mount("/dev/null", rel, NULL, MS_BIND, NULL);
+			r = mask_file(rel);
 		if (r < 0)
 			child_fail(rc->report, SBX_STEP_MOUNT, errno,
 				   "cannot hide %s: %s", cfg->masks[i],
 				   strerror(errno));
 	}
+	if (mask_file("proc/cmdline") < 0)
+		child_fail(rc->report, SBX_STEP_PROC, errno,
+			   "cannot hide /proc/cmdline: %s", strerror(errno));
 }
 
 static void make_dirs(struct root_ctx *rc)
@@ -603,6 +669,34 @@ void sandbox_open_sources(const struct sup_config *cfg, int report)
 			   "cannot make / private: %s", strerror(errno));
 	plan_system(&rc);
 	plan_workspace_and_binds(&rc);
+}
+
+/* An idmapped tree from the supervisor replaces the sandbox's own
+ * source: the bind, or the copy-on-write workspace's lower layer. */
+void sandbox_use_tree(uint32_t index, int fd, int report)
+{
+	size_t i;
+
+	if (index == 0 && rc.lower_fd >= 0) {
+		close(rc.lower_fd);
+		rc.lower_fd = fd;
+		rc.lower_tree = 1;
+		return;
+	}
+	for (i = 0; i < rc.n_planned; i++) {
+		struct planned_bind *b = &rc.planned[i];
+
+		if (b->index != (int)index)
+			continue;
+		close(b->source.fd);
+		b->source.fd = fd;
+		b->source.tree = 1;
+		b->source.preset = 1;
+		return;
+	}
+	child_fail(report, SBX_STEP_BIND, EPROTO,
+		   "the supervisor sent a bind the sandbox did not plan (%u)",
+		   index);
 }
 
 void sandbox_build_root(const struct sup_config *cfg, int report)

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "etcmask.h"
 #include "readfile.h"
 #include "sup.h"
 
@@ -125,30 +126,27 @@ static int have_newidmap(void)
 	       access("/usr/bin/newgidmap", X_OK) == 0;
 }
 
+/*
+ * Which host ids the sandbox's ids are.  No id inside ever maps to the
+ * host's root: a root caller's sandbox runs as an id that owns nothing
+ * (SBX_ROOT_ID_BASE, with a range above it), and its binds are idmapped
+ * (idmap.c) so that what it writes there belongs to the caller.  Any
+ * other caller's sandbox runs as the caller (an unprivileged process
+ * may map only itself), with a subordinate range when newuidmap and
+ * /etc/subuid give one.
+ */
 void sup_ids_choose(const struct sup_config *cfg, struct sup_ids *ids)
 {
-	int writable = 0;
-	size_t i;
-
 	memset(ids, 0, sizeof(*ids));
 	ids->uid = getuid();
 	ids->gid = getgid();
 	ids->inside_root = ids->uid;
 	ids->inside_root_gid = ids->gid;
 	ids->range = 1;
-	if (ids->uid == 0) {
-		/* Root's sandbox is host root only when it may write to the
-		 * host (files written there then belong to the caller);
-		 * otherwise it is an id that owns nothing. */
-		if (cfg->workspace && cfg->workspace_mode != SBX_WORKSPACE_RO)
-			writable = 1;
-		for (i = 0; i < cfg->n_binds; i++)
-			if (cfg->binds[i].flags & SBX_BIND_RW)
-				writable = 1;
-		if (!writable) {
-			ids->inside_root = SBX_ROOT_ID_BASE;
-			ids->inside_root_gid = SBX_ROOT_ID_BASE;
-		}
+	if (sbx_is_host_root()) {
+		ids->host_root = 1;
+		ids->inside_root = SBX_ROOT_ID_BASE;
+		ids->inside_root_gid = SBX_ROOT_ID_BASE;
 		if (!sup_flag(cfg, SBX_FLAG_SINGLE_ID)) {
 			ids->sub_uid = SBX_ROOT_ID_BASE + 1;
 			ids->sub_gid = SBX_ROOT_ID_BASE + 1;
@@ -255,7 +253,7 @@ int sup_write_idmaps(pid_t pid, const struct sup_ids *ids, char *err,
 
 	if (ids->newidmap)
 		return run_newidmaps(pid, ids, err, errlen);
-	if (ids->uid != 0) {
+	if (!ids->host_root) {
 		/* An unprivileged writer may map only itself, and only once
 		 * setgroups is denied. */
 		r = write_file(pid, "setgroups", "deny");

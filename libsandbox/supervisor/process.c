@@ -284,11 +284,14 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127); /* the supervisor is gone or refused */
 	prctl(PR_SET_DUMPABLE, 0);
+	/* A host-root caller's binds, idmapped by the supervisor. */
+	if (plan->idmap)
+		sandbox_idmap_receive(report, report);
 
 	/* Become root of the namespace: the ids the maps give to inside 0
-	 * (for a root caller, not the host's root unless it binds
-	 * something writable), without the caller's supplementary groups
-	 * where setgroups is allowed. */
+	 * (for a caller that is the host's root, an id that owns nothing),
+	 * without the caller's supplementary groups where setgroups is
+	 * allowed. */
 	if (setresgid(0, 0, 0) < 0)
 		child_fail(report, SBX_STEP_IDMAP, errno, "setresgid: %s",
 			   strerror(errno));
@@ -299,7 +302,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 		child_fail(report, SBX_STEP_IDMAP, errno, "setresuid: %s",
 			   strerror(errno));
 	/* A change of the effective ids clears the parent-death signal (it
-	 * changes for root's sandbox without a writable bind): set it again,
+	 * changes for a root caller's sandbox): set it again,
 	 * and end if the supervisor died meanwhile (its end of the report
 	 * socket is closed then). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -63,6 +63,10 @@ enum sup_report_kind {
 	SUP_REPORT_SETUP = 1, /* a setup step failed */
 	SUP_REPORT_EXIT = 2,  /* the program ended: wait status */
 	SUP_REPORT_FS = 3,    /* with fds: the root tmpfs, the upper dir */
+	/* the other way, supervisor to sandbox (idmap.c) */
+	SUP_MSG_IDMAP = 4,     /* with an fd: the idmapped tree of source
+				* step (0 the workspace, 1 + i bind i) */
+	SUP_MSG_IDMAP_END = 5, /* no more trees */
 };
 
 struct sup_report {
@@ -89,6 +93,7 @@ struct sup_ids {
 	uid_t sub_uid;      /* first id of the extra range */
 	gid_t sub_gid;
 	uint32_t sub_count;
+	int host_root;      /* the caller is the host's root */
 };
 void sup_ids_choose(const struct sup_config *cfg, struct sup_ids *ids);
 pid_t sup_clone(unsigned long flags, int cgroup_fd, int *ret_pidfd,
@@ -100,6 +105,14 @@ int sup_userns_diagnose(int err, char *msg, size_t len);
 /* mounts.c (in the sandbox, after the go) */
 void sandbox_open_sources(const struct sup_config *cfg, int report_fd);
 void sandbox_build_root(const struct sup_config *cfg, int report_fd);
+/* Use the idmapped tree fd for source index (idmap.c's numbering). */
+void sandbox_use_tree(uint32_t index, int fd, int report);
+
+/* idmap.c: idmapped binds for a caller that is the host's root */
+int sup_idmap_wanted(const struct sup_config *cfg, const struct sup_ids *ids);
+int sup_idmap_send(const struct sup_config *cfg, pid_t init, int sock,
+		   char *err, size_t errlen);
+void sandbox_idmap_receive(int sock, int report);
 
 /* network.c (in the sandbox) */
 int sandbox_loopback_up(char *err, size_t errlen);
@@ -118,6 +131,7 @@ struct sup_plan {
 	uint64_t rl_nproc;          /* RLIMIT_NPROC when no pids cgroup */
 	uint64_t rl_cpu_s;          /* RLIMIT_CPU, a per-process backstop */
 	enum sup_cpu_source cpu;    /* how the watchdog measures CPU */
+	int idmap;                  /* the supervisor sends idmapped binds */
 };
 
 /* limits.c: choose the mechanisms and note them in the result. */

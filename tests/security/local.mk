@@ -4,3 +4,8 @@
 # with a control that shows the attack works without the layer where that
 # is safe to show.  Included by tests/local.mk; they link like the live
 # suites (tests/live.h) and run as root and as an unprivileged user.
+
+check_PROGRAMS += tests/security/test-sec-ids
+tests_security_test_sec_ids_SOURCES = tests/security/test-sec-ids.c
+tests_security_test_sec_ids_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_security_test_sec_ids_LDADD = $(LIVE_LDADD)

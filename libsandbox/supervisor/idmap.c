@@ -1,0 +1,227 @@
+/* idmap.c - idmapped binds for a caller that is the host's root.
+ *
+ * Such a caller's sandbox runs as an id that owns nothing on the host
+ * (namespaces.c): mapping its root to the host's root would let it own
+ * every root-owned file it can reach (chmod the bound /dev/null, leave a
+ * set-uid-root file in the project, read root-only /proc files).  Its
+ * files must still belong to the caller where it writes, and a
+ * workspace in a 0700 directory must still be readable.  So the
+ * supervisor, which is the host's root, makes a detached copy of each
+ * bound host path (the workspace, the binds; never the system
+ * directories) idmapped through the sandbox's own user namespace: there
+ * the host's root appears as the sandbox's root, and what the sandbox
+ * creates is the caller's on disk.  The sandbox's init attaches these
+ * copies instead of its own (mounts.c).
+ *
+ * A filesystem that cannot be idmapped (overlayfs, NFS, FUSE, ...) gets
+ * the plain bind for read-only use (the sandbox then reads what other
+ * users may read); a writable live bind of it is refused, since its
+ * files would belong to nobody the caller knows, with the copy-on-write
+ * workspace named as the way that works everywhere.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sup.h"
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#endif
+#ifndef MOUNT_ATTR_IDMAP
+#define MOUNT_ATTR_IDMAP 0x00100000
+#endif
+
+struct idmap_attr {
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+
+/* Index of a source in the messages: 0 the workspace, 1 + i bind i. */
+int sup_idmap_wanted(const struct sup_config *cfg, const struct sup_ids *ids)
+{
+	return ids->host_root && (cfg->workspace || cfg->n_binds);
+}
+
+static int send_one(int sock, uint32_t kind, uint32_t index, int fd)
+{
+	struct sup_report rep = { .kind = kind, .step = index };
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &rep, sizeof(rep) };
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (fd >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+static const char *fs_name(const char *path)
+{
+	struct statfs sf;
+
+	if (statfs(path, &sf) < 0)
+		return "its file system";
+	switch ((unsigned long)sf.f_type) {
+	case 0x794c7630: return "overlayfs";
+	case 0x6969: return "NFS";
+	case 0x65735546: return "a FUSE file system";
+	case 0xff534d42: return "CIFS";
+	case 0x01021994: return "tmpfs (before Linux 6.3)";
+	default: return "its file system";
+	}
+}
+
+/* One source: a detached, idmapped tree, or -errno. */
+static int make_tree(const char *src, int userns, int rw)
+{
+	struct idmap_attr a = {
+		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_NOSUID |
+			    MOUNT_ATTR_NODEV | (rw ? 0 : MOUNT_ATTR_RDONLY),
+		.userns_fd = (uint64_t)userns,
+	};
+	int fd, e;
+
+	fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+			  OPEN_TREE_CLONE | O_CLOEXEC | AT_RECURSIVE);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+		    &a, sizeof(a)) < 0) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/*
+ * Make and send the idmapped trees to the sandbox's init (its end of
+ * sock), then an end marker.  Returns 0, or -errno with err saying why
+ * the run must be refused (a writable bind that cannot be idmapped).
+ */
+int sup_idmap_send(const struct sup_config *cfg, pid_t init, int sock,
+		   char *err, size_t errlen)
+{
+	char path[64];
+	size_t i, n = cfg->n_binds + 1;
+	int userns, r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0) {
+		r = -errno;
+		snprintf(err, errlen, "cannot open the sandbox's user "
+			 "namespace: %s", strerror(-r));
+		return r;
+	}
+	for (i = 0; i < n && !r; i++) {
+		const char *src;
+		int rw, optional, fd;
+
+		if (i == 0) {
+			if (!cfg->workspace)
+				continue;
+			src = cfg->workspace;
+			rw = cfg->workspace_mode == SBX_WORKSPACE_RW_LIVE;
+			optional = 0;
+		} else {
+			src = cfg->binds[i - 1].src;
+			rw = !!(cfg->binds[i - 1].flags & SBX_BIND_RW);
+			optional = !!(cfg->binds[i - 1].flags & SBX_BIND_TRY);
+		}
+		fd = make_tree(src, userns, rw);
+		if (fd == -ENOENT && optional)
+			continue;
+		if (fd < 0 && rw) {
+			r = fd;
+			snprintf(err, errlen,
+				 "cannot bind %s writable for a root caller: "
+				 "%s does not support idmapped mounts (%s), "
+				 "and without one the sandbox would have to "
+				 "run as the host's root; use the "
+				 "copy-on-write workspace (--rw, "
+				 "SBX_WORKSPACE_RW), whose changes are "
+				 "applied as you, or run as an unprivileged "
+				 "user",
+				 src, fs_name(src), strerror(-fd));
+			break;
+		}
+		if (fd < 0)
+			continue; /* read-only: the sandbox's own plain bind */
+		r = send_one(sock, SUP_MSG_IDMAP, (uint32_t)i, fd);
+		close(fd);
+		if (r < 0)
+			snprintf(err, errlen, "cannot hand the idmapped "
+				 "binds to the sandbox: %s", strerror(-r));
+	}
+	close(userns);
+	if (!r) {
+		r = send_one(sock, SUP_MSG_IDMAP_END, 0, -1);
+		if (r < 0)
+			snprintf(err, errlen, "cannot hand the idmapped "
+				 "binds to the sandbox: %s", strerror(-r));
+	}
+	return r;
+}
+
+/* In the sandbox: take the trees until the end marker. */
+void sandbox_idmap_receive(int sock, int report)
+{
+	for (;;) {
+		struct sup_report rep;
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { &rep, sizeof(rep) };
+		struct msghdr mh = { 0 };
+		struct cmsghdr *c;
+		ssize_t n;
+		int fd = -1;
+
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(rep))
+			_exit(127); /* the supervisor is gone */
+		c = CMSG_FIRSTHDR(&mh);
+		if (c && c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		if (rep.kind == SUP_MSG_IDMAP_END)
+			return;
+		if (rep.kind != SUP_MSG_IDMAP || fd < 0)
+			child_fail(report, SBX_STEP_BIND, EPROTO,
+				   "unexpected message from the supervisor "
+				   "(kind %u)", rep.kind);
+		sandbox_use_tree(rep.step, fd, report);
+	}
+}
