@@ -26,8 +26,9 @@ const char *sbx_supervisor_path(void)
  * the answer is kept per process, for the caller's identity, and kept
  * true by an inotify watch on every directory scanned: any entry added,
  * removed, renamed or changed in mode or owner makes the next run scan
- * again.  Where no watch can be had (no inotify instance left), every
- * run scans.
+ * again.  A process's first run scans without a watch (a one-shot
+ * caller such as the CLI needs none); the second sets it up.  Where no
+ * watch can be had (no inotify instance left), every run scans.
  */
 static pthread_mutex_t masks_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sbx_masks masks;
@@ -37,6 +38,7 @@ static uid_t masks_uid;
 static gid_t masks_gid;
 static gid_t *masks_groups;
 static size_t masks_n_groups;
+static int masks_scans;
 
 /* Did anything change since the scan?  Drains the events. */
 static int masks_changed(void)
@@ -86,7 +88,8 @@ static int rescan(const struct sbx_identity *id, gid_t *groups)
 
 	if (masks_watch >= 0)
 		close(masks_watch);
-	masks_watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	masks_watch = masks_scans++ ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+				    : -1;
 	masks_valid = 0;
 	r = sbx_etc_masks(id, masks_watch, &m);
 	if (r < 0 && masks_watch >= 0) {
