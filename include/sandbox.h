@@ -157,6 +157,14 @@ int sbx_parse_size(const char *text, uint64_t *ret_bytes);
  * it ended (SBX_RESULT_WORKSPACE_CHANGES says how many).  Applying never
  * follows a symlink on the host and drops set-id bits.  RW_LIVE is a plain
  * writable bind: changes land at once and are not budgeted.
+ *
+ * For a caller that is the host's root the sandbox runs as an id that
+ * owns nothing, and the workspace and binds are idmapped mounts, so that
+ * what the program writes belongs to the caller and a 0700 directory can
+ * be read.  Where the file system cannot be idmapped (overlayfs, NFS,
+ * FUSE), a read-only bind is a plain one, and a writable live bind
+ * (RW_LIVE, SBX_BIND_RW) ends the run in SBX_STATUS_SETUP_ERROR with a
+ * message naming RW, which works everywhere.
  */
 enum sbx_workspace_mode {
 	SBX_WORKSPACE_RO = 0,      /* read-only bind (the default) */
