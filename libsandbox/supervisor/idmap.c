@@ -21,11 +21,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sup.h"
@@ -51,6 +53,71 @@ struct idmap_attr {
 	uint64_t propagation;
 	uint64_t userns_fd;
 };
+
+/*
+ * The user namespace whose map idmaps the binds.  Usually the sandbox's
+ * own: its root is the caller's root there, and its other ids are host
+ * users' ids (1..65535), which the sandbox cannot become.  With
+ * SBX_FLAG_ALLOW_SETID it can, and would then own a host user's files in
+ * the bind and create files that user owns: so a namespace of its own
+ * maps the caller's root to the sandbox's root and the sandbox's other
+ * ids to themselves (ids that own nothing); a host user's file shows as
+ * nobody's.  Returns an fd of the namespace, or -errno.
+ */
+static int idmap_userns(const struct sup_ids *ids, pid_t init)
+{
+	char path[64], map[128];
+	int pipefd[2], pidfd = -1, in_cg, fd, i, r = 0;
+	pid_t pid;
+
+	if (ids->range <= 1) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = sup_clone(CLONE_NEWUSER, -1, &pidfd, &in_cg);
+	if (pid == 0) {
+		char b;
+
+		close(pipefd[1]);
+		while (read(pipefd[0], &b, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(pipefd[0]);
+	if (pid < 0) {
+		r = -errno;
+		close(pipefd[1]);
+		return r;
+	}
+	for (i = 0; i < 2 && !r; i++) {
+		unsigned base = i ? ids->inside_root_gid : ids->inside_root;
+		unsigned sub = i ? ids->sub_gid : ids->sub_uid;
+		int mfd;
+
+		snprintf(map, sizeof(map), "0 %u 1\n%u %u %u\n", base, sub, sub,
+			 ids->sub_count);
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid,
+			 i ? "gid_map" : "uid_map");
+		mfd = open(path, O_WRONLY | O_CLOEXEC);
+		if (mfd < 0 || write(mfd, map, strlen(map)) < 0)
+			r = -errno;
+		if (mfd >= 0)
+			close(mfd);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	fd = r ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	if (!r && fd < 0)
+		r = -errno;
+	close(pipefd[1]); /* the namespace outlives its process via fd */
+	if (pidfd >= 0)
+		close(pidfd);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return r ? r : fd;
+}
 
 /* Index of a source in the messages: 0 the workspace, 1 + i bind i. */
 int sup_idmap_wanted(const struct sup_config *cfg, const struct sup_ids *ids)
@@ -125,19 +192,20 @@ static int make_tree(const char *src, int userns, int rw)
  * sock), then an end marker.  Returns 0, or -errno with err saying why
  * the run must be refused (a writable bind that cannot be idmapped).
  */
-int sup_idmap_send(const struct sup_config *cfg, pid_t init, int sock,
-		   char *err, size_t errlen)
+int sup_idmap_send(const struct sup_config *cfg, const struct sup_ids *ids,
+		   pid_t init, int sock, char *err, size_t errlen)
 {
-	char path[64];
+	struct sup_ids own = *ids;
 	size_t i, n = cfg->n_binds + 1;
 	int userns, r = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init);
-	userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (!sup_flag(cfg, SBX_FLAG_ALLOW_SETID))
+		own.range = 1; /* the sandbox's own namespace will do */
+	userns = idmap_userns(&own, init);
 	if (userns < 0) {
-		r = -errno;
-		snprintf(err, errlen, "cannot open the sandbox's user "
-			 "namespace: %s", strerror(-r));
+		r = userns;
+		snprintf(err, errlen, "cannot make the user namespace that "
+			 "idmaps the binds: %s", strerror(-r));
 		return r;
 	}
 	for (i = 0; i < n && !r; i++) {

@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 		setup_failed(SBX_STEP_IDMAP, -r);
 	}
 	if (!cfg.pol.degraded && plan.idmap) {
-		r = sup_idmap_send(&cfg, run.init_pid, run.report_fd, err,
+		r = sup_idmap_send(&cfg, &ids, run.init_pid, run.report_fd, err,
 				   sizeof(err));
 		if (r < 0) {
 			kill(run.init_pid, SIGKILL);

@@ -110,8 +110,8 @@ void sandbox_use_tree(uint32_t index, int fd, int report);
 
 /* idmap.c: idmapped binds for a caller that is the host's root */
 int sup_idmap_wanted(const struct sup_config *cfg, const struct sup_ids *ids);
-int sup_idmap_send(const struct sup_config *cfg, pid_t init, int sock,
-		   char *err, size_t errlen);
+int sup_idmap_send(const struct sup_config *cfg, const struct sup_ids *ids,
+		   pid_t init, int sock, char *err, size_t errlen);
 void sandbox_idmap_receive(int sock, int report);
 
 /* network.c (in the sandbox) */

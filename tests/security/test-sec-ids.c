@@ -26,6 +26,7 @@ struct ids_cfg {
 	int bind_ro;
 	int single_id;
 	int no_helpers; /* nothing of the build tree bound */
+	int allow_setid;
 };
 
 static void configure(sbx_t *sbx, void *arg)
@@ -46,6 +47,9 @@ static void configure(sbx_t *sbx, void *arg)
 				0);
 	if (c->single_id)
 		CU_ASSERT_EQUAL(sbx_set_flag(sbx, SBX_FLAG_SINGLE_ID, 1), 0);
+	if (c->allow_setid)
+		CU_ASSERT_EQUAL(sbx_set_flag(sbx, SBX_FLAG_ALLOW_SETID, 1),
+				0);
 }
 
 static int is_root(void)
@@ -117,7 +121,7 @@ static void test_never_host_root(void)
 {
 	char *ws = tl_tmpdir(), *data = tl_tmpdir(), script[256];
 	const char *marker = live_marker("never-root");
-	struct ids_cfg c = { ws, SBX_WORKSPACE_RW_LIVE, data, 0, 0, 0 };
+	struct ids_cfg c = { ws, SBX_WORKSPACE_RW_LIVE, data, 0, 0, 0, 0 };
 	unsigned long uids[4] = { 0 };
 	const char *argv[] = { "/bin/sh", "-c", script, NULL };
 	sbx_t *sbx;
@@ -200,7 +204,7 @@ static void test_device_nodes(void)
 		"echo IO=$(head -c 4 /dev/zero | wc -c); "
 		"touch /tmp/f && chmod 0700 /tmp/f && echo CONTROL=ok";
 	char *ws = tl_tmpdir();
-	struct ids_cfg c = { ws, SBX_WORKSPACE_RW_LIVE, NULL, 0, 0, 0 };
+	struct ids_cfg c = { ws, SBX_WORKSPACE_RW_LIVE, NULL, 0, 0, 0, 0 };
 	struct stat before[N_DEV], after[N_DEV];
 	int have[N_DEV];
 	struct tl_run r;
@@ -261,7 +265,7 @@ static void test_written_files_are_the_callers(void)
 		"echo b > /workspace/dir/inner && ln -s file /workspace/link "
 		"&& echo c > /data/bound && mkdir /data/bdir && echo OK";
 	char *ws = tl_tmpdir(), *data = tl_tmpdir();
-	struct ids_cfg c = { ws, SBX_WORKSPACE_RW_LIVE, data, 0, 0, 0 };
+	struct ids_cfg c = { ws, SBX_WORKSPACE_RW_LIVE, data, 0, 0, 0, 0 };
 	struct tl_run r;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
@@ -282,6 +286,74 @@ static void test_written_files_are_the_callers(void)
 	free(data);
 }
 
+/*
+ * With set-id capabilities kept, the program can become any id mapped
+ * into its namespace.  A root caller's bind must still not let it own a
+ * host user's file there, nor create files that user would own.
+ */
+static void test_setid_host_users(void)
+{
+	static const char script[] =
+		"python3 -c '\n"
+		"import os\n"
+		"os.setgroups([]); os.setgid(1000); os.setuid(1000)\n"
+		"def t(what, f):\n"
+		"    try:\n"
+		"        f(); print(what)\n"
+		"    except OSError:\n"
+		"        pass\n"
+		"t(\"CHMOD\", lambda: os.chmod(\"/workspace/users\", 0o666))\n"
+		"t(\"WROTE\", lambda: open(\"/workspace/users\", \"a\")"
+		".write(\"x\"))\n"
+		"t(\"MADE\", lambda: open(\"/workspace/made\", \"w\")"
+		".write(\"y\"))\n"
+		"'";
+	char *ws = tl_tmpdir(), *users, *made, *text;
+	struct ids_cfg c = { ws, SBX_WORKSPACE_RW_LIVE, NULL, 0, 0, 0, 1 };
+	struct stat st;
+	struct tl_run r;
+
+	if (!is_root()) {
+		tl_skip("needs a root caller (an unprivileged caller's ids "
+			"1..65535 map to its subordinate range, which owns "
+			"nothing)");
+		free(ws);
+		return;
+	}
+	if (access("/usr/bin/python3", X_OK) < 0) {
+		tl_skip("no /usr/bin/python3 to switch ids with");
+		free(ws);
+		return;
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	chmod(ws, 0777);
+	users = join(ws, "users");
+	made = join(ws, "made");
+	CU_ASSERT_EQUAL_FATAL(tl_write_file(users, "theirs\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(chown(users, 1000, 1000), 0);
+	chmod(users, 0600);
+	tl_run_sh(&r, configure, &c, script);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	/* the control: the id switch itself worked */
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "MADE"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "CHMOD"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "WROTE"));
+	CU_ASSERT_EQUAL(stat(users, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+	text = tl_read_file(users);
+	CU_ASSERT(text && strcmp(text, "theirs\n") == 0);
+	free(text);
+	if (stat(made, &st) == 0) {
+		CU_ASSERT_NOT_EQUAL(st.st_uid, 1000);
+		CU_ASSERT(st.st_uid >= 65536);
+	}
+	tl_run_free(&r);
+	tl_rmrf(ws);
+	free(users);
+	free(made);
+	free(ws);
+}
+
 /* ---- root-only /proc files ---------------------------------------- */
 
 static void test_root_only_proc(void)
@@ -291,7 +363,7 @@ static void test_root_only_proc(void)
 					     "/proc/vmallocinfo",
 					     "/proc/pagetypeinfo" };
 	char *ws = tl_tmpdir(), script[512];
-	struct ids_cfg c = { ws, SBX_WORKSPACE_RW_LIVE, NULL, 0, 0, 0 };
+	struct ids_cfg c = { ws, SBX_WORKSPACE_RW_LIVE, NULL, 0, 0, 0, 0 };
 	struct tl_run r;
 	size_t i, n = 0;
 	int controls = 0;
@@ -336,7 +408,7 @@ static void test_private_workspace(void)
 		"cat /workspace/secret && echo more >> /workspace/secret && "
 		"echo new > /workspace/new && echo DONE";
 	char *ws, *secret, *text;
-	struct ids_cfg c = { NULL, SBX_WORKSPACE_RO, NULL, 0, 0, 0 };
+	struct ids_cfg c = { NULL, SBX_WORKSPACE_RO, NULL, 0, 0, 0, 0 };
 	struct stat st;
 	struct tl_run r;
 
@@ -385,7 +457,7 @@ static void test_private_workspace(void)
 static void test_not_idmappable(void)
 {
 	char *dir, *lower, *upper, *work, *merged, *p, opts[1024];
-	struct ids_cfg c = { NULL, SBX_WORKSPACE_RO, NULL, 0, 0, 0 };
+	struct ids_cfg c = { NULL, SBX_WORKSPACE_RO, NULL, 0, 0, 0, 0 };
 	struct stat st;
 	struct tl_run r;
 
@@ -418,7 +490,8 @@ static void test_not_idmappable(void)
 	/* writable and live: refused, naming the way that works */
 	c.bind_src = merged;
 	tl_run_sh(&r, configure, &c, "echo x > /data/new");
-	TL_ASSERT_STATUS(&r, SBX_STATUS_SETUP_ERROR);
+	CU_ASSERT_EQUAL(r.status, SBX_STATUS_SETUP_ERROR); /* not fatal: */
+	/* the overlay must be unmounted whatever happens */
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "idmapped"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "--rw"));
 	p = join(merged, "new");
@@ -429,7 +502,7 @@ static void test_not_idmappable(void)
 	/* read-only: a plain bind, what others may read is there */
 	c.bind_ro = 1;
 	tl_run_sh(&r, configure, &c, "cat /data/readme");
-	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(r.status, SBX_STATUS_EXITED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "public"));
 	tl_run_free(&r);
 
@@ -438,7 +511,7 @@ static void test_not_idmappable(void)
 	c.workspace = merged;
 	c.ws_mode = SBX_WORKSPACE_RW;
 	tl_run_sh(&r, configure, &c, "echo cow > /workspace/cow");
-	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(r.status, SBX_STATUS_EXITED);
 	CU_ASSERT_EQUAL(r.exit_code, 0);
 	check_owner(merged, "cow");
 	tl_run_free(&r);
@@ -481,7 +554,7 @@ static int mask_child(const char *first, const char *second, int go_fd,
 		      int done_fd)
 {
 	gid_t g = MASK_GROUP;
-	struct ids_cfg c = { NULL, SBX_WORKSPACE_RO, NULL, 0, 1, 1 };
+	struct ids_cfg c = { NULL, SBX_WORKSPACE_RO, NULL, 0, 1, 1, 0 };
 	struct tl_run r;
 	char script[512], *host;
 	int fail = 0;
@@ -616,7 +689,7 @@ static void test_etc_masks(void)
 static void test_proc_cmdline(void)
 {
 	char *host = tl_read_file("/proc/cmdline");
-	struct ids_cfg c = { NULL, 0, NULL, 0, 0, 0 };
+	struct ids_cfg c = { NULL, 0, NULL, 0, 0, 0, 0 };
 	struct tl_run r;
 
 	/* the control: the host's is not empty */
@@ -637,6 +710,8 @@ static CU_TestInfo ids_tests[] = {
 	  test_device_nodes },
 	{ "files written through binds are the caller's",
 	  test_written_files_are_the_callers },
+	{ "set-id kept: a host user's files in a root caller's bind",
+	  test_setid_host_users },
 	{ "root-only /proc files stay closed", test_root_only_proc },
 	{ "a root caller's 0700 workspace", test_private_workspace },
 	{ "a writable bind that cannot be idmapped", test_not_idmappable },
