@@ -293,3 +293,25 @@ void sandbox_idmap_receive(int sock, int report)
 		sandbox_use_tree(rep.step, fd, report);
 	}
 }
+
+/* sbx doctor: can a writable bind of path be idmapped for a root caller?
+ * 0, or -errno (EINVAL: its file system cannot). */
+int sup_idmap_probe(const char *path)
+{
+	struct sup_ids ids = { .inside_root = SBX_ROOT_ID_BASE,
+			       .inside_root_gid = SBX_ROOT_ID_BASE,
+			       .sub_uid = SBX_ROOT_ID_BASE + 1,
+			       .sub_gid = SBX_ROOT_ID_BASE + 1,
+			       .sub_count = 1,
+			       .range = 2 };
+	int userns = idmap_userns(&ids, -1), fd;
+
+	if (userns < 0)
+		return userns;
+	fd = make_tree(path, userns, 1);
+	close(userns);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}

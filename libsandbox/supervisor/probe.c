@@ -3,6 +3,7 @@
  * print one JSON report on stdout.  Nothing is left behind: the checks
  * that need namespaces run in a child that exits. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <linux/filter.h>
@@ -24,6 +25,7 @@
 
 #include "layers.h"
 #include "readfile.h"
+#include "etcmask.h"
 #include "sup.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -561,6 +563,46 @@ static void probe_process_api(struct probe *p)
 	      NULL, "%s", pid > 0 ? "clone3 works" : strerror(e));
 }
 
+/* A root caller's binds are idmapped (idmap.c): can they be here, for
+ * the file systems of the current directory and /tmp? */
+static void probe_idmap(struct probe *p)
+{
+	static const char *const where[] = { ".", "/tmp" };
+	char cwd[PATH_MAX] = "", bad[1024] = "";
+	size_t i, n = 0;
+
+	if (!sbx_is_host_root() || !p->userns_ok)
+		return;
+	for (i = 0; i < SBX_ARRAY_SIZE(where); i++) {
+		const char *path = where[i];
+		int r;
+
+		if (i == 0 && getcwd(cwd, sizeof(cwd)))
+			path = cwd;
+		if (i > 0 && strcmp(path, cwd) == 0)
+			continue;
+		r = sup_idmap_probe(path);
+		if (r < 0)
+			n += (size_t)snprintf(bad + n, sizeof(bad) - n,
+					      "%s%s (%s)", n ? ", " : "", path,
+					      strerror(-r));
+		if (n >= sizeof(bad))
+			break;
+	}
+	if (!bad[0])
+		check(p, "idmap", "ok", NULL, NULL,
+		      "a root caller's binds are idmapped (its sandbox owns "
+		      "nothing on the host), here and in /tmp");
+	else
+		check(p, "idmap", "warn",
+		      "use the copy-on-write workspace (--rw) there, or run "
+		      "as an unprivileged user",
+		      NULL,
+		      "cannot idmap a bind of %s: a root caller's writable "
+		      "live binds there are refused",
+		      bad);
+}
+
 int sup_probe_main(void)
 {
 	json_object *report = json_object_new_object();
@@ -582,6 +624,7 @@ int sup_probe_main(void)
 	probe_landlock(&p);
 	probe_cgroup(&p);
 	probe_process_api(&p);
+	probe_idmap(&p);
 	runs = p.userns_ok && p.ns_ok && p.mounts_ok && p.seccomp_ok;
 	degraded = p.seccomp_ok && p.landlock_abi > 0;
 	json_object_object_add(report, "can_run_default",

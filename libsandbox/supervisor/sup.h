@@ -113,6 +113,7 @@ int sup_idmap_wanted(const struct sup_config *cfg, const struct sup_ids *ids);
 int sup_idmap_send(const struct sup_config *cfg, const struct sup_ids *ids,
 		   pid_t init, int sock, char *err, size_t errlen);
 void sandbox_idmap_receive(int sock, int report);
+int sup_idmap_probe(const char *path);
 
 /* network.c (in the sandbox) */
 int sandbox_loopback_up(char *err, size_t errlen);
