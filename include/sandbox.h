@@ -291,7 +291,9 @@ int sbx_set_network(sbx_t *sbx, int mode);
 /** On/off switches of sbx_set_flag().  Append-only. */
 enum sbx_flag {
 	/* A denied system call kills the program (SIGSYS) instead of
-	 * failing with EPERM. */
+	 * failing with EPERM.  Calls that answer "not here" still do:
+	 * clone3 and openat2 ENOSYS, an address family other than
+	 * AF_UNIX, AF_INET, AF_INET6 and netlink's route EAFNOSUPPORT. */
 	SBX_FLAG_SECCOMP_KILL = 0,
 	/* Map only the caller's id into the sandbox, even when a range of
 	 * ids could be mapped. */
@@ -306,18 +308,23 @@ enum sbx_flag {
 	/* When user namespaces cannot be created (user.max_user_namespaces=0,
 	 * AppArmor's restriction, a container's seccomp profile), run anyway
 	 * with the layers that remain instead of refusing: Landlock for the
-	 * filesystem (and TCP, and scoping of abstract sockets and signals,
-	 * where the kernel has them), seccomp with sockets denied (socketpair()
-	 * stays), the limits (the sandbox's cgroup where one can be made,
-	 * else rlimits; RLIMIT_NPROC then counts the caller's processes on
-	 * the host), a scrubbed environment and closed descriptors.  A
-	 * kernel without Landlock still refuses: nothing would protect the
-	 * host's files.  So does a copy-on-write workspace
+	 * filesystem, TCP and the scoping of abstract sockets and signals,
+	 * seccomp with sockets denied (socketpair() stays), and chmod,
+	 * chown, times, xattrs and inotify/fanotify denied (Landlock does
+	 * not cover them, and the program runs as the caller), the limits
+	 * (the sandbox's cgroup where one can be made, else rlimits;
+	 * RLIMIT_NPROC then counts the caller's processes on the host), a
+	 * scrubbed environment and closed descriptors.  A kernel whose
+	 * Landlock is older than ABI 6 (Linux 6.12) still refuses: nothing
+	 * would keep the host's files, signals or abstract sockets from the
+	 * program.  So does a copy-on-write workspace
 	 * (SBX_WORKSPACE_RW: it needs a mount namespace; RW_LIVE and RO
 	 * work), and a bind to another path.  SBX_FLAG_ALLOW_SETID does
 	 * nothing there (no user namespace to keep the capabilities in).
 	 * The result says what ran (SBX_RESULT_DEGRADED and the JSON keys
-	 * "layers", "degraded" and "degraded_reason"). */
+	 * "layers", "degraded" and "degraded_reason") and what such a run
+	 * does not hide ("degraded_not_hidden": the host's processes and
+	 * their command lines, and more; null with namespaces). */
 	SBX_FLAG_ALLOW_DEGRADED = 3,
 	/* Nothing in the sandbox is writable: not /tmp, the home or /dev/shm
 	 * either.  A writable workspace or bind is then an error of
@@ -529,8 +536,12 @@ enum sbx_syscall_action {
  * earlier sbx_set_syscall() for the same name.  err is the errno of
  * SBX_SYSCALL_DENY (1..4095, or 0) and must be 0 otherwise.  name NULL
  * removes every rule added.  Calls the filter cannot do without (clone,
- * clone3, unshare, setns, ioctl, personality, io_uring_*) cannot be
- * allowed: that would let the program around the filter.
+ * clone3, unshare, setns, ioctl, personality, io_uring_*; the calls that
+ * take a file mode, whose set-id bits are refused: chmod, fchmod,
+ * fchmodat, fchmodat2, open, openat, openat2, creat, mknod, mknodat; and
+ * socket and socketpair, whose address families are limited) cannot be
+ * allowed: that would let the program around the filter.  Denying them
+ * is fine.
  *
  * Returns 0, or
  *   -EINVAL  unknown system call name, unknown action, err out of range,

@@ -41,34 +41,61 @@ struct profile {
 	json_object *plain;	 /* the names of unconditional denials */
 };
 
-static json_object *arg(unsigned index, uint64_t value, uint64_t value2,
-			const char *op)
+static const char *op_name(enum scmp_compare op)
+{
+	switch (op) {
+	case SCMP_CMP_NE:
+		return "SCMP_CMP_NE";
+	case SCMP_CMP_LT:
+		return "SCMP_CMP_LT";
+	case SCMP_CMP_LE:
+		return "SCMP_CMP_LE";
+	case SCMP_CMP_EQ:
+		return "SCMP_CMP_EQ";
+	case SCMP_CMP_GE:
+		return "SCMP_CMP_GE";
+	case SCMP_CMP_GT:
+		return "SCMP_CMP_GT";
+	case SCMP_CMP_MASKED_EQ:
+		return "SCMP_CMP_MASKED_EQ";
+	default:
+		return NULL;
+	}
+}
+
+/* Docker's "value" is libseccomp's datum_a (the mask of MASKED_EQ),
+ * "valueTwo" its datum_b. */
+static json_object *arg(const struct scmp_arg_cmp *c)
 {
 	json_object *a = json_object_new_object();
 
-	json_object_object_add(a, "index", json_object_new_int((int)index));
-	json_object_object_add(a, "value", json_object_new_uint64(value));
-	json_object_object_add(a, "valueTwo", json_object_new_uint64(value2));
-	json_object_object_add(a, "op", json_object_new_string(op));
+	json_object_object_add(a, "index", json_object_new_int((int)c->arg));
+	json_object_object_add(a, "value", json_object_new_uint64(c->datum_a));
+	json_object_object_add(a, "valueTwo",
+			       json_object_new_uint64(c->datum_b));
+	json_object_object_add(a, "op", json_object_new_string(op_name(c->op)));
 	return a;
 }
 
-/* One entry: names, action (with errnoRet for SCMP_ACT_ERRNO), args. */
+/* One entry: names, action (with errnoRet for SCMP_ACT_ERRNO), args (all
+ * of them must hold, as in one libseccomp rule). */
 static void entry(struct profile *p, const char *name, const char *action,
-		  int err, json_object *arg1, const char *comment)
+		  int err, const struct sbx_rule_cond *c, const char *comment)
 {
 	json_object *e = json_object_new_object();
 	json_object *names = json_object_new_array();
+	unsigned i;
 
 	json_object_array_add(names, json_object_new_string(name));
 	json_object_object_add(e, "names", names);
 	json_object_object_add(e, "action", json_object_new_string(action));
 	if (strcmp(action, "SCMP_ACT_ERRNO") == 0)
 		json_object_object_add(e, "errnoRet", json_object_new_int(err));
-	if (arg1) {
+	if (c && c->n) {
 		json_object *args = json_object_new_array();
 
-		json_object_array_add(args, arg1);
+		for (i = 0; i < c->n; i++)
+			json_object_array_add(args, arg(&c->cmp[i]));
 		json_object_object_add(e, "args", args);
 	}
 	if (comment)
@@ -82,9 +109,33 @@ static int deny_err(const struct profile *p)
 	return strcmp(p->deny_action, "SCMP_ACT_ERRNO") == 0 ? EPERM : 0;
 }
 
+static const char *comment_of(enum sbx_rule_kind kind)
+{
+	switch (kind) {
+	case SBX_RULE_CLONE_NS:
+		return "no new namespaces";
+	case SBX_RULE_IOCTL_TTY:
+		return "no terminal injection or line discipline changes, on "
+		       "the low 32 bits of the request";
+	case SBX_RULE_SETID_MODE:
+		return "no set-uid or set-gid mode";
+	case SBX_RULE_SOCKET:
+		return "only AF_UNIX, AF_INET, AF_INET6 and netlink's route "
+		       "protocol: other families are not here";
+	case SBX_RULE_SOCKETPAIR:
+		return "only pairs of unix sockets";
+	default:
+		return NULL;
+	}
+}
+
 static void builtin_rule(struct profile *p, const struct sbx_syscall_rule *r)
 {
-	size_t i;
+	const struct scmp_arg_cmp query = { 0, SCMP_CMP_EQ, 0xffffffffull, 0 };
+	const struct scmp_arg_cmp other = { 0, SCMP_CMP_NE, 0, 0 };
+	struct sbx_rule_cond c[SBX_MAX_RULE_CONDS];
+	int err = sbx_rule_errno(r->kind);
+	size_t i, n;
 
 	switch (r->kind) {
 	case SBX_RULE_DENY:
@@ -92,31 +143,24 @@ static void builtin_rule(struct profile *p, const struct sbx_syscall_rule *r)
 				      json_object_new_string(r->name));
 		break;
 	case SBX_RULE_ENOSYS:
-		entry(p, r->name, "SCMP_ACT_ERRNO", ENOSYS, NULL,
-		      "hides its flags from seccomp: libc falls back to clone");
-		break;
-	case SBX_RULE_CLONE_NS:
-		for (i = 0; i < sbx_n_clone_ns_flags; i++)
-			entry(p, r->name, p->deny_action, deny_err(p),
-			      arg(0, sbx_clone_ns_flags[i],
-				  sbx_clone_ns_flags[i], "SCMP_CMP_MASKED_EQ"),
-			      "no new namespaces");
+		entry(p, r->name, "SCMP_ACT_ERRNO", ENOSYS, NULL, r->why);
 		break;
 	case SBX_RULE_PERSONALITY:
-		entry(p, r->name, "SCMP_ACT_ERRNO", 0,
-		      arg(0, 0xffffffffull, 0, "SCMP_CMP_EQ"),
+		c[0].n = 1;
+		c[0].cmp[0] = query;
+		entry(p, r->name, "SCMP_ACT_ERRNO", 0, &c[0],
 		      "the query answers PER_LINUX");
-		entry(p, r->name, p->deny_action, deny_err(p),
-		      arg(0, 0, 0, "SCMP_CMP_NE"),
+		c[0].cmp[0] = other;
+		entry(p, r->name, p->deny_action, deny_err(p), &c[0],
 		      "only the default execution domain");
 		break;
-	case SBX_RULE_IOCTL_TTY:
-		for (i = 0; i < sbx_n_tty_ioctls; i++)
-			entry(p, r->name, p->deny_action, deny_err(p),
-			      arg(1, 0xffffffffull, sbx_tty_ioctls[i],
-				  "SCMP_CMP_MASKED_EQ"),
-			      "no terminal injection (TIOCSTI, TIOCLINUX), "
-			      "on the low 32 bits");
+	default:
+		n = sbx_rule_conds(r, c, SBX_ARRAY_SIZE(c));
+		for (i = 0; i < n; i++)
+			entry(p, r->name,
+			      err ? "SCMP_ACT_ERRNO" : p->deny_action,
+			      err ? err : deny_err(p), &c[i],
+			      comment_of(r->kind));
 		break;
 	}
 }

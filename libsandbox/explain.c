@@ -403,27 +403,71 @@ static char *explain_path(sbx_t *sbx, const char *what)
 
 /* ------------------------------------------------------------ syscalls */
 
-static const char *builtin_text(enum sbx_rule_kind kind)
+/* What a built-in rule does, from the tables the filter is built from. */
+static void builtin_text(const struct sbx_syscall_rule *r, char *buf,
+			 size_t len)
 {
-	switch (kind) {
+	size_t i, o = 0;
+
+#define PUT(...)                                                          \
+	do {                                                              \
+		if (o < len)                                              \
+			o += (size_t)snprintf(buf + o, len - o, __VA_ARGS__); \
+	} while (0)
+	switch (r->kind) {
 	case SBX_RULE_DENY:
-		return "the built-in deny list (DESIGN.md: system compromise)";
+		PUT("the built-in deny list (DESIGN.md: system compromise)");
+		break;
 	case SBX_RULE_ENOSYS:
-		return "built in: clone3 hides its flags from seccomp, so it "
-		       "answers ENOSYS and libc falls back to clone";
+		PUT("built in: %s", r->why);
+		break;
 	case SBX_RULE_CLONE_NS:
-		return "built in: denied with any namespace flag (CLONE_NEWNS, "
-		       "CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, "
-		       "CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET); allowed "
-		       "otherwise";
+		PUT("built in: denied with any namespace flag (CLONE_NEWNS, "
+		    "CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, "
+		    "CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET); allowed "
+		    "otherwise");
+		break;
 	case SBX_RULE_PERSONALITY:
-		return "built in: only the default execution domain "
-		       "(PER_LINUX); the query answers it";
+		PUT("built in: only the default execution domain "
+		    "(PER_LINUX); the query answers it");
+		break;
 	case SBX_RULE_IOCTL_TTY:
-		return "built in: TIOCSTI and TIOCLINUX are denied (on the low "
-		       "32 bits of the request); other requests are allowed";
+		PUT("built in: ");
+		for (i = 0; i < sbx_n_tty_ioctls; i++)
+			PUT("%s%s",
+			    i == 0			  ? ""
+			    : i + 1 == sbx_n_tty_ioctls ? " and "
+							  : ", ",
+			    sbx_tty_ioctls[i].name);
+		PUT(" are denied (on the low 32 bits of the request); other "
+		    "requests are allowed");
+		break;
+	case SBX_RULE_SETID_MODE:
+		PUT("built in: denied when the mode (argument %u) sets "
+		    "S_ISUID or S_ISGID: a set-id file written through a "
+		    "writable bind would be live on the host; other modes "
+		    "are allowed",
+		    r->arg + 1);
+		break;
+	case SBX_RULE_SOCKET:
+		PUT("built in: only ");
+		for (i = 0; i < sbx_n_socket_families; i++) {
+			const struct sbx_socket_family *f =
+				&sbx_socket_families[i];
+
+			PUT("%s%s", i == 0 ? "" : ", ", f->name);
+			if (f->protocol >= 0)
+				PUT(" (protocol %s only)", f->protocol_name);
+		}
+		PUT("; any other family (AF_VSOCK, AF_PACKET, ...) fails with "
+		    "EAFNOSUPPORT, whatever the network");
+		break;
+	case SBX_RULE_SOCKETPAIR:
+		PUT("built in: only AF_UNIX; any other family fails with "
+		    "EAFNOSUPPORT");
+		break;
 	}
-	return "built in";
+#undef PUT
 }
 
 static void set_action(json_object *o, const char *action, int err)
@@ -463,18 +507,21 @@ static void explain_rule(const sbx_t *sbx, json_object *o, const char *name)
 	}
 	for (i = 0; i < sbx_n_syscall_rules; i++) {
 		const struct sbx_syscall_rule *b = &sbx_syscall_rules[i];
+		int err = sbx_rule_errno(b->kind);
+		char text[512];
 
 		if (strcmp(b->name, name) != 0)
 			continue;
 		if (b->kind == SBX_RULE_DENY)
 			set_action(o, deny, kill ? 0 : EPERM);
 		else if (b->kind == SBX_RULE_ENOSYS)
-			set_action(o, "deny", ENOSYS);
+			set_action(o, "deny", err);
 		else
-			set_action(o, "conditional", kill ? 0 : EPERM);
-		json_object_object_add(
-			o, "rule",
-			json_object_new_string(builtin_text(b->kind)));
+			set_action(o, "conditional",
+				   err ? err : kill ? 0 : EPERM);
+		builtin_text(b, text, sizeof(text));
+		json_object_object_add(o, "rule",
+				       json_object_new_string(text));
 		return;
 	}
 	set_action(o, "allow", 0);
@@ -513,7 +560,7 @@ static char *explain_syscall(sbx_t *sbx, const char *name)
 {
 	json_object *o;
 	char *text;
-	int nr = seccomp_syscall_resolve_name(name);
+	int nr = sbx_syscall_resolve(name);
 
 	if (nr == __NR_SCMP_ERROR) {
 		sbx_error(sbx, EINVAL,

@@ -74,6 +74,30 @@ int sbx_layer_satisfied(const char *layers, const char *name)
 	return 0;
 }
 
+/* Landlock covers opening files and listing directories, not finding
+ * out about them; /proc is the host's, for the processes (whose memory,
+ * environment and descriptors Landlock keeps out) and for the rest. */
+const struct sbx_unhidden sbx_degraded_unhidden[] = {
+	{ "the host's processes: their command lines (tokens passed as "
+	  "arguments included), owners and states, in /proc",
+	  0 },
+	{ "the host's network state in /proc/net: listening ports, "
+	  "connections, interfaces, the paths of unix sockets",
+	  0 },
+	{ "the host's mounts, kernel command line and kernel settings "
+	  "(/proc/self/mountinfo, /proc/cmdline, /proc/sys)",
+	  0 },
+	{ "whether a file exists, and its size, times, owner and extended "
+	  "attributes, for any path your ids can reach (stat, readlink, "
+	  "getxattr); not its contents or a directory's listing",
+	  0 },
+	{ "with the host's network (network \"host\"): the host's TCP and "
+	  "UDP, its loopback services included (unix sockets stay denied)",
+	  1 },
+};
+const size_t sbx_n_degraded_unhidden =
+	sizeof(sbx_degraded_unhidden) / sizeof(sbx_degraded_unhidden[0]);
+
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
 #endif

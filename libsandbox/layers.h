@@ -22,6 +22,23 @@ int sbx_landlock_abi(void);
 /* The newest Landlock ABI whose rights this code knows and applies. */
 #define SBX_LANDLOCK_ABI_KNOWN 7
 
+/* A run without namespaces needs Landlock's scoping of signals and
+ * abstract unix sockets (ABI 6, Linux 6.12): without a PID namespace the
+ * program could signal the caller's processes, and without a network
+ * namespace reach their abstract sockets.  Older kernels refuse. */
+#define SBX_DEGRADED_LANDLOCK_ABI 6
+#define SBX_DEGRADED_LANDLOCK_KERNEL "6.12"
+
+/* What a run without namespaces does not hide from the program, said in
+ * the result ("degraded_not_hidden"), by `sbx doctor` and by the CLI
+ * after a degraded run; net_host: only with the host's network. */
+struct sbx_unhidden {
+	const char *what;
+	int net_host;
+};
+extern const struct sbx_unhidden sbx_degraded_unhidden[];
+extern const size_t sbx_n_degraded_unhidden;
+
 /* What the sandbox sees of the host's system (mounts.c binds the same
  * directories): read and execute, never write. */
 static const char *const sbx_system_paths[] __attribute__((unused)) = {

@@ -80,13 +80,18 @@ int sbx_policy_put_config(sbx_t *sbx, struct sbx_buf *cfg)
 	return r;
 }
 
+/* "degraded", "degraded_reason" and what a degraded run did not hide
+ * (layers.c's table: the network's part only with the host's network). */
 int sbx_policy_result_json(const sbx_t *sbx, struct sbx_buf *b)
 {
 	const char *reason = sbx->pol.reason;
-	int r;
+	size_t i;
+	int r, first = 1;
 
-	static const char no[] = ",\"degraded\":false,\"degraded_reason\":null";
+	static const char no[] = ",\"degraded\":false,\"degraded_reason\":null"
+				 ",\"degraded_not_hidden\":null";
 	static const char yes[] = ",\"degraded\":true,\"degraded_reason\":";
+	static const char list[] = ",\"degraded_not_hidden\":[";
 
 	if (!sbx->res.degraded)
 		return sbx_buf_append(b, no, sizeof(no) - 1);
@@ -94,7 +99,21 @@ int sbx_policy_result_json(const sbx_t *sbx, struct sbx_buf *b)
 	if (!r)
 		r = sbx_json_escape(b, reason ? reason : "",
 				    reason ? strlen(reason) : 0);
-	return r;
+	if (!r)
+		r = sbx_buf_append(b, list, sizeof(list) - 1);
+	for (i = 0; i < sbx_n_degraded_unhidden && !r; i++) {
+		const char *what = sbx_degraded_unhidden[i].what;
+
+		if (sbx_degraded_unhidden[i].net_host &&
+		    sbx->net != SBX_NET_HOST)
+			continue;
+		if (!first)
+			r = sbx_buf_append(b, ",", 1);
+		first = 0;
+		if (!r)
+			r = sbx_json_escape(b, what, strlen(what));
+	}
+	return r ? r : sbx_buf_append(b, "]", 1);
 }
 
 int sbx_policy_require(sbx_t *sbx, const char *name)

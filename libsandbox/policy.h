@@ -49,8 +49,12 @@ int sbx_syscall_set(struct sbx *sbx, const char *name, int action, int err);
 void sbx_syscall_clear(struct sbx *sbx);
 /* 1 when the call may never be allowed (the filter depends on it). */
 int sbx_syscall_must_filter(const char *name);
+/* 1 when a run without namespaces denies the whole call for this handle,
+ * so that its built-in conditional rule is left out. */
+int sbx_degraded_denies_all(const struct sbx *sbx, const char *name);
 /* ctx is a scmp_filter_ctx; deny the handle's deny action.  degraded adds
- * what a run without namespaces needs (no sockets, no SysV IPC). */
+ * what a run without namespaces needs (sbx_degraded_rules: no sockets,
+ * no SysV IPC, no metadata changes, no file watching). */
 int sbx_seccomp_add_policy(const struct sbx *sbx, void *ctx, uint32_t deny,
 			   int degraded, const char **ret_failed);
 /* The calls a run without namespaces denies in addition, and why. */

@@ -49,7 +49,7 @@ noinst_PROGRAMS = tests/sbx-try
 tests_sbx_try_SOURCES = tests/sbx-try.c
 
 POLICY_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(JSONC_CFLAGS)
-POLICY_TEST_LDADD = $(TEST_LDADD) $(JSONC_LIBS)
+POLICY_TEST_LDADD = $(TEST_LDADD) $(JSONC_LIBS) -lpthread
 
 check_PROGRAMS += tests/test-policy tests/test-layers tests/test-ladder
 tests_test_policy_SOURCES = tests/test-policy.c

@@ -11,56 +11,103 @@
 #include "internal.h"
 #include "seccomp_rules.h"
 
-/* The filter is built on these: allowing one would let a program around
- * it (clone3 hides its flags, io_uring bypasses seccomp, nested
- * namespaces reopen kernel surface, TIOCSTI injects keystrokes). */
-static const char *const must_filter[] = {
-	"clone",	  "clone3",	    "unshare",
-	"setns",	  "ioctl",	    "personality",
-	"io_uring_setup", "io_uring_enter", "io_uring_register",
-};
-
 /* Without namespaces the sandbox shares the host's network and IPC
  * namespaces.  Landlock (up to ABI 7) does not cover connect() to a
  * pathname unix socket, which would reach the user's D-Bus session bus
  * (and through it systemd-run --user: code outside the sandbox), the
  * ssh-agent or the Docker socket; so socket() is denied for every family
- * (AF_UNIX only with the host's network), socketpair() stays. */
+ * (AF_UNIX only with the host's network), socketpair() stays.
+ * Nor does Landlock cover a file's metadata or watching it, and the
+ * program runs as the caller, who owns the files it can name: chmod,
+ * chown, times and xattrs would reach the caller's files anywhere on the
+ * disk (a world-writable ~/.ssh), and inotify would report the names of
+ * files created in directories it cannot read. */
+#define NO_IPC "no IPC namespace: SysV IPC is the host's"
+#define NO_MQ "no IPC namespace: POSIX message queues are the host's"
+#define NO_META                                                              \
+	"Landlock does not cover metadata, and the program runs as you: it "  \
+	"could change the mode, owner, times or extended attributes of any " \
+	"of your files it can name, outside the sandbox too"
+#define NO_WATCH                                                          \
+	"Landlock does not cover watching files: it would report the names " \
+	"of files created in directories the sandbox cannot read"
 const struct sbx_degraded_rule sbx_degraded_rules[] = {
 	{ "socket", "no network namespace: a socket could reach the host's "
 		    "services (pathname unix sockets are not covered by "
 		    "Landlock); socketpair() stays" },
-	{ "shmget", "no IPC namespace: SysV IPC is the host's" },
-	{ "shmat", "no IPC namespace: SysV IPC is the host's" },
-	{ "shmctl", "no IPC namespace: SysV IPC is the host's" },
-	{ "msgget", "no IPC namespace: SysV IPC is the host's" },
-	{ "msgsnd", "no IPC namespace: SysV IPC is the host's" },
-	{ "msgrcv", "no IPC namespace: SysV IPC is the host's" },
-	{ "msgctl", "no IPC namespace: SysV IPC is the host's" },
-	{ "semget", "no IPC namespace: SysV IPC is the host's" },
-	{ "semop", "no IPC namespace: SysV IPC is the host's" },
-	{ "semtimedop", "no IPC namespace: SysV IPC is the host's" },
-	{ "semctl", "no IPC namespace: SysV IPC is the host's" },
-	{ "mq_open", "no IPC namespace: POSIX message queues are the host's" },
-	{ "mq_unlink", "no IPC namespace: POSIX message queues are the "
-		       "host's" },
-	{ "mq_timedsend", "no IPC namespace: POSIX message queues are the "
-			  "host's" },
-	{ "mq_timedreceive", "no IPC namespace: POSIX message queues are the "
-			     "host's" },
-	{ "mq_notify", "no IPC namespace: POSIX message queues are the "
-		       "host's" },
-	{ "mq_getsetattr", "no IPC namespace: POSIX message queues are the "
-			   "host's" },
+	{ "shmget", NO_IPC },
+	{ "shmat", NO_IPC },
+	{ "shmctl", NO_IPC },
+	{ "msgget", NO_IPC },
+	{ "msgsnd", NO_IPC },
+	{ "msgrcv", NO_IPC },
+	{ "msgctl", NO_IPC },
+	{ "semget", NO_IPC },
+	{ "semop", NO_IPC },
+	{ "semtimedop", NO_IPC },
+	{ "semctl", NO_IPC },
+	{ "mq_open", NO_MQ },
+	{ "mq_unlink", NO_MQ },
+	{ "mq_timedsend", NO_MQ },
+	{ "mq_timedreceive", NO_MQ },
+	{ "mq_notify", NO_MQ },
+	{ "mq_getsetattr", NO_MQ },
+	{ "chmod", NO_META },
+	{ "fchmod", NO_META },
+	{ "fchmodat", NO_META },
+	{ "fchmodat2", NO_META },
+	{ "chown", NO_META },
+	{ "fchown", NO_META },
+	{ "lchown", NO_META },
+	{ "fchownat", NO_META },
+	{ "utime", NO_META },
+	{ "utimes", NO_META },
+	{ "futimesat", NO_META },
+	{ "utimensat", NO_META },
+	{ "setxattr", NO_META },
+	{ "lsetxattr", NO_META },
+	{ "fsetxattr", NO_META },
+	{ "setxattrat", NO_META },
+	{ "removexattr", NO_META },
+	{ "lremovexattr", NO_META },
+	{ "fremovexattr", NO_META },
+	{ "removexattrat", NO_META },
+	{ "inotify_init", NO_WATCH },
+	{ "inotify_init1", NO_WATCH },
+	{ "inotify_add_watch", NO_WATCH },
+	{ "fanotify_init", NO_WATCH },
+	{ "fanotify_mark", NO_WATCH },
 };
 const size_t sbx_n_degraded_rules = SBX_ARRAY_SIZE(sbx_degraded_rules);
 
+/* The filter is built on the built-in rules marked must: allowing one
+ * would let a program around it (clone3 hides its flags, io_uring
+ * bypasses seccomp, nested namespaces reopen kernel surface, TIOCSTI
+ * injects keystrokes, a set-id mode or an AF_VSOCK socket escapes). */
 int sbx_syscall_must_filter(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < SBX_ARRAY_SIZE(must_filter); i++)
-		if (strcmp(name, must_filter[i]) == 0)
+	for (i = 0; i < sbx_n_syscall_rules; i++)
+		if (sbx_syscall_rules[i].must &&
+		    strcmp(name, sbx_syscall_rules[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The degraded table denies the whole call for this handle (not only
+ * AF_UNIX sockets, as with the host's network), and the policy leaves
+ * it to the table. */
+int sbx_degraded_denies_all(const sbx_t *sbx, const char *name)
+{
+	size_t i;
+
+	if (sbx_syscall_find(sbx, name))
+		return 0;
+	if (strcmp(name, "socket") == 0 && sbx->net == SBX_NET_HOST)
+		return 0;
+	for (i = 0; i < sbx_n_degraded_rules; i++)
+		if (strcmp(name, sbx_degraded_rules[i].name) == 0)
 			return 1;
 	return 0;
 }
@@ -96,8 +143,7 @@ int sbx_syscall_set(sbx_t *sbx, const char *name, int action, int err)
 	if (action < 0 || action >= SBX_SYSCALL_ACTION_MAX)
 		return sbx_error(sbx, EINVAL, "unknown system call action %d",
 				 action);
-	if (!name || !*name ||
-	    seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
+	if (!name || !*name || sbx_syscall_resolve(name) == __NR_SCMP_ERROR)
 		return sbx_error(sbx, EINVAL,
 				 "unknown system call \"%s\" (names are "
 				 "libseccomp's, as in \"ptrace\" or "
@@ -148,7 +194,7 @@ static int add_user_rules(const sbx_t *sbx, scmp_filter_ctx ctx, uint32_t deny,
 
 	for (i = 0; i < sbx->pol.n_sys && !r; i++) {
 		const struct sbx_syscall_add *a = &sbx->pol.sys[i];
-		int nr = seccomp_syscall_resolve_name(a->name);
+		int nr = sbx_syscall_resolve(a->name);
 		uint32_t act;
 
 		if (nr == __NR_SCMP_ERROR || nr < 0)
@@ -174,14 +220,19 @@ static int add_degraded_rules(const sbx_t *sbx, scmp_filter_ctx ctx,
 
 	for (i = 0; i < sbx_n_degraded_rules && !r; i++) {
 		const char *name = sbx_degraded_rules[i].name;
-		int nr = seccomp_syscall_resolve_name(name);
+		int nr = sbx_syscall_resolve(name);
 
 		if (nr == __NR_SCMP_ERROR || nr < 0 ||
 		    sbx_syscall_find(sbx, name))
 			continue; /* the policy decides */
+		/* The kernel reads the family's low 32 bits, and
+		 * libseccomp 2.5's SCMP_A0_32 compares all 64:
+		 * (1 << 32) | AF_UNIX would pass an equality. */
 		if (strcmp(name, "socket") == 0 && sbx->net == SBX_NET_HOST)
 			r = seccomp_rule_add(ctx, deny, nr, 1,
-					     SCMP_A0_32(SCMP_CMP_EQ, AF_UNIX));
+					     SCMP_A0_64(SCMP_CMP_MASKED_EQ,
+							0xffffffffull,
+							AF_UNIX));
 		else
 			r = seccomp_rule_add(ctx, deny, nr, 0);
 		if (r < 0)

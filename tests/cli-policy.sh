@@ -60,6 +60,11 @@ if [ $can_nouserns = 1 ]; then
 	expect "doctor without userns: the verdict" has out "cannot run here"
 	run nouserns "$sbx" doctor --json
 	expect "doctor --json without userns" has out '"can_run_default": false'
+	expect "doctor --json: what a degraded run does not hide" has out "command lines"
+	if grep -q '"can_run_degraded": true' "$tmp/out"; then
+		run nouserns "$sbx" doctor
+		expect "doctor without userns: what a degraded run does not hide" has out "still sees"
+	fi
 
 	# ------------------------------------------------------- the ladder
 	run nouserns "$sbx" run /bin/true
@@ -76,6 +81,7 @@ if [ $can_nouserns = 1 ]; then
 		expect "degraded: its output" has out "ran"
 		expect "degraded: says so" has err "warning: ran degraded"
 		expect "degraded: lists the layers" has err "landlock-abi"
+		expect "degraded: says what it does not hide" has err "command lines"
 	fi
 else
 	skip "no user namespace to disable user namespaces in"

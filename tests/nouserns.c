@@ -1,13 +1,20 @@
 /* nouserns.c - see nouserns.h. */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +22,67 @@
 
 static char helper[4096], helper_dir[4096];
 static pid_t stager;
+static int fake_abi;
+
+void nu_fake_landlock_abi(int abi)
+{
+	fake_abi = abi;
+}
+
+/* Answer every Landlock ABI query with fake_abi. */
+static void *answer_abi(void *p)
+{
+	int fd = (int)(long)p;
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	for (;;) {
+		memset(&req, 0, sizeof(req));
+		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return NULL;
+		}
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.val = fake_abi;
+		ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+}
+
+/* landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) is
+ * the kernel's answer to "which Landlock ABI?": in this process and all
+ * it starts (the supervisor, the sandbox) a seccomp filter hands it to
+ * a thread of ours, which answers fake_abi; other calls go through.  So
+ * the supervisor meets an older kernel's Landlock, as it would there. */
+static int install_fake_abi(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 444, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args[2]) +
+				 (__BYTE_ORDER == __BIG_ENDIAN ? 4 : 0)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	pthread_t t;
+	long fd;
+
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (fd < 0 ||
+	    pthread_create(&t, NULL, answer_abi, (void *)fd) != 0) {
+		fprintf(stderr, "cannot fake the Landlock ABI: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	pthread_detach(t);
+	return 0;
+}
 
 static void remove_staged_helper(void)
 {
@@ -135,6 +203,8 @@ static char *in_child(child_fn fn, void *arg)
 			_exit(5);
 		}
 		close(fd);
+		if (fake_abi && install_fake_abi() < 0)
+			_exit(8);
 		fn(to_parent[1], arg);
 		_exit(0);
 	}

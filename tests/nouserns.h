@@ -18,6 +18,11 @@ int nu_run_argv(struct tl_run *r, tl_config_fn cfg, void *arg,
  * (malloc'd) in *ret_json; -1000 when the child could not be set up. */
 int nu_probe(char **ret_json);
 
+/* From now on, children made by nu_run_argv() and nu_probe() see a
+ * kernel whose Landlock is ABI abi (0: the real one), so that what an
+ * older kernel gets can be tried on this one.  Needs -lpthread. */
+void nu_fake_landlock_abi(int abi);
+
 /* The absolute path of the test helper tests/sbx-try, and its directory
  * (bound read-only at the same path in the sandboxes). */
 const char *nu_helper(void);

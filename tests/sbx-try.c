@@ -16,14 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/xattr.h>
 #include <arpa/inet.h>
 #include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -174,30 +177,57 @@ int main(int argc, char **argv)
 
 		return result(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	}
-	if (!strcmp(op, "tcp-connect") && argc == 4) {
+	/* The socket operations take an optional last argument: a
+	 * descriptor holding an unconnected socket of the family, given by
+	 * the caller, to use instead of making one. */
+	if (!strcmp(op, "tcp-connect") && (argc == 4 || argc == 5)) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
 
 		a.sin_port = htons((unsigned short)atoi(a2));
 		inet_pton(AF_INET, a1, &a.sin_addr);
-		s = socket(AF_INET, SOCK_STREAM, 0);
+		s = argc == 5 ? atoi(argv[4]) : socket(AF_INET, SOCK_STREAM, 0);
 		return result(s < 0 ? -1 : connect(s, (void *)&a, sizeof(a)));
 	}
-	if (!strcmp(op, "tcp-bind") && argc == 3) {
+	if (!strcmp(op, "tcp-bind") && (argc == 3 || argc == 4)) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
 
 		a.sin_port = htons((unsigned short)atoi(a1));
 		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		s = socket(AF_INET, SOCK_STREAM, 0);
+		s = argc == 4 ? atoi(a2) : socket(AF_INET, SOCK_STREAM, 0);
 		return result(s < 0 ? -1 : bind(s, (void *)&a, sizeof(a)));
 	}
 	if ((!strcmp(op, "unix-connect") || !strcmp(op, "abstract-connect")) &&
-	    argc == 3) {
+	    (argc == 3 || argc == 4)) {
 		struct sockaddr_un a;
 		int len = unix_addr(&a, a1, op[0] == 'a');
 
-		s = socket(AF_UNIX, SOCK_STREAM, 0);
+		s = argc == 4 ? atoi(a2) : socket(AF_UNIX, SOCK_STREAM, 0);
 		return result(s < 0 ? -1
 				    : connect(s, (void *)&a, (socklen_t)len));
+	}
+	/* A file's metadata, by path (Landlock does not cover it). */
+	if (!strcmp(op, "chmod") && argc == 4)
+		return result(chmod(a1, (mode_t)strtol(a2, NULL, 8)));
+	if (!strcmp(op, "fchmod") && argc == 4) {
+		fd = open(a1, O_RDONLY | O_CLOEXEC);
+		return result(fd < 0 ? -1
+				     : fchmod(fd, (mode_t)strtol(a2, NULL, 8)));
+	}
+	if (!strcmp(op, "chown") && argc == 3) /* to our own ids */
+		return result(chown(a1, getuid(), getgid()));
+	if (!strcmp(op, "utimens") && argc == 3) {
+		struct timespec t[2] = { { 1000000, 0 }, { 1000000, 0 } };
+
+		return result(utimensat(AT_FDCWD, a1, t, 0));
+	}
+	if (!strcmp(op, "setxattr") && argc == 4)
+		return result(setxattr(a1, a2, "sbx", 3, 0));
+	if (!strcmp(op, "removexattr") && argc == 4)
+		return result(removexattr(a1, a2));
+	if (!strcmp(op, "inotify") && argc == 3) {
+		fd = inotify_init1(IN_CLOEXEC);
+		return result(fd < 0 ? -1
+				     : inotify_add_watch(fd, a1, IN_CREATE));
 	}
 	if (!strcmp(op, "kill") && argc == 3)
 		return result(kill((pid_t)atoi(a1), 0));

@@ -20,6 +20,9 @@
  *                           ignores signals; then wait forever, or exit
  *   sleep MARKER            wait forever (a marker process)
  *   tiocsti FD TEXT [high]  take FD as controlling tty, push TEXT into it
+ *   tiocsetd FD [high]      set FD's line discipline to N_NULL
+ *   setid DIR [NAME]        make set-id files in DIR by every call that
+ *                           takes a mode (or the one named)
  *   runtime                 reach the sandbox's init (the supervisor's
  *                           binary, CVE-2019-5736) and /proc's dangerous
  *                           files
@@ -34,6 +37,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,6 +397,142 @@ static int cmd_tiocsti(int fd, const char *text, int high)
 	return 0;
 }
 
+/* The line discipline of the caller's terminal: N_NULL (27) drops all
+ * input and output, so the terminal is dead after the run. */
+static int cmd_tiocsetd(int fd, int high)
+{
+	unsigned long req = TIOCSETD | (high ? 1UL << 32 : 0);
+	int disc = 27;
+
+	printf("tiocsetd=%d\n",
+	       syscall(SYS_ioctl, fd, req, &disc) < 0 ? errno : 0);
+	return 0;
+}
+
+/* ---- set-id files: every call that takes a mode ------------------- */
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452 /* Linux 6.6, newer than some headers */
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+static char setid_path[PATH_MAX];
+
+static const char *in_dir(const char *dir, const char *name)
+{
+	snprintf(setid_path, sizeof(setid_path), "%s/%s", dir, name);
+	return setid_path;
+}
+
+/* A file the program wrote, executable: what it would make set-id. */
+static const char *written(const char *dir, const char *name)
+{
+	const char *p = in_dir(dir, name);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+
+	if (fd >= 0) {
+		if (write(fd, "#!/bin/sh\n", 10) < 0)
+			perror("write");
+		close(fd);
+	}
+	return p;
+}
+
+/* A descriptor a call made: closed; -1 with errno when there is none. */
+static long made(long fd)
+{
+	if (fd >= 0)
+		close((int)fd);
+	return fd < 0 ? -1 : 0;
+}
+
+/* One attack by name; prints NAME=errno (0: the call worked). */
+static int setid_one(const char *dir, const char *name)
+{
+	struct {
+		uint64_t flags, mode, resolve;
+	} how = { O_WRONLY | O_CREAT | O_CLOEXEC, 04755, 0 };
+	long r = -1;
+	int fd;
+
+	errno = 0;
+	if (!strcmp(name, "chmod-u")) {
+		r = syscall(SYS_chmod, written(dir, name), 04755);
+	} else if (!strcmp(name, "chmod-g")) {
+		r = syscall(SYS_chmod, written(dir, name), 02755);
+	} else if (!strcmp(name, "chmod-high")) {
+		/* the kernel keeps 16 bits of the mode */
+		r = syscall(SYS_chmod, written(dir, name), (1L << 32) | 04755);
+	} else if (!strcmp(name, "fchmod")) {
+		fd = open(written(dir, name), O_RDONLY | O_CLOEXEC);
+		r = syscall(SYS_fchmod, fd, 04755);
+		close(fd);
+	} else if (!strcmp(name, "fchmodat")) {
+		r = syscall(SYS_fchmodat, AT_FDCWD, written(dir, name), 06755);
+	} else if (!strcmp(name, "fchmodat2")) {
+		r = syscall(SYS_fchmodat2, AT_FDCWD, written(dir, name), 04755,
+			    0);
+	} else if (!strcmp(name, "openat")) {
+		r = made(syscall(SYS_openat, AT_FDCWD, in_dir(dir, name),
+				 O_WRONLY | O_CREAT | O_CLOEXEC, 04755));
+	} else if (!strcmp(name, "openat2")) {
+		r = made(syscall(SYS_openat2, AT_FDCWD, in_dir(dir, name), &how,
+				 sizeof(how)));
+	} else if (!strcmp(name, "mknodat")) {
+		r = syscall(SYS_mknodat, AT_FDCWD, in_dir(dir, name),
+			    S_IFREG | 02755, 0);
+	} else if (!strcmp(name, "tmpfile")) {
+		/* an unnamed file given a name afterwards */
+		char proc[64];
+
+		fd = (int)syscall(SYS_openat, AT_FDCWD, dir,
+				  O_TMPFILE | O_WRONLY | O_CLOEXEC, 04755);
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		r = fd < 0 ? -1
+			   : linkat(AT_FDCWD, proc, AT_FDCWD, in_dir(dir, name),
+				    AT_SYMLINK_FOLLOW);
+		if (fd >= 0)
+			close(fd);
+#ifdef SYS_open
+	} else if (!strcmp(name, "open")) {
+		r = made(syscall(SYS_open, in_dir(dir, name),
+				 O_WRONLY | O_CREAT | O_CLOEXEC, 04755));
+	} else if (!strcmp(name, "creat")) {
+		r = made(syscall(SYS_creat, in_dir(dir, name), 04755));
+	} else if (!strcmp(name, "mknod")) {
+		r = syscall(SYS_mknod, in_dir(dir, name), S_IFREG | 04755, 0);
+#endif
+	} else if (!strcmp(name, "control")) {
+		/* a mode without set-id bits: allowed */
+		r = syscall(SYS_chmod, written(dir, name), 0700);
+	} else {
+		return -1;
+	}
+	printf("%s=%d\n", name, r < 0 ? errno : 0);
+	return 0;
+}
+
+static const char *const setid_attacks[] = {
+	"chmod-u", "chmod-g",	"chmod-high", "fchmod",	 "fchmodat",
+	"fchmodat2", "openat",	"openat2",    "mknodat", "tmpfile",
+	"open",	   "creat",	"mknod",      "control",
+};
+
+/* Every attack in DIR, or the one named. */
+static int cmd_setid(const char *dir, const char *only)
+{
+	size_t i;
+	int found = 0;
+
+	umask(022);
+	for (i = 0; i < sizeof(setid_attacks) / sizeof(setid_attacks[0]); i++)
+		if (!only || !strcmp(only, setid_attacks[i]))
+			found |= setid_one(dir, setid_attacks[i]) == 0;
+	return found ? 0 : 2;
+}
+
 /* Print the errno of opening path with flags (0 when it opened). */
 static int try_open(const char *key, const char *path, int flags)
 {
@@ -509,6 +649,11 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "tiocsti") && (argc == 4 || argc == 5))
 		return cmd_tiocsti(fd_arg(argv[2]), argv[3],
 				   argc == 5 && !strcmp(argv[4], "high"));
+	if (!strcmp(c, "setid") && (argc == 3 || argc == 4))
+		return cmd_setid(argv[2], argc == 4 ? argv[3] : NULL);
+	if (!strcmp(c, "tiocsetd") && (argc == 3 || argc == 4))
+		return cmd_tiocsetd(fd_arg(argv[2]),
+				    argc == 4 && !strcmp(argv[3], "high"));
 	if (!strcmp(c, "runtime") && argc == 2)
 		return cmd_runtime();
 	return usage();

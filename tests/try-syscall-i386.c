@@ -7,6 +7,9 @@
 #ifndef __NR_kexec_file_load
 #define __NR_kexec_file_load -1 /* i386 has none */
 #endif
+#ifndef __NR_open_tree_attr
+#define __NR_open_tree_attr TS_NR_OPEN_TREE_ATTR
+#endif
 
 const struct ts_nr ts_nrs_i386[] = { TS_CALLS(TS_ENTRY){ 0, 0 } };
 #else

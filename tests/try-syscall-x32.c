@@ -10,6 +10,9 @@
 #ifndef __NR_uselib
 #define __NR_uselib -1 /* x32 has none */
 #endif
+#ifndef __NR_open_tree_attr
+#define __NR_open_tree_attr (__X32_SYSCALL_BIT + TS_NR_OPEN_TREE_ATTR)
+#endif
 
 const struct ts_nr ts_nrs_x32[] = { TS_CALLS(TS_ENTRY){ 0, 0 } };
 #else

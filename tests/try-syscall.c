@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netlink.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -37,6 +39,11 @@
 #define TS_UFFD_USER_MODE_ONLY 1L
 #define TS_TIOCLINUX 0x541CL
 #define TS_HIGH (1L << 32)
+#define TS_AF_ALG 38L
+#define TS_AF_VSOCK 40L
+#define TS_NETLINK_SOCK_DIAG 4L
+#define TS_NETLINK_AUDIT 9L
+#define TS_NETLINK_KOBJECT_UEVENT 15L
 
 /* Not every architecture has these. */
 #ifndef __NR_uselib
@@ -47,6 +54,9 @@
 #endif
 #ifndef __NR_lookup_dcookie
 #define __NR_lookup_dcookie -1
+#endif
+#ifndef __NR_open_tree_attr
+#define __NR_open_tree_attr TS_NR_OPEN_TREE_ATTR
 #endif
 
 static const struct ts_nr ts_nrs_native[] = { TS_CALLS(TS_ENTRY){ 0, 0 } };
@@ -64,6 +74,8 @@ static struct {
 	unsigned char f_handle[128];
 } fh = { 128, 0, { 0 } };
 static int mount_id;
+static int pair[2];
+static int n_null = 27; /* N_NULL: a line discipline that drops all */
 
 /* A recipe: what the tests call NAME, which system call it makes, and
  * its arguments (a value of SELF becomes getpid()). */
@@ -104,6 +116,8 @@ static const struct recipe recipes[] = {
 	{ "fspick", "fspick", { -1, (long)"", 0 } },
 	{ "move_mount", "move_mount", { -1, (long)"", -1, (long)"", 0 } },
 	{ "open_tree", "open_tree", { AT_FDCWD, (long)NOWHERE, 0 } },
+	{ "open_tree_attr", "open_tree_attr",
+	  { AT_FDCWD, (long)NOWHERE, 0, 0, 0 } },
 	{ "mount_setattr", "mount_setattr", { -1, (long)"", 0, 0, 0 } },
 
 	/* namespaces: a new user namespace would succeed unfiltered */
@@ -177,6 +191,36 @@ static const struct recipe recipes[] = {
 	{ "ioctl-tioclinux", "ioctl", { 0, TS_TIOCLINUX, (long)buf_a } },
 	{ "ioctl-tioclinux-high", "ioctl",
 	  { 0, TS_HIGH | TS_TIOCLINUX, (long)buf_a } },
+	/* the terminal's line discipline (N_NULL makes it dead) */
+	{ "ioctl-tiocsetd", "ioctl", { 0, TIOCSETD, (long)&n_null } },
+	{ "ioctl-tiocsetd-high", "ioctl",
+	  { 0, TS_HIGH | TIOCSETD, (long)&n_null } },
+
+	/* address families: creating a socket only, never connecting */
+	{ "socket-unix", "socket", { AF_UNIX, SOCK_STREAM, 0 } },
+	{ "socket-inet", "socket", { AF_INET, SOCK_STREAM, 0 } },
+	{ "socket-inet6", "socket", { AF_INET6, SOCK_DGRAM, 0 } },
+	{ "socket-netlink-route", "socket",
+	  { AF_NETLINK, SOCK_RAW, NETLINK_ROUTE } },
+	{ "socket-vsock", "socket", { TS_AF_VSOCK, SOCK_STREAM, 0 } },
+	{ "socket-packet", "socket", { AF_PACKET, SOCK_DGRAM, 0 } },
+	{ "socket-alg", "socket", { TS_AF_ALG, SOCK_SEQPACKET, 0 } },
+	{ "socket-netlink-audit", "socket",
+	  { AF_NETLINK, SOCK_RAW, TS_NETLINK_AUDIT } },
+	{ "socket-netlink-uevent", "socket",
+	  { AF_NETLINK, SOCK_DGRAM, TS_NETLINK_KOBJECT_UEVENT } },
+	{ "socket-netlink-diag", "socket",
+	  { AF_NETLINK, SOCK_DGRAM, TS_NETLINK_SOCK_DIAG } },
+	/* the kernel reads ints: high bits must not smuggle a family or a
+	 * protocol past the filter */
+	{ "socket-vsock-high", "socket",
+	  { TS_HIGH | TS_AF_VSOCK, SOCK_STREAM, 0 } },
+	{ "socket-netlink-audit-high", "socket",
+	  { AF_NETLINK, SOCK_RAW, TS_HIGH | TS_NETLINK_AUDIT } },
+	{ "socketpair-unix", "socketpair",
+	  { AF_UNIX, SOCK_STREAM, 0, (long)pair } },
+	{ "socketpair-inet", "socketpair",
+	  { AF_INET, SOCK_STREAM, 0, (long)pair } },
 };
 
 static long lookup_nr(enum abi abi, const char *call)
@@ -249,8 +293,13 @@ static int try_one(enum abi abi, const struct recipe *rc, long nr)
 			waitpid((pid_t)r, NULL, 0);
 	}
 	if (r > 2 && (strcmp(rc->call, "userfaultfd") == 0 ||
-		      strcmp(rc->call, "io_uring_setup") == 0))
+		      strcmp(rc->call, "io_uring_setup") == 0 ||
+		      strcmp(rc->call, "socket") == 0))
 		close((int)r);
+	if (r == 0 && strcmp(rc->call, "socketpair") == 0) {
+		close(pair[0]);
+		close(pair[1]);
+	}
 	return err;
 }
 

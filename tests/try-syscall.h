@@ -15,7 +15,7 @@
 	X(finit_module) X(delete_module) X(swapon) X(swapoff) X(reboot)        \
 	X(syslog) X(acct) X(quotactl) X(quotactl_fd) X(uselib)                 \
 	X(lookup_dcookie) X(open_by_handle_at) X(name_to_handle_at)            \
-	X(personality) X(ioctl)
+	X(personality) X(ioctl) X(socket) X(socketpair) X(open_tree_attr)
 
 /* A call's number in one ABI; -1 when the ABI does not have it. */
 struct ts_nr {
@@ -24,6 +24,10 @@ struct ts_nr {
 };
 
 #define TS_ENTRY(n) { #n, __NR_##n },
+
+/* Newer than some kernel headers: the number every architecture shares
+ * (the x32 table adds its bit). */
+#define TS_NR_OPEN_TREE_ATTR 467
 
 extern const struct ts_nr ts_nrs_i386[];
 extern const struct ts_nr ts_nrs_x32[];

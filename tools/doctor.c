@@ -59,9 +59,19 @@ static int print_report(const char *json)
 				   "weaker sandbox without namespaces with "
 				   "`sbx run --allow-degraded` (Landlock, "
 				   "seccomp, rlimits)."
-				 : "fix the FAIL lines above (without Landlock "
-				   "not even --allow-degraded can run).",
+				 : "fix the FAIL lines above (not even "
+				   "--allow-degraded can run here: see the "
+				   "landlock line).",
 			 0);
+	if (!runs && degraded &&
+	    json_object_object_get_ex(o, "degraded_not_hidden", &v)) {
+		printf("\nWithout namespaces the program still sees:\n");
+		for (i = 0; i < json_object_array_length(v); i++)
+			cli_wrap(stdout, "  -",
+				 json_object_get_string(
+					 json_object_array_get_idx(v, i)),
+				 4);
+	}
 	json_object_put(o);
 	return runs ? 0 : 1;
 }

@@ -219,6 +219,17 @@ void cli_note_degraded(sbx_t *sbx)
 					 json_object_array_get_idx(v, i)));
 		cli_wrap(stderr, "sbx: enforced:", layers, 5);
 	}
+	if (json_object_object_get_ex(o, "degraded_not_hidden", &v) &&
+	    json_object_array_length(v)) {
+		size_t i;
+
+		fprintf(stderr, "sbx: not hidden without namespaces:\n");
+		for (i = 0; i < json_object_array_length(v); i++)
+			cli_wrap(stderr, "  -",
+				 json_object_get_string(
+					 json_object_array_get_idx(v, i)),
+				 4);
+	}
 	json_object_put(o);
 }
 

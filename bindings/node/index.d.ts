@@ -256,6 +256,9 @@ export interface Result<T = string> {
   degraded: boolean;
   /** Why it was degraded, else null. */
   degradedReason: string | null;
+  /** What a degraded run did not hide from the program (the host's
+   *  processes and their command lines, ...), else null. */
+  degradedNotHidden: string[] | null;
   /** Each limit: value, mechanism, whether it fired. */
   limits: Record<string, LimitReport>;
   /** The library's words on how it ended ("" when it just exited). */

@@ -478,6 +478,7 @@ function toResult(j) {
 		layers: j.layers,
 		degraded: !!j.degraded,
 		degradedReason: j.degraded_reason ?? null,
+		degradedNotHidden: j.degraded_not_hidden ?? null,
 		limits: j.limits,
 		message: j.message,
 		setupError: setup ? {

@@ -3,12 +3,14 @@
  * seccomp profile) the run is refused with the cause and the fix, unless
  * the caller allowed a weaker sandbox (SBX_FLAG_ALLOW_DEGRADED).  Then the
  * sandbox runs without namespaces, with what remains: Landlock for the
- * filesystem (and TCP, and scoping where the kernel has them), seccomp
- * with sockets and SysV IPC denied, rlimits, a scrubbed environment,
- * closed descriptors, a private /tmp and home, and the caller's own ids
- * (never the host's root).  No PID namespace means the supervisor itself
- * must end whatever the program left behind: it is a subreaper and kills
- * its remaining children when the sandbox's init ends. */
+ * filesystem, TCP and the scoping of signals and abstract sockets (ABI 6
+ * or later, else the run is refused), seccomp with sockets, SysV IPC,
+ * metadata changes and file watching denied, rlimits, a scrubbed
+ * environment, closed descriptors, a private /tmp and home, and the
+ * caller's own ids (never the host's root).  No PID namespace means the
+ * supervisor itself must end whatever the program left behind: it is a
+ * subreaper and kills its remaining children when the sandbox's init
+ * ends. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -238,6 +240,20 @@ int sup_ladder(struct sup_run *run, struct sup_config *cfg,
 			 "Landlock (%s), and without namespaces nothing would "
 			 "keep the program from your files",
 			 strerror(-abi));
+		cfg->pol.step = SBX_STEP_DEGRADED;
+		errno = err;
+		return -1;
+	}
+	if (abi < SBX_DEGRADED_LANDLOCK_ABI) {
+		snprintf(run->msg + n, sizeof(run->msg) - n,
+			 "; --allow-degraded cannot help: this kernel's "
+			 "Landlock is ABI %d, and a run without namespaces "
+			 "needs ABI %d (Linux %s or later), which keeps "
+			 "signals and abstract unix sockets inside the "
+			 "sandbox",
+			 abi, SBX_DEGRADED_LANDLOCK_ABI,
+			 SBX_DEGRADED_LANDLOCK_KERNEL);
+		cfg->pol.step = SBX_STEP_DEGRADED;
 		errno = err;
 		return -1;
 	}

@@ -75,7 +75,8 @@ static void seccomp_token(const struct sup_config *cfg, char *buf, size_t len)
 		snprintf(buf, len, "seccomp");
 		return;
 	}
-	snprintf(buf, len, "seccomp:%s,no-sysv-ipc",
+	snprintf(buf, len,
+		 "seccomp:%s,no-sysv-ipc,no-metadata-changes,no-file-watching",
 		 cfg->net == SBX_NET_NONE ? "no-sockets" : "no-unix-sockets");
 }
 
@@ -88,7 +89,7 @@ static void seccomp_token(const struct sup_config *cfg, char *buf, size_t len)
  */
 void sup_layers_adjust(char *layers, size_t len, const struct sup_config *cfg)
 {
-	char out[512] = "", ll[64] = "", sc[64];
+	char out[512] = "", ll[64] = "", sc[128];
 	const char *p = layers;
 	int done_ll = 0;
 

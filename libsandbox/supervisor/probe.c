@@ -413,6 +413,7 @@ static void probe_landlock(struct probe *p)
 {
 	json_object *extra = json_object_new_object();
 	int abi = sbx_landlock_abi();
+	char old[128] = "";
 
 	p->landlock_abi = abi > 0 ? abi : 0;
 	json_object_object_add(extra, "abi",
@@ -430,12 +431,19 @@ static void probe_landlock(struct probe *p)
 		      abi == -EOPNOTSUPP ? "disabled at boot" : strerror(-abi));
 		return;
 	}
-	check(p, "landlock", "ok", NULL, extra, "ABI %d: filesystem%s%s%s", abi,
-	      abi >= 4 ? ", TCP bind/connect" : "",
+	if (abi < SBX_DEGRADED_LANDLOCK_ABI)
+		snprintf(old, sizeof(old),
+			 "; too old for runs without namespaces "
+			 "(--allow-degraded needs ABI %d, Linux %s)",
+			 SBX_DEGRADED_LANDLOCK_ABI,
+			 SBX_DEGRADED_LANDLOCK_KERNEL);
+	check(p, "landlock", "ok", NULL, extra, "ABI %d: filesystem%s%s%s%s",
+	      abi, abi >= 4 ? ", TCP bind/connect" : "",
 	      abi >= 6 ? ", scoping of abstract sockets and signals" : "",
 	      abi > SBX_LANDLOCK_ABI_KNOWN ? " (and more than this "
 					     "libsandbox uses)"
-					   : "");
+					   : "",
+	      old);
 }
 
 /* ---------------------------------------------------------------- cgroup */
@@ -603,6 +611,21 @@ static void probe_idmap(struct probe *p)
 		      bad);
 }
 
+/* What a run without namespaces would not hide (layers.c), all of it:
+ * the network's part holds only with the host's network. */
+static json_object *not_hidden(void)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < sbx_n_degraded_unhidden; i++) {
+		const char *w = sbx_degraded_unhidden[i].what;
+
+		json_object_array_add(a, json_object_new_string(w));
+	}
+	return a;
+}
+
 int sup_probe_main(void)
 {
 	json_object *report = json_object_new_object();
@@ -626,11 +649,13 @@ int sup_probe_main(void)
 	probe_process_api(&p);
 	probe_idmap(&p);
 	runs = p.userns_ok && p.ns_ok && p.mounts_ok && p.seccomp_ok;
-	degraded = p.seccomp_ok && p.landlock_abi > 0;
+	degraded = p.seccomp_ok &&
+		   p.landlock_abi >= SBX_DEGRADED_LANDLOCK_ABI;
 	json_object_object_add(report, "can_run_default",
 			       json_object_new_boolean(runs));
 	json_object_object_add(report, "can_run_degraded",
 			       json_object_new_boolean(degraded));
+	json_object_object_add(report, "degraded_not_hidden", not_hidden());
 	json_object_object_add(report, "landlock_abi",
 			       json_object_new_int(p.landlock_abi));
 	json_object_object_add(report, "checks", p.checks);

@@ -5,6 +5,27 @@
 # is safe to show.  Included by tests/local.mk; they link like the live
 # suites (tests/live.h) and run as root and as an unprivileged user.
 
+# The suites' headers (live.h, nouserns.h) are in tests/.
+SEC_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+
+# Set-id files, address families, the degraded filter (the seccomp part).
+check_PROGRAMS += tests/security/test-sec-setid \
+	tests/security/test-sec-sockets tests/security/test-sec-degraded
+tests_security_test_sec_setid_SOURCES = tests/security/test-sec-setid.c
+tests_security_test_sec_setid_CPPFLAGS = $(SEC_CPPFLAGS)
+tests_security_test_sec_setid_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_security_test_sec_setid_LDADD = $(LIVE_LDADD)
+tests_security_test_sec_sockets_SOURCES = tests/security/test-sec-sockets.c
+tests_security_test_sec_sockets_CPPFLAGS = $(SEC_CPPFLAGS)
+tests_security_test_sec_sockets_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_security_test_sec_sockets_LDADD = $(LIVE_LDADD)
+# degraded runs: user namespaces disabled in a child (tests/nouserns.h)
+tests_security_test_sec_degraded_SOURCES = \
+	tests/security/test-sec-degraded.c tests/nouserns.c tests/nouserns.h
+tests_security_test_sec_degraded_CPPFLAGS = $(SEC_CPPFLAGS)
+tests_security_test_sec_degraded_CFLAGS = $(POLICY_TEST_CFLAGS)
+tests_security_test_sec_degraded_LDADD = $(POLICY_TEST_LDADD)
+
 check_PROGRAMS += tests/security/test-sec-ids
 tests_security_test_sec_ids_SOURCES = tests/security/test-sec-ids.c
 tests_security_test_sec_ids_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)

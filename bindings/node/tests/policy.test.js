@@ -232,7 +232,8 @@ test('sandbox.explain(): paths and system calls', () => {
 	const ptrace = sb.explain('ptrace');
 	assert.equal(ptrace.kind, 'syscall');
 	assert.equal(ptrace.action, 'deny');
-	assert.equal(sb.explain('socket').action, 'allow');
+	assert.equal(sb.explain('socket').action, 'conditional');
+	assert.equal(sb.explain('socket').errno, 'EAFNOSUPPORT');
 	const strict = new Sandbox({ preset: 'strict' });
 	assert.equal(strict.explain('socket').action, 'deny');
 	assert.equal(strict.explain('/tmp').write, false);
@@ -289,6 +290,7 @@ test('require, readOnly, allowSetid, allowDegraded', async () => {
 	r = await run('true', { allowDegraded: true });
 	assert.equal(r.degraded, false);
 	assert.equal(r.degradedReason, null);
+	assert.equal(r.degradedNotHidden, null);
 	assert.ok(r.layers.some((l) => l.startsWith('userns')));
 });
 
@@ -303,7 +305,8 @@ const { run } = require('sandbox');
 		try {
 			const r = await run('sh', ['-c', 'echo ran'], { timeout: 60000, ...opts });
 			console.log(JSON.stringify({ stdout: r.stdout, degraded: r.degraded,
-				reason: r.degradedReason, layers: r.layers }));
+				reason: r.degradedReason, layers: r.layers,
+				notHidden: r.degradedNotHidden }));
 		} catch (err) {
 			console.log(JSON.stringify({ step: err.step, code: err.code, error: err.message }));
 		}
@@ -342,6 +345,7 @@ test('allowDegraded for real, on a host without user namespaces', { timeout: 300
 	for (const ns of ['userns', 'pidns', 'netns'])
 		assert.ok(!degraded.layers.some((l) => l.startsWith(ns)), degraded.layers.join(' '));
 	assert.ok(degraded.layers.some((l) => l.startsWith('landlock')));
+	assert.ok(degraded.notHidden.some((w) => w.includes('command lines')), JSON.stringify(degraded));
 	assert.equal(byPolicy.degraded, true);
 	assert.equal(required.step, 'require');
 	assert.match(required.error, /netns/);

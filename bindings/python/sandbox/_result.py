@@ -66,8 +66,10 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     names: wall_ms, cpu_ms, memory, pids, fsize, nofile, disk, output,
     cpu_share), ``layers`` (the isolation layers enforced),
     ``degraded`` (True when the run had no namespaces: the host gives
-    none and ``allow_degraded`` accepted that) and ``degraded_reason``
-    (why, else None), ``id_range``, and ``json``, the whole record as a
+    none and ``allow_degraded`` accepted that), ``degraded_reason`` (why,
+    else None) and ``degraded_not_hidden`` (what such a run did not hide
+    from the program, else None), ``id_range``, and ``json``, the whole
+    record as a
     dict (the format of ``sbx run --json-result``).
     """
 
@@ -86,6 +88,7 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     layers: Tuple[str, ...]
     degraded: bool
     degraded_reason: Optional[str]
+    degraded_not_hidden: Optional[Tuple[str, ...]]
     id_range: int
     json: Dict[str, Any]
 
@@ -120,6 +123,9 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
         self.degraded = bool(record.get("degraded"))
         reason = record.get("degraded_reason")
         self.degraded_reason = str(reason) if reason is not None else None
+        hidden = record.get("degraded_not_hidden")
+        self.degraded_not_hidden = (tuple(str(w) for w in hidden)
+                                    if hidden is not None else None)
         self.id_range = int(record.get("id_range", 0))
         self.json = record
 

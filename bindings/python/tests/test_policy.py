@@ -184,7 +184,9 @@ class Documents(TempDir, unittest.TestCase):
         ptrace = sb.explain("ptrace")
         self.assertEqual((ptrace["kind"], ptrace["action"]),
                          ("syscall", "deny"))
-        self.assertEqual(sb.explain("socket")["action"], "allow")
+        socket_rule = sb.explain("socket")
+        self.assertEqual((socket_rule["action"], socket_rule["errno"]),
+                         ("conditional", "EAFNOSUPPORT"))
         strict = sandbox.Sandbox(preset="strict")
         self.assertEqual(strict.explain("socket")["action"], "deny")
         self.assertIs(strict.explain("/tmp")["write"], False)
@@ -313,6 +315,7 @@ class PolicyRuns(TempDir, SandboxTestCase):
         r = sandbox.run(["true"], allow_degraded=True, timeout=60)
         self.assertIs(r.degraded, False)
         self.assertIsNone(r.degraded_reason)
+        self.assertIsNone(r.degraded_not_hidden)
         self.assertIn("userns", " ".join(r.layers))
 
     def test_async_and_stream_take_the_policy(self):
@@ -345,7 +348,8 @@ for kw in cases:
     try:
         r = sandbox.run(["sh", "-c", "echo ran"], timeout=60, **kw)
         out = dict(stdout=r.stdout.decode(), degraded=r.degraded,
-                   reason=r.degraded_reason, layers=list(r.layers))
+                   reason=r.degraded_reason, layers=list(r.layers),
+                   not_hidden=r.degraded_not_hidden)
     except sandbox.SandboxError as e:
         out = dict(step=e.step, error=e.message)
     print(json.dumps(out), flush=True)
@@ -378,6 +382,8 @@ class Degraded(SandboxTestCase):
             degraded["layers"]))
         self.assertTrue(any(x.startswith("landlock")
                             for x in degraded["layers"]))
+        self.assertTrue(any("command lines" in x
+                            for x in degraded["not_hidden"]))
         self.assertIs(by_policy["degraded"], True)
         self.assertEqual(required["step"], "require")
         self.assertIn("netns", required["error"])
