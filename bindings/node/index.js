@@ -236,6 +236,16 @@ function closest(name, known) {
 	return best;
 }
 
+/*
+ * The own properties of an options object, without a prototype: a
+ * property someone added to Object.prototype (prototype pollution, as
+ * `network: 'host'` or `allowDegraded: true`) must not become an option
+ * of every sandbox.
+ */
+function own(o) {
+	return Object.assign(Object.create(null), o);
+}
+
 /* options is an object whose keys are all in known (RUN_OPTIONS or
  * SANDBOX_OPTIONS). */
 function checkKeys(options, known) {
@@ -264,7 +274,7 @@ function parsePolicy(opts, cfg) {
 	if (p == null)
 		return;
 	if (typeof p === 'string') {
-		cfg.policy = { file: str('options.policy', p) };
+		cfg.policy = { __proto__: null, file: str('options.policy', p) };
 	} else if (isPlainObject(p)) {
 		let json;
 		try {
@@ -274,18 +284,19 @@ function parsePolicy(opts, cfg) {
 			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
 				`options.policy cannot be made JSON: ${err.message}`);
 		}
-		cfg.policy = { json };
+		cfg.policy = { __proto__: null, json };
 	} else {
 		throw typeError('options.policy', 'a path or a plain object', p);
 	}
 }
 
-function parseBind(b, i) {
+function parseBind(bind, i) {
 	const name = `options.binds[${i}]`;
-	if (typeof b === 'string')
-		return { src: str(name, b), dst: b, flags: 0 };
-	if (!isPlainObject(b))
-		throw typeError(name, 'a path or { src, dst, writable, optional }', b);
+	if (typeof bind === 'string')
+		return { src: str(name, bind), dst: bind, flags: 0 };
+	if (!isPlainObject(bind))
+		throw typeError(name, 'a path or { src, dst, writable, optional }', bind);
+	const b = own(bind);
 	for (const key of Object.keys(b))
 		if (!BIND_KEYS.has(key))
 			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
@@ -320,8 +331,10 @@ function parseEnv(env, cfg) {
 
 /* Options -> a plain description of a sandbox (validated, so that a bad
  * option throws where it is written, not later inside the loop). */
-function parseConfig(opts) {
-	const cfg = { limits: new Map(), binds: [], env: [], flags: [], require: [] };
+function parseConfig(options) {
+	const opts = own(options);
+	/* without a prototype, as every object made of options (see own()) */
+	const cfg = { __proto__: null, limits: new Map(), binds: [], env: [], flags: [], require: [] };
 
 	for (const [name, kind] of Object.entries(LIMITS)) {
 		const v = opts[name];
@@ -444,8 +457,9 @@ const STDIO = new Map([
 	['inherit', native.SBX_STDIO_INHERIT],
 ]);
 
-function parseRun(opts, defaults = {}) {
-	const run = {};
+function parseRun(options, defaults = {}) {
+	const opts = own(options);
+	const run = { __proto__: null };
 	/* undefined: the policy's wall-clock limit, else none (launch); 0 is
 	 * none too */
 	const timeout = opts.timeout ?? defaults.timeout;
@@ -498,7 +512,7 @@ function parseArgs(file, args, options) {
 	(args ?? []).forEach((a, i) => argv.push(str(`args[${i}]`, a)));
 	options ??= {};
 	checkKeys(options, RUN_OPTIONS);
-	return { argv, options };
+	return { argv, options: own(options) };
 }
 
 /* ----------------------------------------------------- native handles */
@@ -791,6 +805,7 @@ async function runOnHandle(acquire, argv, run) {
 		await startTurn();
 		checkSlot(slot, run.signal);
 		launched = launch(h, argv, {
+			__proto__: null,
 			...run,
 			collect: true,
 			policyTimeout: slot.policyTimeout,
@@ -903,6 +918,7 @@ function spawnOn(acquire, argv, run) {
 			if (proc[kKilledEarly])
 				throw cancelled('killed before it started');
 			launched = launch(h, argv, {
+				__proto__: null,
 				...run,
 				policyTimeout: slot.policyTimeout,
 			});
@@ -949,7 +965,7 @@ function spawnOn(acquire, argv, run) {
 function oneOff(cfg) {
 	return async () => {
 		const h = newHandle(cfg); /* resolves the policy first */
-		return { h, release: destroyHandle, policyTimeout: cfg.policyTimeout };
+		return { __proto__: null, h, release: destroyHandle, policyTimeout: cfg.policyTimeout };
 	};
 }
 
@@ -1004,8 +1020,10 @@ class Sandbox {
 
 	constructor(options = {}) {
 		checkKeys(options, SANDBOX_OPTIONS);
-		const { timeout, ...rest } = options;
+		const rest = own(options);
+		const { timeout } = rest;
 		const concurrency = rest.concurrency ?? Infinity;
+		delete rest.timeout;
 		delete rest.concurrency;
 		if (concurrency !== Infinity) {
 			const what = 'a positive integer (default: Infinity)';
@@ -1123,9 +1141,9 @@ class Sandbox {
 		const p = parseArgs(file, args, options);
 		const r = parseRun(p.options, { timeout: this.#timeout });
 		/* Options that change the sandbox itself: a handle of its own. */
-		const own = Object.keys(p.options).some(
+		const ownHandle = Object.keys(p.options).some(
 			(k) => CONFIG_KEYS.has(k) && p.options[k] !== undefined);
-		const cfg = own ? inheritPolicy(parseConfig({ ...this.#options, ...p.options }),
+		const cfg = ownHandle ? inheritPolicy(parseConfig({ ...this.#options, ...p.options }),
 						this.#cfg, p.options) : null;
 		return { argv: p.argv, r, acquire: (signal) => this.#acquire(cfg, signal) };
 	}
@@ -1148,6 +1166,7 @@ class Sandbox {
 					}
 					this.#running.add(h);
 					resolve({
+						__proto__: null,
 						h,
 						release: (x) => this.#release(x, !!cfg),
 						closed: () => this.#pool.closed,

@@ -7,7 +7,8 @@
 // message names the option.  The options are read from index.d.ts: one
 // without an entry in the tables fails the first test, and every boolean
 // one gets the switch table.  The attacks at the end are judged on the
-// host: a listener on its loopback, files in a directory.
+// host: a listener on its loopback, files in a directory; a property added
+// to Object.prototype is no option.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -297,6 +298,41 @@ test('the documented values are accepted and reach the policy', async (t) => {
 	for (const value of ['none ', true, 'false'])
 		await assert.rejects(run('true', { network: value }));
 	assert.equal(children().length, before);
+});
+
+test('attack: options added to Object.prototype (prototype pollution) are not options', async (t) => {
+	const polluted = { network: 'host', allowDegraded: true, readOnly: 'x', writable: 'live',
+		binds: ['/etc'], file: '/etc/passwd', input: 'x', flags: 0x10 };
+	t.after(() => {
+		for (const k of Object.keys(polluted))
+			delete Object.prototype[k];
+	});
+	const policy = (o) => {
+		const sb = new Sandbox(o);
+		try {
+			return sb.policy();
+		} finally {
+			sb.close();
+		}
+	};
+	for (const [k, v] of Object.entries(polluted))
+		Object.prototype[k] = v; // eslint-disable-line no-extend-native
+	const got = policy({});
+	const withBind = policy({ binds: [{ src: '/usr', dst: '/x' }] });
+	const r = await run('true', [], {});
+	const sb = new Sandbox({ timeout: 30000 });
+	t.after(() => sb.close());
+	const perRun = await sb.run('true', [], { memory: '256M' });
+	for (const k of Object.keys(polluted))
+		delete Object.prototype[k];
+	assert.equal(got.network, 'none');
+	assert.equal(got.allow_degraded, false);
+	assert.deepEqual(got.binds, []);
+	assert.deepEqual(withBind.binds, [{ src: '/usr', dst: '/x', rw: false, optional: false }]);
+	for (const res of [r, perRun]) {
+		assert.ok(res.layers.includes('netns'), res.layers.join(' '));
+		assert.equal(res.degraded, false);
+	}
 });
 
 test('attack: network "none" and the default cannot reach a listener on the host\'s loopback; "host" can', { skip: !hasPython && 'no python3' }, async (t) => {
