@@ -117,7 +117,13 @@ export type Explanation = PathExplanation | SyscallExplanation;
 
 /** What the sandbox looks like: set on a Sandbox, or per call.  The
  * preset is applied first, then the policy, then the other options over
- * both; options left undefined keep what the policy says. */
+ * both; options left undefined (or null) keep what the policy says.
+ * Each option takes exactly what is declared here: switches are true or
+ * false (never 0, 1 or 'false'), network is 'none' or 'host'.  Anything
+ * else, and an unknown option name, throws a TypeError (code
+ * ERR_INVALID_ARG_TYPE for a wrong type, ERR_INVALID_ARG_VALUE for a
+ * wrong value) or a RangeError (ERR_OUT_OF_RANGE) naming the option; run()
+ * rejects with it. */
 export interface SandboxOptions {
   /** CPU time of the whole sandbox, ms. */
   cpuTime?: number;
@@ -137,7 +143,7 @@ export interface SandboxOptions {
   /** CPU bandwidth in CPUs, like 0.5 or 2. */
   cpuShare?: number;
   /** "none" (only lo, the default) or "host" (explicit opt-in). */
-  network?: 'none' | 'host' | boolean;
+  network?: 'none' | 'host';
   /** Host directory bound at /workspace, the start directory. */
   workspace?: string;
   /** Workspace writable: true (changes reach the host directory), "live"
@@ -145,7 +151,7 @@ export interface SandboxOptions {
    * Without `workspace`, the mode of the policy's workspace. */
   writable?: boolean | 'live';
   /** More host paths: a string binds that path read-only. */
-  binds?: Array<string | Bind>;
+  binds?: ReadonlyArray<string | Bind>;
   /** Variables added to the scrubbed environment (PATH, HOME, LANG, TERM,
    * TMPDIR); null passes the caller's own value of that name. */
   env?: Record<string, string | number | null | undefined>;

@@ -43,9 +43,15 @@ function errnoError(rc, message, props = {}) {
 	});
 }
 
-function check(h, rc) {
-	if (rc < 0)
-		throw errnoError(rc, native.sbx_last_error(h));
+/* rc of a call on handle h; what (an option) leads the library's message
+ * unless it names it already. */
+function check(h, rc, what) {
+	if (rc < 0) {
+		let message = native.sbx_last_error(h);
+		if (what && message && !message.includes(what))
+			message = `${what}: ${message}`;
+		throw errnoError(rc, message);
+	}
 	return rc;
 }
 
@@ -78,6 +84,14 @@ function argError(Kind, code, message) {
 
 /* ----------------------------------------------------------- options */
 
+/*
+ * Every option is checked here, by type and value, before anything reaches
+ * the library: nothing is coerced (a truthy 'false' must never turn a
+ * switch on).  A wrong type is a TypeError with code ERR_INVALID_ARG_TYPE,
+ * a wrong string ERR_INVALID_ARG_VALUE, a number out of range a RangeError
+ * with ERR_OUT_OF_RANGE; the message names the option and what it takes.
+ */
+
 const LIMITS = {
 	cpuTime: native.SBX_LIMIT_CPU_MS,
 	memory: native.SBX_LIMIT_MEMORY,
@@ -88,18 +102,8 @@ const LIMITS = {
 	maxOutput: native.SBX_LIMIT_OUTPUT,
 };
 const SIZE_LIMITS = new Set(['memory', 'fileSize', 'disk', 'maxOutput']);
-
-/* Options that shape the sandbox itself; on a Sandbox they are set once
- * per native handle, so a run that changes one gets a handle of its own. */
-const CONFIG_KEYS = new Set([
-	...Object.keys(LIMITS),
-	'cpuShare', 'network', 'workspace', 'writable', 'binds', 'env', 'cwd',
-	'seccompKill', 'singleId', 'preset', 'policy', 'allowDegraded',
-	'require', 'readOnly', 'allowSetid',
-]);
-/* The policy layer: applied first, under every other option. */
-const POLICY_KEYS = ['preset', 'policy'];
-/* On/off switches; left undefined, the policy (or the library) decides. */
+/* On/off switches: true or false, or undefined (null) to keep what the
+ * policy (or the library) says.  A new switch is one line here. */
 const FLAGS = {
 	seccompKill: native.SBX_FLAG_SECCOMP_KILL,
 	singleId: native.SBX_FLAG_SINGLE_ID,
@@ -107,33 +111,100 @@ const FLAGS = {
 	allowDegraded: native.SBX_FLAG_ALLOW_DEGRADED,
 	readOnly: native.SBX_FLAG_READ_ONLY,
 };
-const MODE_NAMES = new Map([[false, 'ro'], [true, 'rw'], ['live', 'rw-live']]);
+/* Network modes, by the names of the policy document and `sbx run --net`. */
+const NETWORK = new Map([
+	['none', native.SBX_NET_NONE],
+	['host', native.SBX_NET_HOST],
+]);
+/* options.writable: the workspace mode, and its name in a policy. */
+const WRITABLE = new Map([
+	[false, [native.SBX_WORKSPACE_RO, 'ro']],
+	[true, [native.SBX_WORKSPACE_RW, 'rw']],
+	['live', [native.SBX_WORKSPACE_RW_LIVE, 'rw-live']],
+]);
+const BIND_KEYS = new Set(['src', 'dst', 'writable', 'optional']);
+
+/* Options that shape the sandbox itself; on a Sandbox they are set once
+ * per native handle, so a run that changes one gets a handle of its own. */
+const CONFIG_KEYS = new Set([
+	...Object.keys(LIMITS), ...Object.keys(FLAGS),
+	'cpuShare', 'network', 'workspace', 'writable', 'binds', 'env', 'cwd',
+	'preset', 'policy', 'require',
+]);
+/* The policy layer: applied first, under every other option. */
+const POLICY_KEYS = ['preset', 'policy'];
 /* Options of one run. */
 const RUN_KEYS = new Set(['input', 'encoding', 'timeout', 'signal', 'stdio']);
+/* Options of a Sandbox that are not the sandbox's own. */
+const SANDBOX_KEYS = new Set(['concurrency', 'timeout']);
+const RUN_OPTIONS = new Set([...CONFIG_KEYS, ...RUN_KEYS]);
+const SANDBOX_OPTIONS = new Set([...CONFIG_KEYS, ...SANDBOX_KEYS]);
+
+const show = (v) => util.inspect(v, { breakLength: Infinity });
+
+function typeError(name, what, v) {
+	return argError(TypeError, 'ERR_INVALID_ARG_TYPE',
+		`${name} must be ${what}, got ${show(v)}`);
+}
+
+function valueError(name, what, v) {
+	return argError(TypeError, 'ERR_INVALID_ARG_VALUE',
+		`${name} must be ${what}, got ${show(v)}`);
+}
+
+function rangeError(name, what, v) {
+	return argError(RangeError, 'ERR_OUT_OF_RANGE',
+		`${name} must be ${what}, got ${show(v)}`);
+}
 
 function count(name, v) {
-	if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-		throw argError(RangeError, 'ERR_OUT_OF_RANGE',
-			`options.${name} must be a non-negative integer, got ${util.inspect(v)}`);
+	const what = 'a non-negative integer';
+	if (typeof v !== 'number')
+		throw typeError(`options.${name}`, what, v);
+	if (!Number.isSafeInteger(v) || v < 0)
+		throw rangeError(`options.${name}`, what, v);
 	return v;
 }
 
 function size(name, v) {
 	if (typeof v === 'string') {
-		const [rc, bytes] = native.sbx_parse_size(v);
+		const [rc, bytes] = v.includes('\0') ? [-1] : native.sbx_parse_size(v);
 		if (rc < 0 || !Number.isSafeInteger(bytes))
 			throw argError(RangeError, 'ERR_INVALID_ARG_VALUE',
-				`options.${name}: "${v}" is not a size (like 512, 64K, 256M, 1.5G)`);
+				`options.${name}: ${show(v)} is not a size (like 512, 64K, 256M, 1.5G)`);
 		return bytes;
 	}
+	if (typeof v !== 'number')
+		throw typeError(`options.${name}`, 'a size (bytes, or a string like "256M")', v);
 	return count(name, v);
 }
 
 function str(name, v) {
 	if (typeof v !== 'string' || v.includes('\0'))
-		throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
-			`${name} must be a string without NUL bytes, got ${util.inspect(v)}`);
+		throw typeError(name, 'a string without NUL bytes', v);
 	return v;
+}
+
+/* A switch: true, false, or undefined (null) for the default. */
+function flag(name, v) {
+	if (v == null || typeof v === 'boolean')
+		return v ?? undefined;
+	throw typeError(name, 'true or false', v);
+}
+
+/* "a, b or c" of values. */
+function oneOf(values) {
+	const shown = [...values].map((k) => show(k));
+	return shown.length < 2 ? shown.join('')
+		: `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`;
+}
+
+/* One of the keys of map, exactly (case matters). */
+function choice(name, v, map) {
+	const what = oneOf(map.keys());
+	if (!map.has(v))
+		throw (typeof v === 'string' ? valueError : typeError)(name, what, v);
+	return map.get(v);
 }
 
 function isPlainObject(v) {
@@ -143,15 +214,67 @@ function isPlainObject(v) {
 	return proto === Object.prototype || proto === null;
 }
 
+/* The known name closest to a misspelt one, or undefined. */
+function closest(name, known) {
+	const distance = (a, b) => {
+		let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+		for (let i = 1; i <= a.length; i++) {
+			const next = [i];
+			for (let j = 1; j <= b.length; j++)
+				next[j] = Math.min(row[j] + 1, next[j - 1] + 1,
+					row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+			row = next;
+		}
+		return row[b.length];
+	};
+	let best, bestDistance = 3;
+	for (const k of known) {
+		const d = distance(name.toLowerCase(), k.toLowerCase());
+		if (d < bestDistance)
+			[best, bestDistance] = [k, d];
+	}
+	return best;
+}
+
+/*
+ * The own properties of an options object, without a prototype: a
+ * property someone added to Object.prototype (prototype pollution, as
+ * `network: 'host'` or `allowDegraded: true`) must not become an option
+ * of every sandbox.
+ */
+function own(o) {
+	return Object.assign(Object.create(null), o);
+}
+
+/* options is an object whose keys are all in known (RUN_OPTIONS or
+ * SANDBOX_OPTIONS). */
+function checkKeys(options, known) {
+	if (options === null || typeof options !== 'object' || Array.isArray(options))
+		throw typeError('options', 'an object', options);
+	for (const key of Object.keys(options)) {
+		if (known.has(key))
+			continue;
+		let message = `unknown option "${key}"`;
+		if (known === SANDBOX_OPTIONS && RUN_OPTIONS.has(key)) {
+			message = `option "${key}" is an option of a run, not of a Sandbox`;
+		} else {
+			const near = closest(key, known);
+			if (near)
+				message += `; did you mean "${near}"?`;
+		}
+		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE', message);
+	}
+}
+
 /* options.preset and options.policy -> cfg.preset, cfg.policy. */
 function parsePolicy(opts, cfg) {
-	if (opts.preset != null)
+	if (opts.preset != null) /* the library knows the names */
 		cfg.preset = str('options.preset', opts.preset);
 	const p = opts.policy;
 	if (p == null)
 		return;
 	if (typeof p === 'string') {
-		cfg.policy = { file: str('options.policy', p) };
+		cfg.policy = { __proto__: null, file: str('options.policy', p) };
 	} else if (isPlainObject(p)) {
 		let json;
 		try {
@@ -161,108 +284,108 @@ function parsePolicy(opts, cfg) {
 			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
 				`options.policy cannot be made JSON: ${err.message}`);
 		}
-		cfg.policy = { json };
+		cfg.policy = { __proto__: null, json };
 	} else {
-		throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
-			'options.policy must be a path or a plain object');
+		throw typeError('options.policy', 'a path or a plain object', p);
+	}
+}
+
+function parseBind(bind, i) {
+	const name = `options.binds[${i}]`;
+	if (typeof bind === 'string')
+		return { src: str(name, bind), dst: bind, flags: 0 };
+	if (!isPlainObject(bind))
+		throw typeError(name, 'a path or { src, dst, writable, optional }', bind);
+	const b = own(bind);
+	for (const key of Object.keys(b))
+		if (!BIND_KEYS.has(key))
+			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
+				`${name} has an unknown key "${key}" (a bind has src, dst, writable, optional)`);
+	const src = str(`${name}.src`, b.src);
+	return {
+		src,
+		dst: b.dst == null ? src : str(`${name}.dst`, b.dst),
+		flags: (flag(`${name}.writable`, b.writable) ? native.SBX_BIND_RW : 0) |
+		       (flag(`${name}.optional`, b.optional) ? native.SBX_BIND_TRY : 0),
+	};
+}
+
+function parseEnv(env, cfg) {
+	if (!isPlainObject(env))
+		throw typeError('options.env', 'an object of NAME: value', env);
+	for (const [name, value] of Object.entries(env)) {
+		/* the library checks the name itself (empty, '=') */
+		str('options.env names', name);
+		if (value === undefined)
+			continue;
+		if (value !== null && typeof value !== 'string' &&
+		    !(typeof value === 'number' && Number.isFinite(value)))
+			throw typeError(`options.env.${name}`, 'a string, a number or null (your own value)', value);
+		/* null: the caller's own value, if it has one */
+		const v = value === null ? process.env[name] : value;
+		if (v === undefined)
+			continue;
+		cfg.env.push([name, str(`options.env.${name}`, String(v))]);
 	}
 }
 
 /* Options -> a plain description of a sandbox (validated, so that a bad
  * option throws where it is written, not later inside the loop). */
-function parseConfig(opts) {
-	const cfg = { limits: new Map(), binds: [], env: [], flags: [], require: [] };
+function parseConfig(options) {
+	const opts = own(options);
+	/* without a prototype, as every object made of options (see own()) */
+	const cfg = { __proto__: null, limits: new Map(), binds: [], env: [], flags: [], require: [] };
 
-	for (const key of Object.keys(opts)) {
-		if (!CONFIG_KEYS.has(key) && !RUN_KEYS.has(key))
-			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-				`unknown option "${key}"`);
-	}
 	for (const [name, kind] of Object.entries(LIMITS)) {
 		const v = opts[name];
 		if (v === undefined || v === null)
 			continue;
-		cfg.limits.set(kind, SIZE_LIMITS.has(name) ? size(name, v) : count(name, v));
+		cfg.limits.set(kind, [name, SIZE_LIMITS.has(name) ? size(name, v) : count(name, v)]);
 	}
 	if (opts.cpuShare != null) {
 		const v = opts.cpuShare;
-		if (typeof v !== 'number' || !(v > 0) || v > 1024)
-			throw argError(RangeError, 'ERR_OUT_OF_RANGE',
-				'options.cpuShare must be a number of CPUs, like 0.5 or 2');
-		cfg.limits.set(native.SBX_LIMIT_CPU_SHARE, Math.round(v * 1000));
+		const what = 'a number of CPUs, like 0.5 or 2';
+		if (typeof v !== 'number')
+			throw typeError('options.cpuShare', what, v);
+		if (!(v > 0) || v > 1024)
+			throw rangeError('options.cpuShare', what, v);
+		cfg.limits.set(native.SBX_LIMIT_CPU_SHARE, ['cpuShare', Math.round(v * 1000)]);
 	}
 	parsePolicy(opts, cfg);
-	const network = opts.network;
-	if (network == null)
-		; /* the policy's, else none */
-	else if (network === 'none' || network === false)
-		cfg.network = native.SBX_NET_NONE;
-	else if (network === 'host' || network === true)
-		cfg.network = native.SBX_NET_HOST;
-	else
-		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-			'options.network must be "none" or "host"');
+	if (opts.network != null) /* else the policy's, else none */
+		cfg.network = choice('options.network', opts.network, NETWORK);
+	const writable = opts.writable == null ? undefined
+		: choice('options.writable', opts.writable, WRITABLE);
 	if (opts.workspace != null) {
 		cfg.workspace = str('options.workspace', opts.workspace);
-		const w = opts.writable ?? false;
-		if (w === false)
-			cfg.workspaceMode = native.SBX_WORKSPACE_RO;
-		else if (w === true)
-			cfg.workspaceMode = native.SBX_WORKSPACE_RW;
-		else if (w === 'live')
-			cfg.workspaceMode = native.SBX_WORKSPACE_RW_LIVE;
-		else
-			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-				'options.writable must be true, false or "live"');
-	} else if (opts.writable != null && (cfg.preset || cfg.policy)) {
-		/* the mode of the policy's workspace */
-		cfg.policyMode = MODE_NAMES.get(opts.writable);
-		if (cfg.policyMode === undefined)
-			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-				'options.writable must be true, false or "live"');
-	} else if (opts.writable) {
+		cfg.workspaceMode = (writable ?? WRITABLE.get(false))[0];
+	} else if (writable && (cfg.preset || cfg.policy)) {
+		cfg.policyMode = writable[1]; /* the policy's workspace */
+	} else if (writable && opts.writable !== false) {
 		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
 			'options.writable needs options.workspace');
 	}
-	for (const b of opts.binds ?? []) {
-		const bind = typeof b === 'string' ? { src: b } : b;
-		if (!bind || typeof bind !== 'object')
-			throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
-				'options.binds must hold paths or { src, dst, writable, optional }');
-		const src = str('bind src', bind.src);
-		cfg.binds.push({
-			src,
-			dst: bind.dst == null ? src : str('bind dst', bind.dst),
-			flags: (bind.writable ? native.SBX_BIND_RW : 0) |
-			       (bind.optional ? native.SBX_BIND_TRY : 0),
-		});
+	if (opts.binds != null) {
+		if (!Array.isArray(opts.binds))
+			throw typeError('options.binds', 'an array of paths or { src, dst, writable, optional }', opts.binds);
+		opts.binds.forEach((b, i) => cfg.binds.push(parseBind(b, i)));
 	}
-	if (opts.env != null) {
-		if (typeof opts.env !== 'object')
-			throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
-				'options.env must be an object of NAME: value');
-		for (const [name, value] of Object.entries(opts.env)) {
-			str('env name', name);
-			/* null: the caller's own value, if it has one */
-			const v = value === null ? process.env[name] : value;
-			if (v === undefined)
-				continue;
-			cfg.env.push([name, str(`env.${name}`, String(v))]);
-		}
-	}
+	if (opts.env != null)
+		parseEnv(opts.env, cfg);
 	if (opts.cwd != null)
 		cfg.cwd = str('options.cwd', opts.cwd);
-	for (const [name, flag] of Object.entries(FLAGS)) {
-		if (opts[name] != null)
-			cfg.flags.push([flag, opts[name] ? 1 : 0]);
+	for (const [name, id] of Object.entries(FLAGS)) {
+		const on = flag(`options.${name}`, opts[name]);
+		if (on !== undefined)
+			cfg.flags.push([name, id, on ? 1 : 0]);
 	}
 	if (opts.require != null) {
+		/* a string is one name (never its characters) */
 		const req = typeof opts.require === 'string' ? [opts.require] : opts.require;
 		if (!Array.isArray(req))
-			throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
-				'options.require must be an array of layer names');
-		for (const layer of req)
-			cfg.require.push(str('each layer of options.require', layer));
+			throw typeError('options.require', 'an array of layer names', opts.require);
+		/* the library knows the names */
+		req.forEach((layer, i) => cfg.require.push(str(`options.require[${i}]`, layer)));
 	}
 	return cfg;
 }
@@ -296,8 +419,10 @@ function resolvePolicy(cfg) {
 		throw errnoError(rc, 'cannot create a sandbox handle');
 	let doc;
 	try {
+		/* A policy's errors are the library's own: they name the
+		 * file (or "policy"), the line and the key. */
 		if (cfg.preset)
-			check(h, native.sbx_policy_preset(h, cfg.preset));
+			check(h, native.sbx_policy_preset(h, cfg.preset), 'options.preset');
 		if (cfg.policy?.file !== undefined)
 			check(h, native.sbx_policy_load_file(h, cfg.policy.file));
 		else if (cfg.policy)
@@ -326,28 +451,31 @@ function inheritPolicy(cfg, base, runOptions) {
 	return cfg;
 }
 
-const STDIO = {
-	pipe: native.SBX_STDIO_PIPE,
-	ignore: native.SBX_STDIO_NULL,
-	inherit: native.SBX_STDIO_INHERIT,
-};
+const STDIO = new Map([
+	['pipe', native.SBX_STDIO_PIPE],
+	['ignore', native.SBX_STDIO_NULL],
+	['inherit', native.SBX_STDIO_INHERIT],
+]);
 
-function parseRun(opts, defaults = {}) {
-	const run = {};
-	/* undefined: the policy's wall-clock limit, else none (launch) */
+function parseRun(options, defaults = {}) {
+	const opts = own(options);
+	const run = { __proto__: null };
+	/* undefined: the policy's wall-clock limit, else none (launch); 0 is
+	 * none too */
 	const timeout = opts.timeout ?? defaults.timeout;
 	if (timeout !== undefined)
 		run.timeout = count('timeout', timeout);
-	run.signal = opts.signal;
+	run.signal = opts.signal ?? undefined;
 	if (run.signal !== undefined &&
 	    (typeof run.signal !== 'object' || typeof run.signal.aborted !== 'boolean'))
-		throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
-			'options.signal must be an AbortSignal');
+		throw typeError('options.signal', 'an AbortSignal', run.signal);
 	run.encoding = opts.encoding === undefined ? 'utf8' : opts.encoding;
-	if (run.encoding !== 'buffer' && run.encoding !== null &&
-	    !Buffer.isEncoding(run.encoding))
-		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-			`options.encoding: unknown encoding ${util.inspect(run.encoding)}`);
+	if (run.encoding !== 'buffer' && run.encoding !== null) {
+		if (typeof run.encoding !== 'string')
+			throw typeError('options.encoding', 'an encoding name, "buffer" or null', run.encoding);
+		if (!Buffer.isEncoding(run.encoding))
+			throw valueError('options.encoding', 'an encoding name, "buffer" or null', run.encoding);
+	}
 	if (opts.input != null) {
 		if (typeof opts.input === 'string')
 			run.input = Buffer.from(opts.input);
@@ -355,38 +483,36 @@ function parseRun(opts, defaults = {}) {
 			run.input = Buffer.from(opts.input.buffer,
 				opts.input.byteOffset, opts.input.byteLength);
 		else
-			throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
-				'options.input must be a string, Buffer or TypedArray');
+			throw typeError('options.input', 'a string, Buffer or TypedArray', opts.input);
 	}
 	let stdio = opts.stdio ?? 'pipe';
+	const what = `${oneOf(STDIO.keys())}, or an array of three of them`;
 	if (typeof stdio === 'string')
 		stdio = [stdio, stdio, stdio];
-	if (!Array.isArray(stdio) || stdio.length !== 3 ||
-	    !stdio.every((s) => s in STDIO))
-		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-			'options.stdio must be "pipe", "ignore", "inherit" or an array of three');
+	if (!Array.isArray(stdio))
+		throw typeError('options.stdio', what, opts.stdio);
+	if (stdio.length !== 3 || !stdio.every((m) => STDIO.has(m)))
+		throw valueError('options.stdio', what, opts.stdio);
 	run.stdio = stdio;
 	return run;
 }
 
 /* (file, args, options) or (file, options), like execFile. */
 function parseArgs(file, args, options) {
-	if (!Array.isArray(args)) {
-		options = args;
-		args = [];
+	if (args != null && !Array.isArray(args)) {
+		if (!isPlainObject(args) || options !== undefined)
+			throw typeError('args', 'an array of strings', args);
+		options = args; /* (file, options) */
+		args = undefined;
 	}
-	if (options == null)
-		options = {};
-	if (typeof options !== 'object')
-		throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
-			'options must be an object');
 	const argv = [str('file', file)];
 	if (!file)
 		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
 			'file must not be empty');
-	for (const a of args)
-		argv.push(str('each argument', a));
-	return { argv, options };
+	(args ?? []).forEach((a, i) => argv.push(str(`args[${i}]`, a)));
+	options ??= {};
+	checkKeys(options, RUN_OPTIONS);
+	return { argv, options: own(options) };
 }
 
 /* ----------------------------------------------------- native handles */
@@ -404,26 +530,26 @@ function newHandle(cfg) {
 	try {
 		if (cfg.template)
 			check(h, native.sbx_policy_load_string(h, cfg.template));
-		for (const [kind, value] of cfg.limits)
-			check(h, native.sbx_limit(h, kind, value));
+		for (const [kind, [name, value]] of cfg.limits)
+			check(h, native.sbx_limit(h, kind, value), `options.${name}`);
 		if (cfg.network !== undefined)
-			check(h, native.sbx_set_network(h, cfg.network));
+			check(h, native.sbx_set_network(h, cfg.network), 'options.network');
 		if (cfg.workspace !== undefined)
 			check(h, native.sbx_set_workspace(h, cfg.workspace,
-							  cfg.workspaceMode));
+							  cfg.workspaceMode), 'options.workspace');
 		else if (cfg.policyMode !== undefined)
 			check(h, native.sbx_policy_load_string(h, JSON.stringify(
-				{ workspace: { mode: cfg.policyMode } })));
+				{ workspace: { mode: cfg.policyMode } })), 'options.writable');
 		for (const b of cfg.binds)
-			check(h, native.sbx_add_bind(h, b.src, b.dst, b.flags));
+			check(h, native.sbx_add_bind(h, b.src, b.dst, b.flags), 'options.binds');
 		for (const [name, value] of cfg.env)
-			check(h, native.sbx_set_env(h, name, value));
+			check(h, native.sbx_set_env(h, name, value), 'options.env');
 		if (cfg.cwd !== undefined)
-			check(h, native.sbx_set_cwd(h, cfg.cwd));
-		for (const [flag, on] of cfg.flags)
-			check(h, native.sbx_set_flag(h, flag, on));
+			check(h, native.sbx_set_cwd(h, cfg.cwd), 'options.cwd');
+		for (const [name, flag, on] of cfg.flags)
+			check(h, native.sbx_set_flag(h, flag, on), `options.${name}`);
 		for (const layer of cfg.require)
-			check(h, native.sbx_require_layer(h, layer));
+			check(h, native.sbx_require_layer(h, layer), 'options.require');
 	} catch (err) {
 		destroyHandle(h);
 		throw err;
@@ -517,7 +643,7 @@ function socketOn(fd, readable) {
  * when nothing was started.
  */
 function launch(h, argv, run) {
-	const modes = run.stdio.map((s) => STDIO[s]);
+	const modes = run.stdio.map((m) => STDIO.get(m));
 	if (run.input !== undefined)
 		modes[0] = native.SBX_STDIO_PIPE;
 	else if (run.stdio[0] === 'pipe' && run.collect)
@@ -525,7 +651,7 @@ function launch(h, argv, run) {
 	for (let i = 0; i < 3; i++)
 		check(h, native.sbx_set_stdio(h, i, modes[i], -1));
 	check(h, native.sbx_limit(h, native.SBX_LIMIT_WALL_MS,
-				  run.timeout ?? run.policyTimeout ?? 0));
+				  run.timeout ?? run.policyTimeout ?? 0), 'options.timeout');
 	check(h, native.sbx_exec(h, argv));
 
 	/* From here the sandbox runs: every descriptor becomes a libuv
@@ -680,6 +806,7 @@ async function runOnHandle(acquire, argv, run) {
 		await startTurn();
 		checkSlot(slot, run.signal);
 		launched = launch(h, argv, {
+			__proto__: null,
 			...run,
 			collect: true,
 			policyTimeout: slot.policyTimeout,
@@ -792,6 +919,7 @@ function spawnOn(acquire, argv, run) {
 			if (proc[kKilledEarly])
 				throw cancelled('killed before it started');
 			launched = launch(h, argv, {
+				__proto__: null,
 				...run,
 				policyTimeout: slot.policyTimeout,
 			});
@@ -838,7 +966,7 @@ function spawnOn(acquire, argv, run) {
 function oneOff(cfg) {
 	return async () => {
 		const h = newHandle(cfg); /* resolves the policy first */
-		return { h, release: destroyHandle, policyTimeout: cfg.policyTimeout };
+		return { __proto__: null, h, release: destroyHandle, policyTimeout: cfg.policyTimeout };
 	};
 }
 
@@ -892,20 +1020,23 @@ class Sandbox {
 	#running = new Set();
 
 	constructor(options = {}) {
-		if (options === null || typeof options !== 'object')
-			throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
-				'options must be an object');
-		const { concurrency = Infinity, timeout, ...rest } = options;
-		if (concurrency !== Infinity &&
-		    (!Number.isSafeInteger(concurrency) || concurrency < 1))
-			throw argError(RangeError, 'ERR_OUT_OF_RANGE',
-				'options.concurrency must be a positive integer');
-		for (const key of Object.keys(rest))
-			if (!CONFIG_KEYS.has(key))
-				throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-					`option "${key}" is not a Sandbox option`);
-		/* The policy is read once, here: a bad one throws now. */
+		checkKeys(options, SANDBOX_OPTIONS);
+		const rest = own(options);
+		const { timeout } = rest;
+		const concurrency = rest.concurrency ?? Infinity;
+		delete rest.timeout;
+		delete rest.concurrency;
+		if (concurrency !== Infinity) {
+			const what = 'a positive integer (default: Infinity)';
+			if (typeof concurrency !== 'number')
+				throw typeError('options.concurrency', what, concurrency);
+			if (!Number.isSafeInteger(concurrency) || concurrency < 1)
+				throw rangeError('options.concurrency', what, concurrency);
+		}
+		/* The policy is read once, here, and one handle configured:
+		 * a configuration the library refuses throws now. */
 		this.#cfg = resolvePolicy(parseConfig(rest));
+		this.#pool.idle.push(newHandle(this.#cfg));
 		this.#options = rest;
 		/* undefined: the policy's wall-clock limit, else none */
 		this.#timeout = timeout == null ? undefined : count('timeout', timeout);
@@ -1011,9 +1142,9 @@ class Sandbox {
 		const p = parseArgs(file, args, options);
 		const r = parseRun(p.options, { timeout: this.#timeout });
 		/* Options that change the sandbox itself: a handle of its own. */
-		const own = Object.keys(p.options).some(
+		const ownHandle = Object.keys(p.options).some(
 			(k) => CONFIG_KEYS.has(k) && p.options[k] !== undefined);
-		const cfg = own ? inheritPolicy(parseConfig({ ...this.#options, ...p.options }),
+		const cfg = ownHandle ? inheritPolicy(parseConfig({ ...this.#options, ...p.options }),
 						this.#cfg, p.options) : null;
 		return { argv: p.argv, r, acquire: (signal) => this.#acquire(cfg, signal) };
 	}
@@ -1036,6 +1167,7 @@ class Sandbox {
 					}
 					this.#running.add(h);
 					resolve({
+						__proto__: null,
 						h,
 						release: (x) => this.#release(x, !!cfg),
 						closed: () => this.#pool.closed,

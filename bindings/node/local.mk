@@ -18,6 +18,7 @@ NODE_TEST_FILES = \
 	bindings/node/tests/kill.test.js \
 	bindings/node/tests/isolation.test.js \
 	bindings/node/tests/policy.test.js \
+	bindings/node/tests/options.test.js \
 	bindings/node/tests/concurrency.test.js \
 	bindings/node/tests/pack.test.js \
 	bindings/node/tests/example.test.js

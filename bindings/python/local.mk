@@ -25,6 +25,7 @@ PY_TEST_FILES = \
 	bindings/python/tests/test_async.py \
 	bindings/python/tests/test_example.py \
 	bindings/python/tests/test_isolation.py \
+	bindings/python/tests/test_options.py \
 	bindings/python/tests/test_policy.py \
 	bindings/python/tests/nouserns.py \
 	bindings/python/tests/test_soak.py \

@@ -2,6 +2,7 @@
 // helpers.js - shared by the Node binding's tests (run by bindings/node/run-tests).
 
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
 /** Descriptors open in this process. */
@@ -59,4 +60,46 @@ function tmpDir(prefix = 'sbx-node-') {
 /** The top source directory (run-tests exports it). */
 const srcdir = process.env.SBX_NODE_SRCDIR || path.resolve(__dirname, '../../..');
 
-module.exports = { fdCount, processesWith, children, uniqueSeconds, tmpDir, srcdir };
+/*
+ * A TCP service on the host's loopback.  settle() says, on the host's
+ * side, what the connections made so far sent: it connects a sentinel
+ * of its own and waits until the server has accepted it; the kernel
+ * hands out connections in order, so every earlier one is in by then.
+ */
+async function listener(t) {
+	const accepted = [];
+	const server = net.createServer((c) => {
+		const chunks = [];
+		accepted.push({
+			port: c.remotePort,
+			data: new Promise((resolve) => {
+				c.on('data', (d) => chunks.push(d));
+				c.on('error', () => resolve(null));
+				c.on('close', () => resolve(Buffer.concat(chunks).toString()));
+			}),
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	t.after(() => server.close());
+	const port = server.address().port;
+	return {
+		port,
+		probe: `import socket
+s = socket.create_connection(('127.0.0.1', ${port}), 10)
+s.sendall(b'from-the-sandbox')
+s.close()
+`,
+		async settle() {
+			const s = net.connect(port, '127.0.0.1');
+			await new Promise((resolve, reject) => s.once('connect', resolve).once('error', reject));
+			const mine = s.localPort;
+			while (!accepted.some((a) => a.port === mine))
+				await new Promise((resolve) => setTimeout(resolve, 10));
+			s.destroy();
+			const before = accepted.splice(0).filter((a) => a.port !== mine);
+			return Promise.all(before.map((a) => a.data));
+		},
+	};
+}
+
+module.exports = { fdCount, processesWith, children, uniqueSeconds, tmpDir, srcdir, listener };

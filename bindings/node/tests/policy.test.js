@@ -9,12 +9,11 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { execFile } = require('node:child_process');
 const sandbox = require('sandbox');
 const { run, spawn, Sandbox, SandboxError } = sandbox;
-const { tmpDir, srcdir } = require('./helpers');
+const { tmpDir, srcdir, listener } = require('./helpers');
 
 const PY = '/usr/bin/python3';
 const hasPython = fs.existsSync(PY);
@@ -31,48 +30,6 @@ function writePolicy(d, doc, name = 'policy.json') {
 	const file = path.join(d, name);
 	fs.writeFileSync(file, typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
 	return file;
-}
-
-/*
- * A TCP service on the host's loopback.  settle() says, on the host's
- * side, what the connections made so far sent: it connects a sentinel
- * of its own and waits until the server has accepted it; the kernel
- * hands out connections in order, so every earlier one is in by then.
- */
-async function listener(t) {
-	const accepted = [];
-	const server = net.createServer((c) => {
-		const chunks = [];
-		accepted.push({
-			port: c.remotePort,
-			data: new Promise((resolve) => {
-				c.on('data', (d) => chunks.push(d));
-				c.on('error', () => resolve(null));
-				c.on('close', () => resolve(Buffer.concat(chunks).toString()));
-			}),
-		});
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	t.after(() => server.close());
-	const port = server.address().port;
-	return {
-		port,
-		probe: `import socket
-s = socket.create_connection(('127.0.0.1', ${port}), 10)
-s.sendall(b'from-the-sandbox')
-s.close()
-`,
-		async settle() {
-			const s = net.connect(port, '127.0.0.1');
-			await new Promise((resolve, reject) => s.once('connect', resolve).once('error', reject));
-			const mine = s.localPort;
-			while (!accepted.some((a) => a.port === mine))
-				await new Promise((resolve) => setTimeout(resolve, 10));
-			s.destroy();
-			const before = accepted.splice(0).filter((a) => a.port !== mine);
-			return Promise.all(before.map((a) => a.data));
-		},
-	};
 }
 
 test('a bad policy rejects with EINVAL and the library\'s message (key and line)', async (t) => {
@@ -145,7 +102,7 @@ test('network from a policy object reaches a host listener; the default and an e
 	assert.match(r.stderr, /ConnectionRefusedError/);
 	assert.deepEqual(await srv.settle(), []);
 
-	r = await run(PY, ['-c', srv.probe], { policy, network: false, memory: '200M', timeout: 60000 });
+	r = await run(PY, ['-c', srv.probe], { policy, network: 'none', memory: '200M', timeout: 60000 });
 	assert.notEqual(r.exitCode, 0);
 	assert.deepEqual(await srv.settle(), []);
 	assert.equal(r.limits.memory.value, 200 << 20);
@@ -212,7 +169,7 @@ test('sandbox.policy() round-trips; options override the policy', async (t) => {
 	assert.deepEqual([got.network, got.read_only, got.single_id, got.allow_degraded, got.limits.pids],
 		['host', true, true, true, 99]);
 	got = new Sandbox({
-		policy: flags, network: false, readOnly: false, singleId: false,
+		policy: flags, network: 'none', readOnly: false, singleId: false,
 		allowDegraded: false, allowSetid: true, pids: 7,
 	}).policy();
 	assert.deepEqual([got.network, got.read_only, got.single_id, got.allow_degraded, got.allow_setid, got.limits.pids],

@@ -38,6 +38,10 @@ _Bind = Union[StrPath, Tuple[StrPath, StrPath], "Bind"]
 _Env = Mapping[str, Optional[str]]
 # The presets shipped with the library (docs/policy.md).
 _Preset = Literal["default", "strict", "build"]
+# Network modes (docs/policy.md, "network").
+_Network = Literal["none", "host"]
+# writable: read-only, copy-on-write, or a live bind.
+_Writable = Union[bool, Literal["live"]]
 
 def library_version() -> str: ...
 def parse_size(text: Union[int, str]) -> int: ...
@@ -124,8 +128,9 @@ class Sandbox:
                  cpus: Optional[float] = None, env: Optional[_Env] = None,
                  cwd: Optional[StrPath] = None,
                  workspace: Optional[StrPath] = None,
-                 writable: Union[bool, str, None] = None,
-                 binds: Iterable[_Bind] = (), network: Optional[bool] = None,
+                 writable: Optional[_Writable] = None,
+                 binds: Iterable[_Bind] = (),
+                 network: Optional[_Network] = None,
                  seccomp_kill: Optional[bool] = None,
                  single_id: Optional[bool] = None,
                  preset: Optional[_Preset] = None,
@@ -178,8 +183,9 @@ def run(args: Args, *, input: _Input = None, stdin: _File = None,
         disk: Optional[Size] = None, output_limit: Optional[Size] = None,
         cpus: Optional[float] = None, env: Optional[_Env] = None,
         cwd: Optional[StrPath] = None, workspace: Optional[StrPath] = None,
-        writable: Union[bool, str, None] = None,
-        binds: Iterable[_Bind] = (), network: Optional[bool] = None,
+        writable: Optional[_Writable] = None,
+        binds: Iterable[_Bind] = (),
+        network: Optional[_Network] = None,
         seccomp_kill: Optional[bool] = None,
         single_id: Optional[bool] = None, preset: Optional[_Preset] = None,
         policy: Optional[Policy] = None,
@@ -205,9 +211,9 @@ async def run_async(args: Args, *, input: _Input = None, stdin: _File = None,
                     cpus: Optional[float] = None, env: Optional[_Env] = None,
                     cwd: Optional[StrPath] = None,
                     workspace: Optional[StrPath] = None,
-                    writable: Union[bool, str, None] = None,
+                    writable: Optional[_Writable] = None,
                     binds: Iterable[_Bind] = (),
-                    network: Optional[bool] = None,
+                    network: Optional[_Network] = None,
                     seccomp_kill: Optional[bool] = None,
                     single_id: Optional[bool] = None,
                     preset: Optional[_Preset] = None,
@@ -227,8 +233,9 @@ def stream(args: Args, *, input: _Input = None, stdin: _File = None,
            output_limit: Optional[Size] = None, cpus: Optional[float] = None,
            env: Optional[_Env] = None, cwd: Optional[StrPath] = None,
            workspace: Optional[StrPath] = None,
-           writable: Union[bool, str, None] = None,
-           binds: Iterable[_Bind] = (), network: Optional[bool] = None,
+           writable: Optional[_Writable] = None,
+           binds: Iterable[_Bind] = (),
+           network: Optional[_Network] = None,
            seccomp_kill: Optional[bool] = None,
            single_id: Optional[bool] = None,
            preset: Optional[_Preset] = None, policy: Optional[Policy] = None,

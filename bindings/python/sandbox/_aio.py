@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from . import _sandbox as _c
 from ._result import Chunk, Result
-from ._run import Execution
+from ._run import Execution, run_switch
 
 # After the status descriptor's EOF the supervisor is exiting; until its
 # control socket closes, sbx_try_wait() says EAGAIN.  Poll it with a short,
@@ -142,11 +142,11 @@ class Stream:
     def __init__(self, owner: Any, args: Any, io: Dict[str, Any],
                  check: bool, close_owner: bool = False) -> None:
         self._queue: asyncio.Queue[Optional[Chunk]] = asyncio.Queue()
-        self._check = check
         self._close_owner = owner if close_owner else None
         self.result: Optional[Result] = None
         """The Result once the run ended, else None."""
         try:
+            self._check = run_switch("check", check)
             asyncio.get_running_loop()  # before starting anything
             ex = owner._start(args, io, sink=self._queue.put_nowait)
             self._run = AsyncRun(ex)

@@ -6,6 +6,7 @@ import errno
 import json
 import math
 import os
+from collections import abc
 from typing import (Any, Iterable, List, Mapping, NamedTuple, Optional,
                     Tuple, Union)
 
@@ -16,23 +17,101 @@ StrPath = Union[str, "os.PathLike[str]"]
 Size = Union[int, str]
 Policy = Union[StrPath, Mapping[str, Any]]
 
-# Workspace modes as a policy document names them.
-_MODE_NAMES = {False: "ro", True: "rw", "live": "rw-live"}
+# What each option of Sandbox() accepts.  Every value is checked here, by
+# type and value, before anything reaches the library: nothing is coerced
+# (bool("none") is True, and network="none" once gave the host's network).
+# TypeError for a wrong type, ValueError for a wrong value; the message
+# names the option and what it takes.
+
+# Switches: the option's name and its sbx_set_flag() flag.  True or False,
+# or None to keep what the policy (or the library) says.  A new switch is
+# one line here (and its keyword in the signatures).
+_FLAGS = {
+    "seccomp_kill": _c.SBX_FLAG_SECCOMP_KILL,
+    "single_id": _c.SBX_FLAG_SINGLE_ID,
+    "allow_setid": _c.SBX_FLAG_ALLOW_SETID,
+    "allow_degraded": _c.SBX_FLAG_ALLOW_DEGRADED,
+    "read_only": _c.SBX_FLAG_READ_ONLY,
+}
+# Network modes, by the names of the policy document and `sbx run --net`.
+_NETWORK = {"none": _c.SBX_NET_NONE, "host": _c.SBX_NET_HOST}
+# Limits in seconds (finite and positive), in sizes, and in counts.
+_DURATIONS = {"timeout": _c.SBX_LIMIT_WALL_MS, "cpu_time": _c.SBX_LIMIT_CPU_MS}
+_SIZES = {"memory": _c.SBX_LIMIT_MEMORY, "file_size": _c.SBX_LIMIT_FSIZE,
+          "disk": _c.SBX_LIMIT_DISK, "output_limit": _c.SBX_LIMIT_OUTPUT}
+_COUNTS = {"pids": _c.SBX_LIMIT_PIDS, "open_files": _c.SBX_LIMIT_NOFILE}
+# writable: the workspace mode, and its name in a policy document.
+_WRITABLE = ((False, _c.SBX_WORKSPACE_RO, "ro"),
+             (True, _c.SBX_WORKSPACE_RW, "rw"),
+             ("live", _c.SBX_WORKSPACE_RW_LIVE, "rw-live"))
+# sbx_limit() takes a uint64_t.
+_U64_MAX = (1 << 64) - 1
 
 
 class Bind(NamedTuple):
     """A host path bound into the sandbox.
 
     ``src`` is the host path (a file or directory), ``dst`` where it
-    appears inside (None: the same path), ``writable`` makes it writable
-    (default read-only, always nosuid and nodev), and ``optional`` skips
-    it silently when ``src`` does not exist.
+    appears inside (None: the same path), ``writable`` (True or False)
+    makes it writable (default read-only, always nosuid and nodev), and
+    ``optional`` (True or False) skips it silently when ``src`` does not
+    exist.
     """
 
     src: StrPath
     dst: Optional[StrPath] = None
     writable: bool = False
     optional: bool = False
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def switch(name: str, value: Any) -> Optional[bool]:
+    """True, False, or None (the default); nothing else, not even 0/1
+    or "false"."""
+    if value is None or value is True or value is False:
+        return value
+    raise TypeError(f"{name} must be True or False (or None for the "
+                    f"default), not {value!r}")
+
+
+def _choice(name: str, value: Any, names: Iterable[str]) -> str:
+    """One of the strings ``names``, exactly (case matters)."""
+    accepted = " or ".join(repr(n) for n in names)
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be {accepted}, not {value!r}")
+    if value not in names:
+        raise ValueError(f"{name} must be {accepted}, not {value!r}")
+    return value
+
+
+def _no_nul(name: str, text: str) -> str:
+    if "\0" in text:
+        raise ValueError(f"{name} contains a NUL character: {text!r}")
+    return text
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {_kind(value)}")
+    return _no_nul(name, value)
+
+
+def check_path(name: str, value: Any) -> str:
+    """A path given as str or os.PathLike (of str)."""
+    path = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if not isinstance(path, str):
+        raise TypeError(f"{name} must be a path (str or os.PathLike), not "
+                        f"{_kind(value)}")
+    return _no_nul(name, path)
+
+
+def _u64(name: str, value: int, given: Any) -> int:
+    if value > _U64_MAX:
+        raise ValueError(f"{name} is too large: {given!r}")
+    return value
 
 
 def parse_size(text: Union[str, int]) -> int:
@@ -50,7 +129,7 @@ def parse_size(text: Union[str, int]) -> int:
     if not isinstance(text, str):
         raise TypeError(
             f"a size must be an int or a str, not {type(text).__name__}")
-    rc, value = _c.sbx_parse_size(text)
+    rc, value = _c.sbx_parse_size(_no_nul("a size", text))
     if rc == -errno.ERANGE:
         raise ValueError(f"size {text!r} does not fit in 64 bits")
     if rc < 0 or value is None:
@@ -59,36 +138,158 @@ def parse_size(text: Union[str, int]) -> int:
     return int(value)
 
 
-def _seconds_to_ms(name: str, value: float) -> int:
+def _size(name: str, value: Any) -> int:
+    try:
+        size = parse_size(value)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{name}: {e}") from None
+    return _u64(name, size, value)
+
+
+def _seconds_to_ms(name: str, value: Any) -> int:
+    # 0 is refused, as ever: "no limit" is None.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, "
-                        f"not {type(value).__name__}")
+                        f"not {_kind(value)}")
     if not value > 0 or not math.isfinite(value):
         raise ValueError(f"{name} must be a positive number of seconds, "
                          f"got {value!r}")
-    return max(1, int(math.ceil(value * 1000.0)))
+    return _u64(name, max(1, int(math.ceil(value * 1000.0))), value)
 
 
-def _count(name: str, value: int) -> int:
+def _count(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        raise TypeError(f"{name} must be an int, not {_kind(value)}")
     if value < 0:
         raise ValueError(f"{name} cannot be negative: {value}")
-    return value
+    return _u64(name, value, value)
+
+
+def _cpus(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"cpus must be a number of CPUs, not "
+                        f"{_kind(value)}")
+    if not value > 0 or not math.isfinite(value):
+        raise ValueError(f"cpus must be a positive number of CPUs, "
+                         f"got {value!r}")
+    return _u64("cpus", max(1, int(round(value * 1000))), value)
+
+
+def _env(value: Any) -> Tuple[Tuple[str, Optional[str]], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, abc.Mapping):
+        raise TypeError(f"env must be a mapping of names to str (or None: "
+                        f"the caller's value), not {_kind(value)}")
+    pairs: List[Tuple[str, Optional[str]]] = []
+    for name, text in value.items():
+        if not isinstance(name, str):
+            raise TypeError(f"env: names must be str, not {_kind(name)}")
+        # the library checks the name itself (empty, '=')
+        _no_nul("env", name)
+        if text is not None:
+            if not isinstance(text, str):
+                raise TypeError(f"env: the value of {name} must be a str "
+                                f"or None, not {_kind(text)}")
+            _no_nul(f"env: the value of {name}", text)
+        pairs.append((name, text))
+    return tuple(pairs)
+
+
+def _bind(item: Any) -> Tuple[str, Optional[str], int]:
+    what = ("binds: each bind is a path, a (src, dst) tuple or a "
+            "sandbox.Bind")
+    if isinstance(item, (str, os.PathLike)):
+        item = Bind(item)
+    elif isinstance(item, tuple) and not isinstance(item, Bind):
+        if len(item) != 2:
+            raise TypeError(f"{what}, not a tuple of {len(item)} "
+                            f"(sandbox.Bind(src, dst, writable=True) for "
+                            f"more)")
+        item = Bind(*item)
+    if not isinstance(item, Bind):
+        raise TypeError(f"{what}, not {_kind(item)}")
+    flags = 0
+    if switch("binds: writable", item.writable):
+        flags |= _c.SBX_BIND_RW
+    if switch("binds: optional", item.optional):
+        flags |= _c.SBX_BIND_TRY
+    dst = None if item.dst is None else check_path("binds: dst", item.dst)
+    return check_path("binds: src", item.src), dst, flags
+
+
+def _binds(value: Any) -> Tuple[Tuple[str, Optional[str], int], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, os.PathLike, Bind)):
+        value = [value]  # one bind
+    elif isinstance(value, (bytes, abc.Mapping)) or not isinstance(
+            value, abc.Iterable):
+        raise TypeError(f"binds must be a list of paths, (src, dst) "
+                        f"tuples or sandbox.Bind, not {_kind(value)}")
+    return tuple(_bind(b) for b in value)
+
+
+def _require(value: Any) -> Tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = (value,)  # one name, not its characters
+    elif isinstance(value, (bytes, abc.Mapping)) or not isinstance(
+            value, abc.Iterable):
+        raise TypeError(f"require must be a list of layer names (str), "
+                        f"not {_kind(value)}")
+    layers = tuple(value)
+    for layer in layers:
+        if not isinstance(layer, str):
+            raise TypeError(f"require: layer names are str, not "
+                            f"{_kind(layer)}")
+        # the library knows the names
+        _no_nul("require", layer)
+    return layers
+
+
+def _policy(value: Any) -> Optional[Tuple[str, str]]:
+    if value is None:
+        return None
+    if isinstance(value, abc.Mapping):
+        try:
+            # One key a line, so that the library's line numbers tell
+            # the keys apart.
+            return ("json", json.dumps(dict(value), indent=2))
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"policy: {e}") from None
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"policy must be a path or a dict, not "
+                        f"{_kind(value)}")
+    return ("file", check_path("policy", value))
+
+
+def _writable(value: Any) -> Tuple[int, Optional[str]]:
+    """(workspace mode, its policy name) of writable=; None keeps it."""
+    if value is None:
+        return _c.SBX_WORKSPACE_RO, None
+    for given, mode, name in _WRITABLE:
+        if value is given or (isinstance(given, str) and value == given):
+            return mode, name
+    accepted = "False, True or 'live'"
+    if isinstance(value, str):
+        raise ValueError(f"writable must be {accepted}, not {value!r}")
+    raise TypeError(f"writable must be {accepted}, not {value!r}")
 
 
 class Options(NamedTuple):
     """The checked configuration of a Sandbox; None keeps a default."""
 
-    limits: Tuple[Tuple[int, int], ...]
+    # (option, SBX_LIMIT_*, value): the option names the library's errors
+    limits: Tuple[Tuple[str, int, int], ...]
     env: Tuple[Tuple[str, Optional[str]], ...]
     cwd: Optional[str]
     workspace: Optional[str]
     workspace_mode: int
     binds: Tuple[Tuple[str, Optional[str], int], ...]
-    network: Optional[bool]
-    seccomp_kill: Optional[bool]
-    single_id: Optional[bool]
+    network: Optional[int]  # an SBX_NET_* mode
+    flags: Tuple[Tuple[str, int, bool], ...]  # (option, SBX_FLAG_*, on)
     output_limit: Optional[int]
     # The policy layer, applied before everything above: a preset name,
     # then a document, ("file", path) or ("json", text).
@@ -96,9 +297,6 @@ class Options(NamedTuple):
     policy: Optional[Tuple[str, str]] = None
     # A workspace mode without a workspace: the policy's workspace's.
     policy_mode: Optional[str] = None
-    allow_degraded: Optional[bool] = None
-    read_only: Optional[bool] = None
-    allow_setid: Optional[bool] = None
     require: Tuple[str, ...] = ()
 
     @property
@@ -107,145 +305,65 @@ class Options(NamedTuple):
 
     @property
     def timeout_ms(self) -> int:
-        for kind, value in self.limits:
+        for _, kind, value in self.limits:
             if kind == _c.SBX_LIMIT_WALL_MS:
                 return value
         return 0
 
 
-def _bind(item: Any) -> Tuple[str, Optional[str], int]:
-    if isinstance(item, (str, os.PathLike)):
-        item = Bind(item)
-    elif isinstance(item, tuple) and not isinstance(item, Bind):
-        item = Bind(*item)
-    if not isinstance(item, Bind):
-        raise TypeError(f"a bind is a path, a (src, dst) tuple or a "
-                        f"sandbox.Bind, not {type(item).__name__}")
-    flags = ((_c.SBX_BIND_RW if item.writable else 0)
-             | (_c.SBX_BIND_TRY if item.optional else 0))
-    dst = os.fspath(item.dst) if item.dst is not None else None
-    return os.fspath(item.src), dst, flags
-
-
-def make_options(*, timeout: Optional[float] = None,
-                 cpu_time: Optional[float] = None,
-                 memory: Optional[Size] = None, pids: Optional[int] = None,
-                 file_size: Optional[Size] = None,
-                 open_files: Optional[int] = None,
-                 disk: Optional[Size] = None,
-                 output_limit: Optional[Size] = None,
-                 cpus: Optional[float] = None,
-                 env: Optional[Mapping[str, Optional[str]]] = None,
-                 cwd: Optional[StrPath] = None,
-                 workspace: Optional[StrPath] = None,
-                 writable: Union[bool, str, None] = None,
-                 binds: Iterable[Any] = (), network: Optional[bool] = None,
-                 seccomp_kill: Optional[bool] = None,
-                 single_id: Optional[bool] = None,
-                 preset: Optional[str] = None,
-                 policy: Optional[Policy] = None,
-                 allow_degraded: Optional[bool] = None,
-                 require: Iterable[str] = (),
-                 read_only: Optional[bool] = None,
-                 allow_setid: Optional[bool] = None) -> Options:
-    """Check the options of Sandbox() and run(); raise TypeError or
-    ValueError for a value that cannot be right."""
-    limits: List[Tuple[int, int]] = []
-    if timeout is not None:
-        limits.append((_c.SBX_LIMIT_WALL_MS,
-                       _seconds_to_ms("timeout", timeout)))
-    if cpu_time is not None:
-        limits.append((_c.SBX_LIMIT_CPU_MS,
-                       _seconds_to_ms("cpu_time", cpu_time)))
-    for kind, name, value in ((_c.SBX_LIMIT_MEMORY, "memory", memory),
-                              (_c.SBX_LIMIT_FSIZE, "file_size", file_size),
-                              (_c.SBX_LIMIT_DISK, "disk", disk),
-                              (_c.SBX_LIMIT_OUTPUT, "output_limit",
-                               output_limit)):
-        if value is not None:
-            try:
-                limits.append((kind, parse_size(value)))
-            except (TypeError, ValueError) as e:
-                raise type(e)(f"{name}: {e}") from None
-    if pids is not None:
-        limits.append((_c.SBX_LIMIT_PIDS, _count("pids", pids)))
-    if open_files is not None:
-        limits.append((_c.SBX_LIMIT_NOFILE, _count("open_files", open_files)))
+def make_options(**given: Any) -> Options:
+    """Check the options of Sandbox() (every keyword, as given) and
+    raise TypeError or ValueError for a value that cannot be right."""
+    opts = dict(given)
+    limits: List[Tuple[str, int, int]] = []
+    for table, check in ((_DURATIONS, _seconds_to_ms), (_SIZES, _size),
+                         (_COUNTS, _count)):
+        for name, kind in table.items():
+            value = opts.pop(name, None)
+            if value is not None:
+                limits.append((name, kind, check(name, value)))
+    cpus = opts.pop("cpus", None)
     if cpus is not None:
-        if isinstance(cpus, bool) or not isinstance(cpus, (int, float)) \
-                or not cpus > 0 or not math.isfinite(cpus):
-            raise ValueError(f"cpus must be a positive number of CPUs, "
-                             f"got {cpus!r}")
-        limits.append((_c.SBX_LIMIT_CPU_SHARE,
-                       max(1, int(round(cpus * 1000)))))
+        limits.append(("cpus", _c.SBX_LIMIT_CPU_SHARE, _cpus(cpus)))
+    flags = []
+    for name, flag in _FLAGS.items():
+        on = switch(name, opts.pop(name, None))
+        if on is not None:
+            flags.append((name, flag, on))
+    network = opts.pop("network", None)
+    if network is not None:
+        network = _NETWORK[_choice("network", network, _NETWORK)]
+    env = _env(opts.pop("env", None))
+    cwd = opts.pop("cwd", None)
+    workspace = opts.pop("workspace", None)
+    binds = _binds(opts.pop("binds", None))
+    preset = opts.pop("preset", None)
+    if preset is not None:
+        preset = _text("preset", preset)  # the library knows the names
+    doc = _policy(opts.pop("policy", None))
+    require = _require(opts.pop("require", None))
+    writable = opts.pop("writable", None)
+    mode, mode_name = _writable(writable)
+    if opts:
+        raise TypeError(f"unknown option {next(iter(opts))!r}")
 
-    pairs: List[Tuple[str, Optional[str]]] = []
-    for name, value in (env or {}).items():
-        if not isinstance(name, str):
-            raise TypeError(f"environment names must be str, not "
-                            f"{type(name).__name__}")
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"environment value of {name} must be str or "
-                            f"None, not {type(value).__name__}")
-        pairs.append((name, value))
-
-    if preset is not None and not isinstance(preset, str):
-        raise TypeError(f"preset must be a str such as 'strict', not "
-                        f"{type(preset).__name__}")
-    doc: Optional[Tuple[str, str]] = None
-    if isinstance(policy, (str, os.PathLike)):
-        doc = ("file", os.fspath(policy))
-    elif isinstance(policy, Mapping):
-        try:
-            # One key a line, so that the library's line numbers tell
-            # the keys apart.
-            doc = ("json", json.dumps(dict(policy), indent=2))
-        except (TypeError, ValueError) as e:
-            raise type(e)(f"policy: {e}") from None
-    elif policy is not None:
-        raise TypeError(f"policy must be a path or a dict, not "
-                        f"{type(policy).__name__}")
-    if isinstance(require, str):
-        require = (require,)
-    layers = tuple(require)
-    for layer in layers:
-        if not isinstance(layer, str):
-            raise TypeError(f"require: layer names are str, not "
-                            f"{type(layer).__name__}")
-
-    if writable not in (None, False, True, "live"):
-        raise ValueError(f"writable must be False, True or 'live', "
-                         f"got {writable!r}")
     policy_mode = None
-    if workspace is None and writable is not None:
+    if workspace is None and mode_name is not None:
         if doc is None and preset is None:
-            if writable:
+            if writable is not False:
                 raise ValueError("writable needs a workspace")
         else:
-            policy_mode = _MODE_NAMES[writable]  # the policy's workspace
-    mode = {None: _c.SBX_WORKSPACE_RO, False: _c.SBX_WORKSPACE_RO,
-            True: _c.SBX_WORKSPACE_RW,
-            "live": _c.SBX_WORKSPACE_RW_LIVE}[writable]
-    if isinstance(binds, (str, os.PathLike, Bind)):
-        binds = [binds]
-    out_limit = next((v for k, v in limits if k == _c.SBX_LIMIT_OUTPUT),
+            policy_mode = mode_name  # the policy's workspace
+    out_limit = next((v for _, k, v in limits if k == _c.SBX_LIMIT_OUTPUT),
                      None)
     return Options(
-        limits=tuple(limits), env=tuple(pairs),
-        cwd=os.fspath(cwd) if cwd is not None else None,
-        workspace=os.fspath(workspace) if workspace is not None else None,
-        workspace_mode=mode, binds=tuple(_bind(b) for b in binds),
-        network=_switch(network), seccomp_kill=_switch(seccomp_kill),
-        single_id=_switch(single_id), output_limit=out_limit,
-        preset=preset, policy=doc, policy_mode=policy_mode,
-        allow_degraded=_switch(allow_degraded),
-        read_only=_switch(read_only), allow_setid=_switch(allow_setid),
-        require=layers)
-
-
-def _switch(value: Optional[bool]) -> Optional[bool]:
-    # None keeps what the policy (or the library) says.
-    return None if value is None else bool(value)
+        limits=tuple(limits), env=env,
+        cwd=check_path("cwd", cwd) if cwd is not None else None,
+        workspace=(check_path("workspace", workspace) if workspace is not None
+                   else None),
+        workspace_mode=mode, binds=binds, network=network,
+        flags=tuple(flags), output_limit=out_limit, preset=preset,
+        policy=doc, policy_mode=policy_mode, require=require)
 
 
 class Handle:
@@ -276,36 +394,33 @@ class Handle:
         p = self.ptr
         if template is not None:
             self.check(_c.sbx_policy_load_string(p, template), config=True)
-        for kind, value in opts.limits:
-            self.check(_c.sbx_limit(p, kind, value), config=True)
+        for option, kind, value in opts.limits:
+            self.check(_c.sbx_limit(p, kind, value), option, config=True)
         for name, text in opts.env:
-            self.check(_c.sbx_set_env(p, name, text), config=True)
+            self.check(_c.sbx_set_env(p, name, text), "env", config=True)
         if opts.workspace is not None:
             self.check(_c.sbx_set_workspace(p, opts.workspace,
                                             opts.workspace_mode),
-                       config=True)
+                       "workspace", config=True)
         for src, dst, flags in opts.binds:
-            self.check(_c.sbx_add_bind(p, src, dst, flags), config=True)
+            self.check(_c.sbx_add_bind(p, src, dst, flags), "binds",
+                       config=True)
         if opts.policy_mode is not None:
             # A mode without a path applies to the policy's workspace.
             mode = {"workspace": {"mode": opts.policy_mode}}
             self.check(_c.sbx_policy_load_string(p, json.dumps(mode)),
-                       config=True)
+                       "writable", config=True)
         if opts.cwd is not None:
-            self.check(_c.sbx_set_cwd(p, opts.cwd), config=True)
+            self.check(_c.sbx_set_cwd(p, opts.cwd), "cwd", config=True)
         if opts.network is not None:
-            self.check(_c.sbx_set_network(
-                p, _c.SBX_NET_HOST if opts.network else _c.SBX_NET_NONE),
-                config=True)
-        for flag, on in ((_c.SBX_FLAG_SECCOMP_KILL, opts.seccomp_kill),
-                         (_c.SBX_FLAG_SINGLE_ID, opts.single_id),
-                         (_c.SBX_FLAG_ALLOW_SETID, opts.allow_setid),
-                         (_c.SBX_FLAG_ALLOW_DEGRADED, opts.allow_degraded),
-                         (_c.SBX_FLAG_READ_ONLY, opts.read_only)):
-            if on is not None:
-                self.check(_c.sbx_set_flag(p, flag, int(on)), config=True)
+            self.check(_c.sbx_set_network(p, opts.network), "network",
+                       config=True)
+        for option, flag, on in opts.flags:
+            self.check(_c.sbx_set_flag(p, flag, int(on)), option,
+                       config=True)
         for layer in opts.require:
-            self.check(_c.sbx_require_layer(p, layer), config=True)
+            self.check(_c.sbx_require_layer(p, layer), "require",
+                       config=True)
 
     def export(self) -> str:
         """The handle's effective policy as a policy document (JSON)."""
@@ -348,11 +463,14 @@ def policy_template(opts: Options) -> Optional[str]:
     h = Handle()
     try:
         if opts.preset is not None:
-            h.check(_c.sbx_policy_preset(h.ptr, opts.preset), config=True)
+            h.check(_c.sbx_policy_preset(h.ptr, opts.preset), "preset",
+                    config=True)
         if opts.policy is not None:
             kind, value = opts.policy
             load = (_c.sbx_policy_load_file if kind == "file"
                     else _c.sbx_policy_load_string)
+            # the library's message names the file (or "policy"), the
+            # line and the key
             h.check(load(h.ptr, value), config=True)
         return h.export()
     finally:

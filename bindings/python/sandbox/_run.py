@@ -14,12 +14,13 @@ import select
 import subprocess
 import sys
 import threading
+from collections import abc
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List,
                     Mapping, Optional, Sequence, Union)
 
 from . import _sandbox as _c
 from ._config import (Handle, Options, Policy, StrPath, Size, make_options,
-                      parse_size, policy_template)
+                      parse_size, policy_template, check_path, switch)
 from ._errors import sandbox_error
 from ._result import Chunk, Result
 
@@ -52,15 +53,31 @@ Callback = Callable[[Union[bytes, str]], Any]
 
 
 def _argv(args: Any, shell: bool) -> List[Any]:
-    argv: List[Any]
+    """The argument vector of ``args``: a str, bytes or path is the
+    program, else a sequence of them (not a dict or a set, whose order
+    or keys would silently become the command)."""
     if isinstance(args, (str, bytes, os.PathLike)):
         argv = [args]
+    elif isinstance(args, (abc.Mapping, abc.Set)) or not isinstance(
+            args, abc.Iterable):
+        raise TypeError(f"args must be a str, bytes, a path or a sequence "
+                        f"of them, not {type(args).__name__}")
     else:
         argv = list(args)
-    if shell:
-        argv = ["/bin/sh", "-c"] + argv
+    for i, arg in enumerate(argv):
+        if not isinstance(arg, (str, bytes, os.PathLike)):
+            raise TypeError(f"args[{i}] must be a str, bytes or a path, "
+                            f"not {type(arg).__name__}")
+        text = os.fspath(arg)
+        if ("\0" if isinstance(text, str) else b"\0") in text:
+            raise ValueError(f"args[{i}] contains a NUL character: "
+                             f"{arg!r}")
     if not argv:
         raise ValueError("args is empty: nothing to run")
+    if not os.fspath(argv[0]):
+        raise ValueError("args[0] is empty: no program to run")
+    if shell:
+        argv = ["/bin/sh", "-c"] + argv
     return argv
 
 
@@ -73,19 +90,76 @@ def _text_encoding() -> str:
     return locale.getpreferredencoding(False)  # Python < 3.11
 
 
-def _fileno(value: Any, name: str) -> int:
+# Switches of a run and their defaults (None keeps the default): True or
+# False, as the Sandbox's (_config._FLAGS).
+_RUN_SWITCHES = {"capture_output": True, "text": False, "shell": False,
+                 "check": False}
+
+
+def run_switch(name: str, value: Any) -> bool:
+    """A switch of a run: True or False, None for its default."""
+    on = switch(name, value)
+    return _RUN_SWITCHES[name] if on is None else on
+
+
+def _stdio(name: str, value: Any) -> Any:
+    """stdin/stdout/stderr as None, PIPE, DEVNULL, STDOUT, INHERIT or a
+    file descriptor (a file object's)."""
+    if value is None or value is INHERIT:
+        return value
     if isinstance(value, bool):
         raise TypeError(f"{name} cannot be a bool")
     if isinstance(value, int):
-        if value < 0:
+        if value < 0 and value not in (PIPE, DEVNULL, STDOUT):
             raise ValueError(f"{name}: invalid value {value}")
         return value
     try:
-        return int(value.fileno())
+        fd = value.fileno()
     except (AttributeError, io.UnsupportedOperation):
         raise TypeError(f"{name} must be None, sandbox.PIPE, DEVNULL, "
                         f"INHERIT, a file descriptor or a file object, not "
                         f"{type(value).__name__}") from None
+    if isinstance(fd, bool) or not isinstance(fd, int) or fd < 0:
+        raise ValueError(f"{name}: its fileno() is not a descriptor: "
+                         f"{fd!r}")
+    return fd
+
+
+def check_run(io: Dict[str, Any]) -> Dict[str, Any]:
+    """The options of one run (Sandbox.run()'s keywords but ``timeout``),
+    checked like the Sandbox's: TypeError or ValueError naming the
+    option.  Returns them with stdio as _stdio() gives it and the
+    switches' defaults filled in."""
+    io = dict(io)
+    for name in _RUN_SWITCHES:
+        if name in io:
+            io[name] = run_switch(name, io[name])
+    for name in ("stdin", "stdout", "stderr"):
+        io[name] = _stdio(name, io[name])
+    value = io["input"]
+    if value is not None and not isinstance(value, str):
+        try:
+            memoryview(value)
+        except TypeError:
+            raise TypeError(f"input must be bytes (or str in text mode), "
+                            f"not {type(value).__name__}") from None
+    for name, lookup in (("encoding", codecs.lookup),
+                         ("errors", codecs.lookup_error)):
+        value = io[name]
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, not "
+                            f"{type(value).__name__}")
+        try:
+            lookup(value)
+        except LookupError:
+            raise ValueError(f"{name}: unknown {name} {value!r}") from None
+    for name in ("on_stdout", "on_stderr"):
+        if io[name] is not None and not callable(io[name]):
+            raise TypeError(f"{name} must be callable, not "
+                            f"{type(io[name]).__name__}")
+    return io
 
 
 class Execution:
@@ -98,10 +172,10 @@ class Execution:
     """
 
     def __init__(self, handle: Handle, release: Callable[[Handle, bool], None],
-                 args: Any, *, input: Any, stdin: Any, stdout: Any,
-                 stderr: Any, capture_output: bool, text: bool,
+                 args: Any, argv: List[Any], *, input: Any, stdin: Any,
+                 stdout: Any, stderr: Any, capture_output: bool, text: bool,
                  encoding: Optional[str], errors: Optional[str],
-                 shell: bool, timeout: Optional[float], timeout_ms: int,
+                 timeout: Optional[float], timeout_ms: int,
                  output_limit: Optional[int],
                  on_stdout: Optional[Callback],
                  on_stderr: Optional[Callback],
@@ -126,10 +200,9 @@ class Execution:
         self._decoders: Dict[int, Any] = {}
         own: List[int] = []  # descriptors this run made (a merge pipe)
         try:
-            argv = _argv(args, shell)
             p = handle.ptr
             handle.check(_c.sbx_limit(p, _c.SBX_LIMIT_WALL_MS, timeout_ms),
-                         config=True)
+                         "timeout", config=True)
             self._setup_stdin(input, stdin)
             merge_fd = self._setup_output(stdout, stderr, capture_output,
                                           output_limit, own)
@@ -178,8 +251,10 @@ class Execution:
         elif stdin == PIPE:
             raise ValueError("stdin=PIPE is not supported: pass the data "
                              "as input=")
-        else:
-            mode, fd = _c.SBX_STDIO_FD, _fileno(stdin, "stdin")
+        elif stdin == STDOUT:
+            raise ValueError("stdin=STDOUT is not supported")
+        else:  # a descriptor (check_run() made sure)
+            mode, fd = _c.SBX_STDIO_FD, stdin
         self.handle.check(_c.sbx_set_stdio(p, 0, mode, fd), config=True)
 
     def _mode(self, value: Any, stream: int, capture: bool) -> Any:
@@ -193,7 +268,7 @@ class Execution:
             if stream == 1:
                 raise ValueError("stdout=STDOUT is not supported")
             return STDOUT
-        return _fileno(value, _STREAM_NAMES[stream])
+        return value  # a descriptor (check_run() made sure)
 
     def _setup_output(self, stdout: Any, stderr: Any, capture: bool,
                       output_limit: Optional[int],
@@ -388,13 +463,18 @@ class Sandbox:
     go on at the same time from many threads and asyncio tasks.  Use it as
     a context manager, or call close(), to free its C handles.
 
-    Options (all keyword-only; None keeps the library's default):
+    Options (all keyword-only; None keeps the library's default).  Each
+    takes exactly what is listed here, nothing that merely looks like it:
+    the switches (seccomp_kill, single_id, allow_degraded, read_only,
+    allow_setid) take True or False, not 1 or "false"; network takes
+    "none" or "host".  Anything else raises TypeError (a wrong type) or
+    ValueError (a wrong value) naming the option.
 
     timeout
-        wall-clock limit in seconds; every process is killed when it
-        passes (status "timeout").
+        wall-clock limit in seconds (a positive number); every process
+        is killed when it passes (status "timeout").
     cpu_time
-        CPU time of the whole sandbox, seconds.
+        CPU time of the whole sandbox, seconds (a positive number).
     memory
         memory + swap of the whole sandbox: bytes, or "256M", "1G"...
         (default 1G).
@@ -421,15 +501,16 @@ class Sandbox:
         with a workspace, else the sandbox's home).
     workspace
         a host directory bound at /workspace, read-only unless
-        ``writable`` (True, or "live" for a live bind without disk
-        budget; without ``workspace``, it sets the mode of the policy's
-        workspace).
+        ``writable`` is True (copy-on-write, applied when the run ends)
+        or "live" (a live bind without disk budget); False is
+        read-only.  Without ``workspace``, ``writable`` sets the mode of
+        the policy's workspace.
     binds
-        more host paths: a path (read-only, same place), a (src, dst)
-        tuple, or a :class:`Bind`.
+        a list of more host paths: each a path (read-only, same place),
+        a (src, dst) tuple, or a :class:`Bind`.
     network
-        True gives the program the host's network; default: a network
-        namespace with only loopback.
+        "none" (the default): a network namespace with only loopback;
+        "host": the host's network, an explicit opt-in.
     seccomp_kill
         a denied system call kills the program (default: it fails with
         EPERM).
@@ -448,15 +529,17 @@ class Sandbox:
         layers that remain (Landlock, seccomp, the limits) instead of
         refusing; the result says ``degraded`` and lists the ``layers``.
     require
-        layer names a run must have ("netns", "landlock", ...): a run
-        that cannot have one fails with a SandboxError (step "require").
+        a list of layer names a run must have ("netns", "landlock",
+        ...; a str is one name): a run that cannot have one fails with
+        a SandboxError (step "require").
     read_only
         nothing in the sandbox is writable, not even /tmp.
     allow_setid
         keep CAP_SETUID and CAP_SETGID inside the sandbox's user
         namespace, so that programs that switch users work.
 
-    The limits that are 0 mean "no limit", except disk and output_limit.
+    The limits that are 0 mean "no limit", except disk and output_limit;
+    timeout and cpu_time refuse 0 (None is no limit).
 
     Order, as ``sbx run`` applies them: the preset, then the policy
     document, then the other options, which override both (an explicit
@@ -485,7 +568,7 @@ class Sandbox:
                  cwd: Optional[StrPath] = None,
                  workspace: Optional[StrPath] = None,
                  writable: Union[bool, str, None] = None,
-                 binds: Iterable[Any] = (), network: Optional[bool] = None,
+                 binds: Iterable[Any] = (), network: Optional[str] = None,
                  seccomp_kill: Optional[bool] = None,
                  single_id: Optional[bool] = None,
                  preset: Optional[str] = None,
@@ -551,13 +634,15 @@ class Sandbox:
                sink: Optional[Callable[[Chunk], None]] = None,
                release: Optional[Callable[[Handle, bool], None]] = None
                ) -> Execution:
+        io = check_run(io)
+        argv = _argv(args, io.pop("shell"))
         timeout = io.pop("timeout")
         if timeout is None:
             timeout, timeout_ms = self._timeout, self._timeout_ms
         else:
             timeout_ms = make_options(timeout=timeout).timeout_ms
         return Execution(self._acquire(), release or self._release, args,
-                         timeout=timeout, timeout_ms=timeout_ms,
+                         argv, timeout=timeout, timeout_ms=timeout_ms,
                          output_limit=self._output_limit, sink=sink, **io)
 
     # ------------------------------------------------------------ policy
@@ -590,7 +675,7 @@ class Sandbox:
         Raises SandboxError (also a ValueError) for a relative path or an
         unknown system call.
         """
-        name = os.fsdecode(what)
+        name = check_path("what", what)
         h = self._acquire()
         try:
             return dict(json.loads(h.explain(name)))
@@ -633,6 +718,7 @@ class Sandbox:
         The GIL is released while waiting.  KeyboardInterrupt, or any
         exception from a callback, kills the sandbox before propagating.
         """
+        check = run_switch("check", check)
         ex = self._start(args, dict(
             input=input, stdin=stdin, stdout=stdout, stderr=stderr,
             capture_output=capture_output, text=text, encoding=encoding,
@@ -659,6 +745,7 @@ class Sandbox:
         """
         from . import _aio
 
+        check = run_switch("check", check)
         ex = self._start(args, dict(
             input=input, stdin=stdin, stdout=stdout, stderr=stderr,
             capture_output=capture_output, text=text, encoding=encoding,

@@ -2,6 +2,7 @@
 
 import functools
 import os
+import socket
 import time
 import unittest
 
@@ -89,3 +90,35 @@ def wait_until(predicate, timeout=10.0, step=0.01):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(step)
+
+
+class Listener:
+    """A TCP service on the host's loopback; accepted() says, on the
+    host's side, whether a sandbox reached it (and what it sent)."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.probe = (
+            "import socket\n"
+            f"s = socket.create_connection(('127.0.0.1', {self.port}), 10)\n"
+            "s.sendall(b'from-the-sandbox')\n"
+            "s.close()\n")
+
+    def accepted(self):
+        """What the connections made so far sent, one entry each."""
+        got = []
+        self.sock.setblocking(False)
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except BlockingIOError:
+                return got
+            with conn:
+                conn.settimeout(10)
+                got.append(conn.recv(100))
+
+    def close(self):
+        self.sock.close()

@@ -55,7 +55,7 @@ class Isolation(SandboxTestCase):
             self.assertIn("netns", r.layers)
             # the opt-in reaches the host's loopback: the probe is real
             r = sandbox.run([PY, "-c", probe], text=True, timeout=30,
-                            network=True, check=True)
+                            network="host", check=True)
             self.assertEqual(r.stdout.splitlines()[0], "connected")
             self.assertNotIn("netns", r.layers)
         finally:

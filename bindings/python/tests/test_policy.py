@@ -10,14 +10,13 @@ import errno
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import unittest
 
 import sandbox
-from helpers import PY, SandboxTestCase
+from helpers import PY, Listener, SandboxTestCase
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -36,38 +35,6 @@ class TempDir:
         with open(path, "w") as f:
             f.write(doc if isinstance(doc, str) else json.dumps(doc, indent=2))
         return path
-
-
-class Listener:
-    """A TCP service on the host's loopback; accepted() says, on the
-    host's side, whether a sandbox reached it (and what it sent)."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        self.probe = (
-            "import socket\n"
-            f"s = socket.create_connection(('127.0.0.1', {self.port}), 10)\n"
-            "s.sendall(b'from-the-sandbox')\n"
-            "s.close()\n")
-
-    def accepted(self):
-        """What the connections made so far sent, one entry each."""
-        got = []
-        self.sock.setblocking(False)
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except BlockingIOError:
-                return got
-            with conn:
-                conn.settimeout(10)
-                got.append(conn.recv(100))
-
-    def close(self):
-        self.sock.close()
 
 
 class Documents(TempDir, unittest.TestCase):
@@ -146,7 +113,7 @@ class Documents(TempDir, unittest.TestCase):
         with sandbox.Sandbox(policy=self.write_policy(doc, "x.json")) as f:
             self.assertEqual(f.policy(), doc)
         # without a policy: what the options say, and no wall limit
-        plain = sandbox.Sandbox(timeout=5, network=True).policy()
+        plain = sandbox.Sandbox(timeout=5, network="host").policy()
         self.assertEqual((plain["limits"]["wall"], plain["network"]),
                          (5, "host"))
         self.assertEqual(sandbox.Sandbox().policy()["limits"]["wall"], 0)
@@ -160,7 +127,7 @@ class Documents(TempDir, unittest.TestCase):
         self.assertEqual((got["network"], got["read_only"], got["single_id"],
                           got["allow_degraded"], got["limits"]["pids"]),
                          ("host", True, True, True, 99))
-        sb = sandbox.Sandbox(policy=doc, network=False, read_only=False,
+        sb = sandbox.Sandbox(policy=doc, network="none", read_only=False,
                              single_id=False, allow_degraded=False, pids=7,
                              timeout=30, allow_setid=True)
         got = sb.policy()
@@ -236,7 +203,7 @@ class PolicyRuns(TempDir, SandboxTestCase):
         self.assertIn(b"ConnectionRefusedError", r.stderr)
         self.assertEqual(srv.accepted(), [])
         # explicit options override the policy's network and memory
-        r = sandbox.run([PY, "-c", srv.probe], policy=policy, network=False,
+        r = sandbox.run([PY, "-c", srv.probe], policy=policy, network="none",
                         memory="200M", timeout=60)
         self.assertNotEqual(r.returncode, 0)
         self.assertEqual(srv.accepted(), [])
@@ -285,7 +252,7 @@ class PolicyRuns(TempDir, SandboxTestCase):
         self.assertEqual(r.returncode, 0)
         self.assertIn("netns", r.layers)
         with self.assertRaises(sandbox.SandboxError) as cm:
-            sandbox.run(["true"], network=True, require=["netns"],
+            sandbox.run(["true"], network="host", require=["netns"],
                         timeout=60)
         e = cm.exception
         self.assertEqual(e.step, "require")
