@@ -113,7 +113,7 @@ BAD_ARGS = [({"a": 1}, T), ({"echo"}, T), (5, T), (None, T), (["echo", 5], T),
             (["echo", None], T), ([], V), (["a\0b"], V), (b"", V), ("", V),
             ([""], V)]
 # A program that leaves a mark: a bad option must stop it from running.
-MARK = "touch ran"  # in the start directory: the workspace
+MARK = ": > ran"  # in the start directory: the workspace
 
 
 def mentions(exc, name):
@@ -324,7 +324,7 @@ for i, kw in enumerate(cases):
     try:
         # the start directory is the workspace (where degraded runs
         # see it at its host path)
-        r = sandbox.run(["sh", "-c", f"touch ran-{i}"], workspace=ws,
+        r = sandbox.run(["sh", "-c", f": > ran-{i}"], workspace=ws,
                         writable="live", timeout=60, **kw)
         out = dict(ran=True, degraded=r.degraded, returncode=r.returncode)
     except (TypeError, ValueError) as e:
