@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sup.h"
+#include "trusted.h"
 
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
@@ -77,7 +78,10 @@ struct planned_bind {
 	struct source source;
 };
 
-#define MAX_PLANNED (SBX_ARRAY_SIZE(system_paths) + 1 + 256)
+/* ... and the trusted paths of writable binds, bound read-only over
+ * themselves (plan_trusted()). */
+#define MAX_TRUSTED 512
+#define MAX_PLANNED (SBX_ARRAY_SIZE(system_paths) + 1 + 256 + MAX_TRUSTED)
 
 struct root_ctx {
 	const struct sup_config *cfg;
@@ -409,6 +413,73 @@ static void mount_dev(struct root_ctx *rc)
 				   strerror(errno));
 }
 
+struct trusted_plan {
+	struct root_ctx *rc;
+	enum sbx_step step;
+	const char *src;
+	const char *dst;
+};
+
+static void plan_one_trusted(void *arg, const char *rel)
+{
+	struct trusted_plan *t = arg;
+	char *src, *dst;
+
+	if (asprintf(&src, "%s/%s", t->src, rel) < 0 ||
+	    asprintf(&dst, "%s/%s", t->dst, rel) < 0)
+		child_fail(t->rc->report, t->step, ENOMEM, "out of memory");
+	/* strings live until exec: the plan keeps pointers to them */
+	plan_bind(t->rc, t->step, src, dst, 0, 1);
+}
+
+/*
+ * A live writable directory (--rw-live, a writable --bind): what the host
+ * runs or trusts (trusted.h) stays read-only, each one bound read-only
+ * over itself after the writable bind: .git whole (a new commondir or
+ * config.worktree in it would do what config does), .envrc, .vscode,
+ * .github, the hooks directories.  Writes get EROFS, deleting or renaming
+ * them EBUSY.  What a bind cannot do: keep the program from creating one
+ * that does not exist yet (a new .envrc, a nested sub/.git, a hooks
+ * directory made anew after its parent was moved away), or from replacing
+ * a trusted name that is a symlink; the copy-on-write workspace (--rw)
+ * withholds those too.  A directory that is itself a
+ * trusted place (a git directory, ~/.ssh, a .vscode) is refused: nothing
+ * in it could stay writable.
+ */
+static void plan_trusted(struct root_ctx *rc, enum sbx_step step,
+			 const char *src, const char *dst)
+{
+	struct trusted_plan t = { rc, step, src, dst };
+	struct stat st;
+	unsigned ctx;
+	enum sbx_trust v;
+	int fd;
+
+	if (sup_flag(rc->cfg, SBX_FLAG_ALLOW_TRUSTED_PATHS))
+		return;
+	/* a file too: --bind ~/.bashrc, --bind .git/config */
+	v = sbx_trust_host_path(src, &ctx);
+	if (v != SBX_TRUST_CONTENT || (ctx & SBX_TRUST_GITDIR))
+		child_fail(rc->report, step, EPERM,
+			   "%s is %s: bound writable, the program could change "
+			   "what git or other tools run on the host; bind it "
+			   "read-only, use a copy-on-write workspace (--rw), "
+			   "or allow it with allow_trusted_paths "
+			   "(--allow-trusted-paths)",
+			   src,
+			   ctx & SBX_TRUST_GITDIR
+				   ? "a git directory"
+				   : "a place the host runs or trusts (.git, "
+				     ".ssh, .vscode, ...)");
+	if (stat(src, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	fd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* plan_bind() of the directory itself says why */
+	sbx_trust_scan_top(fd, src, ctx, plan_one_trusted, &t);
+	close(fd);
+}
+
 static void plan_workspace_and_binds(struct root_ctx *rc)
 {
 	const struct sup_config *cfg = rc->cfg;
@@ -417,6 +488,9 @@ static void plan_workspace_and_binds(struct root_ctx *rc)
 	if (cfg->workspace && cfg->workspace_mode != SBX_WORKSPACE_RW)
 		plan_bind(rc, SBX_STEP_WORKSPACE, cfg->workspace, "/workspace",
 			  cfg->workspace_mode == SBX_WORKSPACE_RW_LIVE, 0);
+	if (cfg->workspace && cfg->workspace_mode == SBX_WORKSPACE_RW_LIVE)
+		plan_trusted(rc, SBX_STEP_WORKSPACE, cfg->workspace,
+			     "/workspace");
 	if (cfg->workspace && cfg->workspace_mode == SBX_WORKSPACE_RW) {
 		rc->lower_fd = open(cfg->workspace,
 				    O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -425,11 +499,18 @@ static void plan_workspace_and_binds(struct root_ctx *rc)
 				   "cannot open the workspace %s: %s",
 				   cfg->workspace, strerror(errno));
 	}
-	for (i = 0; i < cfg->n_binds; i++)
+	for (i = 0; i < cfg->n_binds; i++) {
+		size_t before = rc->n_planned;
+
 		plan_bind(rc, SBX_STEP_BIND, cfg->binds[i].src,
 			  cfg->binds[i].dst,
 			  !!(cfg->binds[i].flags & SBX_BIND_RW),
 			  !!(cfg->binds[i].flags & SBX_BIND_TRY));
+		if ((cfg->binds[i].flags & SBX_BIND_RW) &&
+		    rc->n_planned > before)
+			plan_trusted(rc, SBX_STEP_BIND, cfg->binds[i].src,
+				     cfg->binds[i].dst);
+	}
 }
 
 /*
