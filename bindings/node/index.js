@@ -95,7 +95,7 @@ const CONFIG_KEYS = new Set([
 	...Object.keys(LIMITS),
 	'cpuShare', 'network', 'workspace', 'writable', 'binds', 'env', 'cwd',
 	'seccompKill', 'singleId', 'preset', 'policy', 'allowDegraded',
-	'require', 'readOnly', 'allowSetid',
+	'require', 'readOnly', 'allowSetid', 'allowTrustedPaths',
 ]);
 /* The policy layer: applied first, under every other option. */
 const POLICY_KEYS = ['preset', 'policy'];
@@ -106,6 +106,7 @@ const FLAGS = {
 	allowSetid: native.SBX_FLAG_ALLOW_SETID,
 	allowDegraded: native.SBX_FLAG_ALLOW_DEGRADED,
 	readOnly: native.SBX_FLAG_READ_ONLY,
+	allowTrustedPaths: native.SBX_FLAG_ALLOW_TRUSTED_PATHS,
 };
 const MODE_NAMES = new Map([[false, 'ro'], [true, 'rw'], ['live', 'rw-live']]);
 /* Options of one run. */
@@ -478,6 +479,7 @@ function toResult(j) {
 		layers: j.layers,
 		degraded: !!j.degraded,
 		degradedReason: j.degraded_reason ?? null,
+		withheld: j.withheld ?? [],
 		limits: j.limits,
 		message: j.message,
 		setupError: setup ? {

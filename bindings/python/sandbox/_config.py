@@ -99,6 +99,7 @@ class Options(NamedTuple):
     allow_degraded: Optional[bool] = None
     read_only: Optional[bool] = None
     allow_setid: Optional[bool] = None
+    allow_trusted_paths: Optional[bool] = None
     require: Tuple[str, ...] = ()
 
     @property
@@ -147,7 +148,8 @@ def make_options(*, timeout: Optional[float] = None,
                  allow_degraded: Optional[bool] = None,
                  require: Iterable[str] = (),
                  read_only: Optional[bool] = None,
-                 allow_setid: Optional[bool] = None) -> Options:
+                 allow_setid: Optional[bool] = None,
+                 allow_trusted_paths: Optional[bool] = None) -> Options:
     """Check the options of Sandbox() and run(); raise TypeError or
     ValueError for a value that cannot be right."""
     limits: List[Tuple[int, int]] = []
@@ -240,6 +242,7 @@ def make_options(*, timeout: Optional[float] = None,
         preset=preset, policy=doc, policy_mode=policy_mode,
         allow_degraded=_switch(allow_degraded),
         read_only=_switch(read_only), allow_setid=_switch(allow_setid),
+        allow_trusted_paths=_switch(allow_trusted_paths),
         require=layers)
 
 
@@ -300,6 +303,8 @@ class Handle:
         for flag, on in ((_c.SBX_FLAG_SECCOMP_KILL, opts.seccomp_kill),
                          (_c.SBX_FLAG_SINGLE_ID, opts.single_id),
                          (_c.SBX_FLAG_ALLOW_SETID, opts.allow_setid),
+                         (_c.SBX_FLAG_ALLOW_TRUSTED_PATHS,
+                          opts.allow_trusted_paths),
                          (_c.SBX_FLAG_ALLOW_DEGRADED, opts.allow_degraded),
                          (_c.SBX_FLAG_READ_ONLY, opts.read_only)):
             if on is not None:

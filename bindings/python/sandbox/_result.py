@@ -67,8 +67,11 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     cpu_share), ``layers`` (the isolation layers enforced),
     ``degraded`` (True when the run had no namespaces: the host gives
     none and ``allow_degraded`` accepted that) and ``degraded_reason``
-    (why, else None), ``id_range``, and ``json``, the whole record as a
-    dict (the format of ``sbx run --json-result``).
+    (why, else None), ``withheld`` (the paths of a ``writable=True``
+    workspace that the host runs or trusts, such as ".git/config", whose
+    changes were not applied: see ``allow_trusted_paths``), ``id_range``,
+    and ``json``, the whole record as a dict (the format of ``sbx run
+    --json-result``).
     """
 
     status: str
@@ -86,6 +89,7 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     layers: Tuple[str, ...]
     degraded: bool
     degraded_reason: Optional[str]
+    withheld: Tuple[str, ...]
     id_range: int
     json: Dict[str, Any]
 
@@ -120,6 +124,7 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
         self.degraded = bool(record.get("degraded"))
         reason = record.get("degraded_reason")
         self.degraded_reason = str(reason) if reason is not None else None
+        self.withheld = tuple(str(p) for p in record.get("withheld") or ())
         self.id_range = int(record.get("id_range", 0))
         self.json = record
 
