@@ -155,8 +155,15 @@ int sbx_parse_size(const char *text, uint64_t *ret_bytes);
  * on the sandbox's tmpfs (so they count against SBX_LIMIT_DISK), and the
  * supervisor applies them to the host directory when the run ends, however
  * it ended (SBX_RESULT_WORKSPACE_CHANGES says how many).  Applying never
- * follows a symlink on the host and drops set-id bits.  RW_LIVE is a plain
- * writable bind: changes land at once and are not budgeted.
+ * follows a symlink on the host and drops set-id bits; host directories
+ * keep their set-gid and sticky bits.  Paths the host runs or trusts
+ * (.git/config, .git/hooks/, .envrc, .vscode/, CI workflows, shell rc
+ * files, ...: the list is in README.md) are withheld, neither written nor
+ * deleted, and listed in the result (SBX_RESULT_WITHHELD, the JSON key
+ * "withheld"), unless SBX_FLAG_ALLOW_TRUSTED_PATHS.  RW_LIVE is a plain
+ * writable bind: changes land at once and are not budgeted; its .git and
+ * the trusted paths that exist at its top are bound read-only (EROFS),
+ * unless SBX_FLAG_ALLOW_TRUSTED_PATHS.
  *
  * For a caller that is the host's root the sandbox runs as an id that
  * owns nothing, and the workspace and binds are idmapped mounts, so that
@@ -196,7 +203,11 @@ enum sbx_bind_flag {
 /**
  * Bind host path src (a file or directory) at dst inside the sandbox
  * (dst NULL: the same path).  Read-only, nosuid and nodev unless
- * SBX_BIND_RW.  dst may not be /, /proc, /dev or below them.
+ * SBX_BIND_RW.  dst may not be /, /proc, /dev or below them.  A writable
+ * directory keeps its .git and the trusted paths at its top read-only as
+ * a SBX_WORKSPACE_RW_LIVE workspace does; a writable bind of a trusted
+ * place itself (a git directory, ~/.ssh, a .vscode) fails at
+ * sbx_exec()'s setup.  SBX_FLAG_ALLOW_TRUSTED_PATHS lifts both.
  *
  * Returns 0, or
  *   -EINVAL  src or dst is not absolute, dst is reserved, flags unknown
@@ -330,6 +341,12 @@ enum sbx_flag {
 	 * either.  A writable workspace or bind is then an error of
 	 * sbx_exec(). */
 	SBX_FLAG_READ_ONLY = 4,
+	/* Let the program change paths the host runs or trusts (see enum
+	 * sbx_workspace_mode): a copy-on-write workspace applies them, and
+	 * writable binds leave them writable.  Only for programs trusted
+	 * like the developer: a core.fsmonitor line in .git/config runs at
+	 * the next `git status`. */
+	SBX_FLAG_ALLOW_TRUSTED_PATHS = 6,
 	SBX_FLAG_MAX
 };
 
@@ -459,6 +476,10 @@ enum sbx_result_field {
 					    * workspace after the run */
 	SBX_RESULT_DEGRADED = 13,         /* 1 when the run had no namespaces
 					   * (SBX_FLAG_ALLOW_DEGRADED) */
+	SBX_RESULT_WITHHELD = 14,         /* changes to trusted paths of a RW
+					   * workspace that were not applied
+					   * (the JSON's "withheld" lists
+					   * them) */
 	SBX_RESULT_FIELD_MAX
 };
 
@@ -555,8 +576,8 @@ int sbx_set_syscall(sbx_t *sbx, const char *name, int action, int err);
 /**
  * Apply a policy: a JSON document whose keys say what the functions of
  * this header say (workspace, cwd, binds, env, network, read_only,
- * single_id, allow_setid, allow_degraded, require, limits, seccomp; the
- * reference is docs/policy.md).  Lists are added to what the handle
+ * single_id, allow_setid, allow_degraded, allow_trusted_paths, require,
+ * limits, seccomp; the reference is docs/policy.md).  Lists are added to what the handle
  * has; a "preset" key first resets the handle's policy to that preset.
  * The whole document is checked before anything is applied: on failure
  * the handle is unchanged and sbx_last_error() names the file, the line

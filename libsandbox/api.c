@@ -569,6 +569,8 @@ SBX_EXPORT int64_t sbx_result(const sbx_t *sbx, int field)
 		return r->workspace_changes;
 	case SBX_RESULT_DEGRADED:
 		return r->degraded;
+	case SBX_RESULT_WITHHELD:
+		return r->withheld;
 	}
 	return -EINVAL;
 }

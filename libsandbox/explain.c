@@ -3,6 +3,7 @@
  * rule decides.  It describes the sandbox as mounts.c and seccomp.c build
  * it; file modes still apply on top and are not judged here. */
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <seccomp.h>
@@ -16,6 +17,7 @@
 #include "etcmask.h"
 #include "internal.h"
 #include "seccomp_rules.h"
+#include "trusted.h"
 
 #define HOME_INSIDE "/home/sandbox" /* spawn.c */
 #define MAX_VIEW (SBX_N_SYSTEM_PATHS + SBX_N_DEV_NODES + SBX_MAX_BINDS + 600)
@@ -287,6 +289,97 @@ static void add_host_mode(json_object *o, const char *host)
 	json_object_object_add(o, "host_mode", json_object_new_string(mode));
 }
 
+struct covered {
+	const char *rel; /* the path asked about, relative to the bind */
+	int hit;
+};
+
+static void cover_check(void *arg, const char *rel)
+{
+	struct covered *c = arg;
+	size_t n = strlen(rel);
+
+	if (strncmp(c->rel, rel, n) == 0 &&
+	    (c->rel[n] == '\0' || c->rel[n] == '/'))
+		c->hit = 1;
+}
+
+/* A path the host runs or trusts (trusted.h) in a writable workspace or
+ * bind: withheld from the apply, or read-only in a live bind. */
+static void add_trusted(const sbx_t *sbx, json_object *o,
+			const struct place *pl, const char *path,
+			const char *host)
+{
+	struct covered c = { path + strlen(pl->path), 0 };
+	struct sbx_trust_hooks hooks;
+	const char *note;
+	unsigned ctx;
+	int cow, fd, trusted;
+	size_t i;
+
+	if (!host || !pl->host || !pl->write ||
+	    ((sbx->flags >> SBX_FLAG_ALLOW_TRUSTED_PATHS) & 1))
+		return;
+	while (*c.rel == '/')
+		c.rel++;
+	cow = sbx->workspace && strcmp(pl->path, "/workspace") == 0 &&
+	      sbx->workspace_mode == SBX_WORKSPACE_RW;
+	if (sbx_trust_host_path(pl->host, &ctx) != SBX_TRUST_CONTENT ||
+	    (ctx & SBX_TRUST_GITDIR)) {
+		if (!cow) {
+			json_object_object_add(o, "write",
+					       json_object_new_boolean(0));
+			json_object_object_add(
+				o, "trusted",
+				json_object_new_string(
+					"the run is refused: the writable "
+					"bind is itself a place the host runs "
+					"or trusts (a git directory, .ssh, "
+					".vscode, ...); allow_trusted_paths "
+					"allows it"));
+			return;
+		}
+	}
+	fd = open(pl->host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	hooks.n = 0;
+	if (fd >= 0) {
+		sbx_trust_find_hooks(fd, pl->host, &hooks);
+		if (!cow)
+			sbx_trust_scan_top(fd, pl->host, ctx, cover_check, &c);
+		close(fd);
+	}
+	/* .git itself: its data is applied */
+	trusted = sbx_trust_host_path(host, NULL) == SBX_TRUST_WITHHELD;
+	for (i = 0; i < hooks.n; i++) {
+		size_t n = strlen(hooks.path[i]);
+
+		if (strncasecmp(c.rel, hooks.path[i], n) == 0 &&
+		    (c.rel[n] == '\0' || c.rel[n] == '/'))
+			trusted = 1;
+	}
+	if (!trusted && !c.hit)
+		return;
+	if (cow)
+		note = "withheld: the host runs or trusts this path (git's "
+		       "config and hooks, direnv, editors, CI, shell rc "
+		       "files); the program may write it, but the apply "
+		       "leaves the host's as it is and lists it in the "
+		       "result's \"withheld\" (allow_trusted_paths applies "
+		       "it)";
+	else if (c.hit)
+		note = "read-only: the host runs or trusts this path, and it "
+		       "exists at the top of the writable bind, which keeps "
+		       "it read-only (allow_trusted_paths makes it writable)";
+	else
+		note = "writable: the host runs or trusts this path, but a "
+		       "live bind keeps only what exists at its top "
+		       "read-only, not a nested or a new one; a copy-on-write "
+		       "workspace (rw) withholds it";
+	if (c.hit)
+		json_object_object_add(o, "write", json_object_new_boolean(0));
+	json_object_object_add(o, "trusted", json_object_new_string(note));
+}
+
 static char *explain_path(sbx_t *sbx, const char *what)
 {
 	_cleanup_free_ char *path = malloc(PATH_MAX);
@@ -380,6 +473,8 @@ static char *explain_path(sbx_t *sbx, const char *what)
 		json_object_object_add(o, "rule",
 				       json_object_new_string(pl->rule));
 	}
+	if (pl && !made)
+		add_trusted(sbx, o, pl, path, host);
 	json_object_object_add(o, "host_path",
 			       host ? json_object_new_string(host) : NULL);
 	add_host_mode(o, host);

@@ -87,6 +87,8 @@ struct sbx {
 	char *res_msg;
 	char *res_layers;
 	char *res_json;
+	char *res_withheld; /* NUL-terminated paths, res_withheld_len bytes */
+	size_t res_withheld_len;
 
 	/* policy: seccomp additions, required layers (policy.h) */
 	struct sbx_policy_state pol;

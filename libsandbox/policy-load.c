@@ -552,6 +552,11 @@ static int apply_degraded(struct pctx *c, const char *ptr, json_object *v)
 	return apply_flag(c, ptr, v, SBX_FLAG_ALLOW_DEGRADED);
 }
 
+static int apply_trusted(struct pctx *c, const char *ptr, json_object *v)
+{
+	return apply_flag(c, ptr, v, SBX_FLAG_ALLOW_TRUSTED_PATHS);
+}
+
 static int apply_require(struct pctx *c, const char *ptr, json_object *v)
 {
 	size_t i;
@@ -946,6 +951,7 @@ static const struct key_spec top_keys[] = {
 	{ "network", apply_network },	  { "read_only", apply_read_only },
 	{ "single_id", apply_single_id }, { "allow_setid", apply_setid },
 	{ "allow_degraded", apply_degraded },
+	{ "allow_trusted_paths", apply_trusted },
 	{ "require", apply_require },	  { "limits", apply_limits },
 	{ "seccomp", apply_seccomp },
 };

@@ -234,6 +234,10 @@ char *sbx_policy_show(sbx_t *sbx)
 	json_object_object_add(
 		o, "allow_degraded",
 		json_object_new_boolean(flag(sbx, SBX_FLAG_ALLOW_DEGRADED)));
+	json_object_object_add(
+		o, "allow_trusted_paths",
+		json_object_new_boolean(
+			flag(sbx, SBX_FLAG_ALLOW_TRUSTED_PATHS)));
 	json_object_object_add(o, "require", require(sbx));
 	json_object_object_add(o, "limits", limits(sbx));
 	json_object_object_add(o, "seccomp", seccomp(sbx));

@@ -34,8 +34,11 @@ void sbx_result_reset(sbx_t *sbx)
 	free(sbx->res_msg);
 	free(sbx->res_layers);
 	free(sbx->res_json);
+	free(sbx->res_withheld);
 	free(sbx->pol.reason);
 	sbx->res_msg = sbx->res_layers = sbx->res_json = NULL;
+	sbx->res_withheld = NULL;
+	sbx->res_withheld_len = 0;
 	sbx->pol.reason = NULL;
 	for (i = 0; i < 3; i++)
 		sbx_buf_free(&sbx->out[i]);
@@ -102,6 +105,24 @@ static int layers_json(struct sbx_buf *b, const char *layers)
 	return r ? r : sbx_buf_append(b, "]", 1);
 }
 
+/* The trusted paths the apply withheld, as a JSON array. */
+static int withheld_json(struct sbx_buf *b, const char *list, size_t len)
+{
+	size_t off = 0;
+	int r = sbx_buf_append(b, "[", 1);
+
+	while (!r && off < len) {
+		size_t n = strnlen(list + off, len - off);
+
+		if (off)
+			r = sbx_buf_append(b, ",", 1);
+		if (!r)
+			r = sbx_json_escape(b, list + off, n);
+		off += n + 1;
+	}
+	return r ? r : sbx_buf_append(b, "]", 1);
+}
+
 static int build_json(sbx_t *sbx)
 {
 	const struct sbx_wire_result *res = &sbx->res;
@@ -141,7 +162,8 @@ static int build_json(sbx_t *sbx)
 	if (!r)
 		r = appendf(&b,
 			    "},\"workspace\":{\"mode\":\"%s\",\"budgeted\":%s,"
-			    "\"changes_applied\":%u,\"apply_errno\":%d}",
+			    "\"changes_applied\":%u,\"apply_errno\":%d,"
+			    "\"withheld_count\":%u}",
 			    !sbx->workspace ? "none"
 			    : sbx->workspace_mode == SBX_WORKSPACE_RO ? "ro"
 			    : sbx->workspace_mode == SBX_WORKSPACE_RW ? "rw"
@@ -151,7 +173,13 @@ static int build_json(sbx_t *sbx)
 						    SBX_WORKSPACE_RW_LIVE
 				    ? "false"
 				    : "true",
-			    res->workspace_changes, res->workspace_apply_errno);
+			    res->workspace_changes, res->workspace_apply_errno,
+			    res->withheld);
+	if (!r)
+		r = sbx_buf_append(&b, ",\"withheld\":", 12);
+	if (!r)
+		r = withheld_json(&b, sbx->res_withheld,
+				  sbx->res_withheld_len);
 	if (!r)
 		r = sbx_buf_append(&b, ",\"setup_error\":", 15);
 	if (!r && res->status == SBX_STATUS_SETUP_ERROR) {
@@ -201,7 +229,8 @@ int sbx_result_take(sbx_t *sbx, const char *data, size_t len)
 		return -EPROTO;
 	memcpy(&res, data, sizeof(res));
 	if (res.magic != SBX_WIRE_MAGIC || res.status >= SBX_STATUS_MAX ||
-	    (size_t)res.msg_len + res.layers_len + res.reason_len >
+	    (size_t)res.msg_len + res.layers_len + res.reason_len +
+			    res.withheld_len >
 		    len - sizeof(res))
 		return -EPROTO;
 	sbx->res = res;
@@ -211,7 +240,12 @@ int sbx_result_take(sbx_t *sbx, const char *data, size_t len)
 	sbx->pol.reason = text_dup(data + sizeof(res) + res.msg_len +
 					   res.layers_len,
 				   res.reason_len);
-	if (!sbx->res_msg || !sbx->res_layers || !sbx->pol.reason)
+	sbx->res_withheld = text_dup(data + sizeof(res) + res.msg_len +
+					     res.layers_len + res.reason_len,
+				     res.withheld_len);
+	sbx->res_withheld_len = res.withheld_len;
+	if (!sbx->res_msg || !sbx->res_layers || !sbx->pol.reason ||
+	    !sbx->res_withheld)
 		return -ENOMEM;
 	r = build_json(sbx);
 	if (r < 0)

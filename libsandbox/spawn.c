@@ -410,7 +410,8 @@ void sbx_reap_zombie(sbx_t *sbx)
 }
 
 /* The supervisor's answer is self-delimiting: complete once the record
- * and its texts (message, layers, degraded reason) are in. */
+ * and its texts (message, layers, degraded reason, withheld paths) are
+ * in. */
 static int result_complete(const struct sbx_buf *b)
 {
 	struct sbx_wire_result res;
@@ -419,7 +420,7 @@ static int result_complete(const struct sbx_buf *b)
 		return 0;
 	memcpy(&res, b->data, sizeof(res));
 	return b->len >= sizeof(res) + (size_t)res.msg_len + res.layers_len +
-				 res.reason_len;
+				 res.reason_len + res.withheld_len;
 }
 
 static void close_run_fds(sbx_t *sbx)

@@ -9,7 +9,7 @@
 
 /* Both ends come from one build: a mismatch is a setup error, not a guess. */
 #define SBX_WIRE_MAGIC 0x53425831u /* "SBX1" */
-#define SBX_WIRE_VERSION 5u
+#define SBX_WIRE_VERSION 6u
 
 /* The supervisor's descriptors, placed by posix_spawn file actions. */
 #define SBX_SUP_FD_CTL 3
@@ -95,8 +95,8 @@ struct sbx_wire_limit {
 	uint32_t fired;
 };
 
-/* The supervisor's one answer, then msg_len + layers_len + reason_len
- * bytes of text. */
+/* The supervisor's one answer, then msg_len + layers_len + reason_len +
+ * withheld_len bytes of text. */
 struct sbx_wire_result {
 	uint32_t magic;
 	uint32_t status;        /* enum sbx_status */
@@ -120,6 +120,10 @@ struct sbx_wire_result {
 	 * after the layers) */
 	uint32_t degraded;
 	uint32_t reason_len;
+	/* trusted paths the apply left alone: how many, and withheld_len
+	 * bytes of NUL-terminated paths after the reason (as many as fit) */
+	uint32_t withheld;
+	uint32_t withheld_len;
 };
 
 /* A growable byte buffer. */

@@ -332,25 +332,46 @@ static void test_leaked_fds(void)
 
 /* The environment of the sandbox's PID 1, read from the host while the
  * sandbox runs: NULL when it cannot be read (then it is not checked). */
+/* Is pid the PID 1 of a PID namespace below ours?  The supervisor has
+ * other short-lived children too (the cgroup's prewarm, newuidmap). */
+static int is_sandbox_init(pid_t pid)
+{
+	char path[64], *status, *ns;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	status = tl_read_file(path);
+	ns = status ? strstr(status, "\nNSpid:") : NULL;
+	if (ns) {
+		char *end = strchr(ns + 1, '\n');
+
+		if (end)
+			*end = '\0';
+		r = strlen(ns) > 2 && strcmp(ns + strlen(ns) - 2, "\t1") == 0;
+	}
+	free(status);
+	return r;
+}
+
 static char *init_environ(void)
 {
 	pid_t sup = -1, init = -1;
 	char path[64], *env = NULL;
 	int i;
 
-	for (i = 0; i < 100 && init <= 0; i++) {
-		struct timespec ts = { 0, 50 * 1000000 };
+	for (i = 0; i < 100 && !env; i++) {
+		struct timespec ts = { 0, 20 * 1000000 };
 
 		sup = live_child_of(getpid());
-		if (sup > 0)
-			init = live_child_of(sup);
-		if (init <= 0)
+		init = sup > 0 ? live_child_of(sup) : -1;
+		if (init > 0 && is_sandbox_init(init)) {
+			snprintf(path, sizeof(path), "/proc/%d/environ",
+				 (int)init);
+			env = tl_read_file(path);
+		}
+		if (!env)
 			nanosleep(&ts, NULL);
 	}
-	if (init <= 0)
-		return NULL;
-	snprintf(path, sizeof(path), "/proc/%d/environ", (int)init);
-	env = tl_read_file(path);
 	return env;
 }
 

@@ -275,6 +275,8 @@ static void print_explanation(const char *json)
 		printf("%s: read %s, write %s, exec %s\n", str(o, "path"),
 		       yes(o, "read"), yes(o, "write"), yes(o, "exec"));
 		cli_wrap(stdout, "  rule:", str(o, "rule"), 8);
+		if (str(o, "trusted"))
+			cli_wrap(stdout, "  trusted:", str(o, "trusted"), 11);
 		if (str(o, "host_path") && str(o, "host_mode"))
 			printf("  host: %s (mode %s: file modes apply as "
 			       "well)\n",

@@ -56,6 +56,10 @@ static const char usage_text[] =
 	"  --single-id           map only the caller's id into the sandbox\n"
 	"  --allow-setid         keep CAP_SETUID/CAP_SETGID inside, so programs\n"
 	"                        can switch among the sandbox's mapped ids\n"
+	"  --allow-trusted-paths let the program change what the host runs or\n"
+	"                        trusts: .git/config and hooks, .envrc,\n"
+	"                        .vscode/, CI workflows... (withheld from --rw,\n"
+	"                        read-only in --rw-live and --bind otherwise)\n"
 	"  --json-result FILE    write the result as JSON to FILE (- = stderr)\n"
 	"  -h, --help            this text\n"
 	"  --version             the version\n"
@@ -88,6 +92,7 @@ enum {
 	OPT_SECCOMP_KILL,
 	OPT_SINGLE_ID,
 	OPT_ALLOW_SETID,
+	OPT_ALLOW_TRUSTED_PATHS,
 	OPT_JSON,
 	OPT_VERSION,
 };
@@ -113,6 +118,7 @@ static const struct option run_options[] = {
 	{ "seccomp-kill", no_argument, NULL, OPT_SECCOMP_KILL },
 	{ "single-id", no_argument, NULL, OPT_SINGLE_ID },
 	{ "allow-setid", no_argument, NULL, OPT_ALLOW_SETID },
+	{ "allow-trusted-paths", no_argument, NULL, OPT_ALLOW_TRUSTED_PATHS },
 	{ "json-result", required_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -267,6 +273,14 @@ static int copy_output(sbx_t *sbx)
 	return 0;
 }
 
+/* Changes the copy-on-write workspace did not take: the developer must
+ * hear of them, whatever the program's status says. */
+static void note_withheld(sbx_t *sbx)
+{
+	if (sbx_result(sbx, SBX_RESULT_WITHHELD) > 0)
+		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
+}
+
 /* The exit status a shell user expects, and one line on stderr when the
  * sandbox, not the program, decided it. */
 static int exit_status(sbx_t *sbx)
@@ -418,6 +432,9 @@ int cli_run(int argc, char **argv, const char *policy_action)
 		case OPT_ALLOW_SETID:
 			r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_SETID, 1);
 			break;
+		case OPT_ALLOW_TRUSTED_PATHS:
+			r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_TRUSTED_PATHS, 1);
+			break;
 		case OPT_JSON:
 			json_dest = optarg;
 			break;
@@ -489,6 +506,7 @@ int cli_run(int argc, char **argv, const char *policy_action)
 		goto out;
 	}
 	cli_note_degraded(sbx);
+	note_withheld(sbx);
 	rc = exit_status(sbx);
 	if (write_json(sbx, json_dest))
 		rc = EXIT_SETUP;

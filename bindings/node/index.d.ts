@@ -52,6 +52,7 @@ export interface PolicyDocument {
   single_id?: boolean;
   allow_setid?: boolean;
   allow_degraded?: boolean;
+  allow_trusted_paths?: boolean;
   /** Layer names a run must have. */
   require?: string[];
   limits?: {
@@ -179,6 +180,11 @@ export interface SandboxOptions {
   /** Keep CAP_SETUID and CAP_SETGID inside the sandbox's user namespace
    * (programs that switch users work; layers say "caps:setid"). */
   allowSetid?: boolean;
+  /** Let the program change what the host runs or trusts (.git/config
+   * and hooks, .envrc, .vscode/, CI workflows, shell rc files): by
+   * default a writable: true workspace withholds them (result.withheld)
+   * and 'live' workspaces and writable binds keep them read-only. */
+  allowTrustedPaths?: boolean;
 }
 
 /** Options of one run or spawn. */
@@ -262,6 +268,9 @@ export interface Result<T = string> {
   degraded: boolean;
   /** Why it was degraded, else null. */
   degradedReason: string | null;
+  /** Paths of a writable: true workspace that the host runs or trusts
+   * (".git/config", ".envrc", ...) whose changes were not applied. */
+  withheld: string[];
   /** What a degraded run did not hide from the program (the host's
    *  processes and their command lines, ...), else null. */
   degradedNotHidden: string[] | null;

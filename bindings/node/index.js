@@ -110,6 +110,7 @@ const FLAGS = {
 	allowSetid: native.SBX_FLAG_ALLOW_SETID,
 	allowDegraded: native.SBX_FLAG_ALLOW_DEGRADED,
 	readOnly: native.SBX_FLAG_READ_ONLY,
+	allowTrustedPaths: native.SBX_FLAG_ALLOW_TRUSTED_PATHS,
 };
 /* Network modes, by the names of the policy document and `sbx run --net`. */
 const NETWORK = new Map([
@@ -604,6 +605,7 @@ function toResult(j) {
 		layers: j.layers,
 		degraded: !!j.degraded,
 		degradedReason: j.degraded_reason ?? null,
+		withheld: j.withheld ?? [],
 		degradedNotHidden: j.degraded_not_hidden ?? null,
 		limits: j.limits,
 		message: j.message,

@@ -6,7 +6,9 @@
  * are dropped, and only directories, regular files, symlinks and
  * deletions (overlayfs whiteouts) are carried over.  The host receives no
  * more bytes than the disk budget: holes stay holes, hard links stay
- * links, and the total is capped. */
+ * links, and the total is capped.  Paths the host runs or trusts
+ * (trusted.h: .git/config, hooks, .envrc, ...) are withheld, in either
+ * direction: neither written nor removed, and listed in the result. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "sup.h"
+#include "trusted.h"
 
 #define MAX_DEPTH 256
 #define MAX_LINKS 1024
@@ -39,7 +42,104 @@ struct apply {
 	uint64_t written;
 	struct link links[MAX_LINKS];
 	size_t n_links;
+	/* trusted paths: withheld unless SBX_FLAG_ALLOW_TRUSTED_PATHS */
+	int guard;
+	struct sbx_trust_hooks hooks;
+	struct sup_withheld *wh;
+	char path[PATH_MAX]; /* the entry at hand, relative to the workspace */
+	size_t path_len;
 };
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when
+ * invalid; C1 controls count as invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] == 0xc2)
+		lo = 0xa0; /* not U+0080..U+009F */
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* Names are the program's: make them safe to print and to put in JSON
+ * (valid UTF-8, no control characters a terminal would act on). */
+static void clean_text(char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = utf8_len((const unsigned char *)s + i, n - i);
+
+		if (!k || c < 0x20 || c == 0x7f) {
+			s[i++] = '?';
+			continue;
+		}
+		i += k;
+	}
+}
+
+/* Name the entry at hand: a->path becomes its path; returns what to give
+ * path_pop().  A path too long to hold stays its parent's (only the
+ * listing of withheld paths reads it). */
+static size_t path_push(struct apply *a, const char *name)
+{
+	size_t old = a->path_len, n = strlen(name);
+
+	if (old + n + 2 > sizeof(a->path))
+		return old;
+	if (old)
+		a->path[a->path_len++] = '/';
+	memcpy(a->path + a->path_len, name, n + 1);
+	a->path_len += n;
+	return old;
+}
+
+static void path_pop(struct apply *a, size_t old)
+{
+	a->path_len = old;
+	a->path[old] = '\0';
+}
+
+/* The entry at hand was withheld: count it, and list it while the list
+ * has room (suffix "/" for a directory). */
+static void note_withheld(struct apply *a, const char *suffix)
+{
+	struct sup_withheld *w = a->wh;
+	size_t n = a->path_len + strlen(suffix) + 1;
+
+	w->count++;
+	if (w->len + n > sizeof(w->list))
+		return;
+	memcpy(w->list + w->len, a->path, a->path_len);
+	memcpy(w->list + w->len + a->path_len, suffix, n - a->path_len);
+	clean_text(w->list + w->len, n - 1);
+	w->len += n;
+}
 
 static void fail(struct apply *a, int err, const char *what, const char *name)
 {
@@ -47,6 +147,7 @@ static void fail(struct apply *a, int err, const char *what, const char *name)
 		a->err = err;
 		snprintf(a->msg, a->msglen, "%s %s: %s", what, name,
 			 strerror(err));
+		clean_text(a->msg, strlen(a->msg));
 	}
 }
 
@@ -64,16 +165,76 @@ static int is_opaque(int dirfd)
 	return n == 1 && v[0] == 'y';
 }
 
-/* Remove name below dfd, a whole tree if it is a directory. */
-static int remove_tree(int dfd, const char *name, int depth)
+static int has_head(int dfd)
+{
+	struct stat st;
+
+	return fstatat(dfd, "HEAD", &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Does the program's directory, or the host's, hold a HEAD (any case)?
+ * Then it is a git directory (trusted.h). */
+static int is_gitdir(int ufd, int hfd)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, found = 0;
+
+	if (hfd >= 0 && has_head(hfd))
+		return 1;
+	/* a description of its own: a dup would share (and move) the
+	 * offset apply_dir() reads from */
+	fd = ufd >= 0 ? openat(ufd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		      : -1;
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while (!found && (de = readdir(d)))
+		found = sbx_trust_is_head(de->d_name);
+	closedir(d);
+	return found;
+}
+
+/* The verdict on the entry at hand (a->path), name in a directory of
+ * context ctx; *ret_ctx the context of its entries (without HEAD). */
+static enum sbx_trust judge(struct apply *a, unsigned ctx, const char *name,
+			    int is_dir, unsigned *ret_ctx)
+{
+	enum sbx_trust v = sbx_trust_judge(ctx, name, is_dir, ret_ctx);
+
+	if (!a->guard)
+		return SBX_TRUST_CONTENT;
+	if (v == SBX_TRUST_CONTENT && sbx_trust_is_hooks(&a->hooks, a->path))
+		v = SBX_TRUST_WITHHELD;
+	return v;
+}
+
+/*
+ * Remove the entry at hand, name below dfd (a directory of context ctx),
+ * a whole tree if it is a directory.  Trusted entries of the host are
+ * spared and listed: the program may not delete a hook or .git/config
+ * any more than write one, nor a whole .git.  Returns 0, 1 when
+ * something was spared (a directory then stays), or -errno.
+ */
+static int remove_host(struct apply *a, int dfd, const char *name,
+		       unsigned ctx, int depth)
 {
 	struct stat st;
 	struct dirent *de;
+	unsigned sub_ctx;
 	DIR *d;
-	int fd;
+	int fd, spared = 0;
 
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -errno;
+	if (judge(a, ctx, name, S_ISDIR(st.st_mode), &sub_ctx) !=
+	    SBX_TRUST_CONTENT) {
+		note_withheld(a, "");
+		return 1;
+	}
 	if (!S_ISDIR(st.st_mode))
 		return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
 	if (depth > MAX_DEPTH)
@@ -82,16 +243,68 @@ static int remove_tree(int dfd, const char *name, int depth)
 				   O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (a->guard && has_head(fd))
+		sub_ctx |= SBX_TRUST_GITDIR;
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
 		return -errno;
 	}
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			remove_tree(dirfd(d), de->d_name, depth + 1);
+	while ((de = readdir(d))) {
+		size_t old;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		old = path_push(a, de->d_name);
+		if (remove_host(a, dirfd(d), de->d_name, sub_ctx, depth + 1) ==
+		    1)
+			spared = 1;
+		path_pop(a, old);
+	}
 	closedir(d);
+	if (spared)
+		return 1;
 	return unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+/* The program's entry at hand (name below ufd) is withheld: list what it
+ * wrote there, leaf by leaf (an empty directory as "dir/"). */
+static void withhold(struct apply *a, int ufd, const char *name,
+		     const struct stat *st, int depth)
+{
+	struct dirent *de;
+	uint32_t before = a->wh->count;
+	DIR *d;
+	int fd;
+
+	if (!S_ISDIR(st->st_mode) || depth > MAX_DEPTH) {
+		note_withheld(a, "");
+		return;
+	}
+	fd = openat(ufd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				   O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		note_withheld(a, "/");
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct stat sub;
+		size_t old;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(dirfd(d), de->d_name, &sub, AT_SYMLINK_NOFOLLOW) <
+			    0)
+			continue;
+		old = path_push(a, de->d_name);
+		withhold(a, dirfd(d), de->d_name, &sub, depth + 1);
+		path_pop(a, old);
+	}
+	closedir(d);
+	if (a->wh->count == before)
+		note_withheld(a, "/");
 }
 
 /* Copy the data of in to out, holes kept as holes: a sparse file costs the
@@ -135,15 +348,21 @@ static int copy_data(struct apply *a, int in, int out, off_t size)
 
 /* A second name of an inode already copied: link it on the host too, so
  * a thousand links do not become a thousand copies. */
-static int link_again(struct apply *a, int hfd, const char *name, ino_t ino)
+static int link_again(struct apply *a, int hfd, const char *name,
+		      unsigned ctx, ino_t ino)
 {
 	char path[64];
 	size_t i;
+	int r;
 
 	for (i = 0; i < a->n_links; i++) {
 		if (a->links[i].ino != ino)
 			continue;
-		remove_tree(hfd, name, 0);
+		r = remove_host(a, hfd, name, ctx, 0);
+		if (r < 0)
+			return r;
+		if (r == 1)
+			return 2; /* withheld: trusted entries in the way */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d",
 			 a->links[i].host_fd);
 		if (linkat(AT_FDCWD, path, hfd, name, AT_SYMLINK_FOLLOW) < 0)
@@ -168,17 +387,19 @@ static void remember_link(struct apply *a, int hfd, const char *name,
 	a->n_links++;
 }
 
+/* Returns 0, 1 when withheld (trusted entries of the host in the way),
+ * or -errno. */
 static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
-		     const struct stat *ust)
+		     unsigned ctx, const struct stat *ust)
 {
 	char tmp[64];
 	int in, out, r = 0;
 	mode_t mode = ust->st_mode;
 
 	if (ust->st_nlink > 1) {
-		r = link_again(a, hfd, name, ust->st_ino);
+		r = link_again(a, hfd, name, ctx, ust->st_ino);
 		if (r != 0)
-			return r < 0 ? r : 0;
+			return r < 0 ? r : r - 1;
 	}
 	in = openat(ufd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0)
@@ -205,8 +426,8 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 		/* a directory in the way is replaced, as in the sandbox */
 		if (fstatat(hfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISDIR(st.st_mode))
-			remove_tree(hfd, name, 0);
-		if (renameat(hfd, tmp, hfd, name) < 0)
+			r = remove_host(a, hfd, name, ctx, 0);
+		if (!r && renameat(hfd, tmp, hfd, name) < 0)
 			r = -errno;
 	}
 	if (r)
@@ -216,7 +437,10 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 	return r;
 }
 
-static int copy_symlink(int ufd, int hfd, const char *name)
+/* Returns 0, 1 when withheld (trusted entries of the host in the way),
+ * or -errno. */
+static int copy_symlink(struct apply *a, int ufd, int hfd, const char *name,
+			unsigned ctx)
 {
 	char target[4096];
 	ssize_t n = readlinkat(ufd, name, target, sizeof(target) - 1);
@@ -225,19 +449,48 @@ static int copy_symlink(int ufd, int hfd, const char *name)
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
-	r = remove_tree(hfd, name, 0);
-	if (r < 0)
+	r = remove_host(a, hfd, name, ctx, 0);
+	if (r != 0)
 		return r;
 	return symlinkat(target, hfd, name) < 0 ? -errno : 0;
 }
 
-static void apply_dir(struct apply *a, int ufd, int hfd);
+static void apply_dir(struct apply *a, int ufd, int hfd, unsigned ctx);
 
-static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
-			 const struct stat *ust)
+/*
+ * Modes of directories.  Set-gid and sticky bits of a host directory are
+ * the host's (a group-shared tree, a shared drop box): the program
+ * changes its permission bits only, and a git directory keeps its mode
+ * (made group- or world-writable, it would let others plant hooks).  A
+ * directory the program created gets its permission bits and sticky bit
+ * (which only restricts deletion), and set-gid only as the kernel gives
+ * it on the host: inherited, with the group, from a set-gid parent.
+ */
+static void set_dir_mode(int hsub, const struct stat *ust, int created,
+			 int keep)
 {
 	struct stat hst;
-	int usub, hsub, r;
+	mode_t mode;
+
+	if (keep || fstat(hsub, &hst) < 0)
+		return;
+	if (created)
+		mode = (ust->st_mode & (0777 | S_ISVTX)) | (hst.st_mode & S_ISGID);
+	else
+		mode = (ust->st_mode & 0777) |
+		       (hst.st_mode & (S_ISGID | S_ISVTX));
+	if ((hst.st_mode & 07777) != mode)
+		fchmod(hsub, mode);
+}
+
+/* The program's directory name (below ufd) onto the host (below hfd, a
+ * directory of context ctx); sub_ctx the context of its entries. */
+static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
+			 const struct stat *ust, unsigned ctx,
+			 unsigned sub_ctx)
+{
+	struct stat hst;
+	int usub, hsub, r, created = 0;
 
 	usub = openat(ufd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					 O_CLOEXEC);
@@ -246,17 +499,21 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 		return;
 	}
 	/* opaque: the sandbox replaced the directory, nothing of the host's
-	 * old one remains */
+	 * old one remains (but its trusted entries) */
+	r = 0;
 	if (is_opaque(usub))
-		remove_tree(hfd, name, 0);
-	if (fstatat(hfd, name, &hst, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !S_ISDIR(hst.st_mode))
-		remove_tree(hfd, name, 0);
-	r = mkdirat(hfd, name, ust->st_mode & 0777);
-	if (r == 0)
+		r = remove_host(a, hfd, name, ctx, 0);
+	else if (fstatat(hfd, name, &hst, AT_SYMLINK_NOFOLLOW) == 0 &&
+		 !S_ISDIR(hst.st_mode))
+		r = remove_host(a, hfd, name, ctx, 0);
+	if (r < 0)
+		fail(a, -r, "replacing", name);
+	if (mkdirat(hfd, name, ust->st_mode & 0777) == 0) {
 		a->changes++;
-	else if (errno != EEXIST)
+		created = 1;
+	} else if (errno != EEXIST) {
 		fail(a, errno, "creating the directory", name);
+	}
 	hsub = openat(hfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					 O_CLOEXEC);
 	if (hsub < 0) {
@@ -264,13 +521,62 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 		close(usub);
 		return;
 	}
-	fchmod(hsub, ust->st_mode & 0777);
-	apply_dir(a, usub, hsub);
+	if (a->guard && is_gitdir(usub, hsub))
+		sub_ctx |= SBX_TRUST_GITDIR;
+	set_dir_mode(hsub, ust, created,
+		     a->guard && !created && (sub_ctx & SBX_TRUST_GITDIR));
+	apply_dir(a, usub, hsub, sub_ctx);
 	close(hsub);
 	close(usub);
 }
 
-static void apply_dir(struct apply *a, int ufd, int hfd)
+/* One entry of the program's directory ufd (name, st) onto hfd, a
+ * directory of context ctx; a->path names it. */
+static void apply_entry(struct apply *a, int ufd, int hfd, unsigned ctx,
+			const char *name, const struct stat *st)
+{
+	struct stat hst;
+	unsigned sub_ctx;
+	enum sbx_trust v;
+	int r = 0;
+
+	v = judge(a, ctx, name, S_ISDIR(st->st_mode), &sub_ctx);
+	/* a .git directory is never replaced as a whole: not by a file
+	 * (gitdir: elsewhere), a symlink, or a whiteout (judge() withholds
+	 * those), nor over the host's .git file */
+	if (v == SBX_TRUST_DOTGIT &&
+	    fstatat(hfd, name, &hst, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISDIR(hst.st_mode))
+		v = SBX_TRUST_WITHHELD;
+	if (v == SBX_TRUST_WITHHELD) {
+		withhold(a, ufd, name, st, 0);
+		return;
+	}
+	if (is_whiteout(st)) {
+		r = remove_host(a, hfd, name, ctx, 0);
+	} else if (S_ISDIR(st->st_mode)) {
+		apply_subdir(a, ufd, hfd, name, st, ctx, sub_ctx);
+		return;
+	} else if (S_ISREG(st->st_mode)) {
+		r = copy_file(a, ufd, hfd, name, ctx, st);
+	} else if (S_ISLNK(st->st_mode)) {
+		r = copy_symlink(a, ufd, hfd, name, ctx);
+	} else {
+		return; /* fifos, sockets, devices stay inside */
+	}
+	if (r == 1 && !is_whiteout(st)) {
+		/* trusted entries of the host in the way (listed): the
+		 * program's file does not replace them */
+		note_withheld(a, "");
+		return;
+	}
+	if (r < 0)
+		fail(a, -r, "applying", name);
+	else
+		a->changes++;
+}
+
+static void apply_dir(struct apply *a, int ufd, int hfd, unsigned ctx)
 {
 	struct dirent *de;
 	DIR *d;
@@ -281,7 +587,7 @@ static void apply_dir(struct apply *a, int ufd, int hfd)
 		a->depth--;
 		return;
 	}
-	dup_fd = fcntl(ufd, F_DUPFD_CLOEXEC, 3);
+	dup_fd = openat(ufd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
 	if (!d) {
 		if (dup_fd >= 0)
@@ -293,37 +599,54 @@ static void apply_dir(struct apply *a, int ufd, int hfd)
 	while ((de = readdir(d))) {
 		const char *name = de->d_name;
 		struct stat st;
-		int r = 0;
+		size_t old;
 
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
 		if (fstatat(ufd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		if (is_whiteout(&st)) {
-			r = remove_tree(hfd, name, 0);
-		} else if (S_ISDIR(st.st_mode)) {
-			apply_subdir(a, ufd, hfd, name, &st);
-			continue;
-		} else if (S_ISREG(st.st_mode)) {
-			r = copy_file(a, ufd, hfd, name, &st);
-		} else if (S_ISLNK(st.st_mode)) {
-			r = copy_symlink(ufd, hfd, name);
-		} else {
-			continue; /* fifos, sockets, devices stay inside */
-		}
-		if (r < 0)
-			fail(a, -r, "applying", name);
-		else
-			a->changes++;
+		old = path_push(a, name);
+		apply_entry(a, ufd, hfd, ctx, name, &st);
+		path_pop(a, old);
 	}
 	closedir(d);
 	a->depth--;
 }
 
+/* The workspace itself lies in a trusted place (it is ~/.ssh, a .vscode,
+ * a .git/hooks): everything the program wrote is withheld. */
+static void withhold_all(struct apply *a, int ufd)
+{
+	struct dirent *de;
+	int fd = openat(ufd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		size_t old;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(ufd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		old = path_push(a, de->d_name);
+		withhold(a, ufd, de->d_name, &st, 0);
+		path_pop(a, old);
+	}
+	closedir(d);
+}
+
 long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
-		       char *err, size_t errlen)
+		       int allow_trusted, struct sup_withheld *wh, char *err,
+		       size_t errlen)
 {
 	static struct apply a;
+	enum sbx_trust v = SBX_TRUST_CONTENT;
+	unsigned ctx = 0;
 	size_t i;
 	int hfd;
 
@@ -331,6 +654,10 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 	a.msg = err;
 	a.msglen = errlen;
 	a.budget = budget;
+	a.guard = !allow_trusted;
+	a.wh = wh;
+	if (a.guard)
+		v = sbx_trust_host_path(host_dir, &ctx);
 
 	hfd = open(host_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (hfd < 0) {
@@ -340,7 +667,18 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 			 host_dir, strerror(errno));
 		return -errno;
 	}
-	apply_dir(&a, upper_fd, hfd);
+	if (v == SBX_TRUST_WITHHELD) {
+		withhold_all(&a, upper_fd);
+	} else {
+		if (a.guard) {
+			/* read before anything is applied: the host's
+			 * own config names them, not the program's */
+			sbx_trust_find_hooks(hfd, host_dir, &a.hooks);
+			if (is_gitdir(upper_fd, hfd))
+				ctx |= SBX_TRUST_GITDIR;
+		}
+		apply_dir(&a, upper_fd, hfd, ctx);
+	}
 	close(hfd);
 	for (i = 0; i < a.n_links; i++)
 		close(a.links[i].host_fd);

@@ -33,6 +33,7 @@
 #include "layers.h"
 #include "readfile.h"
 #include "sup.h"
+#include "trusted.h"
 
 static char reason[1024];
 
@@ -57,10 +58,59 @@ static int refuse(struct sup_run *run, struct sup_config *cfg, uint32_t step,
 	return -1;
 }
 
+static void count_trusted(void *arg, const char *rel)
+{
+	const char **first = arg;
+
+	if (!*first)
+		*first = strdup(rel);
+}
+
+/* Without a mount namespace no bind can keep .git read-only inside a
+ * writable directory, and Landlock grants write to a whole tree: a live
+ * directory that holds a trusted path (trusted.h; mounts.c protects them
+ * with binds) is refused, unless allowed. */
+static int check_trusted(struct sup_run *run, struct sup_config *cfg,
+			 const char *src)
+{
+	_cleanup_free_ char *first = NULL;
+	unsigned ctx;
+	int fd, n = 0;
+
+	if (sup_flag(cfg, SBX_FLAG_ALLOW_TRUSTED_PATHS))
+		return 0;
+	if (sbx_trust_host_path(src, &ctx) != SBX_TRUST_CONTENT ||
+	    (ctx & SBX_TRUST_GITDIR))
+		n = 1;
+	fd = n ? -1 : open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = sbx_trust_scan_top(fd, src, ctx, count_trusted, &first);
+		close(fd);
+	}
+	if (!n)
+		return 0;
+	return refuse(run, cfg, SBX_STEP_DEGRADED, EPERM,
+		      "without namespaces (degraded) %s%s%s cannot be kept "
+		      "read-only in the writable %s: the program could change "
+		      "what git or other tools run on the host; make it "
+		      "read-only, or allow it with allow_trusted_paths "
+		      "(--allow-trusted-paths)",
+		      first ? src : "", first ? "/" : "", first ? first : src,
+		      src);
+}
+
 /* Without a mount namespace nothing can appear elsewhere than it is. */
 static int check_view(struct sup_run *run, struct sup_config *cfg)
 {
 	size_t i;
+
+	if (cfg->workspace && cfg->workspace_mode == SBX_WORKSPACE_RW_LIVE &&
+	    check_trusted(run, cfg, cfg->workspace) < 0)
+		return -1;
+	for (i = 0; i < cfg->n_binds; i++)
+		if ((cfg->binds[i].flags & SBX_BIND_RW) &&
+		    check_trusted(run, cfg, cfg->binds[i].src) < 0)
+			return -1;
 
 	for (i = 0; i < cfg->n_binds; i++)
 		if (strcmp(cfg->binds[i].src, cfg->binds[i].dst) != 0)

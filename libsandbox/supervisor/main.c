@@ -19,6 +19,33 @@ static struct sup_config cfg;
 static struct sup_plan plan;
 static struct sup_run run;
 
+/* What the apply withheld, in the message: the count, the first paths,
+ * and the option that lets them through. */
+static void note_withheld(void)
+{
+	const struct sup_withheld *w = &run.withheld;
+	size_t n = strlen(run.msg), off = 0;
+	int i;
+
+	if (!w->count)
+		return;
+	n += (size_t)snprintf(run.msg + n, sizeof(run.msg) - n,
+			      "%s%u change%s to paths the host runs or trusts "
+			      "%s withheld from the workspace (",
+			      n ? "; " : "", w->count, w->count == 1 ? "" : "s",
+			      w->count == 1 ? "was" : "were");
+	for (i = 0; i < 3 && off < w->len && n < sizeof(run.msg); i++) {
+		n += (size_t)snprintf(run.msg + n, sizeof(run.msg) - n, "%s%s",
+				      i ? ", " : "", w->list + off);
+		off += strlen(w->list + off) + 1;
+	}
+	if (n < sizeof(run.msg))
+		snprintf(run.msg + n, sizeof(run.msg) - n,
+			 "%s): review them; allow_trusted_paths "
+			 "(--allow-trusted-paths) applies them",
+			 w->count > (uint32_t)i ? ", ..." : "");
+}
+
 static void send_result(void)
 {
 	size_t ml, ll = strlen(run.layers);
@@ -34,6 +61,7 @@ static void send_result(void)
 			 "%s",
 			 n ? "; " : "", run.apply_msg);
 	}
+	note_withheld();
 	ml = strlen(run.msg);
 
 	run.res.magic = SBX_WIRE_MAGIC;
@@ -41,11 +69,15 @@ static void send_result(void)
 	run.res.layers_len = (uint32_t)ll;
 	run.res.degraded = cfg.pol.degraded;
 	run.res.reason_len = (uint32_t)rl;
+	run.res.withheld = run.withheld.count;
+	run.res.withheld_len = (uint32_t)run.withheld.len;
 	/* The caller may be gone: then nobody needs the result. */
 	if (sbx_write_full(run.ctl_fd, &run.res, sizeof(run.res)) == 0 &&
 	    sbx_write_full(run.ctl_fd, run.msg, ml) == 0 &&
-	    sbx_write_full(run.ctl_fd, run.layers, ll) == 0)
-		sbx_write_full(run.ctl_fd, reason, rl);
+	    sbx_write_full(run.ctl_fd, run.layers, ll) == 0 &&
+	    sbx_write_full(run.ctl_fd, reason, rl) == 0)
+		sbx_write_full(run.ctl_fd, run.withheld.list,
+			       run.withheld.len);
 	/* EOF on the status fd: the result is there to read. */
 	close(SBX_SUP_FD_DONE);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sup.h"
+#include "trusted.h"
 
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
@@ -68,6 +69,7 @@ struct source {
 	int rw;
 	int tree; /* fd is a detached clone */
 	int preset; /* the supervisor set its attributes (idmap.c) */
+	int inside; /* no fd: the sandbox's own view at dst (plan_inside) */
 };
 
 /* Everything bound from the host, in the order it is attached. */
@@ -79,7 +81,10 @@ struct planned_bind {
 	struct source source;
 };
 
-#define MAX_PLANNED (SBX_ARRAY_SIZE(system_paths) + 1 + 256)
+/* ... and the trusted paths of writable binds, bound read-only over
+ * themselves (plan_trusted()). */
+#define MAX_TRUSTED 512
+#define MAX_PLANNED (SBX_ARRAY_SIZE(system_paths) + 1 + 256 + MAX_TRUSTED)
 
 struct root_ctx {
 	const struct sup_config *cfg;
@@ -296,6 +301,8 @@ static void plan_bind(struct root_ctx *rc, enum sbx_step step, int index,
 	rc->n_planned++;
 }
 
+static int attach_inside(struct root_ctx *rc, int target);
+
 static void attach_binds(struct root_ctx *rc)
 {
 	size_t i;
@@ -316,9 +323,11 @@ static void attach_binds(struct root_ctx *rc)
 			child_fail(rc->report, b->step, -r,
 				   "cannot create the mount point %s: %s",
 				   b->dst, strerror(-r));
-		r = attach_source(&b->source, target);
+		r = b->source.inside ? attach_inside(rc, target)
+				     : attach_source(&b->source, target);
 		close(target);
-		close(b->source.fd);
+		if (b->source.fd >= 0)
+			close(b->source.fd);
 		if (r < 0)
 			child_fail(rc->report, b->step, -r,
 				   "cannot bind %s at %s: %s", b->src, b->dst,
@@ -429,6 +438,133 @@ static void mount_dev(struct root_ctx *rc)
 				   strerror(errno));
 }
 
+/* A read-only bind of what the sandbox sees at dst over itself, made
+ * when the binds are attached: the entry comes from the bind it is in (a
+ * root caller's idmapped one too, so its owners look as in the rest of
+ * it).  src names it in messages; absent, it is skipped. */
+static void plan_inside(struct root_ctx *rc, enum sbx_step step,
+			const char *src, const char *dst)
+{
+	struct planned_bind *b;
+	struct stat st;
+
+	if (lstat(src, &st) < 0)
+		return;
+	if (rc->n_planned >= MAX_PLANNED)
+		child_fail(rc->report, step, E2BIG, "too many binds");
+	b = &rc->planned[rc->n_planned++];
+	memset(b, 0, sizeof(*b));
+	b->src = src;
+	b->dst = dst;
+	b->step = step;
+	b->index = -1;
+	b->source.fd = -1;
+	b->source.is_dir = S_ISDIR(st.st_mode);
+	b->source.inside = 1;
+}
+
+/* Bind the mount point target's own contents over it, read-only. */
+static int attach_inside(struct root_ctx *rc, int target)
+{
+	struct sbx_mount_attr a = {
+		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			    MOUNT_ATTR_NODEV,
+	};
+	char path[64];
+	int fd, r = 0;
+
+	if (rc->new_api) {
+		fd = (int)syscall(SYS_open_tree, target, "",
+				  OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH |
+					  AT_RECURSIVE);
+		if (fd < 0)
+			return -errno;
+		if (syscall(SYS_mount_setattr, fd, "",
+			    AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0 ||
+		    syscall(SYS_move_mount, fd, "", target, "",
+			    MOVE_MOUNT_F_EMPTY_PATH |
+				    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			r = -errno;
+		close(fd);
+		return r;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", target);
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    mount(NULL, path, NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			  locked_flags(path),
+		  NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+struct trusted_plan {
+	struct root_ctx *rc;
+	enum sbx_step step;
+	const char *src;
+	const char *dst;
+};
+
+static void plan_one_trusted(void *arg, const char *rel)
+{
+	struct trusted_plan *t = arg;
+	char *src, *dst;
+
+	if (asprintf(&src, "%s/%s", t->src, rel) < 0 ||
+	    asprintf(&dst, "%s/%s", t->dst, rel) < 0)
+		child_fail(t->rc->report, t->step, ENOMEM, "out of memory");
+	/* strings live until exec: the plan keeps pointers to them */
+	plan_inside(t->rc, t->step, src, dst);
+}
+
+/*
+ * A live writable directory (--rw-live, a writable --bind): what the host
+ * runs or trusts (trusted.h) stays read-only, each one bound read-only
+ * over itself after the writable bind: .git whole (a new commondir or
+ * config.worktree in it would do what config does), .envrc, .vscode,
+ * .github, the hooks directories.  Writes get EROFS, deleting or renaming
+ * them EBUSY.  What a bind cannot do: keep the program from creating one
+ * that does not exist yet (a new .envrc, a nested sub/.git, a hooks
+ * directory made anew after its parent was moved away), or from replacing
+ * a trusted name that is a symlink; the copy-on-write workspace (--rw)
+ * withholds those too.  A directory that is itself a
+ * trusted place (a git directory, ~/.ssh, a .vscode) is refused: nothing
+ * in it could stay writable.
+ */
+static void plan_trusted(struct root_ctx *rc, enum sbx_step step,
+			 const char *src, const char *dst)
+{
+	struct trusted_plan t = { rc, step, src, dst };
+	struct stat st;
+	unsigned ctx;
+	enum sbx_trust v;
+	int fd;
+
+	if (sup_flag(rc->cfg, SBX_FLAG_ALLOW_TRUSTED_PATHS))
+		return;
+	/* a file too: --bind ~/.bashrc, --bind .git/config */
+	v = sbx_trust_host_path(src, &ctx);
+	if (v != SBX_TRUST_CONTENT || (ctx & SBX_TRUST_GITDIR))
+		child_fail(rc->report, step, EPERM,
+			   "%s is %s: bound writable, the program could change "
+			   "what git or other tools run on the host; bind it "
+			   "read-only, use a copy-on-write workspace (--rw), "
+			   "or allow it with allow_trusted_paths "
+			   "(--allow-trusted-paths)",
+			   src,
+			   ctx & SBX_TRUST_GITDIR
+				   ? "a git directory"
+				   : "a place the host runs or trusts (.git, "
+				     ".ssh, .vscode, ...)");
+	if (stat(src, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	fd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* plan_bind() of the directory itself says why */
+	sbx_trust_scan_top(fd, src, ctx, plan_one_trusted, &t);
+	close(fd);
+}
+
 static void plan_workspace_and_binds(struct root_ctx *rc)
 {
 	const struct sup_config *cfg = rc->cfg;
@@ -438,6 +574,9 @@ static void plan_workspace_and_binds(struct root_ctx *rc)
 		plan_bind(rc, SBX_STEP_WORKSPACE, 0, cfg->workspace,
 			  "/workspace",
 			  cfg->workspace_mode == SBX_WORKSPACE_RW_LIVE, 0);
+	if (cfg->workspace && cfg->workspace_mode == SBX_WORKSPACE_RW_LIVE)
+		plan_trusted(rc, SBX_STEP_WORKSPACE, cfg->workspace,
+			     "/workspace");
 	if (cfg->workspace && cfg->workspace_mode == SBX_WORKSPACE_RW) {
 		rc->lower_fd = open(cfg->workspace,
 				    O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -446,11 +585,18 @@ static void plan_workspace_and_binds(struct root_ctx *rc)
 				   "cannot open the workspace %s: %s",
 				   cfg->workspace, strerror(errno));
 	}
-	for (i = 0; i < cfg->n_binds; i++)
+	for (i = 0; i < cfg->n_binds; i++) {
+		size_t before = rc->n_planned;
+
 		plan_bind(rc, SBX_STEP_BIND, (int)i + 1, cfg->binds[i].src,
 			  cfg->binds[i].dst,
 			  !!(cfg->binds[i].flags & SBX_BIND_RW),
 			  !!(cfg->binds[i].flags & SBX_BIND_TRY));
+		if ((cfg->binds[i].flags & SBX_BIND_RW) &&
+		    rc->n_planned > before)
+			plan_trusted(rc, SBX_STEP_BIND, cfg->binds[i].src,
+				     cfg->binds[i].dst);
+	}
 }
 
 /*

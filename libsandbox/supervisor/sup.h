@@ -151,10 +151,22 @@ __attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,
  * after an id switch, which clears the parent-death signal. */
 int sandbox_supervisor_gone(int report_fd);
 
+/* apply.c: the paths the host runs or trusts (trusted.h) that the apply
+ * left alone: NUL-terminated paths relative to the workspace, as many as
+ * fit; count has them all. */
+#define SUP_WITHHELD_MAX 32768
+struct sup_withheld {
+	char list[SUP_WITHHELD_MAX];
+	size_t len;
+	uint32_t count;
+};
+
 /* apply.c: copy the changes of an overlay upper dir onto the host
- * directory; returns how many entries changed, or -errno. */
+ * directory, withholding trusted paths into *wh unless allow_trusted;
+ * returns how many entries changed, or -errno. */
 long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
-		       char *err, size_t errlen);
+		       int allow_trusted, struct sup_withheld *wh, char *err,
+		       size_t errlen);
 
 /* watch.c (the supervisor's loop) */
 struct sup_run {
@@ -173,6 +185,7 @@ struct sup_run {
 	char msg[1024];
 	char layers[512];
 	char apply_msg[512];
+	struct sup_withheld withheld; /* apply.c */
 };
 void sup_watch(struct sup_run *run);
 uint64_t sup_now_ns(void);

@@ -365,7 +365,9 @@ static void apply_workspace(struct watch *w)
 	if (run->upper_fd < 0 || run->cfg->workspace_mode != SBX_WORKSPACE_RW)
 		return;
 	n = sup_apply_changes(run->upper_fd, run->cfg->workspace,
-			      run->cfg->limits[SBX_LIMIT_DISK], err, sizeof(err));
+			      run->cfg->limits[SBX_LIMIT_DISK],
+			      sup_flag(run->cfg, SBX_FLAG_ALLOW_TRUSTED_PATHS),
+			      &run->withheld, err, sizeof(err));
 	if (n >= 0) {
 		run->res.workspace_changes = (uint32_t)n;
 		return;

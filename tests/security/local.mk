@@ -30,3 +30,15 @@ check_PROGRAMS += tests/security/test-sec-ids
 tests_security_test_sec_ids_SOURCES = tests/security/test-sec-ids.c
 tests_security_test_sec_ids_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_security_test_sec_ids_LDADD = $(LIVE_LDADD)
+
+# Item 8 (and the apply's part of item 2): what the host runs or trusts in
+# a writable workspace (.git/config, hooks, .envrc, ...) is withheld from
+# the copy-on-write apply and read-only in live binds; directories keep
+# their set-gid and sticky bits.
+check_PROGRAMS += tests/security/test-sec-withheld
+tests_security_test_sec_withheld_SOURCES = \
+	tests/security/test-sec-withheld.c tests/nouserns.c tests/nouserns.h
+tests_security_test_sec_withheld_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_security_test_sec_withheld_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) \
+	$(JSONC_CFLAGS)
+tests_security_test_sec_withheld_LDADD = $(LIVE_LDADD) $(JSONC_LIBS)

@@ -251,6 +251,23 @@ test('require, readOnly, allowSetid, allowDegraded', async () => {
 	assert.ok(r.layers.some((l) => l.startsWith('userns')));
 });
 
+test('allowTrustedPaths: a writable workspace withholds .git/config unless allowed', async (t) => {
+	const d = dir(t);
+	fs.mkdirSync(path.join(d, '.git'));
+	const config = path.join(d, '.git', 'config');
+	fs.writeFileSync(config, '[core]\n');
+	const script = "echo '# x' >> .git/config; echo new > README";
+	let r = await run('sh', ['-c', script], { workspace: d, writable: true });
+	assert.equal(r.exitCode, 0, r.stderr);
+	assert.deepEqual(r.withheld, ['.git/config']);
+	assert.match(r.message, /allow_trusted_paths/);
+	assert.equal(fs.readFileSync(config, 'utf8'), '[core]\n');
+	assert.equal(fs.readFileSync(path.join(d, 'README'), 'utf8'), 'new\n');
+	r = await run('sh', ['-c', script], { workspace: d, writable: true, allowTrustedPaths: true });
+	assert.deepEqual(r.withheld, []);
+	assert.equal(fs.readFileSync(config, 'utf8'), '[core]\n# x\n');
+});
+
 /* Runs in a child where user namespaces are disabled (nouserns.py, with
  * the system's python3); prints one JSON line per case. */
 const DEGRADED_PROBE = `

@@ -96,7 +96,8 @@ def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
         policy: Optional[Policy] = None,
         allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
         read_only: Optional[bool] = None,
-        allow_setid: Optional[bool] = None) -> Result:
+        allow_setid: Optional[bool] = None,
+        allow_trusted_paths: Optional[bool] = None) -> Result:
     """Run ``args`` in a new sandbox, wait for it, return a Result.
 
     Like subprocess.run(), with output captured by default: ``input``,
@@ -152,7 +153,8 @@ async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
                     allow_degraded: Optional[bool] = None,
                     require: Iterable[str] = (),
                     read_only: Optional[bool] = None,
-                    allow_setid: Optional[bool] = None) -> Result:
+                    allow_setid: Optional[bool] = None,
+                    allow_trusted_paths: Optional[bool] = None) -> Result:
     """run() for asyncio: the same arguments and Result, and the event
     loop keeps running meanwhile.  Cancelling the task kills the sandbox
     (every process of it is gone when CancelledError propagates)."""
@@ -185,7 +187,8 @@ def stream(args: Args, *, input: Optional[Union[bytes, str]] = None,
            policy: Optional[Policy] = None,
            allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
            read_only: Optional[bool] = None,
-           allow_setid: Optional[bool] = None) -> "Stream":
+           allow_setid: Optional[bool] = None,
+           allow_trusted_paths: Optional[bool] = None) -> "Stream":
     """Start ``args`` in a new sandbox and return a :class:`Stream`, an
     async iterator of its output chunks; call it from a coroutine::
 

@@ -77,6 +77,7 @@ class Result(subprocess.CompletedProcess[Any]):
     layers: Tuple[str, ...]
     degraded: bool
     degraded_reason: Optional[str]
+    withheld: Tuple[str, ...]
     id_range: int
     json: Dict[str, Any]
     def __init__(self, args: Any, record: Dict[str, Any], stdout: Any = None,
@@ -138,7 +139,8 @@ class Sandbox:
                  allow_degraded: Optional[bool] = None,
                  require: Iterable[str] = (),
                  read_only: Optional[bool] = None,
-                 allow_setid: Optional[bool] = None) -> None: ...
+                 allow_setid: Optional[bool] = None,
+                 allow_trusted_paths: Optional[bool] = None) -> None: ...
     def run(self, args: Args, *, input: _Input = None, stdin: _File = None,
             stdout: _File = None, stderr: _File = None,
             capture_output: bool = True, text: bool = False,
@@ -191,7 +193,8 @@ def run(args: Args, *, input: _Input = None, stdin: _File = None,
         policy: Optional[Policy] = None,
         allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
         read_only: Optional[bool] = None,
-        allow_setid: Optional[bool] = None) -> Result: ...
+        allow_setid: Optional[bool] = None,
+        allow_trusted_paths: Optional[bool] = None) -> Result: ...
 
 async def run_async(args: Args, *, input: _Input = None, stdin: _File = None,
                     stdout: _File = None, stderr: _File = None,
@@ -221,7 +224,8 @@ async def run_async(args: Args, *, input: _Input = None, stdin: _File = None,
                     allow_degraded: Optional[bool] = None,
                     require: Iterable[str] = (),
                     read_only: Optional[bool] = None,
-                    allow_setid: Optional[bool] = None) -> Result: ...
+                    allow_setid: Optional[bool] = None,
+                    allow_trusted_paths: Optional[bool] = None) -> Result: ...
 
 def stream(args: Args, *, input: _Input = None, stdin: _File = None,
            text: bool = False, encoding: Optional[str] = None,
@@ -241,4 +245,5 @@ def stream(args: Args, *, input: _Input = None, stdin: _File = None,
            preset: Optional[_Preset] = None, policy: Optional[Policy] = None,
            allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
            read_only: Optional[bool] = None,
-           allow_setid: Optional[bool] = None) -> Stream: ...
+           allow_setid: Optional[bool] = None,
+           allow_trusted_paths: Optional[bool] = None) -> Stream: ...

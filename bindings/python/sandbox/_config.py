@@ -32,6 +32,7 @@ _FLAGS = {
     "allow_setid": _c.SBX_FLAG_ALLOW_SETID,
     "allow_degraded": _c.SBX_FLAG_ALLOW_DEGRADED,
     "read_only": _c.SBX_FLAG_READ_ONLY,
+    "allow_trusted_paths": _c.SBX_FLAG_ALLOW_TRUSTED_PATHS,
 }
 # Network modes, by the names of the policy document and `sbx run --net`.
 _NETWORK = {"none": _c.SBX_NET_NONE, "host": _c.SBX_NET_HOST}

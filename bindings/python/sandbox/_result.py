@@ -68,9 +68,11 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     ``degraded`` (True when the run had no namespaces: the host gives
     none and ``allow_degraded`` accepted that), ``degraded_reason`` (why,
     else None) and ``degraded_not_hidden`` (what such a run did not hide
-    from the program, else None), ``id_range``, and ``json``, the whole
-    record as a
-    dict (the format of ``sbx run --json-result``).
+    from the program, else None), ``withheld`` (the paths of a
+    ``writable=True`` workspace that the host runs or trusts, such as
+    ".git/config", whose changes were not applied: see
+    ``allow_trusted_paths``), ``id_range``, and ``json``, the whole record
+    as a dict (the format of ``sbx run --json-result``).
     """
 
     status: str
@@ -88,6 +90,7 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     layers: Tuple[str, ...]
     degraded: bool
     degraded_reason: Optional[str]
+    withheld: Tuple[str, ...]
     degraded_not_hidden: Optional[Tuple[str, ...]]
     id_range: int
     json: Dict[str, Any]
@@ -123,6 +126,7 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
         self.degraded = bool(record.get("degraded"))
         reason = record.get("degraded_reason")
         self.degraded_reason = str(reason) if reason is not None else None
+        self.withheld = tuple(str(p) for p in record.get("withheld") or ())
         hidden = record.get("degraded_not_hidden")
         self.degraded_not_hidden = (tuple(str(w) for w in hidden)
                                     if hidden is not None else None)

@@ -537,6 +537,12 @@ class Sandbox:
     allow_setid
         keep CAP_SETUID and CAP_SETGID inside the sandbox's user
         namespace, so that programs that switch users work.
+    allow_trusted_paths
+        let the program change what the host runs or trusts
+        (.git/config and hooks, .envrc, .vscode/, CI workflows, shell rc
+        files...): by default a ``writable=True`` workspace withholds
+        them (the result lists them in ``withheld``), and ``"live"``
+        workspaces and writable binds keep them read-only.
 
     The limits that are 0 mean "no limit", except disk and output_limit;
     timeout and cpu_time refuse 0 (None is no limit).
@@ -576,7 +582,8 @@ class Sandbox:
                  allow_degraded: Optional[bool] = None,
                  require: Iterable[str] = (),
                  read_only: Optional[bool] = None,
-                 allow_setid: Optional[bool] = None) -> None:
+                 allow_setid: Optional[bool] = None,
+                 allow_trusted_paths: Optional[bool] = None) -> None:
         # every keyword, as given (make_options() checks them)
         options = {k: v for k, v in locals().items() if k != "self"}
         self._closed = True  # until the first handle exists

@@ -1,6 +1,6 @@
 """Policies from Python: preset=, policy= (a file or a dict), the options
 over them, the switches of the policy issue (allow_degraded, require,
-read_only, allow_setid), Sandbox.policy() and Sandbox.explain(), and the
+read_only, allow_setid, allow_trusted_paths), Sandbox.policy() and Sandbox.explain(), and the
 result's degraded fields.  Every run is real: what a policy allows or
 forbids is checked where it shows (the host's side of a socket, a file
 in a workspace)."""
@@ -277,6 +277,32 @@ class PolicyRuns(TempDir, SandboxTestCase):
         r = sandbox.run(["true"], allow_setid=True, timeout=60)
         self.assertIn("caps:setid", r.layers)
         self.assertNotIn("caps:setid", sandbox.run(["true"]).layers)
+
+    def test_allow_trusted_paths(self):
+        # a writable workspace withholds .git/config; the result says so
+        os.makedirs(os.path.join(self.dir, ".git"))
+        config = os.path.join(self.dir, ".git", "config")
+        with open(config, "w") as f:
+            f.write("[core]\n")
+        script = "echo '# x' >> .git/config; echo new > README"
+        r = sandbox.run(["sh", "-c", script], workspace=self.dir,
+                        writable=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.withheld, (".git/config",))
+        self.assertIn("allow_trusted_paths", r.message)
+        with open(config) as f:
+            self.assertEqual(f.read(), "[core]\n")
+        with open(os.path.join(self.dir, "README")) as f:
+            self.assertEqual(f.read(), "new\n")
+        # allowed (the option, or the policy's key), the change lands
+        r = sandbox.run(["sh", "-c", script], workspace=self.dir,
+                        writable=True, allow_trusted_paths=True, timeout=60)
+        self.assertEqual(r.withheld, ())
+        r = sandbox.run(["sh", "-c", script], workspace=self.dir,
+                        writable=True, timeout=60,
+                        policy={"allow_trusted_paths": True})
+        with open(config) as f:
+            self.assertEqual(f.read(), "[core]\n# x\n# x\n")
 
     def test_not_degraded_here(self):
         r = sandbox.run(["true"], allow_degraded=True, timeout=60)

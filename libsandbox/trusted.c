@@ -1,0 +1,533 @@
+/* trusted.c - which paths of a workspace the host runs or trusts.
+ *
+ * A program that may write the project must not be able to run code on
+ * the host later, outside the sandbox, without the developer running the
+ * project: a core.fsmonitor line in .git/config runs at the next
+ * `git status` (a shell prompt runs that on every cd), a hook at the next
+ * commit, an .envrc at the next cd, a VS Code task when the folder opens.
+ * Those paths are withheld.  What the developer runs on purpose (Makefile,
+ * package.json scripts, build.rs, setup.py, tests) is the project's own
+ * content, which they review as such: it is applied, executable bits too.
+ *
+ * Depth: every name counts at any depth.  git finds the repository of the
+ * current directory, which can be a nested one (vendored checkouts,
+ * submodules, test fixtures); direnv loads the .envrc of the current
+ * directory or a parent; editors open subfolders as projects; npm and
+ * pre-commit read the files of the package or repository they run in; a
+ * home directory, or a dotfiles repository linked into one, is a
+ * workspace like another.  A false alarm costs a line in the result and
+ * an explicit opt-in; a miss costs the host.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trusted.h"
+#include "util.h"
+
+/* Anywhere (folded, see fold()). */
+static const char *const anywhere[] = {
+	/* git: submodule URLs and paths that `git submodule update` and
+	 * recursive clones follow */
+	".gitmodules",
+	/* direnv runs it on cd (after an `allow` of an earlier content,
+	 * which users give once and forget) */
+	".envrc",
+	/* editors: tasks that run when the folder opens, interpreters and
+	 * tools named by path, in a folder trusted once for all */
+	".vscode", ".idea", ".devcontainer", ".devcontainer.json", ".zed",
+	/* vim's and neovim's per-directory startup files (exrc) */
+	".exrc", ".nvimrc", ".nvim.lua",
+	/* hook managers: what the installed .git/hooks run at each commit */
+	".pre-commit-config.yaml", ".husky", ".githooks", "lefthook.yml",
+	".lefthook.yml", "lefthook-local.yml", ".lefthook-local.yml",
+	/* package managers: registries and where tokens are sent, the shell
+	 * that runs scripts */
+	".npmrc", ".yarnrc", ".yarnrc.yml", ".pypirc",
+	/* CI: what runs with the repository's secrets and write access on
+	 * the next push; all of .github (its workflows, the local actions
+	 * they use, CODEOWNERS, dependabot) */
+	".github", ".gitlab-ci.yml", ".circleci", ".buildkite", ".travis.yml",
+	"azure-pipelines.yml", "bitbucket-pipelines.yml", "jenkinsfile",
+	/* a home directory: shells, git and ssh read these */
+	".profile", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
+	".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc",
+	".mkshrc", ".cshrc", ".tcshrc", ".login", ".logout", ".gitconfig",
+	".ssh",
+};
+
+/*
+ * In a git directory.  config names commands (core.fsmonitor, core.pager,
+ * core.sshCommand, aliases, filter and diff drivers, credential helpers)
+ * and where to look for more (core.hooksPath, include.path,
+ * core.worktree); config.worktree the same per worktree; hooks run; info
+ * holds attributes and excludes; commondir moves the whole common
+ * directory (config and hooks with it) elsewhere; remotes and branches
+ * are where fetches and pushes go (the old way); an interrupted rebase's
+ * todo list holds exec lines that `git rebase --continue` runs.  The rest
+ * (objects, refs, packed-refs, index, HEAD, logs, modules, worktrees) is
+ * data; submodules' and worktrees' own git directories below modules/ and
+ * worktrees/ hold a HEAD, so their control files are found by the HEAD
+ * rule.
+ */
+static const char *const gitdir_control[] = {
+	"config",  "config.worktree", "hooks",	      "info",	     "commondir",
+	"remotes", "branches",	      "rebase-merge", "rebase-apply",
+};
+
+/*
+ * Fold a name as a case-insensitive file system would compare it: ASCII
+ * letters to lower case; U+017F (long s) and U+212A (Kelvin sign), the
+ * only letters outside ASCII whose case folding is an ASCII letter (ext4
+ * and f2fs casefold use Unicode's, after NFD, which turns no other
+ * character of these names into ASCII); trailing dots and spaces dropped
+ * (vfat, and NTFS as Windows sees it).  Not folded: vfat's 8.3 short
+ * names (GIT~1), which can only name an entry that exists already;
+ * overlayfs refuses case-insensitive lower layers, so only a vfat mount
+ * below the host's workspace directory could see them.
+ */
+static void fold(const char *in, char *out, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0;
+
+	while (*s && o + 1 < len) {
+		if (s[0] == 0xc5 && s[1] == 0xbf) {
+			out[o++] = 's';
+			s += 2;
+		} else if (s[0] == 0xe2 && s[1] == 0x84 && s[2] == 0xaa) {
+			out[o++] = 'k';
+			s += 3;
+		} else {
+			out[o++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32
+								 : *s);
+			s++;
+		}
+	}
+	while (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' '))
+		o--;
+	out[o] = '\0';
+}
+
+static int in_list(const char *const *list, size_t n, const char *folded)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], folded) == 0)
+			return 1;
+	return 0;
+}
+
+enum sbx_trust sbx_trust_judge(unsigned ctx, const char *name, int is_dir,
+			       unsigned *ret_ctx)
+{
+	char f[NAME_MAX + 1];
+	enum sbx_trust v = SBX_TRUST_CONTENT;
+	unsigned child = 0;
+
+	fold(name, f, sizeof(f));
+	if (((ctx & SBX_TRUST_GITDIR) &&
+	     in_list(gitdir_control, SBX_ARRAY_SIZE(gitdir_control), f)) ||
+	    in_list(anywhere, SBX_ARRAY_SIZE(anywhere), f)) {
+		v = SBX_TRUST_WITHHELD;
+	} else if (strcmp(f, ".git") == 0) {
+		/* A .git file or symlink sends git anywhere (gitdir: some
+		 * directory of the project with a config of its own). */
+		v = is_dir ? SBX_TRUST_DOTGIT : SBX_TRUST_WITHHELD;
+		child = SBX_TRUST_GITDIR;
+	}
+	if (ret_ctx)
+		*ret_ctx = child;
+	return v;
+}
+
+int sbx_trust_is_head(const char *name)
+{
+	char f[NAME_MAX + 1];
+
+	fold(name, f, sizeof(f));
+	return strcmp(f, "head") == 0;
+}
+
+static int has_head(int dfd)
+{
+	struct stat st;
+
+	return fstatat(dfd, "HEAD", &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+enum sbx_trust sbx_trust_host_path(const char *path, unsigned *ret_ctx)
+{
+	enum sbx_trust v = SBX_TRUST_CONTENT;
+	unsigned ctx = 0, child;
+	const char *c = path;
+	int dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	while (*c) {
+		char name[NAME_MAX + 1];
+		const char *e;
+		size_t n;
+		int sub;
+
+		while (*c == '/')
+			c++;
+		e = strchrnul(c, '/');
+		n = (size_t)(e - c);
+		if (!n)
+			break;
+		if (n >= sizeof(name)) {
+			c = e;
+			continue;
+		}
+		memcpy(name, c, n);
+		name[n] = '\0';
+		c = e;
+		v = sbx_trust_judge(ctx, name, 1, &child);
+		if (v == SBX_TRUST_WITHHELD)
+			break;
+		ctx = child;
+		sub = dfd >= 0 ? openat(dfd, name, O_PATH | O_DIRECTORY |
+							   O_CLOEXEC)
+			       : -1;
+		if (dfd >= 0)
+			close(dfd);
+		dfd = sub;
+		if (dfd >= 0 && has_head(dfd))
+			ctx |= SBX_TRUST_GITDIR;
+	}
+	if (dfd >= 0)
+		close(dfd);
+	if (v != SBX_TRUST_WITHHELD && path[0] == '/' && !path[1] &&
+	    (dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (has_head(dfd))
+			ctx |= SBX_TRUST_GITDIR;
+		close(dfd);
+	}
+	if (ret_ctx)
+		*ret_ctx = ctx;
+	return v;
+}
+
+/* ------------------------------------------------------------- hooks */
+
+/* Lexically clean "base/rel" (base and the result relative, no "." or
+ * ".."): 0, or -1 when it leaves the root. */
+static int clean_join(const char *base, const char *rel, char *out,
+		      size_t len)
+{
+	char tmp[PATH_MAX * 2];
+	const char *c = tmp;
+	size_t o = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", base, rel) >=
+	    sizeof(tmp))
+		return -1;
+	out[0] = '\0';
+	while (*c) {
+		const char *e;
+		size_t n;
+
+		while (*c == '/')
+			c++;
+		e = strchrnul(c, '/');
+		n = (size_t)(e - c);
+		if (n == 0 || (n == 1 && c[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && c[0] == '.' && c[1] == '.') {
+			if (o == 0)
+				return -1;
+			while (o > 0 && out[--o] != '/')
+				;
+			out[o] = '\0';
+		} else {
+			if (o + n + 2 > len)
+				return -1;
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, c, n);
+			o += n;
+			out[o] = '\0';
+		}
+		c = e;
+	}
+	return o ? 0 : -1;
+}
+
+/* A path the repository names (absolute, or relative to base inside the
+ * root) as one of the hooks directories, when it lies in the root. */
+static void add_hooks(struct sbx_trust_hooks *h, const char *root,
+		      const char *base, const char *p)
+{
+	size_t n = strlen(root);
+
+	if (h->n >= SBX_TRUST_MAX_HOOKS || !*p)
+		return;
+	if (p[0] == '/') {
+		while (n > 1 && root[n - 1] == '/')
+			n--;
+		if (strncmp(p, root, n) != 0 || p[n] != '/')
+			return;
+		p += n + 1;
+		base = "";
+	}
+	if (clean_join(base, p, h->path[h->n], sizeof(h->path[0])) == 0)
+		h->n++;
+}
+
+/* Read a small file below dfd (NUL-terminated, malloc'd), or NULL. */
+static char *read_small(int dfd, const char *name, size_t max)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	size_t got = 0;
+	/* not blocking on a fifo planted under the name */
+	int fd = openat(dfd, name,
+			O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
+	buf = malloc(max + 1);
+	while (buf && got < max && (n = read(fd, buf + got, max - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (buf)
+		buf[got] = '\0';
+	return buf;
+}
+
+/*
+ * core.hooksPath of a git config file: the last one wins, as in git.
+ * Enough of git's syntax for this key: [section] and [section "sub"]
+ * headers (a key may follow on the same line), case-insensitive names,
+ * quoted values with \" and \\, comments after # or ;.
+ */
+static int config_hooks_path(const char *text, char *out, size_t len)
+{
+	const char *p = text;
+	int in_core = 0, found = 0;
+
+	while (*p) {
+		const char *eol = strchrnul(p, '\n');
+
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < eol && *p == '[') {
+			const char *s = ++p;
+
+			while (p < eol && *p != ']' && *p != ' ' && *p != '"' &&
+			       *p != '.')
+				p++;
+			in_core = p - s == 4 && strncasecmp(s, "core", 4) == 0 &&
+				  *p == ']';
+			while (p < eol && *p != ']')
+				p++;
+			if (p < eol)
+				p++;
+			while (p < eol && (*p == ' ' || *p == '\t'))
+				p++;
+		}
+		if (in_core && (size_t)(eol - p) > 9 &&
+		    strncasecmp(p, "hookspath", 9) == 0) {
+			const char *v = p + 9;
+			size_t o = 0;
+			int quoted = 0;
+
+			while (v < eol && (*v == ' ' || *v == '\t'))
+				v++;
+			if (v < eol && *v == '=') {
+				v++;
+				while (v < eol && (*v == ' ' || *v == '\t'))
+					v++;
+				for (; v < eol && o + 1 < len; v++) {
+					if (*v == '"') {
+						quoted = !quoted;
+						continue;
+					}
+					if (!quoted && (*v == '#' || *v == ';'))
+						break;
+					if (*v == '\\' && v + 1 < eol)
+						v++;
+					out[o++] = *v;
+				}
+				while (o > 0 && (out[o - 1] == ' ' ||
+						 out[o - 1] == '\t' ||
+						 out[o - 1] == '\r'))
+					o--;
+				out[o] = '\0';
+				found = 1;
+			}
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	return found;
+}
+
+void sbx_trust_find_hooks(int root_fd, const char *root,
+			  struct sbx_trust_hooks *h)
+{
+	char link[PATH_MAX], value[PATH_MAX];
+	const char *configs[] = { ".git/config", ".git/config.worktree" };
+	struct stat st;
+	size_t i;
+	ssize_t n;
+
+	h->n = 0;
+	/* A hooks directory linked into the project (the way before
+	 * core.hooksPath): the link's target is relative to .git. */
+	n = readlinkat(root_fd, ".git/hooks", link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		add_hooks(h, root, ".git", link);
+	}
+	/* A .git file (a submodule's or worktree's checkout) keeps its
+	 * config outside the workspace; its hooksPath can still point in. */
+	if (fstatat(root_fd, ".git", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISDIR(st.st_mode)) {
+		_cleanup_free_ char *text = read_small(root_fd, ".git", 4096);
+		char *gitdir = text ? strstr(text, "gitdir:") : NULL;
+		int dfd;
+
+		if (!gitdir)
+			return;
+		gitdir += 7;
+		gitdir += strspn(gitdir, " \t");
+		gitdir[strcspn(gitdir, "\r\n")] = '\0';
+		dfd = openat(root_fd, gitdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return;
+		/* a worktree's own config, then the common one */
+		for (i = 0; i < 3; i++) {
+			_cleanup_free_ char *cfg = NULL;
+
+			if (i < 2) {
+				cfg = read_small(dfd, i ? "config" :
+							  "config.worktree",
+						 1 << 20);
+			} else {
+				_cleanup_free_ char *common =
+					read_small(dfd, "commondir", 4096);
+				int cfd;
+
+				if (!common)
+					break;
+				common[strcspn(common, "\r\n")] = '\0';
+				cfd = openat(dfd, common, O_PATH | O_DIRECTORY |
+								  O_CLOEXEC);
+				if (cfd < 0)
+					break;
+				cfg = read_small(cfd, "config", 1 << 20);
+				close(cfd);
+			}
+			if (cfg && config_hooks_path(cfg, value, sizeof(value)))
+				add_hooks(h, root, "", value);
+		}
+		close(dfd);
+		return;
+	}
+	for (i = 0; i < SBX_ARRAY_SIZE(configs); i++) {
+		_cleanup_free_ char *cfg = read_small(root_fd, configs[i],
+						      1 << 20);
+
+		if (cfg && config_hooks_path(cfg, value, sizeof(value)))
+			add_hooks(h, root, "", value);
+	}
+}
+
+int sbx_trust_is_hooks(const struct sbx_trust_hooks *h, const char *rel)
+{
+	size_t i;
+
+	for (i = 0; h && i < h->n; i++)
+		if (strcasecmp(h->path[i], rel) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---------------------------------------------------- live binds */
+
+/* rel (below dfd) exists and is a directory or a regular file: the
+ * things a bind can cover. */
+static int coverable(int dfd, const char *rel)
+{
+	struct stat st;
+
+	return fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+}
+
+/* A trusted entry rel: itself, or what its symlink points to. */
+static int cover(int dfd, const char *rel, sbx_trust_fn fn, void *arg)
+{
+	char link[PATH_MAX], dir[PATH_MAX], target[PATH_MAX];
+	const char *slash;
+	ssize_t n;
+
+	if (coverable(dfd, rel)) {
+		fn(arg, rel);
+		return 1;
+	}
+	n = readlinkat(dfd, rel, link, sizeof(link) - 1);
+	if (n <= 0 || link[0] == '/')
+		return 0;
+	link[n] = '\0';
+	slash = strrchr(rel, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - rel) : 0,
+		 rel);
+	if (clean_join(dir, link, target, sizeof(target)) < 0 ||
+	    !coverable(dfd, target))
+		return 0;
+	fn(arg, target);
+	return 1;
+}
+
+/* The entries of the top of dfd (context ctx) that are trusted. */
+static int scan_dir(int dfd, unsigned ctx, sbx_trust_fn fn, void *arg)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, count = 0;
+
+	fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (sbx_trust_judge(ctx, de->d_name, S_ISDIR(st.st_mode),
+				    NULL) != SBX_TRUST_CONTENT)
+			count += cover(dfd, de->d_name, fn, arg);
+	}
+	closedir(d);
+	return count;
+}
+
+int sbx_trust_scan_top(int dfd, const char *root, unsigned ctx,
+		       sbx_trust_fn fn, void *arg)
+{
+	struct sbx_trust_hooks hooks;
+	int count = scan_dir(dfd, ctx, fn, arg);
+	size_t i;
+
+	sbx_trust_find_hooks(dfd, root, &hooks);
+	for (i = 0; i < hooks.n; i++)
+		count += cover(dfd, hooks.path[i], fn, arg);
+	return count;
+}

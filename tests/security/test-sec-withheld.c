@@ -1,0 +1,723 @@
+/* test-sec-withheld.c - attacks through the project: a program that may
+ * write the workspace plants what the host runs later, outside the
+ * sandbox (a core.fsmonitor line in .git/config runs at the developer's
+ * next `git status`; hooks at the next commit; .envrc at the next cd;
+ * editor tasks when the folder opens; CI workflows at the next push), and
+ * the copy-on-write apply strips set-gid and sticky bits of host
+ * directories.  Judged on the host: the bytes of every trusted file after
+ * the run, the modes of its directories, and what a real `git status`
+ * runs.  Each attack has its control: with SBX_FLAG_ALLOW_TRUSTED_PATHS
+ * the same program does change them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "live.h"
+#include "nouserns.h"
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	return s;
+}
+
+/* dir/rel with its parent directories, holding text. */
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char *p = fmt("%s/%s", dir, rel), *slash;
+
+	for (slash = p + strlen(dir) + 1; (slash = strchr(slash, '/'));
+	     slash++) {
+		*slash = '\0';
+		mkdir(p, 0755);
+		*slash = '/';
+	}
+	CU_ASSERT_EQUAL_FATAL(tl_write_file(p, text), 0);
+	free(p);
+}
+
+/* The host's dir/rel holds exactly text (NULL: does not exist). */
+static int same(const char *dir, const char *rel, const char *text)
+{
+	char *p = fmt("%s/%s", dir, rel), *got = tl_read_file(p);
+	struct stat st;
+	int ok;
+
+	if (!text)
+		ok = lstat(p, &st) < 0 && errno == ENOENT;
+	else
+		ok = got && strcmp(got, text) == 0;
+	if (!ok)
+		fprintf(stderr, "\n  %s: %s, expected %s\n", rel,
+			got ? got : "(absent)", text ? text : "(absent)");
+	free(got);
+	free(p);
+	return ok;
+}
+
+static int contains(const char *dir, const char *rel, const char *needle)
+{
+	char *p = fmt("%s/%s", dir, rel), *got = tl_read_file(p);
+	int ok = got && strstr(got, needle);
+
+	free(got);
+	free(p);
+	return ok;
+}
+
+/* ---- one run ------------------------------------------------------- */
+
+struct cfg {
+	const char *workspace;
+	int mode;
+	const char *bind;     /* writable, at /data */
+	int allow;            /* SBX_FLAG_ALLOW_TRUSTED_PATHS */
+	int degraded;         /* SBX_FLAG_ALLOW_DEGRADED */
+};
+
+struct res {
+	struct tl_run r;
+	int64_t withheld;     /* SBX_RESULT_WITHHELD */
+	json_object *json;
+};
+
+static void configure(sbx_t *sbx, void *arg)
+{
+	const struct cfg *c = arg;
+
+	live_setup(sbx);
+	/* sbx-try prints the errno's name of one operation */
+	CU_ASSERT_EQUAL(sbx_add_bind(sbx, nu_helper_dir(), NULL, 0), 0);
+	if (c->workspace)
+		CU_ASSERT_EQUAL(sbx_set_workspace(sbx, c->workspace, c->mode),
+				0);
+	if (c->bind)
+		CU_ASSERT_EQUAL(sbx_add_bind(sbx, c->bind, "/data",
+					     SBX_BIND_RW),
+				0);
+	CU_ASSERT_EQUAL(sbx_set_flag(sbx, SBX_FLAG_ALLOW_TRUSTED_PATHS,
+				     c->allow),
+			0);
+	if (c->degraded)
+		CU_ASSERT_EQUAL(sbx_set_flag(sbx, SBX_FLAG_ALLOW_DEGRADED, 1),
+				0);
+}
+
+/* The count is read from the handle (SBX_RESULT_WITHHELD), so the run is
+ * made here rather than with tl_run_sh(). */
+static void run(struct res *x, struct cfg *c, const char *script)
+{
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	sbx_t *sbx = NULL;
+	const char *data, *json;
+	size_t len;
+
+	memset(x, 0, sizeof(*x));
+	CU_ASSERT_EQUAL_FATAL(sbx_create(&sbx), 0);
+	sbx_set_stdio(sbx, 0, SBX_STDIO_NULL, -1);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_CAPTURE, -1);
+	sbx_set_stdio(sbx, 2, SBX_STDIO_CAPTURE, -1);
+	configure(sbx, c);
+	x->r.rc = sbx_exec(sbx, argv);
+	if (x->r.rc == 0)
+		x->r.rc = sbx_wait(sbx);
+	x->r.message = strdup(sbx_last_error(sbx));
+	CU_ASSERT_EQUAL_FATAL(x->r.rc, 0);
+	x->r.status = sbx_result(sbx, SBX_RESULT_STATUS);
+	x->r.exit_code = sbx_result(sbx, SBX_RESULT_EXIT_CODE);
+	x->withheld = sbx_result(sbx, SBX_RESULT_WITHHELD);
+	if (sbx_output(sbx, 1, &data, &len) == 0)
+		x->r.out = strndup(data, len);
+	if (sbx_output(sbx, 2, &data, &len) == 0)
+		x->r.err = strndup(data, len);
+	json = sbx_result_json(sbx);
+	x->r.json = json ? strdup(json) : NULL;
+	x->json = json ? json_tokener_parse(json) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x->json);
+	sbx_destroy(sbx);
+}
+
+static void res_free(struct res *x)
+{
+	json_object_put(x->json);
+	tl_run_free(&x->r);
+}
+
+static const char *result_message(const struct res *x)
+{
+	json_object *m;
+
+	return json_object_object_get_ex(x->json, "message", &m)
+		       ? json_object_get_string(m)
+		       : "";
+}
+
+/* rel is in the result's "withheld" list. */
+static int listed(const struct res *x, const char *rel)
+{
+	json_object *a;
+	size_t i;
+
+	if (!json_object_object_get_ex(x->json, "withheld", &a))
+		return 0;
+	for (i = 0; i < json_object_array_length(a); i++)
+		if (strcmp(json_object_get_string(
+				   json_object_array_get_idx(a, i)),
+			   rel) == 0)
+			return 1;
+	fprintf(stderr, "\n  %s is not in withheld: %s\n", rel,
+		json_object_to_json_string(a));
+	return 0;
+}
+
+static size_t n_listed(const struct res *x)
+{
+	json_object *a;
+
+	return json_object_object_get_ex(x->json, "withheld", &a)
+		       ? json_object_array_length(a)
+		       : (size_t)-1;
+}
+
+/* ---- the copy-on-write workspace ------------------------------------ */
+
+#define CONFIG "[core]\n\trepositoryformatversion = 0\n"
+#define HOOK "#!/bin/sh\necho the developer's own hook\n"
+#define SUB_CONFIG "[core]\n\tbare = false\n"
+
+/* A repository with a nested one, a hook, and ordinary content. */
+static char *make_project(void)
+{
+	char *d = tl_tmpdir();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, ".git/HEAD", "ref: refs/heads/main\n");
+	put(d, ".git/config", CONFIG);
+	put(d, ".git/hooks/existing-hook", HOOK);
+	put(d, ".git/objects/info/packs", "\n");
+	put(d, "sub/.git/HEAD", "ref: refs/heads/main\n");
+	put(d, "sub/.git/config", SUB_CONFIG);
+	put(d, "README", "original\n");
+	return d;
+}
+
+/* What a hostile program writes: every place the host runs, and an
+ * ordinary change. */
+static const char attack[] =
+	"printf '[core]\\n\\tfsmonitor = touch /tmp/pwned #\\n' >> "
+	".git/config\n"
+	"printf '#!/bin/sh\\necho pwned\\n' > .git/hooks/pre-commit\n"
+	"chmod 755 .git/hooks/pre-commit\n"
+	"rm .git/hooks/existing-hook\n"
+	"echo 'echo pwned' > .envrc\n"
+	"mkdir -p .vscode .github/workflows\n"
+	"echo '{\"tasks\":[{\"runOptions\":{\"runOn\":\"folderOpen\"}}]}' > "
+	".vscode/tasks.json\n"
+	"echo 'on: push' > .github/workflows/x.yml\n"
+	"printf '[submodule \"x\"]\\n\\turl = ../evil\\n' > .gitmodules\n"
+	"printf '[core]\\n\\tfsmonitor = touch /tmp/pwned #\\n' >> "
+	"sub/.git/config\n"
+	"echo changed > README\n"
+	"mkdir -p src && echo 'int main(void);' > src/new.c\n"
+	"echo pack > .git/objects/info/packs\n"
+	"echo done=1\n";
+
+static const char *const planted[] = {
+	".git/config",	   ".git/hooks/pre-commit", ".git/hooks/existing-hook",
+	".envrc",	   ".vscode/tasks.json",    ".github/workflows/x.yml",
+	".gitmodules",	   "sub/.git/config",
+};
+
+static void test_cow_withheld(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = make_project(), *hook;
+	struct stat st;
+	struct res x;
+	size_t i;
+
+	c.workspace = d;
+	run(&x, &c, attack);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	/* the host's bytes are the developer's */
+	CU_ASSERT(same(d, ".git/config", CONFIG));
+	CU_ASSERT(same(d, ".git/hooks/existing-hook", HOOK));
+	CU_ASSERT(same(d, ".git/hooks/pre-commit", NULL));
+	CU_ASSERT(same(d, ".envrc", NULL));
+	CU_ASSERT(same(d, ".vscode", NULL));
+	CU_ASSERT(same(d, ".github/workflows", NULL));
+	CU_ASSERT(same(d, ".gitmodules", NULL));
+	CU_ASSERT(same(d, "sub/.git/config", SUB_CONFIG));
+	/* every one is listed, and counted */
+	for (i = 0; i < LIVE_N(planted); i++)
+		CU_ASSERT(listed(&x, planted[i]));
+	CU_ASSERT_EQUAL(x.withheld, (int64_t)LIVE_N(planted));
+	CU_ASSERT_EQUAL(n_listed(&x), LIVE_N(planted));
+	/* the message names the count and the way to allow them */
+	CU_ASSERT_PTR_NOT_NULL(strstr(result_message(&x), "8 changes"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(result_message(&x), "allow_trusted_paths"));
+	/* the program's ordinary work is applied, git's data too */
+	CU_ASSERT(same(d, "README", "changed\n"));
+	CU_ASSERT(same(d, "src/new.c", "int main(void);\n"));
+	CU_ASSERT(same(d, ".git/objects/info/packs", "pack\n"));
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+
+	/* The control: allowed, the same program does plant all of it. */
+	d = make_project();
+	c.workspace = d;
+	c.allow = 1;
+	run(&x, &c, attack);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(contains(d, ".git/config", "fsmonitor"));
+	CU_ASSERT(contains(d, "sub/.git/config", "fsmonitor"));
+	CU_ASSERT(same(d, ".git/hooks/existing-hook", NULL));
+	CU_ASSERT(same(d, ".envrc", "echo pwned\n"));
+	CU_ASSERT(contains(d, ".vscode/tasks.json", "folderOpen"));
+	CU_ASSERT(same(d, ".github/workflows/x.yml", "on: push\n"));
+	CU_ASSERT(contains(d, ".gitmodules", "evil"));
+	hook = fmt("%s/.git/hooks/pre-commit", d);
+	CU_ASSERT(stat(hook, &st) == 0 && (st.st_mode & 0100));
+	free(hook);
+	CU_ASSERT_EQUAL(x.withheld, 0);
+	CU_ASSERT_EQUAL(n_listed(&x), 0);
+	CU_ASSERT_PTR_NULL(strstr(result_message(&x), "withheld"));
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* Around the names: .git replaced by a file that sends git elsewhere, a
+ * symlink named .envrc, a case variant, a bare repository made in the
+ * project, a nested repository deleted with its directory, renaming a
+ * hook into place. */
+static void test_cow_disguises(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = make_project(), *p;
+	struct stat st;
+	struct res x;
+
+	put(d, "sub/file", "sub\n");
+	put(d, ".git/hooks/pre-commit.sample", HOOK);
+	c.workspace = d;
+	run(&x, &c,
+	    "mv .git/hooks/pre-commit.sample .git/hooks/pre-commit\n"
+	    "rm -rf .git && printf 'gitdir: evil\\n' > .git\n"
+	    "mkdir -p evil/objects evil/refs && echo 'ref: x' > evil/HEAD\n"
+	    "printf '[core]\\n\\tfsmonitor = touch /tmp/pwned #\\n' > "
+	    "evil/config\n"
+	    "echo 'echo pwned' > rc && ln -s rc .envrc\n"
+	    "mkdir .VSCode && echo '{}' > .VSCode/tasks.json\n"
+	    "echo x > '.gitmodules.'\n"
+	    "rm -rf sub\n"
+	    "echo done=1\n");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	/* .git stayed the host's directory, whole */
+	p = fmt("%s/.git", d);
+	CU_ASSERT(lstat(p, &st) == 0 && S_ISDIR(st.st_mode));
+	free(p);
+	CU_ASSERT(same(d, ".git/config", CONFIG));
+	CU_ASSERT(same(d, ".git/hooks/pre-commit.sample", HOOK));
+	CU_ASSERT(same(d, ".git/hooks/pre-commit", NULL));
+	CU_ASSERT(listed(&x, ".git"));
+	/* evil/ holds a HEAD: a git directory, whose config is withheld */
+	CU_ASSERT(same(d, "evil/config", NULL));
+	CU_ASSERT(listed(&x, "evil/config"));
+	CU_ASSERT(same(d, "evil/HEAD", "ref: x\n"));
+	CU_ASSERT(same(d, ".envrc", NULL));
+	CU_ASSERT(listed(&x, ".envrc"));
+	CU_ASSERT(same(d, "rc", "echo pwned\n"));
+	CU_ASSERT(same(d, ".VSCode", NULL));
+	CU_ASSERT(listed(&x, ".VSCode/tasks.json"));
+	CU_ASSERT(same(d, ".gitmodules.", NULL));
+	/* sub/ went, but not its repository */
+	CU_ASSERT(same(d, "sub/file", NULL));
+	CU_ASSERT(same(d, "sub/.git/config", SUB_CONFIG));
+	CU_ASSERT(listed(&x, "sub/.git"));
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* A repository whose config names its hooks inside the project
+ * (core.hooksPath, as husky sets it): those files run at each commit. */
+static void test_cow_hooks_path(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = make_project();
+	struct res x;
+
+	put(d, ".git/config", CONFIG "\thooksPath = tools/hooks\n");
+	put(d, "tools/hooks/pre-commit", HOOK);
+	c.workspace = d;
+	run(&x, &c,
+	    "echo 'echo pwned' >> tools/hooks/pre-commit\n"
+	    "echo 'echo pwned' > tools/hooks/post-checkout\n"
+	    "echo ok > tools/build.sh\n");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(same(d, "tools/hooks/pre-commit", HOOK));
+	CU_ASSERT(same(d, "tools/hooks/post-checkout", NULL));
+	CU_ASSERT(listed(&x, "tools/hooks/pre-commit"));
+	CU_ASSERT(listed(&x, "tools/hooks/post-checkout"));
+	CU_ASSERT(same(d, "tools/build.sh", "ok\n"));
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* What a real `git status` on the host runs after the run: nothing of
+ * the program's, unless allowed (then the attack works: the control). */
+static int git_status_runs(const char *d, int allow)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW, .allow = allow };
+	char *marker = fmt("%s-marker", d), *script;
+	char *out = NULL;
+	const char *init[] = { "/usr/bin/env", "HOME=/nonexistent",
+			       "GIT_CONFIG_NOSYSTEM=1", "git", "init", "-q",
+			       d, NULL };
+	const char *status[] = { "/usr/bin/env", "HOME=/nonexistent",
+				 "GIT_CONFIG_NOSYSTEM=1", "git", "-C", d,
+				 "status", "--short", NULL };
+	struct res x;
+	int ran;
+
+	CU_ASSERT_EQUAL(live_host_run(init, -1, &out), 0);
+	free(out);
+	/* fsmonitor commands run through the shell; the # drops the
+	 * arguments git adds */
+	script = fmt("printf '[core]\\n\\tfsmonitor = touch %s #\\n' >> "
+		     ".git/config",
+		     marker);
+	c.workspace = d;
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	res_free(&x);
+	unlink(marker);
+	out = NULL;
+	live_host_run(status, -1, &out);
+	free(out);
+	ran = access(marker, F_OK) == 0;
+	unlink(marker);
+	free(marker);
+	free(script);
+	return ran;
+}
+
+static void test_real_git(void)
+{
+	char *d;
+
+	if (access("/usr/bin/git", X_OK) != 0) {
+		tl_skip("no /usr/bin/git: the plain file checks cover it");
+		return;
+	}
+	d = tl_tmpdir();
+	CU_ASSERT_FALSE(git_status_runs(d, 0));
+	tl_rmrf(d);
+	free(d);
+	d = tl_tmpdir();
+	CU_ASSERT_TRUE(git_status_runs(d, 1)); /* the control */
+	tl_rmrf(d);
+	free(d);
+}
+
+/* ---- set-gid and sticky bits (item 2) ------------------------------- */
+
+static mode_t mode_of(const char *d, const char *rel)
+{
+	char *p = fmt("%s/%s", d, rel);
+	struct stat st;
+	mode_t m = (mode_t)-1;
+
+	if (lstat(p, &st) == 0)
+		m = st.st_mode & 07777;
+	free(p);
+	return m;
+}
+
+static void test_cow_dir_modes(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = tl_tmpdir(), *p;
+	struct res x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "shared/kept", "x\n");
+	put(d, "drop/kept", "x\n");
+	put(d, "plain/kept", "x\n");
+	p = fmt("%s/shared", d);
+	CU_ASSERT_EQUAL_FATAL(chmod(p, 03775), 0);
+	free(p);
+	p = fmt("%s/drop", d);
+	CU_ASSERT_EQUAL_FATAL(chmod(p, 01777), 0);
+	free(p);
+	CU_ASSERT_EQUAL_FATAL(mode_of(d, "shared"), 03775);
+	c.workspace = d;
+	run(&x, &c,
+	    "echo new > shared/f && echo new > drop/f && "
+	    "mkdir shared/newdir && echo new > shared/newdir/g && "
+	    "chmod 750 plain && echo done=1");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	/* written into, the directories keep the host's bits */
+	CU_ASSERT_EQUAL(mode_of(d, "shared"), 03775);
+	CU_ASSERT_EQUAL(mode_of(d, "drop"), 01777);
+	/* the control: the writes did land, and permission bits the
+	 * program set do apply */
+	CU_ASSERT(same(d, "shared/f", "new\n"));
+	CU_ASSERT(same(d, "drop/f", "new\n"));
+	CU_ASSERT(same(d, "shared/newdir/g", "new\n"));
+	CU_ASSERT_EQUAL(mode_of(d, "plain"), 0750);
+	/* a new directory in a set-gid one inherits it, as on the host;
+	 * files never carry set-id bits */
+	CU_ASSERT(mode_of(d, "shared/newdir") & S_ISGID);
+	CU_ASSERT_EQUAL(mode_of(d, "shared/f") & 07000, 0);
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* ---- live writable binds -------------------------------------------- */
+
+static char *try_script(const char *ops)
+{
+	return fmt("H=%s; %s", nu_helper(), ops);
+}
+
+static void test_live_readonly(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW_LIVE };
+	char *d = make_project(), *script;
+	struct res x;
+
+	put(d, ".envrc", "export A=1\n");
+	put(d, ".github/workflows/ci.yml", "on: push\n");
+	c.workspace = d;
+	script = try_script("echo cfg=$($H reopen-write .git/config); "
+			    "echo hook=$($H write .git/hooks/pre-commit); "
+			    "echo commondir=$($H write .git/commondir); "
+			    "echo envrc=$($H reopen-write .envrc); "
+			    "echo wf=$($H write .github/workflows/x.yml); "
+			    "echo readme=$($H reopen-write README)");
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "cfg"), "EROFS");
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "hook"), "EROFS");
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "commondir"), "EROFS");
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "envrc"), "EROFS");
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "wf"), "EROFS");
+	CU_ASSERT(same(d, ".git/config", CONFIG));
+	CU_ASSERT(same(d, ".git/hooks/pre-commit", NULL));
+	CU_ASSERT(same(d, ".envrc", "export A=1\n"));
+	/* the control: the rest of the bind is writable */
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "readme"), "ok");
+	CU_ASSERT(same(d, "README", "yriginal\n"));
+	res_free(&x);
+
+	/* allowed, the same writes land */
+	c.allow = 1;
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "cfg"), "ok");
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "envrc"), "ok");
+	CU_ASSERT(contains(d, ".git/config", "ycore]"));
+	res_free(&x);
+	free(script);
+	tl_rmrf(d);
+	free(d);
+}
+
+static void test_bind_rw(void)
+{
+	struct cfg c = { 0 };
+	char *d = make_project(), *git, *script;
+	struct res x;
+
+	c.bind = d;
+	script = try_script("echo cfg=$($H reopen-write /data/.git/config); "
+			    "echo readme=$($H reopen-write /data/README)");
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "cfg"), "EROFS");
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "readme"), "ok");
+	CU_ASSERT(same(d, ".git/config", CONFIG));
+	res_free(&x);
+
+	/* a git directory bound writable is refused, naming the way out */
+	git = fmt("%s/.git", d);
+	c.bind = git;
+	run(&x, &c, "true");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_SETUP_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x.r.message, "git directory"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x.r.message, "allow_trusted_paths"));
+	res_free(&x);
+	/* the control: allowed, it runs and writes */
+	c.allow = 1;
+	free(script);
+	script = try_script("echo cfg=$($H reopen-write /data/config)");
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(live_value(x.r.out, "cfg"), "ok");
+	res_free(&x);
+	free(script);
+	free(git);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* Without namespaces no bind can keep .git read-only: a live workspace
+ * with one is refused, unless allowed. */
+static void cfg_degraded(sbx_t *sbx, void *arg)
+{
+	const struct cfg *c = arg;
+
+	sbx_set_flag(sbx, SBX_FLAG_ALLOW_DEGRADED, 1);
+	sbx_add_bind(sbx, nu_helper_dir(), NULL, 0);
+	sbx_set_workspace(sbx, c->workspace, SBX_WORKSPACE_RW_LIVE);
+	sbx_set_flag(sbx, SBX_FLAG_ALLOW_TRUSTED_PATHS, c->allow);
+}
+
+static void test_degraded_live(void)
+{
+	struct cfg c = { 0 };
+	char *d = make_project(), *cfgp = fmt("%s/.git/config", d);
+	const char *argv[] = { nu_helper(), "reopen-write", cfgp, NULL };
+	struct tl_run r;
+
+	/* only the sandbox may say no (a root caller's degraded run is an
+	 * id that owns nothing) */
+	chmod(d, 0777);
+	chmod(cfgp, 0666);
+	c.workspace = d;
+	if (nu_run_argv(&r, cfg_degraded, &c, argv) < 0) {
+		tl_skip("no user namespace to disable");
+		tl_run_free(&r);
+		goto out;
+	}
+	if (r.status == SBX_STATUS_SETUP_ERROR &&
+	    !strstr(r.message, "trusted")) {
+		/* the host cannot run degraded at all (Landlock) */
+		tl_skip("no degraded run here: %s", r.message);
+		tl_run_free(&r);
+		goto out;
+	}
+	TL_ASSERT_STATUS(&r, SBX_STATUS_SETUP_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, ".git"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "allow_trusted_paths"));
+	CU_ASSERT(same(d, ".git/config", CONFIG));
+	tl_run_free(&r);
+	/* the control: allowed, the program writes it */
+	c.allow = 1;
+	nu_run_argv(&r, cfg_degraded, &c, argv);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_STRING_EQUAL(r.out, "ok\n");
+	CU_ASSERT(contains(d, ".git/config", "ycore]"));
+	tl_run_free(&r);
+out:
+	free(cfgp);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* ---- the CLI -------------------------------------------------------- */
+
+static void test_cli(void)
+{
+	const char *sup = getenv("SBX_SUPERVISOR");
+	char *d = make_project(), *json = fmt("%s.json", d), *sbx, *text;
+	char *dir, *out = NULL;
+	const char *argv[] = { NULL, "run", "--workspace", d, "--rw",
+			       "--json-result", json, NULL, "--",
+			       "/bin/sh", "-c",
+			       "echo '# x' >> .git/config; echo new > README",
+			       NULL };
+	const char *show[] = { NULL, "policy", "show",
+			       "--allow-trusted-paths", NULL };
+
+	if (!sup) {
+		tl_skip("SBX_SUPERVISOR is not set: no build tree's sbx");
+		goto out;
+	}
+	dir = strdup(sup);
+	sbx = fmt("%s/sbx", dirname(dir));
+	free(dir);
+	argv[0] = show[0] = sbx;
+	argv[7] = "--timeout=60";
+	CU_ASSERT_EQUAL(live_host_run(argv, -1, &out), 0);
+	free(out);
+	text = tl_read_file(json);
+	CU_ASSERT_PTR_NOT_NULL(text);
+	CU_ASSERT_PTR_NOT_NULL(text && strstr(text, "\"withheld\":[\".git/"
+						    "config\"]"));
+	CU_ASSERT_PTR_NOT_NULL(text &&
+			       strstr(text, "--allow-trusted-paths"));
+	CU_ASSERT(same(d, ".git/config", CONFIG));
+	CU_ASSERT(same(d, "README", "new\n"));
+	free(text);
+
+	/* the control: with the option, the change lands */
+	argv[7] = "--allow-trusted-paths";
+	out = NULL;
+	CU_ASSERT_EQUAL(live_host_run(argv, -1, &out), 0);
+	free(out);
+	text = tl_read_file(json);
+	CU_ASSERT_PTR_NOT_NULL(text && strstr(text, "\"withheld\":[]"));
+	CU_ASSERT(contains(d, ".git/config", "# x"));
+	free(text);
+
+	out = NULL;
+	CU_ASSERT_EQUAL(live_host_run(show, -1, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(out &&
+			       strstr(out, "\"allow_trusted_paths\": true"));
+	free(out);
+	free(sbx);
+out:
+	unlink(json);
+	free(json);
+	tl_rmrf(d);
+	free(d);
+}
+
+static CU_TestInfo tests[] = {
+	{ "copy-on-write: trusted paths withheld", test_cow_withheld },
+	{ "copy-on-write: .git replaced, symlinks, case", test_cow_disguises },
+	{ "copy-on-write: core.hooksPath", test_cow_hooks_path },
+	{ "copy-on-write: a real git status", test_real_git },
+	{ "copy-on-write: set-gid and sticky dirs", test_cow_dir_modes },
+	{ "rw-live: .git and .envrc read-only", test_live_readonly },
+	{ "writable binds", test_bind_rw },
+	{ "degraded rw-live refused", test_degraded_live },
+	{ "sbx run --allow-trusted-paths", test_cli },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "withheld", NULL, NULL, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
+
+int main(void)
+{
+	return tl_main(suites);
+}
