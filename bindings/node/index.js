@@ -109,7 +109,7 @@ const FLAGS = {
 };
 const MODE_NAMES = new Map([[false, 'ro'], [true, 'rw'], ['live', 'rw-live']]);
 /* Options of one run. */
-const RUN_KEYS = new Set(['input', 'encoding', 'timeout', 'signal', 'stdio']);
+const RUN_KEYS = new Set(['input', 'encoding', 'timeout', 'signal', 'stdio', 'pty']);
 
 function count(name, v) {
 	if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
@@ -366,6 +366,10 @@ function parseRun(opts, defaults = {}) {
 		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
 			'options.stdio must be "pipe", "ignore", "inherit" or an array of three');
 	run.stdio = stdio;
+	run.pty = opts.pty ?? false;
+	if (typeof run.pty !== 'boolean')
+		throw argError(TypeError, 'ERR_INVALID_ARG_TYPE',
+			`options.pty must be true or false, got ${util.inspect(run.pty)}`);
 	return run;
 }
 
@@ -523,6 +527,7 @@ function launch(h, argv, run) {
 		modes[0] = native.SBX_STDIO_NULL;
 	for (let i = 0; i < 3; i++)
 		check(h, native.sbx_set_stdio(h, i, modes[i], -1));
+	check(h, native.sbx_set_flag(h, native.SBX_FLAG_PTY, run.pty ? 1 : 0));
 	check(h, native.sbx_limit(h, native.SBX_LIMIT_WALL_MS,
 				  run.timeout ?? run.policyTimeout ?? 0));
 	check(h, native.sbx_exec(h, argv));
