@@ -844,13 +844,15 @@ static int cli_wait(pid_t pid, int ms)
 	return -1;
 }
 
-/* Wait until the CLI has put the terminal in raw mode. */
+/* Wait until the CLI has put the terminal in raw mode (no signals from
+ * keys either: a shell's line editor keeps those). */
 static int wait_raw(int s, int ms)
 {
 	struct termios tio;
 
 	for (; ms > 0; ms -= 20) {
-		if (tcgetattr(s, &tio) == 0 && !(tio.c_lflag & ICANON))
+		if (tcgetattr(s, &tio) == 0 &&
+		    !(tio.c_lflag & (ICANON | ISIG)))
 			return 1;
 		usleep(20000);
 	}
@@ -1037,7 +1039,9 @@ static void test_cli_background(void)
 	CU_ASSERT(write(t.m, line, strlen(line)) > 0);
 	wait_output(t.m, "PROMPT$ ", 10000);
 	CU_ASSERT(write(t.m, "fg\n", 3) == 3);
-	usleep(800000); /* sbx and the supervisor see the foreground */
+	/* sbx saw the foreground (keys typed before the supervisor does
+	 * wait in the terminal) */
+	CU_ASSERT(wait_raw(t.s, 10000));
 	CU_ASSERT(write(t.m, "hello\r", 6) == 6);
 	seen = wait_output(t.m, "hello\r\nhello", 10000);
 	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "hello\r\nhello"));
