@@ -160,7 +160,8 @@ int sup_stdio_open(const struct sup_config *cfg, int stdio[3])
 	struct copy *c;
 	int p[2], i;
 
-	memset(&rs, 0, sizeof(rs));
+	/* Once per supervisor: rs is zero from the start, and its buffers
+	 * are left untouched until used (no page faults for them). */
 	rs.cfg = cfg;
 	rs.pty = rs.tty = rs.sigs = rs.in_peek = rs.fg_timer = -1;
 	rs.last_typed = -1;
