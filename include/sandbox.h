@@ -51,8 +51,9 @@ const char *sbx_version(void);
 
 /**
  * Create a handle with the default configuration: read-only system
- * directories, no workspace, no network, a scrubbed environment, inherited
- * stdio, and every limit at its default (see enum sbx_limit_kind).
+ * directories, no workspace, no network, a scrubbed environment, the
+ * caller's stdio relayed (SBX_STDIO_INHERIT), and every limit at its
+ * default (see enum sbx_limit_kind).
  *
  * Returns 0 and stores the handle in *ret_sbx, or
  *   -EINVAL  ret_sbx is NULL
@@ -105,9 +106,12 @@ int sbx_last_errno(const sbx_t *sbx);
  *   NOFILE      1024        RLIMIT_NOFILE
  *   DISK        512 MiB     one size-capped tmpfs holds /tmp, the home,
  *                           /dev/shm and a RW workspace's changes
- *   OUTPUT      64 MiB      per stream, PIPE and CAPTURE modes only; the
- *                           rest is read and dropped
+ *   OUTPUT      64 MiB      per stream, every mode but NULL: the
+ *                           supervisor relays the output and reads and
+ *                           drops the rest
  *   CPU_SHARE   none        cgroup cpu.max / cfs_quota (1000 = one CPU)
+ *   PTYS        16          the sandbox's own devpts (max=): terminals
+ *                           the program may open, SBX_FLAG_PTY's included
  *
  * Append-only.
  */
@@ -121,6 +125,7 @@ enum sbx_limit_kind {
 	SBX_LIMIT_DISK = 6,        /* every byte written to /tmp, home, workspace */
 	SBX_LIMIT_OUTPUT = 7,      /* captured bytes per output stream */
 	SBX_LIMIT_CPU_SHARE = 8,   /* CPU bandwidth, thousandths of a CPU */
+	SBX_LIMIT_PTYS = 9,        /* pseudo-terminals open at once */
 	SBX_LIMIT_KIND_MAX
 };
 
@@ -251,22 +256,46 @@ int sbx_clear_env(sbx_t *sbx);
 /* Standard streams                                                    */
 /* ------------------------------------------------------------------ */
 
-/** Where a standard stream of the program goes.  Append-only. */
+/**
+ * Where a standard stream of the program comes from or goes.  In every
+ * mode the program's fds 0, 1 and 2 are pipes of the supervisor (or, with
+ * SBX_FLAG_PTY, the sandbox's own terminal), never a descriptor of the
+ * caller: a program holding the caller's file or terminal could change
+ * its mode and owner (fchmod of /proc/self/fd/1), grow the file past the
+ * output cap (fallocate, pwrite) or break the terminal (TIOCSETD).  The
+ * supervisor keeps the caller's descriptor and copies between it and the
+ * pipe; it never changes the descriptor's flags (O_NONBLOCK would reach
+ * the caller's shell).  When stdout and stderr go to the same file, pipe
+ * or terminal (INHERIT or FD), the program gets one pipe for both, so
+ * their order is kept; their output then counts as stdout's.
+ * Append-only.
+ */
 enum sbx_stdio_mode {
-	SBX_STDIO_INHERIT = 0,  /* the caller's own fd 0/1/2 (the default) */
-	SBX_STDIO_NULL = 1,     /* /dev/null */
+	SBX_STDIO_INHERIT = 0,  /* the caller's own fd 0/1/2, relayed (the
+				 * default).  The supervisor reads stdin
+				 * ahead of the program: what the program
+				 * did not read is lost, except from a
+				 * regular file, whose offset is set back */
+	SBX_STDIO_NULL = 1,     /* nothing: stdin is an empty pipe, output
+				 * is read and dropped (no device node of
+				 * the host reaches the program) */
 	SBX_STDIO_PIPE = 2,     /* a pipe; the caller reads/writes sbx_fd() */
-	SBX_STDIO_FD = 3,       /* a file descriptor the caller gives */
+	SBX_STDIO_FD = 3,       /* a file descriptor the caller gives,
+				 * relayed as INHERIT */
 	SBX_STDIO_CAPTURE = 4,  /* stdout/stderr: collected by sbx_wait() */
 	SBX_STDIO_MODE_MAX
 };
 
 /**
  * Choose where stream 0, 1 or 2 goes.  fd is used only with SBX_STDIO_FD
- * (it is duplicated at sbx_exec(); the caller keeps its own).  Output
- * through SBX_STDIO_PIPE and SBX_STDIO_CAPTURE is capped at
- * SBX_LIMIT_OUTPUT bytes per stream: the rest is read and dropped, so the
- * program is never blocked by the cap, and the result says so.
+ * (it is duplicated at sbx_exec(); the caller keeps its own).  Output is
+ * capped at SBX_LIMIT_OUTPUT bytes per stream in every mode: the rest is
+ * read and dropped, so the program is never blocked by the cap, and the
+ * result says so (SBX_RESULT_STDOUT_TRUNCATED, mechanism "supervisor").
+ * Output the supervisor still holds when the program has ended is
+ * delivered until the wall-clock limit (after a kill at the limit, for
+ * two seconds more), then dropped and counted as truncated: a destination
+ * that takes nothing (a terminal stopped with ^S) cannot keep the run.
  *
  * Returns 0, or
  *   -EINVAL  stream or mode unknown, CAPTURE on stdin, fd < 0 with FD
@@ -341,6 +370,25 @@ enum sbx_flag {
 	 * either.  A writable workspace or bind is then an error of
 	 * sbx_exec(). */
 	SBX_FLAG_READ_ONLY = 4,
+	/* A terminal of the sandbox's own: a pseudo-terminal opened in the
+	 * sandbox's devpts (it counts against SBX_LIMIT_PTYS) becomes the
+	 * controlling terminal of the program's session (setsid) and its
+	 * stdout, so programs that buffer or drop colours when not on a
+	 * terminal stream as they would on one.  The supervisor relays the
+	 * terminal's output to stdout's destination (capped) and copies the
+	 * window size of the caller's terminal, at the start and on
+	 * SIGWINCH, when one of the caller's fds 0..2 is a terminal (else
+	 * 80x24).  stdin is the terminal too when it comes from a terminal
+	 * or is SBX_STDIO_PIPE (what the caller writes is typed: echoed and
+	 * line-edited; at its end the supervisor types the EOF character);
+	 * else (a file, a pipe, NULL, sbx_set_input()) it stays a pipe.
+	 * stderr is the terminal too when it goes where stdout goes (the
+	 * same terminal or file): its output then arrives in stdout's stream
+	 * (a result's stderr is empty); else it stays a pipe to its own
+	 * destination.  Not part of a policy; kept by presets.  Without
+	 * namespaces (SBX_FLAG_ALLOW_DEGRADED) the terminal comes from the
+	 * host's /dev/ptmx and SBX_LIMIT_PTYS is not enforced. */
+	SBX_FLAG_PTY = 5,
 	/* Let the program change paths the host runs or trusts (see enum
 	 * sbx_workspace_mode): a copy-on-write workspace applies them, and
 	 * writable binds leave them writable.  Only for programs trusted
@@ -583,8 +631,8 @@ int sbx_set_syscall(sbx_t *sbx, const char *name, int action, int err);
  * the handle is unchanged and sbx_last_error() names the file, the line
  * and the key.
  * Relative paths are relative to the file's directory (to the current
- * directory for a string); "~/" is the caller's home.  Standard streams
- * and input are not part of a policy.
+ * directory for a string); "~/" is the caller's home.  Standard streams,
+ * input and SBX_FLAG_PTY are not part of a policy.
  *
  * Returns 0, or
  *   -EINVAL  not JSON, an unknown key, a wrong type or a bad value
@@ -598,8 +646,8 @@ int sbx_policy_load_file(sbx_t *sbx, const char *path);
 int sbx_policy_load_string(sbx_t *sbx, const char *json);
 
 /**
- * Reset the handle's policy (everything but standard streams and input)
- * to a preset shipped with the library:
+ * Reset the handle's policy (everything but standard streams, input and
+ * SBX_FLAG_PTY) to a preset shipped with the library:
  *   "default"  what sbx_create() gives
  *   "strict"   nothing writable, no sockets at all, a tighter system call
  *              set, small limits

@@ -52,6 +52,7 @@ SBX_EXPORT int sbx_create(sbx_t **ret_sbx)
 	sbx->limits[SBX_LIMIT_NOFILE] = SBX_DEFAULT_NOFILE;
 	sbx->limits[SBX_LIMIT_DISK] = SBX_DEFAULT_DISK;
 	sbx->limits[SBX_LIMIT_OUTPUT] = SBX_DEFAULT_OUTPUT;
+	sbx->limits[SBX_LIMIT_PTYS] = SBX_DEFAULT_PTYS;
 	sbx->sup_pid = -1;
 	sbx->zombie_pid = -1;
 	sbx->ctl_fd = -1;
@@ -117,6 +118,7 @@ SBX_EXPORT int sbx_limit(sbx_t *sbx, int kind, uint64_t value)
 		[SBX_LIMIT_DISK] = UINT64_MAX,
 		[SBX_LIMIT_OUTPUT] = UINT64_MAX,
 		[SBX_LIMIT_CPU_SHARE] = 1024 * 1000,
+		[SBX_LIMIT_PTYS] = 1048576, /* devpts' own maximum */
 	};
 
 	CHECK_HANDLE(sbx);

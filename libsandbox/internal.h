@@ -26,6 +26,8 @@
 #define SBX_DEFAULT_NOFILE 1024
 #define SBX_DEFAULT_DISK (512ull << 20)
 #define SBX_DEFAULT_OUTPUT (64ull << 20)
+/* Enough for a shell, tmux and an ssh or two; far from the host's 4096. */
+#define SBX_DEFAULT_PTYS 16
 
 struct sbx_bind {
 	char *src;

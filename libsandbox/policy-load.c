@@ -595,6 +595,7 @@ static const struct {
 	{ "disk", SBX_LIMIT_DISK, L_SIZE },
 	{ "output", SBX_LIMIT_OUTPUT, L_SIZE },
 	{ "cpus", SBX_LIMIT_CPU_SHARE, L_CPUS },
+	{ "ptys", SBX_LIMIT_PTYS, L_COUNT },
 };
 
 /* Seconds as a number, or a string with a unit: "500ms", "90s", "2m",
@@ -902,7 +903,8 @@ int sbx_policy_reset(sbx_t *sbx)
 	sbx->n_binds = 0;
 	sbx_clear_env(sbx);
 	sbx->net = fresh->net;
-	sbx->flags = fresh->flags;
+	/* A terminal is a matter of standard streams, not of policy. */
+	sbx->flags = fresh->flags | (sbx->flags & (1u << SBX_FLAG_PTY));
 	memcpy(sbx->limits, fresh->limits, sizeof(sbx->limits));
 	sbx_syscall_clear(sbx);
 	sbx_policy_require(sbx, NULL);

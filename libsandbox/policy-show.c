@@ -14,7 +14,7 @@ const char *const sbx_policy_limit_names[SBX_LIMIT_KIND_MAX] = {
 	[SBX_LIMIT_MEMORY] = "memory",	[SBX_LIMIT_PIDS] = "pids",
 	[SBX_LIMIT_FSIZE] = "fsize",	[SBX_LIMIT_NOFILE] = "nofile",
 	[SBX_LIMIT_DISK] = "disk",	[SBX_LIMIT_OUTPUT] = "output",
-	[SBX_LIMIT_CPU_SHARE] = "cpus",
+	[SBX_LIMIT_CPU_SHARE] = "cpus",	[SBX_LIMIT_PTYS] = "ptys",
 };
 
 static const char *const mode_names[SBX_WORKSPACE_MODE_MAX] = {
@@ -82,6 +82,7 @@ static json_object *limits(const sbx_t *sbx)
 			break;
 		case SBX_LIMIT_PIDS:
 		case SBX_LIMIT_NOFILE:
+		case SBX_LIMIT_PTYS:
 			x = json_object_new_uint64(v);
 			break;
 		default:

@@ -22,7 +22,7 @@ static const char *const limit_names[SBX_LIMIT_KIND_MAX] = {
 	[SBX_LIMIT_MEMORY] = "memory",     [SBX_LIMIT_PIDS] = "pids",
 	[SBX_LIMIT_FSIZE] = "fsize",       [SBX_LIMIT_NOFILE] = "nofile",
 	[SBX_LIMIT_DISK] = "disk",         [SBX_LIMIT_OUTPUT] = "output",
-	[SBX_LIMIT_CPU_SHARE] = "cpu_share",
+	[SBX_LIMIT_CPU_SHARE] = "cpu_share", [SBX_LIMIT_PTYS] = "ptys",
 };
 
 void sbx_result_reset(sbx_t *sbx)

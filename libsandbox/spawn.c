@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -182,9 +183,28 @@ static void close_spawn_fds(struct spawn_fds *f, int keep_caller_ends)
 	}
 }
 
+/* The same file, pipe or terminal: what goes to one goes to the other
+ * anyway. */
+static int same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return a >= 0 && b >= 0 && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * The supervisor's fds 0..2: the caller's own descriptors (INHERIT, FD),
+ * the library's pipes (PIPE, CAPTURE) or /dev/null.  The program gets
+ * none of them: the supervisor relays each stream through a pipe of its
+ * own or the sandbox's terminal (enum sbx_relay says how).
+ */
 static int setup_stdio(sbx_t *sbx, struct spawn_fds *f,
 		       posix_spawn_file_actions_t *fa, uint32_t *ret_relay)
 {
+	static const uint32_t relayed[3] = { SBX_RELAY_STDIN, SBX_RELAY_STDOUT,
+					     SBX_RELAY_STDERR };
+	int caller[3] = { -1, -1, -1 }; /* the caller's fd of each stream */
 	uint32_t relay = 0;
 	int i, r;
 
@@ -193,8 +213,11 @@ static int setup_stdio(sbx_t *sbx, struct spawn_fds *f,
 
 		switch (mode) {
 		case SBX_STDIO_INHERIT:
+			caller[i] = i;
+			relay |= relayed[i] | SBX_RELAY_SHARED(i);
 			break;
 		case SBX_STDIO_NULL:
+			/* the supervisor's, read or written by nobody */
 			r = posix_spawn_file_actions_addopen(
 				fa, i, "/dev/null", i ? O_WRONLY : O_RDONLY, 0);
 			if (r)
@@ -211,12 +234,14 @@ static int setup_stdio(sbx_t *sbx, struct spawn_fds *f,
 							     i);
 			if (r)
 				return -r;
+			caller[i] = f->given[i];
+			relay |= relayed[i] | SBX_RELAY_SHARED(i);
 			break;
 		case SBX_STDIO_PIPE:
 		case SBX_STDIO_CAPTURE:
 			if (i == 0 && sbx->has_input) {
 				/* the supervisor feeds it from the config */
-				relay |= 4;
+				relay |= SBX_RELAY_INPUT;
 				r = posix_spawn_file_actions_addopen(
 					fa, 0, "/dev/null", O_RDONLY, 0);
 				if (r)
@@ -233,11 +258,20 @@ static int setup_stdio(sbx_t *sbx, struct spawn_fds *f,
 				fa, f->pipes[i][i == 0 ? 0 : 1], i);
 			if (r)
 				return -r;
-			if (i)
-				relay |= 1u << (i - 1);
+			relay |= relayed[i];
 			break;
 		}
 	}
+	/* Where both go to one place anyway (a terminal, 2>&1), one pipe
+	 * keeps their order; 2>errors.log keeps its own. */
+	if ((relay & SBX_RELAY_STDOUT) && (relay & SBX_RELAY_STDERR) &&
+	    same_file(caller[1], caller[2]))
+		relay |= SBX_RELAY_MERGE_ERR;
+	/* Typing into a terminal echoes and edits what arrives: only from
+	 * a terminal, or a caller who types (PIPE). */
+	if ((sbx->flags & (1u << SBX_FLAG_PTY)) && (relay & SBX_RELAY_STDIN) &&
+	    (sbx->stdio_mode[0] == SBX_STDIO_PIPE || isatty(caller[0])))
+		relay |= SBX_RELAY_PTY_IN;
 	*ret_relay = relay;
 	return 0;
 }

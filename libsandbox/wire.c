@@ -138,6 +138,7 @@ const char *sbx_mech_name(uint32_t mech)
 		[SBX_MECH_RLIMIT] = "rlimit",
 		[SBX_MECH_TMPFS] = "tmpfs",
 		[SBX_MECH_SUPERVISOR] = "supervisor",
+		[SBX_MECH_DEVPTS] = "devpts",
 	};
 
 	return mech < SBX_MECH_MAX && names[mech] ? names[mech] : "unknown";

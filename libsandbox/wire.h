@@ -9,7 +9,7 @@
 
 /* Both ends come from one build: a mismatch is a setup error, not a guess. */
 #define SBX_WIRE_MAGIC 0x53425831u /* "SBX1" */
-#define SBX_WIRE_VERSION 6u
+#define SBX_WIRE_VERSION 7u
 
 /* The supervisor's descriptors, placed by posix_spawn file actions. */
 #define SBX_SUP_FD_CTL 3
@@ -26,7 +26,7 @@ enum sbx_wire_type {
 	SBX_W_LIMIT = 6,      /* u32 kind, u32 pad, u64 value */
 	SBX_W_NET = 7,        /* u32 mode */
 	SBX_W_FLAGS = 8,      /* u32 flag bits (1 << enum sbx_flag) */
-	SBX_W_STDIO = 9,      /* u32 relay bits: 1 stdout, 2 stderr, 4 input */
+	SBX_W_STDIO = 9,      /* u32 enum sbx_relay bits */
 	SBX_W_INPUT = 10,     /* raw bytes for stdin */
 	SBX_W_SECCOMP = 11,   /* struct sock_filter[] */
 	SBX_W_MASK = 12,      /* path\0 of a host file to hide */
@@ -36,6 +36,28 @@ enum sbx_wire_type {
 	SBX_W_SECCOMP_DEGRADED = 15, /* struct sock_filter[] without namespaces */
 	SBX_W_TYPE_MAX
 };
+
+/*
+ * SBX_W_STDIO: what the supervisor does with each stream.  The program's
+ * fds 0..2 are always the supervisor's pipes or the sandbox's terminal;
+ * the supervisor's own fds 0..2 (placed by posix_spawn) are the library's
+ * pipes, the caller's descriptors, or /dev/null.
+ */
+enum sbx_relay {
+	SBX_RELAY_STDOUT = 1u << 0, /* stdout to its fd 1 (else dropped) */
+	SBX_RELAY_STDERR = 1u << 1, /* stderr to its fd 2 (else dropped) */
+	SBX_RELAY_INPUT = 1u << 2,  /* stdin: the bytes of SBX_W_INPUT */
+	SBX_RELAY_STDIN = 1u << 3,  /* stdin: what its fd 0 gives (neither:
+				     * an empty pipe) */
+	SBX_RELAY_SHARED_IN = 1u << 4, /* its fd 0, 1, 2 is the caller's own */
+	SBX_RELAY_SHARED_OUT = 1u << 5, /* open file description: its flags */
+	SBX_RELAY_SHARED_ERR = 1u << 6, /* are never changed */
+	SBX_RELAY_PTY_IN = 1u << 7,  /* SBX_FLAG_PTY: stdin is the terminal */
+	SBX_RELAY_MERGE_ERR = 1u << 8, /* stderr goes where stdout goes: the
+					* program's fds 1 and 2 are one pipe
+					* (or the terminal), in order */
+};
+#define SBX_RELAY_SHARED(i) ((uint32_t)SBX_RELAY_SHARED_IN << (i))
 
 struct sbx_wire_hdr {
 	uint32_t magic;
@@ -86,6 +108,7 @@ enum sbx_mech {
 	SBX_MECH_RLIMIT,
 	SBX_MECH_TMPFS,
 	SBX_MECH_SUPERVISOR,
+	SBX_MECH_DEVPTS,
 	SBX_MECH_MAX
 };
 

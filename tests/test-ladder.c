@@ -24,8 +24,6 @@
 
 static char *tmp;
 static int abi;
-/* A socket the caller gives the program as its stdin, or -1. */
-static int stdin_fd = -1;
 
 /* Degraded runs need Landlock's scoping (layers.h): older kernels
  * refuse them. */
@@ -71,8 +69,6 @@ static void cfg_degraded(sbx_t *sbx, void *arg)
 	sbx_add_bind(sbx, nu_helper_dir(), NULL, 0);
 	if (policy && sbx_policy_load_string(sbx, policy) < 0)
 		fprintf(stderr, "policy: %s\n", sbx_last_error(sbx));
-	if (stdin_fd >= 0)
-		sbx_set_stdio(sbx, 0, SBX_STDIO_FD, stdin_fd);
 }
 
 /* Run argv in a degraded sandbox: 0, or -1 when the test is skipped. */
@@ -110,23 +106,34 @@ static int try_op(struct tl_run *r, const char *policy, const char *op,
 	return try_argv(r, policy, argv);
 }
 
-/* Landlock alone, behind seccomp: a degraded run's filter denies
- * socket() and a policy may not allow it, so the program gets an
- * unconnected socket of family as its stdin (as a caller could give it
- * one) and the helper uses it: its last argument is the descriptor. */
-static int try_op_sock(struct tl_run *r, int family, const char *op,
-		       const char *a1, const char *a2)
+/*
+ * Landlock's TCP rules and its scoping of abstract sockets stand behind
+ * seccomp's denial of socket() in a run without namespaces.  No program
+ * can reach them there: a policy may not allow socket(), every inherited
+ * descriptor is closed, and the standard streams are the supervisor's
+ * pipes, never a socket of the caller's.  What is checked is that they
+ * are applied: the run's layers name them.
+ */
+static void assert_landlock_parts(const char *parts)
 {
-	const char *argv[] = { nu_helper(), op, a1, a2 ? a2 : "0",
-			       a2 ? "0" : NULL, NULL };
-	int ret;
+	const char *argv[] = { "/bin/true", NULL };
+	struct tl_run r;
 
-	stdin_fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	CU_ASSERT_FATAL(stdin_fd >= 0);
-	ret = try_argv(r, NULL, argv);
-	close(stdin_fd);
-	stdin_fd = -1;
-	return ret;
+	if (try_argv(&r, NULL, argv) == 0) {
+		const char *l = r.json ? strstr(r.json, "landlock-abi") : NULL;
+		const char *end = l ? strchr(l, ' ') : NULL;
+		char tok[64] = "";
+
+		if (l) {
+			size_t n = end ? (size_t)(end - l) : strcspn(l, "\"");
+
+			snprintf(tok, sizeof(tok), "%.*s", (int)n, l);
+		}
+		if (!strstr(tok, parts))
+			fprintf(stderr, "\n  layer %s lacks %s\n", tok, parts);
+		CU_ASSERT_PTR_NOT_NULL(strstr(tok, parts));
+	}
+	tl_run_free(&r);
 }
 
 static json_object *get(json_object *o, const char *k)
@@ -379,14 +386,8 @@ static void test_degraded_no_tcp(void)
 		CU_ASSERT_STRING_EQUAL(r.out, "EPERM\n");
 	tl_run_free(&r);
 	assert_untouched(s);
-	/* Landlock alone (ABI 4): a socket, but no connect or bind */
-	if (try_op_sock(&r, AF_INET, "tcp-connect", "127.0.0.1", port) == 0)
-		CU_ASSERT_STRING_EQUAL(r.out, "EACCES\n");
-	tl_run_free(&r);
-	assert_untouched(s);
-	if (try_op_sock(&r, AF_INET, "tcp-bind", "0", NULL) == 0)
-		CU_ASSERT_STRING_EQUAL(r.out, "EACCES\n");
-	tl_run_free(&r);
+	/* Landlock too (ABI 4): no TCP connect or bind */
+	assert_landlock_parts("tcp");
 	close(s);
 }
 
@@ -409,11 +410,9 @@ static void test_degraded_no_unix_sockets(void)
 	if (try_op(&r, NULL, "abstract-connect", name, NULL) == 0)
 		CU_ASSERT_STRING_EQUAL(r.out, "EPERM\n");
 	tl_run_free(&r);
-	/* Landlock alone (ABI 6) scopes abstract sockets */
-	if (try_op_sock(&r, AF_UNIX, "abstract-connect", name, NULL) == 0)
-		CU_ASSERT_STRING_EQUAL(r.out, "EPERM\n");
-	tl_run_free(&r);
 	assert_untouched(a);
+	/* Landlock too (ABI 6) scopes abstract sockets */
+	assert_landlock_parts("scope");
 	/* a pair between the program's own processes stays */
 	if (try_op(&r, NULL, "socketpair", NULL, NULL) == 0)
 		CU_ASSERT_STRING_EQUAL(r.out, "ok\n");

@@ -127,7 +127,8 @@ static void test_landlock_second_wall(void)
 }
 
 /* A file the caller gives as stdin may be reopened to read, not to
- * write (/proc/self/fd/0). */
+ * write (/proc/self/fd/0): the program's stdin is the supervisor's pipe,
+ * whatever Landlock would say about the file. */
 static void cfg_stdin_file(sbx_t *sbx, void *arg)
 {
 	sbx_set_stdio(sbx, 0, SBX_STDIO_FD, *(int *)arg);
@@ -143,18 +144,13 @@ static void test_landlock_stdio(void)
 	struct tl_run r;
 	int fd;
 
-	if (!abi) {
-		tl_skip("no Landlock on this kernel");
-		return;
-	}
 	snprintf(path, sizeof(path), "%s/input", tmp);
 	tl_write_file(path, "caller's file\n");
-	chmod(path, 0666); /* so that only Landlock can say no */
+	chmod(path, 0666); /* so that only the sandbox can say no */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	CU_ASSERT_FATAL(fd >= 0);
 	tl_run_argv(&r, cfg_stdin_file, &fd, argv);
 	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
-	CU_ASSERT_STRING_EQUAL(r.out, "EACCES\n");
 	tl_run_free(&r);
 	text = tl_read_file(path);
 	CU_ASSERT_STRING_EQUAL(text, "caller's file\n");
@@ -392,7 +388,7 @@ static void test_doctor_here(void)
 static CU_TestInfo layer_tests[] = {
 	{ "Landlock is reported", test_landlock_reported },
 	{ "Landlock denies what the mounts allow", test_landlock_second_wall },
-	{ "Landlock keeps a stdin file read-only", test_landlock_stdio },
+	{ "a stdin file stays read-only", test_landlock_stdio },
 	{ "strict: no sockets, nothing writable", test_strict },
 	{ "build: a compiler in the workspace, offline", test_build },
 	{ "seccomp rules of a policy at run time",

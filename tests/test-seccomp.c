@@ -58,6 +58,7 @@ static const char *const allowed[] = { "getpid", "clone-plain",
 struct sc_cfg {
 	int kill;
 	int stdin_fd; /* -1: /dev/null */
+	int pty;      /* SBX_FLAG_PTY */
 };
 
 static void configure(sbx_t *sbx, void *arg)
@@ -71,6 +72,7 @@ static void configure(sbx_t *sbx, void *arg)
 		CU_ASSERT_EQUAL(sbx_set_stdio(sbx, 0, SBX_STDIO_FD,
 					      c->stdin_fd),
 				0);
+	CU_ASSERT_EQUAL(sbx_set_flag(sbx, SBX_FLAG_PTY, c->pty), 0);
 }
 
 /* Run try-syscall [abi] names... in a sandbox. */
@@ -78,7 +80,7 @@ static void run_try(struct tl_run *r, int kill, const char *abi,
 		    const char *const *names, size_t n)
 {
 	const char *argv[N_DENIED + 16];
-	struct sc_cfg c = { kill, -1 };
+	struct sc_cfg c = { kill, -1, 0 };
 	size_t i, k = 0;
 
 	argv[k++] = LIVE_TRY_SYSCALL;
@@ -361,10 +363,12 @@ static void tiocsti_inside(int kill, int high)
 {
 	const char *argv[] = { LIVE_TRY_ESCAPE, "tiocsti", "0", "id\n",
 			       high ? "high" : NULL, NULL };
-	struct sc_cfg c = { kill, -1 };
+	struct sc_cfg c = { kill, -1, 1 };
 	struct tl_run r;
 	struct pty p;
 
+	/* The program never holds the caller's terminal (the supervisor
+	 * relays it): it attacks the sandbox's own, its controlling one. */
 	CU_ASSERT_EQUAL_FATAL(pty_open(&p), 0);
 	c.stdin_fd = p.slave;
 	tl_run_argv(&r, configure, &c, argv);

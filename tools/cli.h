@@ -22,11 +22,18 @@ int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
 int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r);
 int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv);
 void cli_note_degraded(sbx_t *sbx);
-/* 1 when a policy set the output limit away from the library's default:
- * `sbx run` then relays output as --output-limit does, so that the cap
- * applies to a terminal too. */
-int cli_policy_output_limited(sbx_t *sbx);
 int cmd_policy(int argc, char **argv);
+
+/* tty.c: the caller's terminal fd in raw mode while a program's terminal
+ * is relayed and sbx is in the foreground (keys, ^C included, go to the
+ * program); restored at the end, on fatal signals, while stopped or in
+ * the background.  Nothing happens unless fd is a terminal. */
+void cli_tty_raw(int fd);
+void cli_tty_restore(void);
+/* 1 while the terminal waits to go raw (sbx is in the background: `fg`
+ * of a running job sends no signal, so cli_tty_check() now and then). */
+int cli_tty_cooked(void);
+void cli_tty_check(void);
 
 /* doctor.c */
 int cmd_doctor(int argc, char **argv);

@@ -161,39 +161,6 @@ int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r)
 	return 0;
 }
 
-/* "limits.output" of the handle's effective policy, as `show` prints it
- * (malloc'd), or NULL. */
-static char *output_limit(sbx_t *sbx)
-{
-	const char *text = sbx_policy_export(sbx, SBX_POLICY_JSON);
-	json_object *o = text ? json_tokener_parse(text) : NULL, *l, *v;
-	char *r = NULL;
-
-	if (o && json_object_object_get_ex(o, "limits", &l) &&
-	    json_object_object_get_ex(l, "output", &v))
-		r = strdup(json_object_get_string(v));
-	json_object_put(o);
-	return r;
-}
-
-int cli_policy_output_limited(sbx_t *sbx)
-{
-	sbx_t *fresh;
-	char *mine, *dflt;
-	int r = 0;
-
-	if (sbx_create(&fresh) < 0)
-		return 0;
-	mine = output_limit(sbx);
-	dflt = output_limit(fresh);
-	if (mine && dflt)
-		r = strcmp(mine, dflt) != 0;
-	free(mine);
-	free(dflt);
-	sbx_destroy(fresh);
-	return r;
-}
-
 /* After a run: a degraded sandbox is said out loud. */
 void cli_note_degraded(sbx_t *sbx)
 {

@@ -47,10 +47,14 @@ static const char usage_text[] =
 	"  --fsize SIZE          largest file written\n"
 	"  --nofile N            open files per process\n"
 	"  --output-limit SIZE   bytes per output stream; past it output is\n"
-	"                        dropped (stdout/stderr are then pipes, not\n"
-	"                        the terminal)\n"
+	"                        dropped (default 64M)\n"
+	"  --ptys N              terminals the program may open (default 16)\n"
 	"  --cpus N              CPU bandwidth, in CPUs (e.g. 0.5)\n"
 	"  --net none|host       network: none (default) or the host's\n"
+	"  --pty                 give the program a terminal of its own, which\n"
+	"                        the supervisor relays (the default when stdout\n"
+	"                        is a terminal); never the caller's terminal\n"
+	"  --no-pty              no terminal: the program's streams are pipes\n"
 	"  --seccomp-kill        kill the program on a denied system call\n"
 	"                        (default: the call fails with EPERM)\n"
 	"  --single-id           map only the caller's id into the sandbox\n"
@@ -95,6 +99,9 @@ enum {
 	OPT_ALLOW_TRUSTED_PATHS,
 	OPT_JSON,
 	OPT_VERSION,
+	OPT_PTY,
+	OPT_NO_PTY,
+	OPT_PTYS,
 };
 
 static const struct option run_options[] = {
@@ -120,6 +127,9 @@ static const struct option run_options[] = {
 	{ "allow-setid", no_argument, NULL, OPT_ALLOW_SETID },
 	{ "allow-trusted-paths", no_argument, NULL, OPT_ALLOW_TRUSTED_PATHS },
 	{ "json-result", required_argument, NULL, OPT_JSON },
+	{ "pty", no_argument, NULL, OPT_PTY },
+	{ "no-pty", no_argument, NULL, OPT_NO_PTY },
+	{ "ptys", required_argument, NULL, OPT_PTYS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -235,42 +245,18 @@ static int write_json(sbx_t *sbx, const char *dest)
 	return 0;
 }
 
-/* With --output-limit the program's output comes through the supervisor,
- * which applies the cap; copy it to our own stdout and stderr. */
-static int copy_output(sbx_t *sbx)
+/* Wait for the run.  Started in the background, our terminal goes raw
+ * once `fg` gives it to us, which no signal tells: look now and then. */
+static int wait_run(sbx_t *sbx)
 {
-	int fds[2] = { sbx_fd(sbx, SBX_FD_STDOUT), sbx_fd(sbx, SBX_FD_STDERR) };
-	char buf[65536];
+	while (cli_tty_cooked() && sbx_try_wait(sbx) == -EAGAIN) {
+		struct pollfd p = { sbx_fd(sbx, SBX_FD_STATUS), POLLIN, 0 };
 
-	while (fds[0] >= 0 || fds[1] >= 0) {
-		struct pollfd p[2];
-		int n = 0, i;
-
-		for (i = 0; i < 2; i++)
-			if (fds[i] >= 0)
-				p[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
-		if (poll(p, (nfds_t)n, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		for (i = 0; i < n; i++) {
-			int which = p[i].fd == fds[0] ? 0 : 1;
-			ssize_t r;
-
-			if (!p[i].revents)
-				continue;
-			r = read(p[i].fd, buf, sizeof(buf));
-			if (r <= 0) {
-				fds[which] = -1;
-				continue;
-			}
-			if (write(which + 1, buf, (size_t)r) < 0) {
-				/* our reader left: keep draining */
-			}
-		}
+		if (poll(&p, 1, 250) < 0 && errno != EINTR)
+			break;
+		cli_tty_check();
 	}
-	return 0;
+	return sbx_wait(sbx);
 }
 
 /* Changes the copy-on-write workspace did not take: the developer must
@@ -323,7 +309,7 @@ int cli_run(int argc, char **argv, const char *policy_action)
 {
 	sbx_t *sbx = NULL;
 	const char *json_dest = NULL, *workspace = NULL;
-	int rw = 0, rw_flags = 0, relay = 0, c, r, rc = EXIT_SETUP;
+	int rw = 0, rw_flags = 0, pty = -1, c, r, rc = EXIT_SETUP;
 	int option_index = 0;
 	long long ms;
 
@@ -368,8 +354,6 @@ int cli_run(int argc, char **argv, const char *policy_action)
 					      (uint64_t)ms);
 			break;
 		case OPT_OUTPUT_LIMIT:
-			relay = 1;
-			/* fall through */
 		case OPT_MEMORY:
 		case OPT_DISK:
 		case OPT_FSIZE:
@@ -384,11 +368,17 @@ int cli_run(int argc, char **argv, const char *policy_action)
 			break;
 		case OPT_PIDS:
 		case OPT_NOFILE:
+		case OPT_PTYS:
 			if (limit_count(sbx, run_options[option_index].name,
-					c == OPT_PIDS ? SBX_LIMIT_PIDS
-						      : SBX_LIMIT_NOFILE,
+					c == OPT_PIDS	  ? SBX_LIMIT_PIDS
+					: c == OPT_NOFILE ? SBX_LIMIT_NOFILE
+							  : SBX_LIMIT_PTYS,
 					optarg))
 				goto out;
+			break;
+		case OPT_PTY:
+		case OPT_NO_PTY:
+			pty = c == OPT_PTY;
 			break;
 		case OPT_RO_BIND:
 			r = add_bind(sbx, optarg, 0);
@@ -487,20 +477,20 @@ int cli_run(int argc, char **argv, const char *policy_action)
 				       argv + optind);
 		goto out;
 	}
-	if (!relay && cli_policy_output_limited(sbx))
-		relay = 1; /* "limits": {"output": ...} of a policy */
-	if (relay) {
-		sbx_set_stdio(sbx, 1, SBX_STDIO_PIPE, -1);
-		sbx_set_stdio(sbx, 2, SBX_STDIO_PIPE, -1);
-	}
+	/* The output is the program's to stream as it would to our
+	 * terminal; the terminal it gets is its own (the library relays). */
+	if (pty < 0)
+		pty = isatty(1);
+	sbx_set_flag(sbx, SBX_FLAG_PTY, pty);
 	r = sbx_exec(sbx, (const char *const *)&argv[optind]);
 	if (r < 0) {
 		rc = fail("%s", sbx_last_error(sbx));
 		goto out;
 	}
-	if (relay)
-		copy_output(sbx);
-	r = sbx_wait(sbx);
+	if (pty)
+		cli_tty_raw(0); /* tty.c: keys go to the program's terminal */
+	r = wait_run(sbx);
+	cli_tty_restore();
 	if (r < 0) {
 		rc = fail("%s", sbx_last_error(sbx));
 		goto out;
@@ -511,6 +501,7 @@ int cli_run(int argc, char **argv, const char *policy_action)
 	if (write_json(sbx, json_dest))
 		rc = EXIT_SETUP;
 out:
+	cli_tty_restore();
 	sbx_destroy(sbx);
 	return rc;
 }

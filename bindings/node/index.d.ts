@@ -201,8 +201,15 @@ export interface RunOptions extends SandboxOptions {
   /** Aborting kills the sandbox; the Promise rejects with an AbortError
    * (its `result` holds what the run had produced). */
   signal?: AbortSignal;
-  /** spawn(): how stdin, stdout and stderr are connected (default "pipe"). */
+  /** spawn(): how stdin, stdout and stderr are connected (default "pipe").
+   * "inherit" is relayed by the sandbox's supervisor: the program never
+   * holds this process's descriptors. */
   stdio?: StdioMode | [StdioMode, StdioMode, StdioMode];
+  /** A terminal of the program's own as its stdout (isatty is true, so it
+   * streams and colours as on a terminal), relayed like a pipe; also its
+   * stdin when that is "pipe" (what you write is typed: echoed, line
+   * edited).  Its output has "\r\n" line ends.  Default false. */
+  pty?: boolean;
 }
 
 /** Options of a Sandbox. */

@@ -135,7 +135,7 @@ const CONFIG_KEYS = new Set([
 /* The policy layer: applied first, under every other option. */
 const POLICY_KEYS = ['preset', 'policy'];
 /* Options of one run. */
-const RUN_KEYS = new Set(['input', 'encoding', 'timeout', 'signal', 'stdio']);
+const RUN_KEYS = new Set(['input', 'encoding', 'timeout', 'signal', 'stdio', 'pty']);
 /* Options of a Sandbox that are not the sandbox's own. */
 const SANDBOX_KEYS = new Set(['concurrency', 'timeout']);
 const RUN_OPTIONS = new Set([...CONFIG_KEYS, ...RUN_KEYS]);
@@ -495,6 +495,9 @@ function parseRun(options, defaults = {}) {
 	if (stdio.length !== 3 || !stdio.every((m) => STDIO.has(m)))
 		throw valueError('options.stdio', what, opts.stdio);
 	run.stdio = stdio;
+	run.pty = opts.pty ?? false;
+	if (typeof run.pty !== 'boolean')
+		throw typeError('options.pty', 'true or false', run.pty);
 	return run;
 }
 
@@ -652,6 +655,7 @@ function launch(h, argv, run) {
 		modes[0] = native.SBX_STDIO_NULL;
 	for (let i = 0; i < 3; i++)
 		check(h, native.sbx_set_stdio(h, i, modes[i], -1));
+	check(h, native.sbx_set_flag(h, native.SBX_FLAG_PTY, run.pty ? 1 : 0));
 	check(h, native.sbx_limit(h, native.SBX_LIMIT_WALL_MS,
 				  run.timeout ?? run.policyTimeout ?? 0), 'options.timeout');
 	check(h, native.sbx_exec(h, argv));

@@ -321,6 +321,8 @@ int sup_ladder(struct sup_run *run, struct sup_config *cfg,
 	ids->range = 1;
 	/* no tmpfs: /tmp and the home are a directory of the host's /tmp */
 	run->res.limits[SBX_LIMIT_DISK].mechanism = SBX_MECH_NONE;
+	/* no devpts of its own: a terminal comes from the host's */
+	run->res.limits[SBX_LIMIT_PTYS].mechanism = SBX_MECH_NONE;
 	/* Orphans of the sandbox come to us, and the program cannot read
 	 * our memory or descriptors through /proc. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);

@@ -76,6 +76,8 @@ void sup_plan_limits(const struct sup_config *cfg, struct sup_plan *plan,
 	if (lim[SBX_LIMIT_FSIZE])
 		note(res, SBX_LIMIT_FSIZE, SBX_MECH_RLIMIT);
 	note(res, SBX_LIMIT_DISK, SBX_MECH_TMPFS);
-	if (cfg->relay & 3)
+	if (cfg->relay & (SBX_RELAY_STDOUT | SBX_RELAY_STDERR))
 		note(res, SBX_LIMIT_OUTPUT, SBX_MECH_SUPERVISOR);
+	if (lim[SBX_LIMIT_PTYS])
+		note(res, SBX_LIMIT_PTYS, SBX_MECH_DEVPTS);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "relay.h"
 #include "sup.h"
 
 static struct sup_config cfg;
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
 {
 	struct sup_ids ids;
 	unsigned long flags;
-	int go[2], report[2], out[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	int go[2], report[2];
 	int child_stdio[3] = { -1, -1, -1 }, in_cgroup = 0;
 	pid_t prewarm;
 	char err[512];
@@ -158,9 +159,7 @@ int main(int argc, char **argv)
 	}
 	run.start_ns = sup_now_ns();
 	run.ctl_fd = SBX_SUP_FD_CTL;
-	run.in_sink = -1;
 	run.root_fd = run.upper_fd = -1;
-	run.out_src[0] = run.out_src[1] = run.out_src[2] = -1;
 	run.cfg = &cfg;
 	run.plan = &plan;
 	plan.cg_fd = -1;
@@ -180,21 +179,12 @@ int main(int argc, char **argv)
 	sup_plan_limits(&cfg, &plan, &run.res);
 	prewarm = sup_cg_prewarm(&plan.cg);
 
-	/* Relayed streams: the program writes into our pipe, we forward to
-	 * the caller's (fd 1/2) under the output cap. */
-	for (i = 1; i < 3; i++) {
-		if (!(cfg.relay & (1u << (i - 1))))
-			continue;
-		if (pipe2(out[i], O_CLOEXEC) < 0)
-			goto resources;
-		child_stdio[i] = out[i][1];
-		run.out_src[i] = out[i][0];
-	}
-	if (cfg.relay & 4) {
-		if (pipe2(out[0], O_CLOEXEC) < 0)
-			goto resources;
-		child_stdio[0] = out[0][0];
-		run.in_sink = out[0][1];
+	/* The program's streams are our pipes (or its own terminal), never
+	 * the caller's descriptors: we relay (relay.c). */
+	r = sup_stdio_open(&cfg, child_stdio);
+	if (r < 0) {
+		errno = -r;
+		goto resources;
 	}
 	/* The report channel carries records, and descriptors of the
 	 * sandbox's filesystem (SCM_RIGHTS). */
@@ -204,6 +194,7 @@ int main(int argc, char **argv)
 
 	sup_ids_choose(&cfg, &ids);
 	plan.idmap = sup_idmap_wanted(&cfg, &ids);
+	sup_stdio_own(child_stdio, ids.inside_root, ids.inside_root_gid);
 	/* CLONE_NEWCGROUP is left to the child, after it joined its
 	 * cgroup, so the namespace's root is the sandbox's own cgroup. */
 	flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
@@ -214,9 +205,15 @@ int main(int argc, char **argv)
 	run.init_pid = sup_clone(flags, plan.cg_fd, &run.init_pidfd, &in_cgroup);
 	/* Refuse, or run without namespaces (degraded.c): in the sandbox's
 	 * cgroup all the same. */
-	if (run.init_pid < 0 && sup_ladder(&run, &cfg, &ids, errno) == 0)
+	if (run.init_pid < 0 && sup_ladder(&run, &cfg, &ids, errno) == 0) {
+		sup_stdio_own(child_stdio,
+			      cfg.pol.run_uid != (uid_t)-1 ? cfg.pol.run_uid
+							   : getuid(),
+			      cfg.pol.run_gid != (gid_t)-1 ? cfg.pol.run_gid
+							   : getgid());
 		run.init_pid = sup_clone(0, plan.cg_fd, &run.init_pidfd,
 					 &in_cgroup);
+	}
 	if (run.init_pid < 0) {
 		int e = sup_ladder_failed(&run, &cfg, errno);
 
@@ -226,11 +223,7 @@ int main(int argc, char **argv)
 	if (run.init_pid == 0) {
 		close(go[1]);
 		close(report[0]);
-		for (i = 0; i < 3; i++)
-			if (run.out_src[i] >= 0)
-				close(run.out_src[i]);
-		if (run.in_sink >= 0)
-			close(run.in_sink);
+		sup_stdio_close_ours();
 		if (plan.cg_fd >= 0)
 			close(plan.cg_fd);
 		sandbox_init(&cfg, &plan, child_stdio, go[0], report[1]);

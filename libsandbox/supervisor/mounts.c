@@ -395,7 +395,8 @@ static void mount_dev(struct root_ctx *rc)
 		{ "/proc/self/fd/2", "dev/stderr" },
 		{ "pts/ptmx", "dev/ptmx" },
 	};
-	char src[32], dst[32];
+	uint64_t ptys = rc->cfg->limits[SBX_LIMIT_PTYS];
+	char src[32], dst[32], opts[96];
 	size_t i;
 
 	if (mkdirat(rc->rootfd, "dev", 0755) < 0 ||
@@ -427,8 +428,15 @@ static void mount_dev(struct root_ctx *rc)
 				   "cannot bind %s read-only: %s", src,
 				   strerror(errno));
 	}
+	/* An instance of its own, with a maximum: ptys come from one pool
+	 * for all instances but the host's (kernel.pty.max less
+	 * kernel.pty.reserve), which other sandboxes and containers share. */
+	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620");
+	if (ptys)
+		snprintf(opts + strlen(opts), sizeof(opts) - strlen(opts),
+			 ",max=%llu", (unsigned long long)ptys);
 	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		  opts) < 0)
 		child_fail(rc->report, SBX_STEP_DEV, errno,
 			   "cannot mount /dev/pts: %s", strerror(errno));
 	for (i = 0; i < SBX_ARRAY_SIZE(links); i++)

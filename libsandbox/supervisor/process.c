@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "readfile.h"
+#include "relay.h"
 #include "sup.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -213,6 +214,7 @@ static void run_program(const struct sup_config *cfg)
 			signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	sandbox_pty_ctty(cfg, REPORT_FD); /* SBX_FLAG_PTY (pty.c) */
 	err = exec_program(cfg->argv, cfg->envp);
 	if (err == ENOENT)
 		child_fail(REPORT_FD, SBX_STEP_EXEC, err,
@@ -265,6 +267,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	char err[256];
 	char go;
 	pid_t program;
+	int fds[3] = { stdio[0], stdio[1], stdio[2] };
 	int i, cap_max;
 
 	/* The sandbox dies with its supervisor.  Its death before this
@@ -336,11 +339,14 @@ enter_cwd:
 			   strerror(errno));
 
 	/* Standard streams, then nothing else: the report pipe goes to 3
-	 * (close-on-exec) and every other descriptor is closed. */
+	 * (close-on-exec) and every other descriptor is closed.  Each
+	 * stream is the supervisor's pipe or the sandbox's own terminal
+	 * (relay.c, pty.c): the caller's 0..2, which we still hold, go. */
+	sandbox_pty_open(cfg, report, fds);
 	for (i = 0; i < 3; i++)
-		if (stdio[i] >= 0 && dup2(stdio[i], i) < 0)
-			child_fail(report, SBX_STEP_FDS, errno,
-				   "dup2 stream %d: %s", i, strerror(errno));
+		if (fds[i] < 0 || dup2(fds[i], i) < 0)
+			child_fail(report, SBX_STEP_FDS, EBADF,
+				   "no descriptor for stream %d", i);
 	if (report != REPORT_FD) {
 		if (dup3(report, REPORT_FD, O_CLOEXEC) < 0)
 			child_fail(report, SBX_STEP_FDS, errno, "dup3: %s",

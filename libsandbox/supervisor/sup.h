@@ -39,7 +39,7 @@ struct sup_config {
 	uint64_t limits[SBX_LIMIT_KIND_MAX];
 	uint32_t net;
 	uint32_t flags;
-	uint32_t relay; /* 1 stdout, 2 stderr, 4 input */
+	uint32_t relay; /* enum sbx_relay (wire.h) */
 	const char *input;
 	size_t input_len;
 	const struct sock_filter *bpf;
@@ -63,10 +63,11 @@ enum sup_report_kind {
 	SUP_REPORT_SETUP = 1, /* a setup step failed */
 	SUP_REPORT_EXIT = 2,  /* the program ended: wait status */
 	SUP_REPORT_FS = 3,    /* with fds: the root tmpfs, the upper dir */
+	SUP_REPORT_PTY = 4,   /* with an fd: the sandbox's terminal's master */
 	/* the other way, supervisor to sandbox (idmap.c) */
-	SUP_MSG_IDMAP = 4,     /* with an fd: the idmapped tree of source
+	SUP_MSG_IDMAP = 5,     /* with an fd: the idmapped tree of source
 				* step (0 the workspace, 1 + i bind i) */
-	SUP_MSG_IDMAP_END = 5, /* no more trees */
+	SUP_MSG_IDMAP_END = 6, /* no more trees */
 };
 
 struct sup_report {
@@ -176,10 +177,8 @@ struct sup_run {
 	int init_pidfd;
 	int report_fd;
 	int ctl_fd;
-	int out_src[3];  /* read ends of the program's stdout/stderr */
 	int root_fd;     /* the sandbox's root tmpfs (disk budget) */
 	int upper_fd;    /* the workspace's copy-on-write layer */
-	int in_sink;     /* write end of the program's stdin */
 	uint64_t start_ns;
 	struct sbx_wire_result res;
 	char msg[1024];

@@ -1,5 +1,5 @@
 /* watch.c - the supervisor's loop: wall clock, the caller's liveness, the
- * sandbox's reports, and the output relay with its cap. */
+ * sandbox's reports, and the relay of the standard streams (relay.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -15,9 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "relay.h"
 #include "sup.h"
 
-#define RELAY_BUF 65536
+#define OUTPUT_GRACE_MS 2000
 
 uint64_t sup_now_ns(void)
 {
@@ -27,22 +28,10 @@ uint64_t sup_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-struct relay {
-	int src;         /* the program's output (our read end) */
-	int sink;        /* the caller's pipe */
-	char buf[RELAY_BUF];
-	size_t len;
-	uint64_t passed; /* bytes handed on, counted against the cap */
-	int truncated;
-};
-
 enum end_reason { END_NONE, END_TIMEOUT, END_KILLED, END_CPU };
 
 struct watch {
 	struct sup_run *run;
-	struct relay relay[3];
-	const char *in_pos;
-	size_t in_left;
 	int timer;
 	int cpu_timer;
 	uint64_t cpu_seen_us; /* procfs: the last whole-tree sample */
@@ -108,6 +97,11 @@ static void take_fds(struct watch *w, const struct sup_report *rep,
 		w->run->upper_fd = fds[1];
 		return;
 	}
+	if (rep->kind == SUP_REPORT_PTY && fds[0] >= 0) {
+		sup_relay_take_pty(fds[0]);
+		closep(&fds[1]);
+		return;
+	}
 	closep(&fds[0]);
 	closep(&fds[1]);
 }
@@ -145,6 +139,20 @@ static void on_report(struct watch *w)
 	}
 }
 
+static void set_timer(int fd, uint64_t us);
+
+/* What the program wrote and its destination has not taken yet is
+ * delivered until the wall-clock limit; after a kill at the limit, for a
+ * moment more (the caller reads it at once unless it cannot). */
+static void output_grace(struct watch *w)
+{
+	struct itimerspec left;
+
+	if (w->timer >= 0 && timerfd_gettime(w->timer, &left) == 0 &&
+	    !left.it_value.tv_sec && !left.it_value.tv_nsec)
+		set_timer(w->timer, OUTPUT_GRACE_MS * 1000);
+}
+
 static void on_init_exit(struct watch *w)
 {
 	int st;
@@ -156,6 +164,8 @@ static void on_init_exit(struct watch *w)
 		closep(&w->run->init_pidfd);
 		/* no PID namespace ends the rest with init (degraded.c) */
 		sup_degraded_end(w->run->cfg);
+		sup_relay_program_ended();
+		output_grace(w);
 	}
 }
 
@@ -169,83 +179,9 @@ static void on_ctl(struct watch *w)
 	if (n <= 0) {
 		/* sbx_kill(), sbx_destroy() or the caller died */
 		w->caller_gone = 1;
+		sup_relay_drop_output(); /* nobody will read it */
 		kill_sandbox(w, END_KILLED);
 	}
-}
-
-/* Read what the program wrote; past the cap, read and drop it so the
- * program never blocks on the cap. */
-static void relay_read(struct watch *w, struct relay *r, uint64_t cap)
-{
-	char drop[RELAY_BUF];
-
-	for (;;) {
-		size_t room = sizeof(r->buf) - r->len;
-		int over = r->passed + r->len >= cap || r->sink < 0;
-		ssize_t n;
-
-		if (!over && room == 0)
-			return;
-		n = over ? read(r->src, drop, sizeof(drop))
-			 : read(r->src, r->buf + r->len, room);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		if (n <= 0) {
-			closep(&r->src);
-			return;
-		}
-		if (over) {
-			if (r->sink >= 0)
-				r->truncated = 1;
-			continue;
-		}
-		if (r->passed + r->len + (size_t)n > cap) {
-			r->truncated = 1;
-			n = (ssize_t)(cap - r->passed - r->len);
-		}
-		r->len += (size_t)n;
-	}
-	(void)w;
-}
-
-static void relay_write(struct relay *r)
-{
-	while (r->len && r->sink >= 0) {
-		ssize_t n = write(r->sink, r->buf, r->len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		if (n < 0) {
-			/* the caller closed its end: nobody wants the rest */
-			closep(&r->sink);
-			r->len = 0;
-			return;
-		}
-		memmove(r->buf, r->buf + n, r->len - (size_t)n);
-		r->len -= (size_t)n;
-		r->passed += (uint64_t)n;
-	}
-}
-
-static void feed_input(struct watch *w)
-{
-	while (w->in_left) {
-		ssize_t n = write(w->run->in_sink, w->in_pos, w->in_left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		if (n < 0)
-			break; /* the program closed its stdin */
-		w->in_pos += n;
-		w->in_left -= (size_t)n;
-	}
-	closep(&w->run->in_sink);
 }
 
 static void set_timer(int fd, uint64_t us)
@@ -333,17 +269,7 @@ static int count_cpus(const struct sup_config *cfg)
 
 static int finished(struct watch *w)
 {
-	int i;
-
-	if (!w->init_done || w->run->report_fd >= 0)
-		return 0;
-	for (i = 1; i < 3; i++) {
-		struct relay *r = &w->relay[i];
-
-		if (r->src >= 0 || (r->len && r->sink >= 0))
-			return 0;
-	}
-	return 1;
+	return w->init_done && w->run->report_fd < 0 && !sup_relay_busy();
 }
 
 /* Did the sandbox use up its disk budget (bytes or inodes)? */
@@ -383,7 +309,6 @@ static void fill_result(struct watch *w)
 	struct sup_cg_stats cg;
 	int st = w->exit_status;
 	int program_failed;
-	int i;
 
 	sup_cg_read_stats(&w->run->plan->cg, &cg);
 	res->wall_ms = (sup_now_ns() - w->run->start_ns) / 1000000;
@@ -408,8 +333,7 @@ static void fill_result(struct watch *w)
 	/* without a cgroup: the largest process, not the sum */
 	res->peak_memory = cg.have_peak ? cg.peak_memory
 					: (uint64_t)w->ru.ru_maxrss * 1024;
-	for (i = 1; i < 3; i++)
-		res->truncated[i] = (uint32_t)w->relay[i].truncated;
+	sup_relay_finish(res); /* truncation */
 	if (res->truncated[1] || res->truncated[2])
 		res->limits[SBX_LIMIT_OUTPUT].fired = 1;
 	if (cg.oom_kills)
@@ -495,8 +419,6 @@ void sup_watch(struct sup_run *run)
 {
 	static struct watch w;
 	const struct sup_config *cfg = run->cfg;
-	uint64_t cap = cfg->limits[SBX_LIMIT_OUTPUT];
-	int i;
 
 	w.run = run;
 	w.timer = arm_timer(cfg->limits[SBX_LIMIT_WALL_MS]);
@@ -510,29 +432,14 @@ void sup_watch(struct sup_run *run)
 				  cfg->limits[SBX_LIMIT_CPU_MS] * 1000 /
 					  (uint64_t)w.ncpu);
 	}
-	w.relay[0].src = w.relay[0].sink = -1;
-	for (i = 1; i < 3; i++) {
-		w.relay[i].src = run->out_src[i];
-		w.relay[i].sink = run->out_src[i] >= 0 ? i : -1;
-		if (w.relay[i].src >= 0) {
-			set_nonblock(w.relay[i].src);
-			set_nonblock(w.relay[i].sink);
-		}
-	}
-	if (run->in_sink >= 0) {
-		w.in_pos = cfg->input;
-		w.in_left = cfg->input_len;
-		set_nonblock(run->in_sink);
-		feed_input(&w);
-	}
+	sup_relay_start(cfg);
 	set_nonblock(run->ctl_fd);
 	set_nonblock(run->report_fd);
 
 	while (!finished(&w)) {
-		struct pollfd p[12];
-		int n = 0, ip = -1, irep = -1, ictl = -1, itim = -1, iin = -1;
+		struct pollfd p[16];
+		int n = 0, ip = -1, irep = -1, ictl = -1, itim = -1;
 		int icpu = -1;
-		int isrc[3] = { -1, -1, -1 }, isink[3] = { -1, -1, -1 };
 
 		if (!w.init_done) {
 			ip = n;
@@ -546,7 +453,9 @@ void sup_watch(struct sup_run *run)
 			ictl = n;
 			p[n++] = (struct pollfd){ run->ctl_fd, POLLIN, 0 };
 		}
-		if (w.timer >= 0 && !w.init_done) {
+		/* after the program: while its output still waits for a
+		 * destination that does not take it */
+		if (w.timer >= 0 && (!w.init_done || sup_relay_busy())) {
 			itim = n;
 			p[n++] = (struct pollfd){ w.timer, POLLIN, 0 };
 		}
@@ -554,22 +463,7 @@ void sup_watch(struct sup_run *run)
 			icpu = n;
 			p[n++] = (struct pollfd){ w.cpu_timer, POLLIN, 0 };
 		}
-		if (run->in_sink >= 0) {
-			iin = n;
-			p[n++] = (struct pollfd){ run->in_sink, POLLOUT, 0 };
-		}
-		for (i = 1; i < 3; i++) {
-			struct relay *r = &w.relay[i];
-
-			if (r->src >= 0 && r->len < sizeof(r->buf)) {
-				isrc[i] = n;
-				p[n++] = (struct pollfd){ r->src, POLLIN, 0 };
-			}
-			if (r->len && r->sink >= 0) {
-				isink[i] = n;
-				p[n++] = (struct pollfd){ r->sink, POLLOUT, 0 };
-			}
-		}
+		n = sup_relay_poll(p, n, (int)SBX_ARRAY_SIZE(p));
 		if (poll(p, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -577,8 +471,17 @@ void sup_watch(struct sup_run *run)
 		}
 		if (ictl >= 0 && p[ictl].revents)
 			on_ctl(&w);
-		if (itim >= 0 && p[itim].revents)
-			kill_sandbox(&w, END_TIMEOUT);
+		if (itim >= 0 && p[itim].revents) {
+			uint64_t ticks;
+
+			if (read(w.timer, &ticks, sizeof(ticks)) < 0) {
+				/* the next poll tells again */
+			}
+			if (w.init_done)
+				sup_relay_drop_output();
+			else
+				kill_sandbox(&w, END_TIMEOUT);
+		}
 		if (icpu >= 0 && p[icpu].revents) {
 			uint64_t ticks;
 
@@ -587,21 +490,10 @@ void sup_watch(struct sup_run *run)
 		}
 		if (irep >= 0 && p[irep].revents)
 			on_report(&w);
-		if (iin >= 0 && p[iin].revents)
-			feed_input(&w);
-		for (i = 1; i < 3; i++) {
-			if (isrc[i] >= 0 && p[isrc[i]].revents)
-				relay_read(&w, &w.relay[i], cap);
-			if (isink[i] >= 0 && p[isink[i]].revents)
-				relay_write(&w.relay[i]);
-			if (w.relay[i].len && w.caller_gone)
-				w.relay[i].len = 0; /* nobody will read it */
-		}
+		sup_relay_events(p);
 		if (ip >= 0 && p[ip].revents)
 			on_init_exit(&w);
 	}
-	for (i = 1; i < 3; i++)
-		closep(&w.relay[i].sink);
 	closep(&w.timer);
 	closep(&w.cpu_timer);
 	fill_result(&w);

@@ -42,3 +42,14 @@ tests_security_test_sec_withheld_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_security_test_sec_withheld_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) \
 	$(JSONC_CFLAGS)
 tests_security_test_sec_withheld_LDADD = $(LIVE_LDADD) $(JSONC_LIBS)
+
+# Item 3: the caller's standard streams (relayed, never handed over), the
+# sandbox's own terminal, its devpts maximum, and `sbx run` in a terminal.
+EXTRA_PROGRAMS += tests/security/try-stdio
+tests_security_try_stdio_SOURCES = tests/security/try-stdio.c
+check_SCRIPTS += tests/security/try-stdio$(EXEEXT)
+CLEANFILES += tests/security/try-stdio$(EXEEXT)
+check_PROGRAMS += tests/security/test-sec-stdio
+tests_security_test_sec_stdio_SOURCES = tests/security/test-sec-stdio.c
+tests_security_test_sec_stdio_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_security_test_sec_stdio_LDADD = $(LIVE_LDADD)

@@ -98,6 +98,7 @@ const BAD_RUN = {
 	signal: [[5, TYPE], [{}, TYPE], ['abort', TYPE], [true, TYPE]],
 	stdio: [[5, TYPE], [{}, TYPE], [true, TYPE], ['constructor', VALUE], ['toString', VALUE],
 		['PIPE', VALUE], [['pipe', 'pipe'], VALUE], [['pipe', 'pipe', 1], VALUE]],
+	pty: NOT_BOOLEANS,
 };
 
 const BAD_CTOR = {

@@ -80,7 +80,7 @@ def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
         stdin: Any = None, stdout: Any = None, stderr: Any = None,
         capture_output: bool = True, text: bool = False,
         encoding: Optional[str] = None, errors: Optional[str] = None,
-        check: bool = False, shell: bool = False,
+        check: bool = False, shell: bool = False, pty: bool = False,
         on_stdout: Optional[Callback] = None,
         on_stderr: Optional[Callback] = None,
         timeout: Optional[float] = None, cpu_time: Optional[float] = None,
@@ -120,7 +120,7 @@ def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
         return sb.run(args, input=input, stdin=stdin, stdout=stdout,
                       stderr=stderr, capture_output=capture_output,
                       text=text, encoding=encoding, errors=errors,
-                      check=check, shell=shell, timeout=timeout,
+                      check=check, shell=shell, pty=pty, timeout=timeout,
                       on_stdout=on_stdout, on_stderr=on_stderr)
 
 
@@ -129,7 +129,7 @@ async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
                     capture_output: bool = True, text: bool = False,
                     encoding: Optional[str] = None,
                     errors: Optional[str] = None, check: bool = False,
-                    shell: bool = False,
+                    shell: bool = False, pty: bool = False,
                     on_stdout: Optional[Callback] = None,
                     on_stderr: Optional[Callback] = None,
                     timeout: Optional[float] = None,
@@ -163,8 +163,8 @@ async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
         return await sb.run_async(
             args, input=input, stdin=stdin, stdout=stdout, stderr=stderr,
             capture_output=capture_output, text=text, encoding=encoding,
-            errors=errors, check=check, shell=shell, timeout=timeout,
-            on_stdout=on_stdout, on_stderr=on_stderr)
+            errors=errors, check=check, shell=shell, pty=pty,
+            timeout=timeout, on_stdout=on_stdout, on_stderr=on_stderr)
     finally:
         sb.close()
 
@@ -172,7 +172,7 @@ async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
 def stream(args: Args, *, input: Optional[Union[bytes, str]] = None,
            stdin: Any = None, text: bool = False,
            encoding: Optional[str] = None, errors: Optional[str] = None,
-           check: bool = False, shell: bool = False,
+           check: bool = False, shell: bool = False, pty: bool = False,
            timeout: Optional[float] = None, cpu_time: Optional[float] = None,
            memory: Optional[Size] = None, pids: Optional[int] = None,
            file_size: Optional[Size] = None, open_files: Optional[int] = None,
@@ -205,5 +205,6 @@ def stream(args: Args, *, input: Optional[Union[bytes, str]] = None,
     return Stream(sb, args, dict(
         input=input, stdin=stdin, stdout=None, stderr=None,
         capture_output=True, text=text, encoding=encoding, errors=errors,
-        shell=shell, timeout=timeout, on_stdout=None, on_stderr=None),
+        shell=shell, pty=pty, timeout=timeout, on_stdout=None,
+        on_stderr=None),
         check, close_owner=True)

@@ -31,7 +31,10 @@ STDOUT: Final[int]
 INHERIT: Final[_Special]
 
 # stdin / stdout / stderr: None, PIPE, DEVNULL, STDOUT (stderr only),
-# INHERIT, a file descriptor or a file object.
+# INHERIT, a file descriptor or a file object (the caller's descriptors
+# are relayed by the supervisor, never handed to the program).
+# pty=True: the program's own terminal as stdout (and as stderr when that
+# goes where stdout goes), relayed like a pipe.
 _File = Union[None, int, _Special, IO[Any]]
 _Input = Union[bytes, bytearray, memoryview, str, None]
 _Bind = Union[StrPath, Tuple[StrPath, StrPath], "Bind"]
@@ -145,7 +148,7 @@ class Sandbox:
             stdout: _File = None, stderr: _File = None,
             capture_output: bool = True, text: bool = False,
             encoding: Optional[str] = None, errors: Optional[str] = None,
-            check: bool = False, shell: bool = False,
+            check: bool = False, shell: bool = False, pty: bool = False,
             timeout: Optional[float] = None,
             on_stdout: Optional[Callback] = None,
             on_stderr: Optional[Callback] = None) -> Result: ...
@@ -154,13 +157,14 @@ class Sandbox:
                         stderr: _File = None, capture_output: bool = True,
                         text: bool = False, encoding: Optional[str] = None,
                         errors: Optional[str] = None, check: bool = False,
-                        shell: bool = False, timeout: Optional[float] = None,
+                        shell: bool = False, pty: bool = False,
+                        timeout: Optional[float] = None,
                         on_stdout: Optional[Callback] = None,
                         on_stderr: Optional[Callback] = None) -> Result: ...
     def stream(self, args: Args, *, input: _Input = None,
                stdin: _File = None, text: bool = False,
                encoding: Optional[str] = None, errors: Optional[str] = None,
-               check: bool = False, shell: bool = False,
+               check: bool = False, shell: bool = False, pty: bool = False,
                timeout: Optional[float] = None) -> Stream: ...
     def policy(self) -> Dict[str, Any]: ...
     def explain(self, what: StrPath) -> Dict[str, Any]: ...
@@ -176,7 +180,7 @@ def run(args: Args, *, input: _Input = None, stdin: _File = None,
         stdout: _File = None, stderr: _File = None,
         capture_output: bool = True, text: bool = False,
         encoding: Optional[str] = None, errors: Optional[str] = None,
-        check: bool = False, shell: bool = False,
+        check: bool = False, shell: bool = False, pty: bool = False,
         on_stdout: Optional[Callback] = None,
         on_stderr: Optional[Callback] = None,
         timeout: Optional[float] = None, cpu_time: Optional[float] = None,
@@ -201,7 +205,7 @@ async def run_async(args: Args, *, input: _Input = None, stdin: _File = None,
                     capture_output: bool = True, text: bool = False,
                     encoding: Optional[str] = None,
                     errors: Optional[str] = None, check: bool = False,
-                    shell: bool = False,
+                    shell: bool = False, pty: bool = False,
                     on_stdout: Optional[Callback] = None,
                     on_stderr: Optional[Callback] = None,
                     timeout: Optional[float] = None,
@@ -230,7 +234,8 @@ async def run_async(args: Args, *, input: _Input = None, stdin: _File = None,
 def stream(args: Args, *, input: _Input = None, stdin: _File = None,
            text: bool = False, encoding: Optional[str] = None,
            errors: Optional[str] = None, check: bool = False,
-           shell: bool = False, timeout: Optional[float] = None,
+           shell: bool = False, pty: bool = False,
+           timeout: Optional[float] = None,
            cpu_time: Optional[float] = None, memory: Optional[Size] = None,
            pids: Optional[int] = None, file_size: Optional[Size] = None,
            open_files: Optional[int] = None, disk: Optional[Size] = None,

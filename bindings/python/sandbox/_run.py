@@ -39,7 +39,8 @@ class _Special(enum.Enum):
         return f"sandbox.{self.value}"
 
 
-#: Give the program the caller's own stream (stdin, stdout or stderr).
+#: The caller's own stream (stdin, stdout or stderr), relayed by the
+#: sandbox's supervisor: the program never holds the caller's descriptor.
 INHERIT = _Special.INHERIT
 
 # Idle handles a Sandbox keeps for its next runs; more are made on demand
@@ -93,7 +94,7 @@ def _text_encoding() -> str:
 # Switches of a run and their defaults (None keeps the default): True or
 # False, as the Sandbox's (_config._FLAGS).
 _RUN_SWITCHES = {"capture_output": True, "text": False, "shell": False,
-                 "check": False}
+                 "check": False, "pty": False}
 
 
 def run_switch(name: str, value: Any) -> bool:
@@ -176,6 +177,7 @@ class Execution:
                  stdout: Any, stderr: Any, capture_output: bool, text: bool,
                  encoding: Optional[str], errors: Optional[str],
                  timeout: Optional[float], timeout_ms: int,
+                 pty: bool,
                  output_limit: Optional[int],
                  on_stdout: Optional[Callback],
                  on_stderr: Optional[Callback],
@@ -203,6 +205,8 @@ class Execution:
             p = handle.ptr
             handle.check(_c.sbx_limit(p, _c.SBX_LIMIT_WALL_MS, timeout_ms),
                          "timeout", config=True)
+            handle.check(_c.sbx_set_flag(p, _c.SBX_FLAG_PTY, int(pty)),
+                         "pty", config=True)
             self._setup_stdin(input, stdin)
             merge_fd = self._setup_output(stdout, stderr, capture_output,
                                           output_limit, own)
@@ -694,7 +698,7 @@ class Sandbox:
             stdin: Any = None, stdout: Any = None, stderr: Any = None,
             capture_output: bool = True, text: bool = False,
             encoding: Optional[str] = None, errors: Optional[str] = None,
-            check: bool = False, shell: bool = False,
+            check: bool = False, shell: bool = False, pty: bool = False,
             timeout: Optional[float] = None,
             on_stdout: Optional[Callback] = None,
             on_stderr: Optional[Callback] = None) -> Result:
@@ -708,7 +712,14 @@ class Sandbox:
         /dev/null unless ``input`` (bytes, or str in text mode) is given.
         ``stdin``/``stdout``/``stderr`` also take sandbox.DEVNULL, PIPE,
         INHERIT (the caller's own stream), a file descriptor or a file
-        object, and ``stderr=STDOUT`` merges stderr into stdout.
+        object, and ``stderr=STDOUT`` merges stderr into stdout; the
+        program never holds the caller's descriptor: the sandbox's
+        supervisor relays it through a pipe, under ``output_limit``.
+        ``pty=True`` gives the program a terminal of its own (isatty is
+        true, so it streams and colours as on a terminal): its stdout,
+        and its stderr when that goes where stdout goes (stderr=STDOUT),
+        whose output then arrives as stdout; the terminal's output has
+        "\r\n" line ends (text mode turns them into "\n").
         ``text=True`` (or ``encoding``/``errors``) decodes output as
         subprocess does.  ``timeout`` (seconds) overrides the Sandbox's.
         ``on_stdout``/``on_stderr`` are called with each piece of output
@@ -729,8 +740,8 @@ class Sandbox:
         ex = self._start(args, dict(
             input=input, stdin=stdin, stdout=stdout, stderr=stderr,
             capture_output=capture_output, text=text, encoding=encoding,
-            errors=errors, shell=shell, timeout=timeout, on_stdout=on_stdout,
-            on_stderr=on_stderr))
+            errors=errors, shell=shell, pty=pty, timeout=timeout,
+            on_stdout=on_stdout, on_stderr=on_stderr))
         result = ex.wait()
         return ex.check(result) if check else result
 
@@ -740,7 +751,8 @@ class Sandbox:
                         stderr: Any = None, capture_output: bool = True,
                         text: bool = False, encoding: Optional[str] = None,
                         errors: Optional[str] = None, check: bool = False,
-                        shell: bool = False, timeout: Optional[float] = None,
+                        shell: bool = False, pty: bool = False,
+                        timeout: Optional[float] = None,
                         on_stdout: Optional[Callback] = None,
                         on_stderr: Optional[Callback] = None) -> Result:
         """The asyncio form of run(): the same arguments and result.
@@ -756,15 +768,15 @@ class Sandbox:
         ex = self._start(args, dict(
             input=input, stdin=stdin, stdout=stdout, stderr=stderr,
             capture_output=capture_output, text=text, encoding=encoding,
-            errors=errors, shell=shell, timeout=timeout, on_stdout=on_stdout,
-            on_stderr=on_stderr))
+            errors=errors, shell=shell, pty=pty, timeout=timeout,
+            on_stdout=on_stdout, on_stderr=on_stderr))
         result = await _aio.AsyncRun(ex).wait()
         return ex.check(result) if check else result
 
     def stream(self, args: Args, *, input: Optional[Union[bytes, str]] = None,
                stdin: Any = None, text: bool = False,
                encoding: Optional[str] = None, errors: Optional[str] = None,
-               check: bool = False, shell: bool = False,
+               check: bool = False, shell: bool = False, pty: bool = False,
                timeout: Optional[float] = None) -> "Stream":
         """Start ``args`` and return a :class:`Stream`: an async iterator
         of its output chunks, for long runs.  Call it from a coroutine::
@@ -781,7 +793,8 @@ class Sandbox:
         return _aio.Stream(self, args, dict(
             input=input, stdin=stdin, stdout=None, stderr=None,
             capture_output=True, text=text, encoding=encoding, errors=errors,
-            shell=shell, timeout=timeout, on_stdout=None, on_stderr=None),
+            shell=shell, pty=pty, timeout=timeout, on_stdout=None,
+            on_stderr=None),
             check)
 
     # ---------------------------------------------------------- lifetime

@@ -105,6 +105,7 @@ BAD_RUN = {
     "errors": [(5, T), ("no-such-handler", V)],
     "check": RUN_SWITCH,
     "shell": RUN_SWITCH,
+    "pty": RUN_SWITCH,
     "timeout": DURATION,
     "on_stdout": [(5, T), ("print", T)],
     "on_stderr": [(5, T), ("print", T)],
