@@ -109,6 +109,12 @@ int sbx_last_errno(const sbx_t *sbx);
  *                           rest is read and dropped
  *   CPU_SHARE   none        cgroup cpu.max / cfs_quota (1000 = one CPU)
  *
+ * Besides these, every sandbox gets small per-user budgets of its own, so
+ * that it cannot take the caller's (README, "Per-user kernel budgets"):
+ * RLIMIT_SIGPENDING 256, RLIMIT_MSGQUEUE 256 KiB, RLIMIT_MEMLOCK 8 MiB
+ * (each at most half the caller's), 16 inotify instances and 8192 watches
+ * (at most 1/8 of the caller's), and no new namespaces.
+ *
  * Append-only.
  */
 enum sbx_limit_kind {

@@ -76,6 +76,8 @@ void sup_plan_limits(const struct sup_config *cfg, struct sup_plan *plan,
 	if (lim[SBX_LIMIT_FSIZE])
 		note(res, SBX_LIMIT_FSIZE, SBX_MECH_RLIMIT);
 	note(res, SBX_LIMIT_DISK, SBX_MECH_TMPFS);
+	/* before the clone: the new user namespace keeps our rlimits */
+	sup_plan_budgets(&plan->budget);
 	if (cfg->relay & 3)
 		note(res, SBX_LIMIT_OUTPUT, SBX_MECH_SUPERVISOR);
 }

@@ -349,20 +349,35 @@ static void make_system_links(struct root_ctx *rc)
 	}
 }
 
-static void mount_proc(struct root_ctx *rc)
+static void mount_proc(struct root_ctx *rc, const struct sup_plan *plan)
 {
+	int fd;
+
 	if (mkdirat(rc->rootfd, "proc", 0555) < 0)
 		child_fail(rc->report, SBX_STEP_PROC, errno, "mkdir /proc: %s",
 			   strerror(errno));
-	/* Read-only: no sysctl, sysrq-trigger or /proc/self/attr writes,
-	 * whatever ids the sandbox maps to. */
-	if (mount("proc", "proc", "proc",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
+	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
 		child_fail(rc->report, SBX_STEP_PROC, errno,
 			   "cannot mount /proc for the sandbox's PID "
 			   "namespace: %s (a container that masks parts of "
 			   "/proc forbids new proc mounts; see sbx doctor)",
 			   strerror(errno));
+	/* The namespaces' own limits go in while it is writable... */
+	fd = openat(rc->rootfd, "proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		child_fail(rc->report, SBX_STEP_PROC, errno, "open /proc: %s",
+			   strerror(errno));
+	sandbox_budgets(rc->cfg, plan, fd, rc->report);
+	close(fd);
+	/* ...then read-only: no sysctl, sysrq-trigger or /proc/self/attr
+	 * writes, whatever ids the sandbox maps to. */
+	if (mount(NULL, "proc", NULL,
+		  MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC |
+			  MS_RDONLY,
+		  NULL) < 0)
+		child_fail(rc->report, SBX_STEP_PROC, errno,
+			   "cannot make /proc read-only: %s", strerror(errno));
 }
 
 static void mount_dev(struct root_ctx *rc)
@@ -605,7 +620,8 @@ void sandbox_open_sources(const struct sup_config *cfg, int report)
 	plan_workspace_and_binds(&rc);
 }
 
-void sandbox_build_root(const struct sup_config *cfg, int report)
+void sandbox_build_root(const struct sup_config *cfg,
+			const struct sup_plan *plan, int report)
 {
 	uint64_t disk = cfg->limits[SBX_LIMIT_DISK];
 	uint64_t inodes = disk / 16384;
@@ -645,7 +661,7 @@ void sandbox_build_root(const struct sup_config *cfg, int report)
 	make_system_links(&rc);
 	attach_binds(&rc);
 	mount_overlay_workspace(&rc);
-	mount_proc(&rc);
+	mount_proc(&rc, plan);
 	mount_dev(&rc);
 	mount_masks(&rc);
 	send_fs_fds(&rc);

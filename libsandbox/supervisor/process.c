@@ -83,6 +83,8 @@ static void set_rlimits(const struct sup_config *cfg,
 			   plan->rl_cpu_s + 1);
 	/* No core dumps of sandboxed programs land anywhere. */
 	set_rlimit(report, RLIMIT_CORE, "RLIMIT_CORE", 0, 0);
+	/* budgets counted per user, shared with the caller (budgets.c) */
+	sandbox_budget_rlimits(&plan->budget, report);
 }
 
 static int last_cap(void)
@@ -280,6 +282,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 		child_fail(report, SBX_STEP_NETWORK, EIO, "%s", err);
 	/* Still with the caller's ids: what the caller binds, it can read. */
 	sandbox_open_sources(cfg, report);
+	sandbox_budgets_early(cfg, plan); /* while the id maps are written */
 
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127); /* the supervisor is gone or refused */
@@ -308,7 +311,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 
 	/* Needs /proc of the host: read before the root changes. */
 	cap_max = last_cap();
-	sandbox_build_root(cfg, report);
+	sandbox_build_root(cfg, plan, report);
 	if (sethostname("sandbox", 7) < 0)
 		child_fail(report, SBX_STEP_HOSTNAME, errno,
 			   "sethostname: %s", strerror(errno));

@@ -99,7 +99,9 @@ int sup_userns_diagnose(int err, char *msg, size_t len);
 
 /* mounts.c (in the sandbox, after the go) */
 void sandbox_open_sources(const struct sup_config *cfg, int report_fd);
-void sandbox_build_root(const struct sup_config *cfg, int report_fd);
+struct sup_plan;
+void sandbox_build_root(const struct sup_config *cfg,
+			const struct sup_plan *plan, int report_fd);
 
 /* network.c (in the sandbox) */
 int sandbox_loopback_up(char *err, size_t errlen);
@@ -111,6 +113,17 @@ enum sup_cpu_source {
 	SUP_CPU_PROCFS,  /* the process tree's times in /proc */
 };
 
+/* The sandbox's own per-user limits (budgets.c). */
+struct sup_budgets {
+	uint64_t sigpending;        /* RLIMIT_SIGPENDING */
+	uint64_t msgqueue;          /* RLIMIT_MSGQUEUE, bytes */
+	uint64_t memlock;           /* RLIMIT_MEMLOCK, bytes */
+	uint64_t inotify_instances; /* /proc/sys/user/max_... */
+	uint64_t inotify_watches;
+	uint64_t fanotify_groups;
+	uint64_t fanotify_marks;
+};
+
 struct sup_plan {
 	struct sup_cgroup cg;
 	int cg_fd;                  /* v2 directory for CLONE_INTO_CGROUP */
@@ -118,6 +131,7 @@ struct sup_plan {
 	uint64_t rl_nproc;          /* RLIMIT_NPROC when no pids cgroup */
 	uint64_t rl_cpu_s;          /* RLIMIT_CPU, a per-process backstop */
 	enum sup_cpu_source cpu;    /* how the watchdog measures CPU */
+	struct sup_budgets budget;
 };
 
 /* limits.c: choose the mechanisms and note them in the result. */
@@ -126,6 +140,17 @@ void sup_plan_limits(const struct sup_config *cfg, struct sup_plan *plan,
 
 /* proctree.c: CPU time of a process tree from /proc, microseconds. */
 int64_t sup_tree_cpu_us(pid_t root);
+
+/* budgets.c: the sandbox's own per-user limits, planned before the clone
+ * (lowers the supervisor's soft rlimits: the new user namespace keeps
+ * them); in the sandbox, its rlimits and, through its fresh /proc, its
+ * namespaces' limits. */
+void sup_plan_budgets(struct sup_budgets *b);
+void sandbox_budgets_early(const struct sup_config *cfg,
+			   const struct sup_plan *plan);
+void sandbox_budget_rlimits(const struct sup_budgets *b, int report);
+void sandbox_budgets(const struct sup_config *cfg, const struct sup_plan *plan,
+		     int proc_fd, int report);
 
 /* process.c (in the sandbox) */
 __attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,
