@@ -98,7 +98,12 @@ int sbx_last_errno(const sbx_t *sbx);
  *   CPU_MS      10 minutes  whole sandbox: the cgroup's CPU counter, else
  *                           the process tree in /proc; RLIMIT_CPU backstop
  *   MEMORY      1 GiB       cgroup v2 memory.max + swap.max 0, v1 memory +
- *                           memsw; else RLIMIT_DATA (per process)
+ *                           memsw; else the supervisor sums the sandbox's
+ *                           private memory, memfds, SysV and shared
+ *                           anonymous memory and kills at the limit
+ *                           (status MEMORY_LIMIT, mechanism "supervisor";
+ *                           what it counts: README, "Memory without a
+ *                           cgroup"), and RLIMIT_DATA per process
  *   PIDS        512         cgroup pids.max; else RLIMIT_NPROC, counted in
  *                           the sandbox's user namespace (Linux 5.14+)
  *   FSIZE       none        RLIMIT_FSIZE (EFBIG, or SIGXFSZ if not ignored)

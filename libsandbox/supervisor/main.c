@@ -129,6 +129,7 @@ int main(int argc, char **argv)
 	run.in_sink = -1;
 	run.root_fd = run.upper_fd = -1;
 	run.out_src[0] = run.out_src[1] = run.out_src[2] = -1;
+	sup_memwatch_init(&run.mem);
 	run.cfg = &cfg;
 	run.plan = &plan;
 	plan.cg_fd = -1;
@@ -171,6 +172,9 @@ int main(int argc, char **argv)
 		goto resources;
 
 	sup_ids_choose(&cfg, &ids);
+	/* the memfds the supervisor makes belong to the sandbox's root */
+	run.mem.uid = ids.inside_root;
+	run.mem.gid = ids.inside_root_gid;
 	/* CLONE_NEWCGROUP is left to the child, after it joined its
 	 * cgroup, so the namespace's root is the sandbox's own cgroup. */
 	flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |

@@ -380,7 +380,7 @@ static void mount_proc(struct root_ctx *rc, const struct sup_plan *plan)
 			   "cannot make /proc read-only: %s", strerror(errno));
 }
 
-static void mount_dev(struct root_ctx *rc)
+static void mount_dev(struct root_ctx *rc, const struct sup_plan *plan)
 {
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "dev/fd" },
@@ -403,6 +403,11 @@ static void mount_dev(struct root_ctx *rc)
 
 		snprintf(src, sizeof(src), "/dev/%s", dev_nodes[i]);
 		snprintf(dst, sizeof(dst), "dev/%s", dev_nodes[i]);
+		/* A shared mapping of /dev/zero is shared memory the memory
+		 * watch cannot see once shrunk (memwatch.c); /dev/full reads
+		 * the same zeros and cannot be mapped. */
+		if (plan->mem_watch && strcmp(dev_nodes[i], "zero") == 0)
+			snprintf(src, sizeof(src), "/dev/full");
 		fd = openat(rc->rootfd, dst,
 			    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
 		if (fd < 0)
@@ -662,7 +667,8 @@ void sandbox_build_root(const struct sup_config *cfg,
 	attach_binds(&rc);
 	mount_overlay_workspace(&rc);
 	mount_proc(&rc, plan);
-	mount_dev(&rc);
+	sandbox_memwatch_fs(cfg, plan, rc.rootfd, report); /* memwatch.c */
+	mount_dev(&rc, plan);
 	mount_masks(&rc);
 	send_fs_fds(&rc);
 

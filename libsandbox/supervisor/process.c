@@ -346,7 +346,8 @@ enter_cwd:
 			child_fail(report, SBX_STEP_FDS, errno, "dup3: %s",
 				   strerror(errno));
 	}
-	if (syscall(SYS_close_range, REPORT_FD + 1, ~0U, 0) < 0)
+	if (syscall(SYS_close_range, sandbox_memwatch_keep(REPORT_FD + 1), ~0U,
+		    0) < 0)
 		child_fail(REPORT_FD, SBX_STEP_FDS, errno,
 			   "close_range: %s", strerror(errno));
 	if (setsid() < 0)
@@ -358,6 +359,7 @@ enter_cwd:
 		drop_privileges(REPORT_FD, cap_max,
 				sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
 	sandbox_landlock(cfg, REPORT_FD); /* after no_new_privs (landlock.c) */
+	sandbox_memwatch_filter(cfg, plan, REPORT_FD); /* memwatch.c */
 	load_seccomp(cfg, REPORT_FD);
 
 	program = fork();

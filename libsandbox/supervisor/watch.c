@@ -36,7 +36,7 @@ struct relay {
 	int truncated;
 };
 
-enum end_reason { END_NONE, END_TIMEOUT, END_KILLED, END_CPU };
+enum end_reason { END_NONE, END_TIMEOUT, END_KILLED, END_CPU, END_MEMORY };
 
 struct watch {
 	struct sup_run *run;
@@ -45,6 +45,7 @@ struct watch {
 	size_t in_left;
 	int timer;
 	int cpu_timer;
+	int mem_timer;        /* the memory watch (memwatch.c) */
 	uint64_t cpu_seen_us; /* procfs: the last whole-tree sample */
 	int ncpu;
 	int init_done;
@@ -106,6 +107,10 @@ static void take_fds(struct watch *w, const struct sup_report *rep,
 	if (rep->kind == SUP_REPORT_FS && w->run->root_fd < 0) {
 		w->run->root_fd = fds[0];
 		w->run->upper_fd = fds[1];
+		return;
+	}
+	if (rep->kind == SUP_REPORT_MEM || rep->kind == SUP_REPORT_NOTIFY) {
+		sup_memwatch_take(&w->run->mem, rep->kind, fds, n);
 		return;
 	}
 	closep(&fds[0]);
@@ -314,6 +319,22 @@ static void on_cpu_check(struct watch *w)
 	set_timer(w->cpu_timer, next < 2000 ? 2000 : next);
 }
 
+/* The memory watch: measure, kill at the limit, else look again when the
+ * rest of the budget could be gone at the earliest. */
+static void on_mem_check(struct watch *w)
+{
+	uint64_t limit = w->run->cfg->limits[SBX_LIMIT_MEMORY];
+	uint64_t used = sup_memwatch_sample(&w->run->mem, w->run->init_pid,
+					    w->run->cfg->pol.degraded, limit);
+
+	if (used >= limit) {
+		kill_sandbox(w, END_MEMORY);
+		return;
+	}
+	set_timer(w->mem_timer,
+		  sup_memwatch_next_us(&w->run->mem, used, limit, w->ncpu));
+}
+
 static int count_cpus(const struct sup_config *cfg)
 {
 	cpu_set_t set;
@@ -380,7 +401,7 @@ static void fill_result(struct watch *w)
 	const struct sup_config *cfg = w->run->cfg;
 	struct sup_cg_stats cg;
 	int st = w->exit_status;
-	int program_failed;
+	int program_failed, memfs_full;
 	int i;
 
 	sup_cg_read_stats(&w->run->plan->cg, &cg);
@@ -403,9 +424,12 @@ static void fill_result(struct watch *w)
 			res->cpu_user_ms = w->cpu_seen_us / 1000 -
 					   res->cpu_system_ms;
 	}
-	/* without a cgroup: the largest process, not the sum */
+	/* without a cgroup: the largest process, or the largest sum the
+	 * memory watch measured */
 	res->peak_memory = cg.have_peak ? cg.peak_memory
 					: (uint64_t)w->ru.ru_maxrss * 1024;
+	if (!cg.have_peak && w->run->mem.peak > res->peak_memory)
+		res->peak_memory = w->run->mem.peak;
 	for (i = 1; i < 3; i++)
 		res->truncated[i] = (uint32_t)w->relay[i].truncated;
 	if (res->truncated[1] || res->truncated[2])
@@ -419,6 +443,10 @@ static void fill_result(struct watch *w)
 		res->limits[SBX_LIMIT_DISK].fired = 1;
 	}
 	program_failed = !w->have_exit || !WIFEXITED(st) || WEXITSTATUS(st);
+	/* a memfd write past the limit fails (ENOSPC, SIGBUS when mapped)
+	 * before the watch looks: the program failed at the limit */
+	memfs_full = w->reason == END_NONE && program_failed &&
+		     sup_memwatch_memfs_full(&w->run->mem);
 
 	if (w->reason == END_TIMEOUT) {
 		res->status = SBX_STATUS_TIMEOUT;
@@ -438,6 +466,16 @@ static void fill_result(struct watch *w)
 			 "CPU time limit of %llu ms reached; every process of "
 			 "the sandbox was killed",
 			 (unsigned long long)cfg->limits[SBX_LIMIT_CPU_MS]);
+	} else if (w->reason == END_MEMORY) {
+		res->status = SBX_STATUS_MEMORY_LIMIT;
+		res->signal = SIGKILL;
+		res->limits[SBX_LIMIT_MEMORY].fired = 1;
+		snprintf(w->run->msg, sizeof(w->run->msg),
+			 "memory limit of %llu bytes reached: the supervisor "
+			 "measured %llu bytes in the sandbox's processes, "
+			 "memfds and shared memory, and killed every process",
+			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY],
+			 (unsigned long long)w->run->mem.last);
 	} else if (w->reason == END_KILLED) {
 		res->status = SBX_STATUS_KILLED;
 		res->signal = SIGKILL;
@@ -449,6 +487,18 @@ static void fill_result(struct watch *w)
 		snprintf(w->run->msg, sizeof(w->run->msg),
 			 "memory limit of %llu bytes reached: the kernel "
 			 "killed the sandbox (out of memory)",
+			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY]);
+	} else if (memfs_full && !w->have_setup_error) {
+		res->status = SBX_STATUS_MEMORY_LIMIT;
+		res->limits[SBX_LIMIT_MEMORY].fired = 1;
+		res->exit_code = w->have_exit && WIFEXITED(st) ? WEXITSTATUS(st)
+							       : 0;
+		res->signal = w->have_exit && WIFSIGNALED(st) ? WTERMSIG(st)
+							      : 0;
+		snprintf(w->run->msg, sizeof(w->run->msg),
+			 "memory limit of %llu bytes reached: the sandbox's "
+			 "memfds filled it (writes failed with ENOSPC, "
+			 "mapped pages with SIGBUS) and the program failed",
 			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY]);
 	} else if (w->have_setup_error) {
 		res->status = SBX_STATUS_SETUP_ERROR;
@@ -508,6 +558,17 @@ void sup_watch(struct sup_run *run)
 				  cfg->limits[SBX_LIMIT_CPU_MS] * 1000 /
 					  (uint64_t)w.ncpu);
 	}
+	w.mem_timer = -1;
+	if (run->plan->mem_watch) {
+		uint64_t limit = cfg->limits[SBX_LIMIT_MEMORY];
+
+		w.mem_timer = timerfd_create(CLOCK_MONOTONIC,
+					     TFD_CLOEXEC | TFD_NONBLOCK);
+		if (w.mem_timer >= 0)
+			set_timer(w.mem_timer, sup_memwatch_next_us(
+						       &run->mem, 0, limit,
+						       w.ncpu));
+	}
 	w.relay[0].src = w.relay[0].sink = -1;
 	for (i = 1; i < 3; i++) {
 		w.relay[i].src = run->out_src[i];
@@ -527,9 +588,9 @@ void sup_watch(struct sup_run *run)
 	set_nonblock(run->report_fd);
 
 	while (!finished(&w)) {
-		struct pollfd p[12];
+		struct pollfd p[14];
 		int n = 0, ip = -1, irep = -1, ictl = -1, itim = -1, iin = -1;
-		int icpu = -1;
+		int icpu = -1, imem = -1, inot = -1;
 		int isrc[3] = { -1, -1, -1 }, isink[3] = { -1, -1, -1 };
 
 		if (!w.init_done) {
@@ -551,6 +612,15 @@ void sup_watch(struct sup_run *run)
 		if (w.cpu_timer >= 0 && !w.init_done) {
 			icpu = n;
 			p[n++] = (struct pollfd){ w.cpu_timer, POLLIN, 0 };
+		}
+		if (w.mem_timer >= 0 && !w.init_done) {
+			imem = n;
+			p[n++] = (struct pollfd){ w.mem_timer, POLLIN, 0 };
+		}
+		if (run->mem.listener >= 0) {
+			inot = n;
+			p[n++] = (struct pollfd){ run->mem.listener, POLLIN,
+						  0 };
 		}
 		if (run->in_sink >= 0) {
 			iin = n;
@@ -583,6 +653,16 @@ void sup_watch(struct sup_run *run)
 			if (read(w.cpu_timer, &ticks, sizeof(ticks)) > 0)
 				on_cpu_check(&w);
 		}
+		if (imem >= 0 && p[imem].revents) {
+			uint64_t ticks;
+
+			if (read(w.mem_timer, &ticks, sizeof(ticks)) > 0)
+				on_mem_check(&w);
+		}
+		if (inot >= 0 && (p[inot].revents & POLLIN))
+			sup_memwatch_notify(&run->mem);
+		else if (inot >= 0 && p[inot].revents)
+			closep(&run->mem.listener); /* no process left */
 		if (irep >= 0 && p[irep].revents)
 			on_report(&w);
 		if (iin >= 0 && p[iin].revents)
@@ -602,6 +682,8 @@ void sup_watch(struct sup_run *run)
 		closep(&w.relay[i].sink);
 	closep(&w.timer);
 	closep(&w.cpu_timer);
+	closep(&w.mem_timer);
 	fill_result(&w);
+	sup_memwatch_close(&run->mem);
 	apply_workspace(&w);
 }
