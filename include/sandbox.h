@@ -99,7 +99,12 @@ int sbx_last_errno(const sbx_t *sbx);
  *   CPU_MS      10 minutes  whole sandbox: the cgroup's CPU counter, else
  *                           the process tree in /proc; RLIMIT_CPU backstop
  *   MEMORY      1 GiB       cgroup v2 memory.max + swap.max 0, v1 memory +
- *                           memsw; else RLIMIT_DATA (per process)
+ *                           memsw; else the supervisor sums the sandbox's
+ *                           private memory, memfds, SysV and shared
+ *                           anonymous memory and kills at the limit
+ *                           (status MEMORY_LIMIT, mechanism "supervisor";
+ *                           what it counts: README, "Memory without a
+ *                           cgroup"), and RLIMIT_DATA per process
  *   PIDS        512         cgroup pids.max; else RLIMIT_NPROC, counted in
  *                           the sandbox's user namespace (Linux 5.14+)
  *   FSIZE       none        RLIMIT_FSIZE (EFBIG, or SIGXFSZ if not ignored)
@@ -112,6 +117,12 @@ int sbx_last_errno(const sbx_t *sbx);
  *   CPU_SHARE   none        cgroup cpu.max / cfs_quota (1000 = one CPU)
  *   PTYS        16          the sandbox's own devpts (max=): terminals
  *                           the program may open, SBX_FLAG_PTY's included
+ *
+ * Besides these, every sandbox gets small per-user budgets of its own, so
+ * that it cannot take the caller's (README, "Per-user kernel budgets"):
+ * RLIMIT_SIGPENDING 256, RLIMIT_MSGQUEUE 256 KiB, RLIMIT_MEMLOCK 8 MiB
+ * (each at most half the caller's), 16 inotify instances and 8192 watches
+ * (at most 1/8 of the caller's), and no new namespaces.
  *
  * Append-only.
  */

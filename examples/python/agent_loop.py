@@ -215,11 +215,14 @@ def verdict(result):
         return "blocked: output limit"
     if "BLOCKED" in out:
         return "blocked"
-    # Without a cgroup a limit is an rlimit: the allocation or the fork
-    # itself is refused inside, and the program fails with that error.
+    # Without a cgroup a limit is (also) an rlimit: the allocation or the
+    # fork itself is refused inside, and the program fails with that error
+    # (the supervisor, which watches the whole sandbox's memory then, has
+    # not seen it reach the limit).
     for kind, sign in RLIMIT_SIGNS.items():
         if (sign in (result.stderr or "")
-                and result.limits[kind].mechanism == "rlimit"):
+                and result.limits[kind].mechanism in ("rlimit",
+                                                      "supervisor")):
             return f"blocked: {kind} (rlimit)"
     return "ok" if result.returncode == 0 else f"failed ({result.returncode})"
 

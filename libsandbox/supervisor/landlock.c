@@ -209,6 +209,11 @@ static void rules_namespaced(struct ruleset *rs, const struct sup_config *cfg)
 	allow(rs, "/dev", LL_DEV);
 	allow(rs, "/dev/shm", w);
 	allow(rs, "/proc", LL_RO);
+	/* memfds, in a tmpfs of their own without a path (memwatch.c) */
+	if (sandbox_memwatch_memfs() >= 0)
+		add_fd_rule(rs, sandbox_memwatch_memfs(), "the memfds",
+			    LL_FS_READ_FILE | LL_FS_WRITE_FILE |
+				    LL_FS_EXECUTE | LL_FS_TRUNCATE);
 }
 
 /* Without a mount namespace: the host's paths, and nothing of / but the

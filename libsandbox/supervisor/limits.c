@@ -41,9 +41,12 @@ void sup_plan_limits(const struct sup_config *cfg, struct sup_plan *plan,
 		if (plan->cg.limited & (1u << SUP_CG_MEMORY)) {
 			note(res, SBX_LIMIT_MEMORY, cgm);
 		} else {
-			/* per process: the best there is without a cgroup */
+			/* the supervisor measures the whole sandbox and
+			 * kills it at the limit (memwatch.c); RLIMIT_DATA
+			 * stops a single process early */
 			plan->rl_data = lim[SBX_LIMIT_MEMORY];
-			note(res, SBX_LIMIT_MEMORY, SBX_MECH_RLIMIT);
+			plan->mem_watch = 1;
+			note(res, SBX_LIMIT_MEMORY, SBX_MECH_SUPERVISOR);
 		}
 	}
 	if (lim[SBX_LIMIT_PIDS]) {
@@ -76,6 +79,8 @@ void sup_plan_limits(const struct sup_config *cfg, struct sup_plan *plan,
 	if (lim[SBX_LIMIT_FSIZE])
 		note(res, SBX_LIMIT_FSIZE, SBX_MECH_RLIMIT);
 	note(res, SBX_LIMIT_DISK, SBX_MECH_TMPFS);
+	/* before the clone: the new user namespace keeps our rlimits */
+	sup_plan_budgets(&plan->budget);
 	if (cfg->relay & (SBX_RELAY_STDOUT | SBX_RELAY_STDERR))
 		note(res, SBX_LIMIT_OUTPUT, SBX_MECH_SUPERVISOR);
 	if (lim[SBX_LIMIT_PTYS])

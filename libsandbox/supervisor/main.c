@@ -160,6 +160,7 @@ int main(int argc, char **argv)
 	run.start_ns = sup_now_ns();
 	run.ctl_fd = SBX_SUP_FD_CTL;
 	run.root_fd = run.upper_fd = -1;
+	sup_memwatch_init(&run.mem);
 	run.cfg = &cfg;
 	run.plan = &plan;
 	plan.cg_fd = -1;
@@ -195,6 +196,9 @@ int main(int argc, char **argv)
 	sup_ids_choose(&cfg, &ids);
 	plan.idmap = sup_idmap_wanted(&cfg, &ids);
 	sup_stdio_own(child_stdio, ids.inside_root, ids.inside_root_gid);
+	/* the memfds the supervisor makes belong to the sandbox's root */
+	run.mem.uid = ids.inside_root;
+	run.mem.gid = ids.inside_root_gid;
 	/* CLONE_NEWCGROUP is left to the child, after it joined its
 	 * cgroup, so the namespace's root is the sandbox's own cgroup. */
 	flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |

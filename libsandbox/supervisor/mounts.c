@@ -370,23 +370,38 @@ static void make_system_links(struct root_ctx *rc)
 	}
 }
 
-static void mount_proc(struct root_ctx *rc)
+static void mount_proc(struct root_ctx *rc, const struct sup_plan *plan)
 {
+	int fd;
+
 	if (mkdirat(rc->rootfd, "proc", 0555) < 0)
 		child_fail(rc->report, SBX_STEP_PROC, errno, "mkdir /proc: %s",
 			   strerror(errno));
-	/* Read-only: no sysctl, sysrq-trigger or /proc/self/attr writes,
-	 * whatever ids the sandbox maps to. */
-	if (mount("proc", "proc", "proc",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
+	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
 		child_fail(rc->report, SBX_STEP_PROC, errno,
 			   "cannot mount /proc for the sandbox's PID "
 			   "namespace: %s (a container that masks parts of "
 			   "/proc forbids new proc mounts; see sbx doctor)",
 			   strerror(errno));
+	/* The namespaces' own limits go in while it is writable... */
+	fd = openat(rc->rootfd, "proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		child_fail(rc->report, SBX_STEP_PROC, errno, "open /proc: %s",
+			   strerror(errno));
+	sandbox_budgets(rc->cfg, plan, fd, rc->report);
+	close(fd);
+	/* ...then read-only: no sysctl, sysrq-trigger or /proc/self/attr
+	 * writes, whatever ids the sandbox maps to. */
+	if (mount(NULL, "proc", NULL,
+		  MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC |
+			  MS_RDONLY,
+		  NULL) < 0)
+		child_fail(rc->report, SBX_STEP_PROC, errno,
+			   "cannot make /proc read-only: %s", strerror(errno));
 }
 
-static void mount_dev(struct root_ctx *rc)
+static void mount_dev(struct root_ctx *rc, const struct sup_plan *plan)
 {
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "dev/fd" },
@@ -410,6 +425,11 @@ static void mount_dev(struct root_ctx *rc)
 
 		snprintf(src, sizeof(src), "/dev/%s", dev_nodes[i]);
 		snprintf(dst, sizeof(dst), "dev/%s", dev_nodes[i]);
+		/* A shared mapping of /dev/zero is shared memory the memory
+		 * watch cannot see once shrunk (memwatch.c); /dev/full reads
+		 * the same zeros and cannot be mapped. */
+		if (plan->mem_watch && strcmp(dev_nodes[i], "zero") == 0)
+			snprintf(src, sizeof(src), "/dev/full");
 		fd = openat(rc->rootfd, dst,
 			    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
 		if (fd < 0)
@@ -853,7 +873,8 @@ void sandbox_use_tree(uint32_t index, int fd, int report)
 		   index);
 }
 
-void sandbox_build_root(const struct sup_config *cfg, int report)
+void sandbox_build_root(const struct sup_config *cfg,
+			const struct sup_plan *plan, int report)
 {
 	uint64_t disk = cfg->limits[SBX_LIMIT_DISK];
 	uint64_t inodes = disk / 16384;
@@ -893,8 +914,9 @@ void sandbox_build_root(const struct sup_config *cfg, int report)
 	make_system_links(&rc);
 	attach_binds(&rc);
 	mount_overlay_workspace(&rc);
-	mount_proc(&rc);
-	mount_dev(&rc);
+	mount_proc(&rc, plan);
+	sandbox_memwatch_fs(cfg, plan, rc.rootfd, report); /* memwatch.c */
+	mount_dev(&rc, plan);
 	mount_masks(&rc);
 	send_fs_fds(&rc);
 

@@ -522,7 +522,8 @@ static void probe_cgroup(struct probe *p)
 		      "unit)",
 		      extra,
 		      "v2, %s%s: limits fall back to rlimits, which are per "
-		      "process (%s)",
+		      "process, and the supervisor's watch of the whole "
+		      "sandbox's memory (%s)",
 		      limited[0] ? "only " : "no cgroup with memory and pids",
 		      limited, cg.why[0] ? cg.why : "no reason given");
 	else
@@ -532,7 +533,8 @@ static void probe_cgroup(struct probe *p)
 		      "hierarchy=1) and delegate a subtree",
 		      extra,
 		      "v1, %s%s: other limits fall back to rlimits, which are "
-		      "per process (%s)",
+		      "per process, and the supervisor's watch of the whole "
+		      "sandbox's memory (%s)",
 		      limited[0] ? "writable for " : "nothing writable",
 		      limited, cg.why[0] ? cg.why : "no reason given");
 }

@@ -84,6 +84,8 @@ static void set_rlimits(const struct sup_config *cfg,
 			   plan->rl_cpu_s + 1);
 	/* No core dumps of sandboxed programs land anywhere. */
 	set_rlimit(report, RLIMIT_CORE, "RLIMIT_CORE", 0, 0);
+	/* budgets counted per user, shared with the caller (budgets.c) */
+	sandbox_budget_rlimits(&plan->budget, report);
 }
 
 static int last_cap(void)
@@ -283,6 +285,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 		child_fail(report, SBX_STEP_NETWORK, EIO, "%s", err);
 	/* Still with the caller's ids: what the caller binds, it can read. */
 	sandbox_open_sources(cfg, report);
+	sandbox_budgets_early(cfg, plan); /* while the id maps are written */
 
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127); /* the supervisor is gone or refused */
@@ -314,7 +317,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 
 	/* Needs /proc of the host: read before the root changes. */
 	cap_max = last_cap();
-	sandbox_build_root(cfg, report);
+	sandbox_build_root(cfg, plan, report);
 	if (sethostname("sandbox", 7) < 0)
 		child_fail(report, SBX_STEP_HOSTNAME, errno,
 			   "sethostname: %s", strerror(errno));
@@ -352,7 +355,8 @@ enter_cwd:
 			child_fail(report, SBX_STEP_FDS, errno, "dup3: %s",
 				   strerror(errno));
 	}
-	if (syscall(SYS_close_range, REPORT_FD + 1, ~0U, 0) < 0)
+	if (syscall(SYS_close_range, sandbox_memwatch_keep(REPORT_FD + 1), ~0U,
+		    0) < 0)
 		child_fail(REPORT_FD, SBX_STEP_FDS, errno,
 			   "close_range: %s", strerror(errno));
 	if (setsid() < 0)
@@ -364,6 +368,7 @@ enter_cwd:
 		drop_privileges(REPORT_FD, cap_max,
 				sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
 	sandbox_landlock(cfg, REPORT_FD); /* after no_new_privs (landlock.c) */
+	sandbox_memwatch_filter(cfg, plan, REPORT_FD); /* memwatch.c */
 	load_seccomp(cfg, REPORT_FD);
 
 	program = fork();

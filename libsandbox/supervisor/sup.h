@@ -64,10 +64,12 @@ enum sup_report_kind {
 	SUP_REPORT_EXIT = 2,  /* the program ended: wait status */
 	SUP_REPORT_FS = 3,    /* with fds: the root tmpfs, the upper dir */
 	SUP_REPORT_PTY = 4,   /* with an fd: the sandbox's terminal's master */
+	SUP_REPORT_MEM = 5,   /* with fds: the memfd tmpfs, sysvipc/shm */
+	SUP_REPORT_NOTIFY = 6, /* with an fd: the memfd_create() listener */
 	/* the other way, supervisor to sandbox (idmap.c) */
-	SUP_MSG_IDMAP = 5,     /* with an fd: the idmapped tree of source
+	SUP_MSG_IDMAP = 7,     /* with an fd: the idmapped tree of source
 				* step (0 the workspace, 1 + i bind i) */
-	SUP_MSG_IDMAP_END = 6, /* no more trees */
+	SUP_MSG_IDMAP_END = 8, /* no more trees */
 };
 
 struct sup_report {
@@ -105,7 +107,9 @@ int sup_userns_diagnose(int err, char *msg, size_t len);
 
 /* mounts.c (in the sandbox, after the go) */
 void sandbox_open_sources(const struct sup_config *cfg, int report_fd);
-void sandbox_build_root(const struct sup_config *cfg, int report_fd);
+struct sup_plan;
+void sandbox_build_root(const struct sup_config *cfg,
+			const struct sup_plan *plan, int report_fd);
 /* Use the idmapped tree fd for source index (idmap.c's numbering). */
 void sandbox_use_tree(uint32_t index, int fd, int report);
 
@@ -126,6 +130,17 @@ enum sup_cpu_source {
 	SUP_CPU_PROCFS,  /* the process tree's times in /proc */
 };
 
+/* The sandbox's own per-user limits (budgets.c). */
+struct sup_budgets {
+	uint64_t sigpending;        /* RLIMIT_SIGPENDING */
+	uint64_t msgqueue;          /* RLIMIT_MSGQUEUE, bytes */
+	uint64_t memlock;           /* RLIMIT_MEMLOCK, bytes */
+	uint64_t inotify_instances; /* /proc/sys/user/max_... */
+	uint64_t inotify_watches;
+	uint64_t fanotify_groups;
+	uint64_t fanotify_marks;
+};
+
 struct sup_plan {
 	struct sup_cgroup cg;
 	int cg_fd;                  /* v2 directory for CLONE_INTO_CGROUP */
@@ -134,14 +149,84 @@ struct sup_plan {
 	uint64_t rl_cpu_s;          /* RLIMIT_CPU, a per-process backstop */
 	enum sup_cpu_source cpu;    /* how the watchdog measures CPU */
 	int idmap;                  /* the supervisor sends idmapped binds */
+	int mem_watch;              /* no memory cgroup: memwatch.c */
+	struct sup_budgets budget;
 };
 
 /* limits.c: choose the mechanisms and note them in the result. */
 void sup_plan_limits(const struct sup_config *cfg, struct sup_plan *plan,
 		     struct sbx_wire_result *res);
 
-/* proctree.c: CPU time of a process tree from /proc, microseconds. */
+/* proctree.c: every process of a tree (children of every thread), and
+ * the tree's CPU time from /proc, microseconds. */
+void sup_tree_walk(pid_t root, void (*fn)(pid_t pid, void *arg), void *arg);
 int64_t sup_tree_cpu_us(pid_t root);
+
+/* budgets.c: the sandbox's own per-user limits, planned before the clone
+ * (lowers the supervisor's soft rlimits: the new user namespace keeps
+ * them); in the sandbox, its rlimits and, through its fresh /proc, its
+ * namespaces' limits. */
+void sup_plan_budgets(struct sup_budgets *b);
+void sandbox_budgets_early(const struct sup_config *cfg,
+			   const struct sup_plan *plan);
+void sandbox_budget_rlimits(const struct sup_budgets *b, int report);
+void sandbox_budgets(const struct sup_config *cfg, const struct sup_plan *plan,
+		     int proc_fd, int report);
+
+/* memwatch.c: the memory limit without a memory cgroup. */
+struct sup_mem_obj {
+	unsigned long long ino; /* a shared anonymous object */
+	uint64_t extent;        /* the largest extent seen mapped */
+	unsigned gen;           /* the last sample that saw it; 0: free */
+	int fresh;              /* first seen in this sample */
+	int group;              /* of objects made together, or -1 */
+};
+
+/* Shared anonymous objects first seen in one sample, and what their
+ * mmap() calls asked for. */
+struct sup_mem_group {
+	uint64_t asked;  /* bytes */
+	uint64_t extent; /* the members' extents, this sample */
+	int alive;       /* a member is still mapped */
+};
+
+struct sup_mem {
+	int memfs_fd;     /* the detached tmpfs that holds the memfds */
+	int sysv_fd;      /* the IPC namespace's /proc/sysvipc/shm */
+	int listener;     /* memfd_create() notifications */
+	uid_t uid;        /* owner of the memfds: the sandbox's root */
+	gid_t gid;
+	dev_t shm_dev;    /* the kernel's tmpfs of shared anonymous memory */
+	int shm_dev_known;
+	struct sup_mem_obj *objs; /* a hash table by inode */
+	size_t n_objs, cap_objs;
+	unsigned gen;
+	uint64_t untracked;  /* objects past the table's size */
+	struct sup_mem_group *groups;
+	size_t n_groups;
+	uint64_t asked, asked_before; /* mmap() of shared anonymous memory
+				       * since the last sample, and before */
+	uint64_t last, peak; /* bytes measured */
+	uint64_t cost_us;    /* of the last sample */
+};
+void sandbox_memwatch_fs(const struct sup_config *cfg,
+			 const struct sup_plan *plan, int rootfd, int report);
+/* the memfd tmpfs moves to fd at (kept over the init's close_range());
+ * returns the first fd to close */
+int sandbox_memwatch_keep(int at);
+int sandbox_memwatch_memfs(void); /* for its Landlock rule, or -1 */
+void sandbox_memwatch_filter(const struct sup_config *cfg,
+			     const struct sup_plan *plan, int report);
+void sup_memwatch_init(struct sup_mem *m);
+void sup_memwatch_take(struct sup_mem *m, uint32_t kind, const int *fds,
+		       size_t n);
+void sup_memwatch_notify(struct sup_mem *m);
+uint64_t sup_memwatch_sample(struct sup_mem *m, pid_t init, int degraded,
+			     uint64_t limit);
+uint64_t sup_memwatch_next_us(const struct sup_mem *m, uint64_t used,
+			      uint64_t limit, int ncpu);
+int sup_memwatch_memfs_full(const struct sup_mem *m);
+void sup_memwatch_close(struct sup_mem *m);
 
 /* process.c (in the sandbox) */
 __attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,
@@ -179,6 +264,7 @@ struct sup_run {
 	int ctl_fd;
 	int root_fd;     /* the sandbox's root tmpfs (disk budget) */
 	int upper_fd;    /* the workspace's copy-on-write layer */
+	struct sup_mem mem; /* plan->mem_watch (memwatch.c) */
 	uint64_t start_ns;
 	struct sbx_wire_result res;
 	char msg[1024];

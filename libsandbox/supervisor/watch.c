@@ -28,12 +28,13 @@ uint64_t sup_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-enum end_reason { END_NONE, END_TIMEOUT, END_KILLED, END_CPU };
+enum end_reason { END_NONE, END_TIMEOUT, END_KILLED, END_CPU, END_MEMORY };
 
 struct watch {
 	struct sup_run *run;
 	int timer;
 	int cpu_timer;
+	int mem_timer;        /* the memory watch (memwatch.c) */
 	uint64_t cpu_seen_us; /* procfs: the last whole-tree sample */
 	int ncpu;
 	int init_done;
@@ -100,6 +101,10 @@ static void take_fds(struct watch *w, const struct sup_report *rep,
 	if (rep->kind == SUP_REPORT_PTY && fds[0] >= 0) {
 		sup_relay_take_pty(fds[0]);
 		closep(&fds[1]);
+		return;
+	}
+	if (rep->kind == SUP_REPORT_MEM || rep->kind == SUP_REPORT_NOTIFY) {
+		sup_memwatch_take(&w->run->mem, rep->kind, fds, n);
 		return;
 	}
 	closep(&fds[0]);
@@ -250,6 +255,22 @@ static void on_cpu_check(struct watch *w)
 	set_timer(w->cpu_timer, next < 2000 ? 2000 : next);
 }
 
+/* The memory watch: measure, kill at the limit, else look again when the
+ * rest of the budget could be gone at the earliest. */
+static void on_mem_check(struct watch *w)
+{
+	uint64_t limit = w->run->cfg->limits[SBX_LIMIT_MEMORY];
+	uint64_t used = sup_memwatch_sample(&w->run->mem, w->run->init_pid,
+					    w->run->cfg->pol.degraded, limit);
+
+	if (used >= limit) {
+		kill_sandbox(w, END_MEMORY);
+		return;
+	}
+	set_timer(w->mem_timer,
+		  sup_memwatch_next_us(&w->run->mem, used, limit, w->ncpu));
+}
+
 static int count_cpus(const struct sup_config *cfg)
 {
 	cpu_set_t set;
@@ -308,7 +329,7 @@ static void fill_result(struct watch *w)
 	const struct sup_config *cfg = w->run->cfg;
 	struct sup_cg_stats cg;
 	int st = w->exit_status;
-	int program_failed;
+	int program_failed, memfs_full;
 
 	sup_cg_read_stats(&w->run->plan->cg, &cg);
 	res->wall_ms = (sup_now_ns() - w->run->start_ns) / 1000000;
@@ -330,9 +351,12 @@ static void fill_result(struct watch *w)
 			res->cpu_user_ms = w->cpu_seen_us / 1000 -
 					   res->cpu_system_ms;
 	}
-	/* without a cgroup: the largest process, not the sum */
+	/* without a cgroup: the largest process, or the largest sum the
+	 * memory watch measured */
 	res->peak_memory = cg.have_peak ? cg.peak_memory
 					: (uint64_t)w->ru.ru_maxrss * 1024;
+	if (!cg.have_peak && w->run->mem.peak > res->peak_memory)
+		res->peak_memory = w->run->mem.peak;
 	sup_relay_finish(res); /* truncation */
 	if (res->truncated[1] || res->truncated[2])
 		res->limits[SBX_LIMIT_OUTPUT].fired = 1;
@@ -345,6 +369,10 @@ static void fill_result(struct watch *w)
 		res->limits[SBX_LIMIT_DISK].fired = 1;
 	}
 	program_failed = !w->have_exit || !WIFEXITED(st) || WEXITSTATUS(st);
+	/* a memfd write past the limit fails (ENOSPC, SIGBUS when mapped)
+	 * before the watch looks: the program failed at the limit */
+	memfs_full = w->reason == END_NONE && program_failed &&
+		     sup_memwatch_memfs_full(&w->run->mem);
 
 	if (w->reason == END_TIMEOUT) {
 		res->status = SBX_STATUS_TIMEOUT;
@@ -364,6 +392,16 @@ static void fill_result(struct watch *w)
 			 "CPU time limit of %llu ms reached; every process of "
 			 "the sandbox was killed",
 			 (unsigned long long)cfg->limits[SBX_LIMIT_CPU_MS]);
+	} else if (w->reason == END_MEMORY) {
+		res->status = SBX_STATUS_MEMORY_LIMIT;
+		res->signal = SIGKILL;
+		res->limits[SBX_LIMIT_MEMORY].fired = 1;
+		snprintf(w->run->msg, sizeof(w->run->msg),
+			 "memory limit of %llu bytes reached: the supervisor "
+			 "measured %llu bytes in the sandbox's processes, "
+			 "memfds and shared memory, and killed every process",
+			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY],
+			 (unsigned long long)w->run->mem.last);
 	} else if (w->reason == END_KILLED) {
 		res->status = SBX_STATUS_KILLED;
 		res->signal = SIGKILL;
@@ -375,6 +413,18 @@ static void fill_result(struct watch *w)
 		snprintf(w->run->msg, sizeof(w->run->msg),
 			 "memory limit of %llu bytes reached: the kernel "
 			 "killed the sandbox (out of memory)",
+			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY]);
+	} else if (memfs_full && !w->have_setup_error) {
+		res->status = SBX_STATUS_MEMORY_LIMIT;
+		res->limits[SBX_LIMIT_MEMORY].fired = 1;
+		res->exit_code = w->have_exit && WIFEXITED(st) ? WEXITSTATUS(st)
+							       : 0;
+		res->signal = w->have_exit && WIFSIGNALED(st) ? WTERMSIG(st)
+							      : 0;
+		snprintf(w->run->msg, sizeof(w->run->msg),
+			 "memory limit of %llu bytes reached: the sandbox's "
+			 "memfds filled it (writes failed with ENOSPC, "
+			 "mapped pages with SIGBUS) and the program failed",
 			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY]);
 	} else if (w->have_setup_error) {
 		res->status = SBX_STATUS_SETUP_ERROR;
@@ -433,13 +483,24 @@ void sup_watch(struct sup_run *run)
 					  (uint64_t)w.ncpu);
 	}
 	sup_relay_start(cfg);
+	w.mem_timer = -1;
+	if (run->plan->mem_watch) {
+		uint64_t limit = cfg->limits[SBX_LIMIT_MEMORY];
+
+		w.mem_timer = timerfd_create(CLOCK_MONOTONIC,
+					     TFD_CLOEXEC | TFD_NONBLOCK);
+		if (w.mem_timer >= 0)
+			set_timer(w.mem_timer, sup_memwatch_next_us(
+						       &run->mem, 0, limit,
+						       w.ncpu));
+	}
 	set_nonblock(run->ctl_fd);
 	set_nonblock(run->report_fd);
 
 	while (!finished(&w)) {
-		struct pollfd p[16];
+		struct pollfd p[18];
 		int n = 0, ip = -1, irep = -1, ictl = -1, itim = -1;
-		int icpu = -1;
+		int icpu = -1, imem = -1, inot = -1;
 
 		if (!w.init_done) {
 			ip = n;
@@ -462,6 +523,15 @@ void sup_watch(struct sup_run *run)
 		if (w.cpu_timer >= 0 && !w.init_done) {
 			icpu = n;
 			p[n++] = (struct pollfd){ w.cpu_timer, POLLIN, 0 };
+		}
+		if (w.mem_timer >= 0 && !w.init_done) {
+			imem = n;
+			p[n++] = (struct pollfd){ w.mem_timer, POLLIN, 0 };
+		}
+		if (run->mem.listener >= 0) {
+			inot = n;
+			p[n++] = (struct pollfd){ run->mem.listener, POLLIN,
+						  0 };
 		}
 		n = sup_relay_poll(p, n, (int)SBX_ARRAY_SIZE(p));
 		if (poll(p, (nfds_t)n, -1) < 0) {
@@ -488,6 +558,16 @@ void sup_watch(struct sup_run *run)
 			if (read(w.cpu_timer, &ticks, sizeof(ticks)) > 0)
 				on_cpu_check(&w);
 		}
+		if (imem >= 0 && p[imem].revents) {
+			uint64_t ticks;
+
+			if (read(w.mem_timer, &ticks, sizeof(ticks)) > 0)
+				on_mem_check(&w);
+		}
+		if (inot >= 0 && (p[inot].revents & POLLIN))
+			sup_memwatch_notify(&run->mem);
+		else if (inot >= 0 && p[inot].revents)
+			closep(&run->mem.listener); /* no process left */
 		if (irep >= 0 && p[irep].revents)
 			on_report(&w);
 		sup_relay_events(p);
@@ -496,6 +576,8 @@ void sup_watch(struct sup_run *run)
 	}
 	closep(&w.timer);
 	closep(&w.cpu_timer);
+	closep(&w.mem_timer);
 	fill_result(&w);
+	sup_memwatch_close(&run->mem);
 	apply_workspace(&w);
 }

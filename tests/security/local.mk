@@ -53,3 +53,25 @@ check_PROGRAMS += tests/security/test-sec-stdio
 tests_security_test_sec_stdio_SOURCES = tests/security/test-sec-stdio.c
 tests_security_test_sec_stdio_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_security_test_sec_stdio_LDADD = $(LIVE_LDADD)
+
+# The kernel's per-user budgets and the memory limit without a cgroup:
+# a hostile helper bound into the sandbox.
+SEC_HELPERS = tests/security/try-budget$(EXEEXT)
+EXTRA_PROGRAMS += tests/security/try-budget
+check_SCRIPTS += $(SEC_HELPERS)
+CLEANFILES += $(SEC_HELPERS)
+tests_security_try_budget_SOURCES = tests/security/try-budget.c
+
+check_PROGRAMS += tests/security/test-sec-budgets tests/security/test-sec-memory
+tests_security_test_sec_budgets_CPPFLAGS = $(SEC_CPPFLAGS)
+tests_security_test_sec_memory_CPPFLAGS = $(SEC_CPPFLAGS)
+tests_security_test_sec_budgets_SOURCES = tests/security/test-sec-budgets.c \
+	tests/nouserns.c tests/nouserns.h
+tests_security_test_sec_budgets_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) \
+	$(JSONC_CFLAGS)
+tests_security_test_sec_budgets_LDADD = $(LIVE_LDADD) $(JSONC_LIBS)
+tests_security_test_sec_memory_SOURCES = tests/security/test-sec-memory.c \
+	tests/nouserns.c tests/nouserns.h
+tests_security_test_sec_memory_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) \
+	$(JSONC_CFLAGS)
+tests_security_test_sec_memory_LDADD = $(LIVE_LDADD) $(JSONC_LIBS)

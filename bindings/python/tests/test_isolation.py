@@ -72,14 +72,15 @@ class Isolation(SandboxTestCase):
                 "    chunks.append(bytearray(32 << 20))\n")
         r = sandbox.run([PY, "-c", bomb], memory="128M", timeout=60)
         if not mech.startswith("cgroup"):
-            # RLIMIT_DATA per process: the allocation fails inside, which
+            # the supervisor watches the whole sandbox, and RLIMIT_DATA
+            # fails this one process's allocation inside first, which
             # cannot be told apart from the program's own failure
-            self.assertEqual(mech, "rlimit")
+            self.assertEqual(mech, "supervisor")
             self.assertNotEqual(r.returncode, 0)
             self.assertIn(b"MemoryError", r.stderr)
-            self.skipTest("no memory cgroup for this user: memory is "
-                          "limited per process by RLIMIT_DATA, and a "
-                          "memory-limit result cannot be attributed")
+            self.skipTest("no memory cgroup for this user: RLIMIT_DATA "
+                          "stops one process's allocation before the "
+                          "whole sandbox reaches the limit")
         self.assertEqual(r.status, "memory_limit", r.message)
         self.assertEqual(r.reason, "memory")
         self.assertTrue(r.limits["memory"].fired)
