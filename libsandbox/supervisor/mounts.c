@@ -301,7 +301,7 @@ static void plan_bind(struct root_ctx *rc, enum sbx_step step, int index,
 	rc->n_planned++;
 }
 
-static int attach_inside(struct root_ctx *rc, int target);
+static int attach_inside(struct root_ctx *rc, const char *dst, int target);
 
 static void attach_binds(struct root_ctx *rc)
 {
@@ -323,7 +323,7 @@ static void attach_binds(struct root_ctx *rc)
 			child_fail(rc->report, b->step, -r,
 				   "cannot create the mount point %s: %s",
 				   b->dst, strerror(-r));
-		r = b->source.inside ? attach_inside(rc, target)
+		r = b->source.inside ? attach_inside(rc, b->dst, target)
 				     : attach_source(&b->source, target);
 		close(target);
 		if (b->source.fd >= 0)
@@ -491,39 +491,32 @@ static void plan_inside(struct root_ctx *rc, enum sbx_step step,
 	b->source.inside = 1;
 }
 
-/* Bind the mount point target's own contents over it, read-only. */
-static int attach_inside(struct root_ctx *rc, int target)
+/* Bind the mount point target's own contents over it, read-only.  With
+ * mount(2), not open_tree(): a clone makes an anonymous mount namespace,
+ * and by now the sandbox's user namespace may allow none (budgets.c).
+ * Not recursive, so nothing below can stay writable. */
+static int attach_inside(struct root_ctx *rc, const char *dst, int target)
 {
-	struct sbx_mount_attr a = {
-		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			    MOUNT_ATTR_NODEV,
-	};
 	char path[64];
-	int fd, r = 0;
+	int top, r = 0;
 
-	if (rc->new_api) {
-		fd = (int)syscall(SYS_open_tree, target, "",
-				  OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH |
-					  AT_RECURSIVE);
-		if (fd < 0)
-			return -errno;
-		if (syscall(SYS_mount_setattr, fd, "",
-			    AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0 ||
-		    syscall(SYS_move_mount, fd, "", target, "",
-			    MOVE_MOUNT_F_EMPTY_PATH |
-				    MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			r = -errno;
-		close(fd);
-		return r;
-	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", target);
-	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-	    mount(NULL, path, NULL,
+	if (mount(path, path, NULL, MS_BIND, NULL) < 0)
+		return -errno;
+	/* target is what lies under the new mount: open the mount */
+	while (*dst == '/')
+		dst++;
+	top = sys_openat2(rc->rootfd, dst, O_PATH | O_CLOEXEC);
+	if (top < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", top);
+	if (mount(NULL, path, NULL,
 		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
 			  locked_flags(path),
 		  NULL) < 0)
-		return -errno;
-	return 0;
+		r = -errno;
+	close(top);
+	return r;
 }
 
 struct trusted_plan {
