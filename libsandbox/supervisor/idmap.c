@@ -128,24 +128,8 @@ int sup_idmap_wanted(const struct sup_config *cfg, const struct sup_ids *ids)
 static int send_one(int sock, uint32_t kind, uint32_t index, int fd)
 {
 	struct sup_report rep = { .kind = kind, .step = index };
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &rep, sizeof(rep) };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *c;
 
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	if (fd >= 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	return sup_send_record(sock, &rep, &fd, fd >= 0 ? 1 : 0);
 }
 
 static const char *fs_name(const char *path)
@@ -263,34 +247,25 @@ void sandbox_idmap_receive(int sock, int report)
 {
 	for (;;) {
 		struct sup_report rep;
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { &rep, sizeof(rep) };
-		struct msghdr mh = { 0 };
-		struct cmsghdr *c;
-		ssize_t n;
-		int fd = -1;
+		int fds[SUP_RECORD_FDS], n, i;
+		ssize_t r = sup_recv_record(sock, &rep, fds, &n);
 
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
+		if (r == -EINTR)
 			continue;
-		if (n != (ssize_t)sizeof(rep))
+		if (r != (ssize_t)sizeof(rep))
 			_exit(127); /* the supervisor is gone */
-		c = CMSG_FIRSTHDR(&mh);
-		if (c && c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
-		if (rep.kind == SUP_MSG_IDMAP_END)
+		for (i = 1; i < n; i++)
+			close(fds[i]);
+		if (rep.kind == SUP_MSG_IDMAP_END) {
+			if (fds[0] >= 0)
+				close(fds[0]);
 			return;
-		if (rep.kind != SUP_MSG_IDMAP || fd < 0)
+		}
+		if (rep.kind != SUP_MSG_IDMAP || fds[0] < 0)
 			child_fail(report, SBX_STEP_BIND, EPROTO,
 				   "unexpected message from the supervisor "
 				   "(kind %u)", rep.kind);
-		sandbox_use_tree(rep.step, fd, report);
+		sandbox_use_tree(rep.step, fds[0], report);
 	}
 }
 

@@ -130,26 +130,13 @@ static void send_fds(int report, enum sup_report_kind kind, const int *fds,
 		     int n)
 {
 	struct sup_report rep = { .kind = kind, .err = n };
-	char cbuf[CMSG_SPACE(2 * sizeof(int))];
-	struct iovec iov = { &rep, sizeof(rep) };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *c;
+	int r = sup_send_record(report, &rep, fds, n);
 
-	memset(cbuf, 0, sizeof(cbuf));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
-	memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
-	if (sendmsg(report, &mh, MSG_NOSIGNAL) < 0)
-		child_fail(report, SBX_STEP_MOUNT, errno,
+	if (r < 0)
+		child_fail(report, SBX_STEP_MOUNT, -r,
 			   "cannot hand the memory watch to the supervisor: "
 			   "%s",
-			   strerror(errno));
+			   strerror(-r));
 }
 
 /* The memfd tmpfs, kept by the init until its Landlock rule is made: a

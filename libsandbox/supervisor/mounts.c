@@ -709,30 +709,16 @@ static void mount_overlay_workspace(struct root_ctx *rc)
  * out) and the upper layer (to apply the changes) after the sandbox. */
 static void send_fs_fds(struct root_ctx *rc)
 {
-	struct sup_report rep = { .kind = SUP_REPORT_FS };
 	int fds[2] = { rc->rootfd, rc->upper_fd };
-	int n = rc->upper_fd >= 0 ? 2 : 1;
-	char cbuf[CMSG_SPACE(sizeof(fds))];
-	struct iovec iov = { &rep, sizeof(rep) };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *c;
+	int n = rc->upper_fd >= 0 ? 2 : 1, r;
+	struct sup_report rep = { .kind = SUP_REPORT_FS, .err = n };
 
-	memset(cbuf, 0, sizeof(cbuf));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
-	memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
-	rep.err = n;
-	if (sendmsg(rc->report, &mh, MSG_NOSIGNAL) < 0)
-		child_fail(rc->report, SBX_STEP_MOUNT, errno,
+	r = sup_send_record(rc->report, &rep, fds, n);
+	if (r < 0)
+		child_fail(rc->report, SBX_STEP_MOUNT, -r,
 			   "cannot hand the sandbox's file system to the "
 			   "supervisor: %s",
-			   strerror(errno));
+			   strerror(-r));
 	if (rc->upper_fd >= 0)
 		close(rc->upper_fd);
 	rc->upper_fd = -1;

@@ -56,26 +56,13 @@ size_t sup_pty_eof_chars(int master, int last, char *buf)
 static void send_master(int report, int master)
 {
 	struct sup_report rep = { .kind = SUP_REPORT_PTY };
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &rep, sizeof(rep) };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *c;
+	int r = sup_send_record(report, &rep, &master, 1);
 
-	memset(cbuf, 0, sizeof(cbuf));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(report, &mh, MSG_NOSIGNAL) < 0)
-		child_fail(report, SBX_STEP_FDS, errno,
+	if (r < 0)
+		child_fail(report, SBX_STEP_FDS, -r,
 			   "cannot hand the sandbox's terminal to the "
 			   "supervisor: %s",
-			   strerror(errno));
+			   strerror(-r));
 }
 
 /* In the sandbox's init, after pivot_root: /dev/ptmx leads to the

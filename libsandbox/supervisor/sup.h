@@ -72,6 +72,16 @@ enum sup_report_kind {
 	SUP_MSG_IDMAP_END = 8, /* no more trees */
 };
 
+/* report.c: one record, with up to SUP_RECORD_FDS descriptors.  Send:
+ * 0 or -errno.  Receive: the bytes of the record or -errno; fds filled
+ * (-1 where none came, close-on-exec), *ret_n how many came. */
+#define SUP_RECORD_FDS 2
+struct sup_report;
+int sup_send_record(int sock, const struct sup_report *rep, const int *fds,
+		    int n);
+ssize_t sup_recv_record(int sock, struct sup_report *rep, int *fds,
+			int *ret_n);
+
 struct sup_report {
 	uint32_t kind;
 	uint32_t step;

@@ -76,23 +76,8 @@ static void closep(int *fd)
 
 /* Descriptors that came with a record: the sandbox's file system. */
 static void take_fds(struct watch *w, const struct sup_report *rep,
-		     struct msghdr *mh)
+		     int *fds, int n)
 {
-	struct cmsghdr *c;
-	int fds[2] = { -1, -1 };
-	size_t n = 0;
-
-	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		size_t k;
-
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		if (k > 2 - n)
-			k = 2 - n;
-		memcpy(fds + n, CMSG_DATA(c), k * sizeof(int));
-		n += k;
-	}
 	if (rep->kind == SUP_REPORT_FS && w->run->root_fd < 0) {
 		w->run->root_fd = fds[0];
 		w->run->upper_fd = fds[1];
@@ -114,20 +99,13 @@ static void take_fds(struct watch *w, const struct sup_report *rep,
 static void on_report(struct watch *w)
 {
 	struct sup_report rep;
-	char cbuf[CMSG_SPACE(2 * sizeof(int))];
-	struct iovec iov = { &rep, sizeof(rep) };
-	struct msghdr mh = { 0 };
-	ssize_t n;
+	int fds[SUP_RECORD_FDS], k;
+	ssize_t n = sup_recv_record(w->run->report_fd, &rep, fds, &k);
 
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	n = recvmsg(w->run->report_fd, &mh, MSG_CMSG_CLOEXEC);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+	if (n == -EINTR || n == -EAGAIN)
 		return;
 	if (n > 0)
-		take_fds(w, &rep, &mh);
+		take_fds(w, &rep, fds, k);
 	if (n != (ssize_t)sizeof(rep)) {
 		closep(&w->run->report_fd);
 		return;
