@@ -2,7 +2,7 @@
 # demo.sh - run untrusted.py under `sbx run` and check on the host that none
 # of its attempts got through: a secret in the caller's environment, a
 # listener on the host's loopback and an abstract unix socket, a project
-# directory it may read but not change.
+# directory it may read but not change, the host's /dev/null.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SBX=${SBX:-sbx}
@@ -35,6 +35,7 @@ listener=$!
 while [ ! -s "$work/addr" ]; do sleep 0.05; done
 read -r port abstract < "$work/addr"
 
+devnull=$(stat -c '%a %Z' /dev/null)
 export AWS_SECRET_ACCESS_KEY="demo-aws-secret" OPENAI_API_KEY="sk-demo-not-real"
 echo "== sbx run --workspace project -- python3 untrusted.py"
 "$SBX" run --workspace "$work/project" --timeout 30 -- \
@@ -52,6 +53,11 @@ if [ -f "$work/project/README.md" ]; then
 	echo "  ok       the project is intact"
 else
 	echo "  LEAKED   the project lost a file"; fail=1
+fi
+if [ "$(stat -c '%a %Z' /dev/null)" = "$devnull" ]; then
+	echo "  ok       the host's /dev/null is untouched"
+else
+	echo "  LEAKED   the host's /dev/null changed"; fail=1
 fi
 if [ $rc = 0 ] && [ $fail = 0 ]; then
 	echo "== every attempt was blocked"

@@ -54,6 +54,27 @@ def connect(family, addr):
     return f"connected to {addr!r}"
 
 
+def vsock():
+    # only created, never connected: the hypervisor is not ours to probe
+    s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+    s.close()
+    return "a vsock socket, which no network namespace confines"
+
+
+def setuid_program():
+    path = "/tmp/backdoor"
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n")
+    os.chmod(path, 0o4755)
+    return f"{path} is set-uid"
+
+
+def touch_dev_null():
+    # its own mode again: harmless anywhere, still a change of the node
+    os.chmod("/dev/null", os.stat("/dev/null").st_mode & 0o7777)
+    return "changed the host's /dev/null"
+
+
 def delete_project():
     victim = os.path.join(os.getcwd(), "README.md")
     os.remove(victim)
@@ -68,6 +89,9 @@ attempt(f"reach a service on 127.0.0.1:{port}",
         lambda: connect(socket.AF_INET, ("127.0.0.1", port)))
 attempt(f"reach the host's abstract socket @{abstract}",
         lambda: connect(socket.AF_UNIX, "\0" + abstract))
+attempt("open a socket to the hypervisor (AF_VSOCK)", vsock)
+attempt("make a set-uid program", setuid_program)
+attempt("chmod the host's /dev/null", touch_dev_null)
 attempt("delete a file of the project", delete_project)
 attempt("see the host's processes",
         lambda: (lambda n: f"{n} processes" if n > 3 else None)(
