@@ -60,15 +60,26 @@ static int in_groups(const struct sbx_identity *id, gid_t gid)
 	return 0;
 }
 
-/* What the identity may do beyond "other": read (and search, for a
- * directory) through its owner or group bits. */
+/* What the identity may do beyond "other": read a file through its owner
+ * or group bits; for a directory that "other" may not both list and
+ * enter, get in at all (a 0710 root:ssl-cert directory is entered by
+ * its group only, and what is inside cannot be listed to judge it one by
+ * one: it is hidden whole). */
 static int private_to(const struct stat *st, const struct sbx_identity *id)
 {
 	mode_t m = st->st_mode;
-	int dir = S_ISDIR(m);
-	int other = (m & S_IROTH) && (!dir || (m & S_IXOTH));
 
-	if (other)
+	if (S_ISDIR(m)) {
+		if ((m & S_IROTH) && (m & S_IXOTH))
+			return 0;
+		if (st->st_uid == id->uid)
+			return (m & (S_IRUSR | S_IXUSR)) != 0;
+		if (in_groups(id, st->st_gid))
+			return (m & (S_IRGRP | S_IXGRP)) != 0;
+		/* only what "other" may: entering by a known name */
+		return (m & S_IXOTH) != 0;
+	}
+	if (m & S_IROTH)
 		return 0;
 	if (st->st_uid == id->uid)
 		return (m & S_IRUSR) != 0;
@@ -137,8 +148,11 @@ static void scan_dir(struct scan *s, int dfd, const char *path, int depth)
 	char buf[32768];
 	long n;
 
-	if (depth > MAX_DEPTH)
+	if (depth > MAX_DEPTH) {
+		/* too deep to judge entry by entry: hidden whole */
+		s->err = add(s->out, path);
 		goto out;
+	}
 	/* watched before it is read: no change can fall in between */
 	if (s->watch_fd >= 0 &&
 	    inotify_add_watch(s->watch_fd, path, WATCH_MASK) < 0)

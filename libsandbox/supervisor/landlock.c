@@ -7,6 +7,7 @@
  * abstract unix sockets and signals are scoped to the sandbox (ABI 6).
  * The supervisor plans, the sandbox's init applies: after the
  * capabilities and no_new_privs, before seccomp. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -219,6 +220,62 @@ static void rules_namespaced(struct ruleset *rs, const struct sup_config *cfg)
 /* Without a mount namespace: the host's paths, and nothing of / but the
  * system directories, the workspace, the binds and the run's own
  * directory. */
+/* Is path, or something below it, to be hidden (the library's /etc
+ * masks, sent for a sandbox whose ids are the caller's)?  2: path
+ * itself; 1: something below; 0: nothing. */
+static int masked(const struct sup_config *cfg, const char *path)
+{
+	size_t i, n = strlen(path);
+	int below = 0;
+
+	for (i = 0; i < cfg->n_masks; i++) {
+		const char *m = cfg->masks[i];
+
+		if (strcmp(m, path) == 0)
+			return 2;
+		if (strncmp(m, path, n) == 0 && m[n] == '/')
+			below = 1;
+	}
+	return below;
+}
+
+/*
+ * Without a mount namespace nothing can be covered: a hidden entry is
+ * left out of the rules instead.  A directory with something hidden below
+ * it may be listed (its names are not secret), and each of its other
+ * entries gets the access on its own; the hidden ones get none.
+ */
+static void allow_except_masks(struct ruleset *rs, const struct sup_config *cfg,
+			       const char *path, uint64_t access, int depth)
+{
+	struct dirent *de;
+	DIR *d;
+	int m = masked(cfg, path);
+
+	if (m == 2)
+		return;
+	if (m == 0 || depth > 16) {
+		if (m == 0)
+			allow(rs, path, access);
+		return; /* too deep to split: nothing (fail closed) */
+	}
+	allow(rs, path, LL_FS_READ_DIR);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char child[4096];
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(child, sizeof(child), "%s/%s", path,
+				     de->d_name) >= sizeof(child))
+			continue;
+		allow_except_masks(rs, cfg, child, access, depth + 1);
+	}
+	closedir(d);
+}
+
 static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg)
 {
 	uint64_t w = has_flag(cfg, SBX_FLAG_READ_ONLY) ? LL_RX : LL_ALL;
@@ -226,7 +283,7 @@ static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg)
 	size_t i;
 
 	for (i = 0; i < SBX_N_SYSTEM_PATHS; i++)
-		allow(rs, sbx_system_paths[i], LL_RX);
+		allow_except_masks(rs, cfg, sbx_system_paths[i], LL_RX, 0);
 	if (cfg->workspace)
 		allow(rs, cfg->workspace,
 		      cfg->workspace_mode == SBX_WORKSPACE_RO ? LL_RX : LL_ALL);

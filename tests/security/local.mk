@@ -27,9 +27,11 @@ tests_security_test_sec_degraded_CFLAGS = $(POLICY_TEST_CFLAGS)
 tests_security_test_sec_degraded_LDADD = $(POLICY_TEST_LDADD)
 
 check_PROGRAMS += tests/security/test-sec-ids
-tests_security_test_sec_ids_SOURCES = tests/security/test-sec-ids.c
-tests_security_test_sec_ids_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
-tests_security_test_sec_ids_LDADD = $(LIVE_LDADD)
+tests_security_test_sec_ids_SOURCES = tests/security/test-sec-ids.c \
+	tests/nouserns.c tests/nouserns.h
+tests_security_test_sec_ids_CPPFLAGS = $(SEC_CPPFLAGS)
+tests_security_test_sec_ids_CFLAGS = $(POLICY_TEST_CFLAGS)
+tests_security_test_sec_ids_LDADD = tests/liblive.la $(POLICY_TEST_LDADD)
 
 # Item 8 (and the apply's part of item 2): what the host runs or trusts in
 # a writable workspace (.git/config, hooks, .envrc, ...) is withheld from

@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "../live.h"
+#include "../nouserns.h"
 
 struct ids_cfg {
 	const char *workspace;
@@ -533,6 +535,17 @@ out:
 
 static int write_secret(const char *path)
 {
+	char dir[512], *slash;
+
+	/* a file in a directory only the group may enter: 0710 */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && strstr(slash, ".d/") == NULL && strstr(dir, ".d/")) {
+		*slash = '\0';
+		if (mkdir(dir, 0710) < 0 || chown(dir, 0, MASK_GROUP) < 0 ||
+		    chmod(dir, 0710) < 0)
+			return -errno;
+	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 
 	if (fd < 0)
@@ -550,8 +563,14 @@ static int write_secret(const char *path)
 /* In a child that is an unprivileged user in MASK_GROUP: reads on the
  * host (the control), in the sandbox, then again after the parent added
  * another secret.  Exit status: a bit per failed check. */
-static int mask_child(const char *first, const char *second, int go_fd,
-		      int done_fd)
+static void degraded_cfg(sbx_t *sbx, void *arg)
+{
+	configure(sbx, arg);
+	sbx_set_flag(sbx, SBX_FLAG_ALLOW_DEGRADED, 1);
+}
+
+static int mask_child(const char *first, const char *key, const char *second,
+		      int go_fd, int done_fd)
 {
 	gid_t g = MASK_GROUP;
 	struct ids_cfg c = { NULL, SBX_WORKSPACE_RO, NULL, 0, 1, 1, 0 };
@@ -563,13 +582,20 @@ static int mask_child(const char *first, const char *second, int go_fd,
 	if (setgroups(1, &g) < 0 || setresgid(MASK_GID, MASK_GID, MASK_GID) < 0 ||
 	    setresuid(MASK_UID, MASK_UID, MASK_UID) < 0)
 		return 64;
+	/* the id change made this process undumpable: its /proc files
+	 * would stay root's, which nu_run_argv() writes */
+	prctl(PR_SET_DUMPABLE, 1);
 	host = tl_read_file(first);
 	if (!host || !strstr(host, "group-secret"))
 		fail |= 1; /* the control: the caller's group reads it */
 	free(host);
+	host = tl_read_file(key); /* in a 0710 directory of the group */
+	if (!host || !strstr(host, "group-secret"))
+		fail |= 1;
+	free(host);
 	/* twice: a process's second run keeps what it learnt of /etc
 	 * (hostinfo.c), which the third must not trust blindly */
-	snprintf(script, sizeof(script), "cat %s 2>&1; :", first);
+	snprintf(script, sizeof(script), "cat %s %s 2>&1; :", first, key);
 	for (int i = 0; i < 2; i++) {
 		tl_run_sh(&r, configure, &c, script);
 		if (r.status != SBX_STATUS_EXITED ||
@@ -586,6 +612,18 @@ static int mask_child(const char *first, const char *second, int go_fd,
 	if (r.status != SBX_STATUS_EXITED || strstr(r.out, "group-secret"))
 		fail |= 4;
 	tl_run_free(&r);
+	/* without namespaces nothing can cover them: Landlock leaves them
+	 * out (where user namespaces can be disabled for the test) */
+	{
+		const char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+		if (nu_run_argv(&r, degraded_cfg, &c, argv) == 0) {
+			if (r.status != SBX_STATUS_EXITED ||
+			    strstr(r.out, "group-secret"))
+				fail |= 8;
+			tl_run_free(&r);
+		}
+	}
 	return fail;
 }
 
@@ -631,7 +669,7 @@ static void test_etc_masks(void)
 {
 	char *staged;
 	char first[] = "/etc/sbx-test-mask-XXXXXX";
-	char second[64];
+	char second[64], keydir[64], key[80];
 	int go[2], done[2], st = 0;
 	pid_t pid;
 	char b;
@@ -650,9 +688,12 @@ static void test_etc_masks(void)
 		unlink(first);
 	}
 	snprintf(second, sizeof(second), "%s-later", first);
+	snprintf(keydir, sizeof(keydir), "%s.d", first);
+	snprintf(key, sizeof(key), "%s/key.pem", keydir);
 	staged = stage_supervisor();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(staged);
 	CU_ASSERT_EQUAL_FATAL(write_secret(first), 0);
+	CU_ASSERT_EQUAL(write_secret(key), 0);
 	CU_ASSERT_FATAL(pipe2(go, O_CLOEXEC) == 0 && pipe2(done, O_CLOEXEC) == 0);
 	pid = fork();
 	CU_ASSERT_FATAL(pid >= 0);
@@ -660,7 +701,7 @@ static void test_etc_masks(void)
 		char *sup = join(staged, "sbx-supervisor");
 
 		setenv("SBX_SUPERVISOR", sup, 1);
-		_exit(mask_child(first, second, go[0], done[1]));
+		_exit(mask_child(first, key, second, go[0], done[1]));
 	}
 	close(go[0]);
 	close(done[1]);
@@ -674,12 +715,15 @@ static void test_etc_masks(void)
 	waitpid(pid, &st, 0);
 	unlink(first);
 	unlink(second);
+	unlink(key);
+	rmdir(keydir);
 	tl_rmrf(staged);
 	free(staged);
 	CU_ASSERT(WIFEXITED(st));
 	if (WEXITSTATUS(st))
 		fprintf(stderr, "\n  mask checks failed: %#x (1 control, 2 "
-			"hidden, 4 hidden when added later)\n",
+			"hidden, 4 hidden when added later, 8 hidden without "
+			"namespaces)\n",
 			WEXITSTATUS(st));
 	CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
 }
