@@ -361,8 +361,11 @@ enum sbx_flag {
 	 * with the layers that remain instead of refusing: Landlock for the
 	 * filesystem, TCP and the scoping of abstract sockets and signals,
 	 * seccomp with sockets denied (socketpair() stays), and chmod,
-	 * chown, times, xattrs and inotify/fanotify denied (Landlock does
-	 * not cover them, and the program runs as the caller), the limits
+	 * chown, times, xattrs, inode flags (chattr) and inotify/fanotify
+	 * denied (Landlock does not cover them, and the program runs as the
+	 * caller), as are prlimit64(), setpriority(), ioprio_set() and the
+	 * sched_set*() calls on any process but its own (pid 0: the
+	 * caller's other processes could be named and crippled), the limits
 	 * (the sandbox's cgroup where one can be made, else rlimits;
 	 * RLIMIT_NPROC then counts the caller's processes on the host), a
 	 * scrubbed environment and closed descriptors.  A kernel whose

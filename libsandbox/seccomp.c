@@ -264,6 +264,7 @@ static const struct {
 	{ "setxattrat", 463 },	   /* 6.13 */
 	{ "removexattrat", 466 },  /* 6.13 */
 	{ "open_tree_attr", 467 }, /* 6.15 */
+	{ "file_setattr", 469 },   /* 6.17 */
 };
 
 static int unified_numbers(uint32_t arch)
