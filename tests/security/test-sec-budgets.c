@@ -6,7 +6,9 @@
  * get an inotify instance and queue a signal.  A control shows that the
  * same program without the sandbox does starve the caller (as the
  * unprivileged caller itself, or as root under an id nobody uses: never
- * root's own budget, which the whole machine shares).
+ * root's own budget, which the whole machine shares).  The machine's
+ * kernel AIO events (fs.aio-max-nr) are one budget for all: the caller
+ * must still get a context while a hostile run holds all it could take.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -238,6 +241,51 @@ static void test_control_without_sandbox(void)
 	CU_ASSERT_EQUAL(sig_err, EAGAIN);
 }
 
+/* A hostile run takes every AIO event it can and holds them; meanwhile
+ * the caller sets up a context of its own.  (No control runs the hog on
+ * the host: the budget is the machine's, every other user's too; the
+ * caller's own io_setup() shows the call works here.) */
+static void test_caller_keeps_aio(void)
+{
+	const char *marker = live_marker("aio");
+	const char *argv[] = { TRY_BUDGET, "aio", marker, NULL };
+	unsigned long ctx = 0;
+	char *out;
+	sbx_t *sbx;
+	int r, e;
+
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	bind_helper(sbx);
+	sbx_set_stdio(sbx, 0, SBX_STDIO_NULL, -1);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_PIPE, -1);
+	sbx_set_stdio(sbx, 2, SBX_STDIO_CAPTURE, -1);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, argv), 0);
+	out = read_until_ready(sbx_fd(sbx, SBX_FD_STDOUT), 30000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT(strstr(out, "ready=1") != NULL);
+	r = (int)syscall(SYS_io_setup, 64, &ctx);
+	e = errno;
+	if (r < 0 && e == ENOSYS) {
+		tl_skip("this kernel has no AIO");
+	} else {
+		if (r < 0)
+			fprintf(stderr, "\n  caller: io_setup %s\n"
+					"  program: %s\n",
+				strerror(e), out);
+		CU_ASSERT_EQUAL(r, 0);
+		/* the sandbox took nothing: the call is not there */
+		CU_ASSERT_EQUAL(live_int(out, "aio_events", -1), 0);
+		CU_ASSERT_EQUAL(live_int(out, "aio_errno", 0), ENOSYS);
+	}
+	if (r == 0)
+		syscall(SYS_io_destroy, ctx);
+	CU_ASSERT_EQUAL(sbx_kill(sbx), 0);
+	CU_ASSERT_EQUAL(sbx_wait(sbx), 0);
+	CU_ASSERT_EQUAL(live_wait_count(marker, 0, 5000), 0);
+	free(out);
+	sbx_destroy(sbx);
+}
+
 static void limit_128m(sbx_t *sbx, void *arg)
 {
 	(void)arg;
@@ -375,6 +423,8 @@ static CU_TestInfo tests[] = {
 	  test_caller_keeps_budgets },
 	{ "control: the same program without the sandbox starves its user",
 	  test_control_without_sandbox },
+	{ "the caller gets an AIO context during a hostile run",
+	  test_caller_keeps_aio },
 	{ "the sandbox's rlimits and namespace limits are as documented",
 	  test_values_as_documented },
 	{ "a run without namespaces keeps the rlimits",

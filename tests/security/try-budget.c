@@ -8,6 +8,9 @@
  *   budgets               take every inotify instance and every queued
  *                         signal it can, say how many, print "ready=1",
  *                         hold
+ *   aio                   take every kernel AIO event the machine has
+ *                         (io_setup() of ever smaller contexts), say
+ *                         how many, print "ready=1", hold
  *   memfd SIZE            write SIZE bytes into memfds (1 MiB writes, a
  *                         new memfd at each failure), hold
  *   memfd-closed SIZE     the same in memfds of 64 MiB each written, one
@@ -116,6 +119,28 @@ static int cmd_budgets(void)
 		;
 	e = errno;
 	say("signals=%ld\nsignals_errno=%d\nready=1\n", n, e);
+	hold();
+}
+
+/* fs.aio-max-nr is one budget of the whole machine. */
+static int cmd_aio(void)
+{
+	unsigned long ctx;
+	long n, events = 0;
+	int e = 0;
+
+	for (n = 1 << 20; n >= 1;) {
+		ctx = 0;
+		if (syscall(SYS_io_setup, n, &ctx) == 0) {
+			events += n;
+			continue;
+		}
+		e = errno;
+		if (e != EAGAIN)
+			break;
+		n /= 2;
+	}
+	say("aio_events=%ld\naio_errno=%d\nready=1\n", events, e);
 	hold();
 }
 
@@ -396,6 +421,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "budgets") == 0)
 		return cmd_budgets();
+	if (strcmp(cmd, "aio") == 0)
+		return cmd_aio();
 	if (argc > 2 && strcmp(cmd, "memfd") == 0) {
 		fill_memfds(size_arg(argv[2]));
 		hold();
