@@ -286,7 +286,8 @@ enum sbx_stdio_mode {
 				 * default).  The supervisor reads stdin
 				 * ahead of the program: what the program
 				 * did not read is lost, except from a
-				 * regular file, whose offset is set back */
+				 * regular file, whose offset is set back
+				 * (never before where the run started) */
 	SBX_STDIO_NULL = 1,     /* nothing: stdin is an empty pipe, output
 				 * is read and dropped (no device node of
 				 * the host reaches the program) */
