@@ -381,9 +381,9 @@ enum sbx_flag {
 	 * does not hide ("degraded_not_hidden": the host's processes and
 	 * their command lines, and more; null with namespaces). */
 	SBX_FLAG_ALLOW_DEGRADED = 3,
-	/* Nothing in the sandbox is writable: not /tmp, the home or /dev/shm
-	 * either.  A writable workspace or bind is then an error of
-	 * sbx_exec(). */
+	/* Nothing in the sandbox is writable: not /tmp, the home, /dev/shm
+	 * or /dev/mqueue (POSIX message queues cannot be opened) either.
+	 * A writable workspace or bind is then an error of sbx_exec(). */
 	SBX_FLAG_READ_ONLY = 4,
 	/* A terminal of the sandbox's own: a pseudo-terminal opened in the
 	 * sandbox's devpts (it counts against SBX_LIMIT_PTYS) becomes the

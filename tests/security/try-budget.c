@@ -8,6 +8,10 @@
  *   budgets               take every inotify instance and every queued
  *                         signal it can, say how many, print "ready=1",
  *                         hold
+ *   mqueue                make POSIX message queues of the default size
+ *                         (unlinked at once, held open) until refused,
+ *                         send and receive on one, say how many, print
+ *                         "ready=1", hold
  *   aio                   take every kernel AIO event the machine has
  *                         (io_setup() of ever smaller contexts), say
  *                         how many, print "ready=1", hold
@@ -46,6 +50,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <mqueue.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -119,6 +124,36 @@ static int cmd_budgets(void)
 		;
 	e = errno;
 	say("signals=%ld\nsignals_errno=%d\nready=1\n", n, e);
+	hold();
+}
+
+/* RLIMIT_MSGQUEUE: every queue is charged its whole size when made.
+ * Unlinked at once, so that none outlives the hog (a control on the
+ * host makes them in the host's IPC namespace). */
+static int cmd_mqueue(void)
+{
+	struct mq_attr a = { .mq_maxmsg = 10, .mq_msgsize = 8192 };
+	char name[64], buf[8192];
+	long n;
+	int e = 0, sent = 0;
+
+	for (n = 0; n < 4096; n++) {
+		mqd_t q;
+
+		snprintf(name, sizeof(name), "/sbx-hog-%d-%ld", (int)getpid(),
+			 n);
+		q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &a);
+		if (q == (mqd_t)-1) {
+			e = errno;
+			break;
+		}
+		mq_unlink(name);
+		if (!n && mq_send(q, "sbx", 3, 0) == 0 &&
+		    mq_receive(q, buf, sizeof(buf), NULL) == 3)
+			sent = 1;
+	}
+	say("mqueues=%ld\nmq_errno=%d\nmq_sent=%d\nready=1\n", n, e,
+	    sent);
 	hold();
 }
 
@@ -423,6 +458,8 @@ int main(int argc, char **argv)
 		return cmd_budgets();
 	if (strcmp(cmd, "aio") == 0)
 		return cmd_aio();
+	if (strcmp(cmd, "mqueue") == 0)
+		return cmd_mqueue();
 	if (argc > 2 && strcmp(cmd, "memfd") == 0) {
 		fill_memfds(size_arg(argv[2]));
 		hold();
