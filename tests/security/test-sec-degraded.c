@@ -463,8 +463,9 @@ static void pstate_of(pid_t pid, struct pstate *s)
 
 static int pstate_same(const struct pstate *a, const struct pstate *b)
 {
-	return !strcmp(a->limits, b->limits) && a->nice == b->nice && a->ioprio == b->ioprio &&
-	       a->policy == b->policy && CPU_EQUAL(&a->cpus, &b->cpus);
+	return !strcmp(a->limits, b->limits) && a->nice == b->nice &&
+	       a->ioprio == b->ioprio && a->policy == b->policy &&
+	       CPU_EQUAL(&a->cpus, &b->cpus);
 }
 
 /* sbx-try's "other" calls; who: the victim's pid, or 0 (every process
