@@ -100,8 +100,10 @@ int sbx_last_errno(const sbx_t *sbx);
  *                           the process tree in /proc; RLIMIT_CPU backstop
  *   MEMORY      1 GiB       cgroup v2 memory.max + swap.max 0, v1 memory +
  *                           memsw; else the supervisor sums the sandbox's
- *                           private memory, memfds, SysV and shared
- *                           anonymous memory and kills at the limit
+ *                           private memory and page tables, memfds, SysV
+ *                           and shared anonymous memory, and the socket
+ *                           buffers of its own network namespace, and
+ *                           kills at the limit
  *                           (status MEMORY_LIMIT, mechanism "supervisor";
  *                           what it counts: README, "Memory without a
  *                           cgroup"), and RLIMIT_DATA per process

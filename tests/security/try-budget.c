@@ -15,6 +15,11 @@
  *   aio                   take every kernel AIO event the machine has
  *                         (io_setup() of ever smaller contexts), say
  *                         how many, print "ready=1", hold
+ *   sockbuf SIZE          fill unix socket pairs' buffers (SO_SNDBUF as
+ *                         large as allowed) with SIZE bytes, hold
+ *   pagetables SIZE       make SIZE of page tables: one page of a file
+ *                         mapped in every 2 MiB (no anonymous RSS),
+ *                         across processes of 192 MiB each, hold
  *   memfd SIZE            write SIZE bytes into memfds (1 MiB writes, a
  *                         new memfd at each failure), hold
  *   memfd-closed SIZE     the same in memfds of 64 MiB each written, one
@@ -63,6 +68,7 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -154,6 +160,79 @@ static int cmd_mqueue(void)
 	}
 	say("mqueues=%ld\nmq_errno=%d\nmq_sent=%d\nready=1\n", n, e,
 	    sent);
+	hold();
+}
+
+/* Socket buffers are kernel memory no RSS shows: up to twice
+ * net.core.wmem_max per socket. */
+static int cmd_sockbuf(uint64_t size)
+{
+	static char buf[65536];
+	uint64_t done = 0;
+	int big = 1 << 30, e = 0;
+
+	while (done < size) {
+		int sv[2];
+		ssize_t n;
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) < 0) {
+			e = errno;
+			break;
+		}
+		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+		while (done < size && (n = write(sv[0], buf, sizeof(buf))) > 0)
+			done += (uint64_t)n;
+	}
+	say("sock_bytes=%llu\nsock_errno=%d\n", (unsigned long long)done, e);
+	hold();
+}
+
+/* Page tables are kernel memory too: one page of a file mapped alone in
+ * every 2 MiB costs a 4 KiB page table each time, and no anonymous RSS
+ * (the file's page is one page of page cache, shared by all of them).
+ * A process may have 65530 mappings: the work is shared by processes of
+ * 192 MiB of page tables each. */
+#define PT_PER_PROC (192 * MIB)
+static void make_pagetables(uint64_t size)
+{
+	uint64_t n = size / 4096, i, span = n * 2 * MIB;
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	char *base = mmap(NULL, span, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (fd < 0 || base == MAP_FAILED) {
+		say("pt_errno=%d\n", errno);
+		return;
+	}
+	munmap(base, span); /* the room, now free */
+	for (i = 0; i < n; i++) {
+		volatile char *p = mmap(base + i * 2 * MIB, 4096, PROT_READ,
+					MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd,
+					0);
+
+		if (p == MAP_FAILED) {
+			say("pt_errno=%d\n", errno);
+			break;
+		}
+		(void)p[0];
+	}
+}
+
+static int cmd_pagetables(uint64_t size)
+{
+	uint64_t made;
+
+	for (made = 0; made < size; made += PT_PER_PROC) {
+		uint64_t part = size - made < PT_PER_PROC ? size - made
+							  : PT_PER_PROC;
+
+		if (fork() == 0) {
+			make_pagetables(part);
+			for (;;)
+				pause();
+		}
+	}
+	say("pt_bytes=%llu\n", (unsigned long long)size);
 	hold();
 }
 
@@ -460,6 +539,10 @@ int main(int argc, char **argv)
 		return cmd_aio();
 	if (strcmp(cmd, "mqueue") == 0)
 		return cmd_mqueue();
+	if (argc > 2 && strcmp(cmd, "sockbuf") == 0)
+		return cmd_sockbuf(size_arg(argv[2]));
+	if (argc > 2 && strcmp(cmd, "pagetables") == 0)
+		return cmd_pagetables(size_arg(argv[2]));
 	if (argc > 2 && strcmp(cmd, "memfd") == 0) {
 		fill_memfds(size_arg(argv[2]));
 		hold();
