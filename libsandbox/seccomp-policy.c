@@ -55,8 +55,9 @@
 #define NO_IOCTL_FLAGS                                                    \
 	NO_FLAGS "; FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR, FS_IOC_SETVERSION, " \
 		 "ext4's SETVERSION (their 32-bit numbers too), "             \
-		 "FS_IOC_SET_ENCRYPTION_POLICY and FS_IOC_ENABLE_VERITY are " \
-		 "denied (on the low 32 bits of the request)"
+		 "FS_IOC_SET_ENCRYPTION_POLICY, FS_IOC_ENABLE_VERITY and "    \
+		 "btrfs's SUBVOL_SETFLAGS are denied (on the low 32 bits of " \
+		 "the request)"
 
 /* Argument a is not v.  The kernel reads an int, the comparison is on
  * all 64 bits: that can only refuse more (a value whose low half is v
@@ -71,9 +72,11 @@
 	{ .name = (n), .why = SELF_ONLY, .n_conds = 1,            \
 	  .conds = { ARG_NE(0, 0) } }
 
-/* ext4's own numbers for the generation (its private header) */
+/* ext4's own numbers for the generation (its private header), and
+ * btrfs's read-only flag of a subvolume (<linux/btrfs.h> is large) */
 #define EXT4_IOC_SETVERSION _IOW('f', 4, long)
 #define EXT4_IOC32_SETVERSION _IOW('f', 4, int)
+#define BTRFS_IOC_SUBVOL_SETFLAGS _IOW(0x94, 26, uint64_t)
 
 const struct sbx_degraded_rule sbx_degraded_rules[] = {
 	ALL("socket", "no network namespace: a socket could reach the host's "
@@ -119,16 +122,18 @@ const struct sbx_degraded_rule sbx_degraded_rules[] = {
 	ALL("file_setattr", NO_FLAGS),
 	{ .name = "ioctl",
 	  .why = NO_IOCTL_FLAGS,
-	  .n_conds = 9,
+	  .n_conds = 10,
 	  /* the flags, fsxattr (project id, extent hints), the generation,
-	   * encryption and verity (both irreversible), and the 32-bit
-	   * numbers, which some file systems take natively */
+	   * encryption and verity (both irreversible), a btrfs subvolume's
+	   * read-only flag, and the 32-bit numbers, which some file systems
+	   * take natively */
 	  .conds = { REQ(FS_IOC_SETFLAGS), REQ(FS_IOC32_SETFLAGS),
 		     REQ(FS_IOC_FSSETXATTR), REQ(FS_IOC_SETVERSION),
 		     REQ(FS_IOC32_SETVERSION), REQ(EXT4_IOC_SETVERSION),
 		     REQ(EXT4_IOC32_SETVERSION),
 		     REQ(FS_IOC_SET_ENCRYPTION_POLICY),
-		     REQ(FS_IOC_ENABLE_VERITY) } },
+		     REQ(FS_IOC_ENABLE_VERITY),
+		     REQ(BTRFS_IOC_SUBVOL_SETFLAGS) } },
 	ALL("inotify_init", NO_WATCH),
 	ALL("inotify_init1", NO_WATCH),
 	ALL("inotify_add_watch", NO_WATCH),
