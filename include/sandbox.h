@@ -100,8 +100,10 @@ int sbx_last_errno(const sbx_t *sbx);
  *                           the process tree in /proc; RLIMIT_CPU backstop
  *   MEMORY      1 GiB       cgroup v2 memory.max + swap.max 0, v1 memory +
  *                           memsw; else the supervisor sums the sandbox's
- *                           private memory, memfds, SysV and shared
- *                           anonymous memory and kills at the limit
+ *                           private memory and page tables, memfds, SysV
+ *                           and shared anonymous memory, and the socket
+ *                           buffers of its own network namespace, and
+ *                           kills at the limit
  *                           (status MEMORY_LIMIT, mechanism "supervisor";
  *                           what it counts: README, "Memory without a
  *                           cgroup"), and RLIMIT_DATA per process
@@ -286,7 +288,8 @@ enum sbx_stdio_mode {
 				 * default).  The supervisor reads stdin
 				 * ahead of the program: what the program
 				 * did not read is lost, except from a
-				 * regular file, whose offset is set back */
+				 * regular file, whose offset is set back
+				 * (never before where the run started) */
 	SBX_STDIO_NULL = 1,     /* nothing: stdin is an empty pipe, output
 				 * is read and dropped (no device node of
 				 * the host reaches the program) */
@@ -361,8 +364,11 @@ enum sbx_flag {
 	 * with the layers that remain instead of refusing: Landlock for the
 	 * filesystem, TCP and the scoping of abstract sockets and signals,
 	 * seccomp with sockets denied (socketpair() stays), and chmod,
-	 * chown, times, xattrs and inotify/fanotify denied (Landlock does
-	 * not cover them, and the program runs as the caller), the limits
+	 * chown, times, xattrs, inode flags (chattr) and inotify/fanotify
+	 * denied (Landlock does not cover them, and the program runs as the
+	 * caller), as are prlimit64(), setpriority(), ioprio_set() and the
+	 * sched_set*() calls on any process but its own (pid 0: the
+	 * caller's other processes could be named and crippled), the limits
 	 * (the sandbox's cgroup where one can be made, else rlimits;
 	 * RLIMIT_NPROC then counts the caller's processes on the host), a
 	 * scrubbed environment and closed descriptors.  A kernel whose
@@ -377,9 +383,9 @@ enum sbx_flag {
 	 * does not hide ("degraded_not_hidden": the host's processes and
 	 * their command lines, and more; null with namespaces). */
 	SBX_FLAG_ALLOW_DEGRADED = 3,
-	/* Nothing in the sandbox is writable: not /tmp, the home or /dev/shm
-	 * either.  A writable workspace or bind is then an error of
-	 * sbx_exec(). */
+	/* Nothing in the sandbox is writable: not /tmp, the home, /dev/shm
+	 * or /dev/mqueue (POSIX message queues cannot be opened) either.
+	 * A writable workspace or bind is then an error of sbx_exec(). */
 	SBX_FLAG_READ_ONLY = 4,
 	/* A terminal of the sandbox's own: a pseudo-terminal opened in the
 	 * sandbox's devpts (it counts against SBX_LIMIT_PTYS) becomes the

@@ -639,7 +639,8 @@ static void explain_degraded(const sbx_t *sbx, json_object *o, const char *name)
 		if (strcmp(sbx_degraded_rules[i].name, name) != 0)
 			continue;
 		d = json_object_new_object();
-		if (strcmp(name, "socket") == 0 && sbx->net == SBX_NET_HOST)
+		if ((strcmp(name, "socket") == 0 && sbx->net == SBX_NET_HOST) ||
+		    sbx_degraded_rules[i].n_conds)
 			set_action(d, "conditional", kill ? 0 : EPERM);
 		else
 			set_action(d, kill ? "kill" : "deny", kill ? 0 : EPERM);

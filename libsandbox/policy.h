@@ -54,16 +54,12 @@ int sbx_syscall_must_filter(const char *name);
 int sbx_degraded_denies_all(const struct sbx *sbx, const char *name);
 /* ctx is a scmp_filter_ctx; deny the handle's deny action.  degraded adds
  * what a run without namespaces needs (sbx_degraded_rules: no sockets,
- * no SysV IPC, no metadata changes, no file watching). */
+ * no SysV IPC, no metadata changes, no file watching, no tuning of
+ * other processes). */
 int sbx_seccomp_add_policy(const struct sbx *sbx, void *ctx, uint32_t deny,
 			   int degraded, const char **ret_failed);
-/* The calls a run without namespaces denies in addition, and why. */
-struct sbx_degraded_rule {
-	const char *name;
-	const char *why;
-};
-extern const struct sbx_degraded_rule sbx_degraded_rules[];
-extern const size_t sbx_n_degraded_rules;
+/* The calls a run without namespaces denies in addition, and why:
+ * sbx_degraded_rules in seccomp_rules.h. */
 /* errno names: "EPERM" <-> 1 */
 int sbx_errno_parse(const char *name);
 const char *sbx_errno_name(int err);

@@ -22,13 +22,14 @@
 
 /* Table entries: a plain denial, a call the filter depends on (a policy
  * may deny it, never allow it), a mode argument checked for set-id bits,
- * a call that answers ENOSYS. */
+ * a call that answers ENOSYS (that a policy may allow, or not). */
 #define DENY(n) { .name = (n), .kind = SBX_RULE_DENY }
 #define MUST(n, k) { .name = (n), .kind = (k), .must = 1 }
 #define SETID(n, a) \
 	{ .name = (n), .kind = SBX_RULE_SETID_MODE, .arg = (a), .must = 1 }
 #define NOSYS(n, w) \
 	{ .name = (n), .kind = SBX_RULE_ENOSYS, .must = 1, .why = (w) }
+#define ABSENT(n, w) { .name = (n), .kind = SBX_RULE_ENOSYS, .why = (w) }
 
 /* The deny list (DESIGN.md, "system compromise").  Order does not matter;
  * names unknown to this libseccomp and absent from sbx_syscall_resolve()'s
@@ -70,6 +71,17 @@ const struct sbx_syscall_rule sbx_syscall_rules[] = {
 	MUST("io_uring_setup", SBX_RULE_DENY),
 	MUST("io_uring_enter", SBX_RULE_DENY),
 	MUST("io_uring_register", SBX_RULE_DENY),
+	/* Kernel AIO's contexts come from one budget of the whole machine
+	 * (fs.aio-max-nr), which no namespace or cgroup divides: one
+	 * sandbox could take all of it, and the host's databases and VMs
+	 * would fail at io_setup().  Without a context the other io_*
+	 * calls do nothing.  ENOSYS, as on a kernel without AIO: libaio's
+	 * users fall back to threads or say so, and glibc's POSIX aio
+	 * uses threads anyway.  A policy may allow it. */
+	ABSENT("io_setup", "kernel AIO contexts come from one budget of the "
+			   "whole machine (fs.aio-max-nr), which one sandbox "
+			   "could take; io_setup answers ENOSYS, as on a "
+			   "kernel without AIO (glibc's aio_* use threads)"),
 	/* the machine itself */
 	DENY("kexec_load"),
 	DENY("kexec_file_load"),
@@ -264,6 +276,7 @@ static const struct {
 	{ "setxattrat", 463 },	   /* 6.13 */
 	{ "removexattrat", 466 },  /* 6.13 */
 	{ "open_tree_attr", 467 }, /* 6.15 */
+	{ "file_setattr", 469 },   /* 6.17 */
 };
 
 static int unified_numbers(uint32_t arch)

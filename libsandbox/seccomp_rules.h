@@ -64,6 +64,19 @@ struct sbx_rule_cond {
  * that is 0).  Returns how many were written to out. */
 size_t sbx_rule_conds(const struct sbx_syscall_rule *r,
 		      struct sbx_rule_cond *out, size_t max);
+/* What a run without namespaces denies on top of the rules above
+ * (seccomp-policy.c), and why: the whole call when n_conds is 0, else
+ * the call when any one of its conditions holds. */
+#define SBX_MAX_DEGRADED_CONDS 10
+struct sbx_degraded_rule {
+	const char *name;
+	const char *why;
+	unsigned n_conds;
+	struct sbx_rule_cond conds[SBX_MAX_DEGRADED_CONDS];
+};
+extern const struct sbx_degraded_rule sbx_degraded_rules[];
+extern const size_t sbx_n_degraded_rules;
+
 /* The errno a rule's kind always answers with (ENOSYS, EAFNOSUPPORT),
  * whatever the deny action; 0 when it takes the handle's deny action. */
 int sbx_rule_errno(enum sbx_rule_kind kind);

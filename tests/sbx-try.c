@@ -25,7 +25,13 @@
 #include <sys/un.h>
 #include <sys/xattr.h>
 #include <arpa/inet.h>
+#include <linux/fs.h>
+#include <linux/ioprio.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,6 +127,149 @@ static int unix_listen(const char *path, int abstract, const char *ready,
 	if (f)
 		fclose(f);
 	return listen_and_report(s, stop);
+}
+
+/* A file's flags (chattr): nodump, which its owner may set without a
+ * capability, through an fd opened read-only. */
+#ifndef SYS_file_getattr
+#define SYS_file_getattr 468 /* Linux 6.17, the same on every arch */
+#define SYS_file_setattr 469
+#endif
+struct file_attr_v0 {
+	uint64_t fa_xflags;
+	uint32_t fa_extsize, fa_nextents, fa_projid, fa_cowextsize;
+};
+
+static int file_flags(const char *op, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r = -1;
+	struct file_attr_v0 fa = { 0 };
+	struct fsxattr fx;
+	int fl = 0, fl32 = 0; /* the kernel reads an int, whatever the name */
+	long gen = 12345;
+
+	if (fd < 0)
+		return result(-1);
+	if (!strcmp(op, "setflags") && ioctl(fd, FS_IOC_GETFLAGS, &fl) == 0) {
+		fl |= FS_NODUMP_FL;
+		r = ioctl(fd, FS_IOC_SETFLAGS, &fl);
+	} else if (!strcmp(op, "setflags32") &&
+		   ioctl(fd, FS_IOC_GETFLAGS, &fl32) == 0) {
+		fl32 |= FS_NODUMP_FL;
+		r = ioctl(fd, FS_IOC32_SETFLAGS, &fl32);
+	} else if (!strcmp(op, "fssetxattr") &&
+		   ioctl(fd, FS_IOC_FSGETXATTR, &fx) == 0) {
+		fx.fsx_xflags |= FS_XFLAG_NODUMP;
+		r = ioctl(fd, FS_IOC_FSSETXATTR, &fx);
+	} else if (!strcmp(op, "setversion")) {
+		r = ioctl(fd, FS_IOC_SETVERSION, &gen);
+	} else if (!strcmp(op, "file-setattr") &&
+		   syscall(SYS_file_getattr, AT_FDCWD, path, &fa, sizeof(fa),
+			   0) == 0) {
+		fa.fa_xflags |= FS_XFLAG_NODUMP;
+		r = (int)syscall(SYS_file_setattr, AT_FDCWD, path, &fa,
+				 sizeof(fa), 0);
+	}
+	return result(r);
+}
+
+/* <linux/sched/types.h>'s, whose sched_param clashes with <sched.h>'s */
+struct sched_attr_v0 {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+/* What a process may do to another of its uid, pid (or to itself, pid
+ * 0) without signals or ptrace: cripple it.  "-user" and "-pgrp" name
+ * all of the caller's processes, or its process group, by who 0. */
+static int other_process(const char *call, pid_t pid)
+{
+	struct rlimit one = { 1, 1 }, three = { 3, 3 };
+	struct sched_param sp = { 0 };
+	struct sched_attr_v0 sa = { .size = sizeof(sa) };
+	cpu_set_t cpus;
+	siginfo_t si;
+	struct iovec iov = { (void *)0x10000, 4096 };
+	unsigned long node = 1;
+	void *page = (void *)0x10000;
+	int status, pidfd;
+
+	if (!strcmp(call, "prlimit-cpu")) /* a busy victim dies in 1 s */
+		return result(prlimit(pid, RLIMIT_CPU, &one, NULL));
+	if (!strcmp(call, "prlimit-nofile"))
+		return result(prlimit(pid, RLIMIT_NOFILE, &three, NULL));
+	if (!strcmp(call, "prlimit-read"))
+		return result(prlimit(pid, RLIMIT_CPU, NULL, &one));
+	if (!strcmp(call, "setpriority"))
+		return result(setpriority(PRIO_PROCESS, (id_t)pid, 19));
+	if (!strcmp(call, "setpriority-pgrp"))
+		return result(setpriority(PRIO_PGRP, (id_t)pid, 19));
+	if (!strcmp(call, "setpriority-user"))
+		return result(setpriority(PRIO_USER, (id_t)pid, 19));
+	if (!strcmp(call, "ioprio"))
+		return result((int)syscall(
+			SYS_ioprio_set, IOPRIO_WHO_PROCESS, pid,
+			IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0)));
+	if (!strcmp(call, "ioprio-user"))
+		return result((int)syscall(
+			SYS_ioprio_set, IOPRIO_WHO_USER, pid,
+			IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0)));
+	if (!strcmp(call, "affinity")) {
+		CPU_ZERO(&cpus);
+		CPU_SET(0, &cpus);
+		return result(sched_setaffinity(pid, sizeof(cpus), &cpus));
+	}
+	if (!strcmp(call, "setscheduler"))
+		return result(sched_setscheduler(pid, SCHED_IDLE, &sp));
+	if (!strcmp(call, "setparam"))
+		return result(sched_setparam(pid, &sp));
+	if (!strcmp(call, "setattr")) {
+		sa.sched_policy = SCHED_IDLE;
+		return result((int)syscall(SYS_sched_setattr, pid, &sa, 0));
+	}
+	/* signals (0: the permission check only) */
+	if (!strcmp(call, "tgkill"))
+		return result((int)syscall(SYS_tgkill, pid, pid, 0));
+	if (!strcmp(call, "sigqueue")) {
+		memset(&si, 0, sizeof(si));
+		si.si_code = SI_QUEUE;
+		si.si_pid = getpid();
+		si.si_uid = getuid();
+		return result(
+			(int)syscall(SYS_rt_sigqueueinfo, pid, 0, &si));
+	}
+	if (!strcmp(call, "pidfd-signal")) {
+		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		return result(pidfd < 0 ? -1
+					: (int)syscall(SYS_pidfd_send_signal,
+						       pidfd, 0, NULL, 0));
+	}
+	/* the other process's memory */
+	if (!strcmp(call, "process-madvise")) {
+		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		return result(pidfd < 0 ? -1
+					: (int)syscall(SYS_process_madvise,
+						       pidfd, &iov, 1,
+						       MADV_COLD, 0));
+	}
+	if (!strcmp(call, "migrate-pages"))
+		return result((int)syscall(SYS_migrate_pages, pid, 2, &node,
+					   &node));
+	if (!strcmp(call, "move-pages"))
+		return result((int)syscall(SYS_move_pages, pid, 1, &page,
+					   NULL, &status, 0));
+	if (!strcmp(call, "robust-list")) {
+		void *head;
+		size_t len;
+
+		return result((int)syscall(SYS_get_robust_list, pid, &head,
+					   &len));
+	}
+	fprintf(stderr, "sbx-try: unknown call %s\n", call);
+	return 2;
 }
 
 static int count_fds(void)
@@ -229,6 +378,13 @@ int main(int argc, char **argv)
 		return result(fd < 0 ? -1
 				     : inotify_add_watch(fd, a1, IN_CREATE));
 	}
+	if ((!strcmp(op, "setflags") || !strcmp(op, "setflags32") ||
+	     !strcmp(op, "fssetxattr") || !strcmp(op, "setversion") ||
+	     !strcmp(op, "file-setattr")) &&
+	    argc == 3)
+		return file_flags(op, a1);
+	if (!strcmp(op, "other") && argc == 4)
+		return other_process(a1, (pid_t)atoi(a2));
 	if (!strcmp(op, "kill") && argc == 3)
 		return result(kill((pid_t)atoi(a1), 0));
 	if (!strcmp(op, "shmget"))

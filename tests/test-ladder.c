@@ -170,7 +170,8 @@ static void test_degraded_layers(void)
 {
 	const char *want[5] = { "caps", "nnp", NULL,
 				"seccomp:no-sockets,no-sysv-ipc,"
-				"no-metadata-changes,no-file-watching",
+				"no-metadata-changes,no-file-watching,"
+				"no-other-processes",
 				NULL };
 	json_object *o, *layers, *reason;
 	const char *mech, *unhidden;

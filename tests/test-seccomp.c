@@ -44,8 +44,10 @@ static const char *const denied[] = {
 #define N_DENIED (sizeof(denied) / sizeof(denied[0]))
 
 /* clone3 hides its flags from seccomp: ENOSYS, so libc falls back to
- * clone, in both modes. */
-static const char *const enosys[] = { "clone3", "clone3-newuser" };
+ * clone, in both modes; io_setup would take from the machine's one AIO
+ * budget: ENOSYS, as without kernel AIO. */
+static const char *const enosys[] = { "clone3", "clone3-newuser",
+				      "io_setup" };
 
 /* Allowed: they prove the helper works and the filter is not a blanket
  * refusal.  The last one fails, but with ENOTTY from the kernel (stdin is

@@ -68,6 +68,7 @@ static char buf_a[64], buf_b[64];
 static struct iovec iov_a = { buf_a, 16 }, iov_b = { buf_b, 16 };
 static uint64_t clone_args[11]; /* struct clone_args, 88 bytes */
 static unsigned char uring_params[256];
+static unsigned long aio_ctx;
 static struct {
 	unsigned int handle_bytes;
 	int handle_type;
@@ -155,6 +156,8 @@ static const struct recipe recipes[] = {
 	{ "io_uring_setup", "io_uring_setup", { 1, (long)uring_params } },
 	{ "io_uring_enter", "io_uring_enter", { -1, 0, 0, 0, 0, 0 } },
 	{ "io_uring_register", "io_uring_register", { -1, 0, 0, 0 } },
+	/* one event: unfiltered it succeeds (the machine's AIO budget) */
+	{ "io_setup", "io_setup", { 1, (long)&aio_ctx } },
 
 	/* the machine: bad flags and magic, so nothing could happen */
 	{ "kexec_load", "kexec_load", { 0, 0, 0, 0xdead0000L } },

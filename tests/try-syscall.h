@@ -15,7 +15,8 @@
 	X(finit_module) X(delete_module) X(swapon) X(swapoff) X(reboot)        \
 	X(syslog) X(acct) X(quotactl) X(quotactl_fd) X(uselib)                 \
 	X(lookup_dcookie) X(open_by_handle_at) X(name_to_handle_at)            \
-	X(personality) X(ioctl) X(socket) X(socketpair) X(open_tree_attr)
+	X(personality) X(ioctl) X(socket) X(socketpair) X(open_tree_attr)      \
+	X(io_setup)
 
 /* A call's number in one ABI; -1 when the ABI does not have it. */
 struct ts_nr {

@@ -209,6 +209,7 @@ static void rules_namespaced(struct ruleset *rs, const struct sup_config *cfg)
 	allow(rs, cfg->home, w);
 	allow(rs, "/dev", LL_DEV);
 	allow(rs, "/dev/shm", w);
+	allow(rs, "/dev/mqueue", w); /* mounts.c: POSIX message queues */
 	allow(rs, "/proc", LL_RO);
 	/* memfds, in a tmpfs of their own without a path (memwatch.c) */
 	if (sandbox_memwatch_memfs() >= 0)

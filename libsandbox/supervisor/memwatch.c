@@ -52,6 +52,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "readfile.h"
@@ -154,7 +155,7 @@ void sandbox_memwatch_fs(const struct sup_config *cfg,
 			 const struct sup_plan *plan, int rootfd, int report)
 {
 	char opts[96];
-	int fds[2];
+	int fds[3];
 
 	if (!plan->mem_watch || cfg->pol.degraded)
 		return;
@@ -177,6 +178,13 @@ void sandbox_memwatch_fs(const struct sup_config *cfg,
 	/* absent without CONFIG_SYSVIPC: then there is nothing to count */
 	fds[1] = openat(rootfd, "proc/sysvipc/shm", O_RDONLY | O_CLOEXEC);
 	send_fds(report, SUP_REPORT_MEM, fds, fds[1] >= 0 ? 2 : 1);
+	/* socket buffers, in a network namespace of the sandbox's own
+	 * (sockmem.c); absent without sock_diag: then they go uncounted */
+	fds[2] = cfg->net == SBX_NET_NONE ? sandbox_sockmem_open() : -1;
+	if (fds[2] >= 0) {
+		send_fds(report, SUP_REPORT_SOCKS, &fds[2], 1);
+		close(fds[2]);
+	}
 	/* above the numbers the init moves its stdio and report fds to */
 	memfs_keep = fcntl(fds[0], F_DUPFD_CLOEXEC, 4);
 	close(fds[0]);
@@ -298,7 +306,7 @@ void sandbox_memwatch_filter(const struct sup_config *cfg,
 void sup_memwatch_init(struct sup_mem *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->memfs_fd = m->sysv_fd = m->listener = -1;
+	m->memfs_fd = m->sysv_fd = m->listener = m->sock_fd = -1;
 }
 
 /* The device of the kernel's internal tmpfs, where shared anonymous
@@ -327,6 +335,8 @@ void sup_memwatch_take(struct sup_mem *m, uint32_t kind, const int *fds,
 			m->sysv_fd = fds[i++];
 	} else if (kind == SUP_REPORT_NOTIFY && m->listener < 0 && n >= 1) {
 		m->listener = fds[i++];
+	} else if (kind == SUP_REPORT_SOCKS && m->sock_fd < 0 && n >= 1) {
+		m->sock_fd = fds[i++];
 	}
 	for (; i < n; i++)
 		close(fds[i]);
@@ -337,6 +347,7 @@ void sup_memwatch_close(struct sup_mem *m)
 	sbx_closep(&m->memfs_fd);
 	sbx_closep(&m->sysv_fd);
 	sbx_closep(&m->listener);
+	sbx_closep(&m->sock_fd);
 	free(m->objs);
 	m->objs = NULL;
 	m->n_objs = m->cap_objs = 0;
@@ -662,23 +673,27 @@ struct sample {
 static void sample_process(pid_t pid, void *arg)
 {
 	struct sample *s = arg;
-	char path[64], buf[4096];
+	char path[64], buf[4096], rollup[4096];
 
 	if (pid == s->skip)
 		return;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (sup_read_file(path, buf, sizeof(buf)) <= 0)
+		return; /* gone */
+	/* Page tables are the process's own, and no RSS shows them: a
+	 * program touching one page in every 2 MiB of a read-only mapping
+	 * (the zero page: no RSS at all) makes 4 KiB of them each time. */
+	s->anon += status_kb(buf, "\nVmPTE:");
 	/* smaps needs ptrace access, which a run without namespaces lacks
 	 * over a program that made itself non-dumpable: then its RSS */
 	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
-	if (s->pss && sup_read_file(path, buf, sizeof(buf)) > 0 &&
-	    strstr(buf, "\nPss_Anon:")) {
-		s->anon += status_kb(buf, "\nPss_Anon:") +
-			   status_kb(buf, "\nSwapPss:");
+	if (s->pss && sup_read_file(path, rollup, sizeof(rollup)) > 0 &&
+	    strstr(rollup, "\nPss_Anon:")) {
+		s->anon += status_kb(rollup, "\nPss_Anon:") +
+			   status_kb(rollup, "\nSwapPss:");
 		return;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (sup_read_file(path, buf, sizeof(buf)) > 0)
-		s->anon += status_kb(buf, "\nRssAnon:") +
-			   status_kb(buf, "\nVmSwap:");
+	s->anon += status_kb(buf, "\nRssAnon:") + status_kb(buf, "\nVmSwap:");
 	if (!s->pss)
 		scan_maps(s->m, pid);
 }
@@ -736,11 +751,21 @@ static uint64_t sysv_used(const struct sup_mem *m)
 	return total;
 }
 
+/* This thread's CPU time, microseconds. */
+static uint64_t cpu_now_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 uint64_t sup_memwatch_sample(struct sup_mem *m, pid_t init, int degraded,
 			     uint64_t limit)
 {
 	struct sample s = { .m = m };
-	uint64_t shared, total, start;
+	uint64_t shared, total, start, cpu = cpu_now_us();
 	int full;
 
 	/* Without a PID namespace the orphans are the supervisor's own
@@ -758,7 +783,8 @@ uint64_t sup_memwatch_sample(struct sup_mem *m, pid_t init, int degraded,
 	/* objects no longer mapped anywhere are gone: rebuild the table
 	 * with the others */
 	rehash(m);
-	shared += m->untracked + memfs_used(m, &full) + sysv_used(m);
+	shared += m->untracked + memfs_used(m, &full) + sysv_used(m) +
+		  sup_sockmem_used(m->sock_fd);
 	total = s.anon + shared;
 	if (total >= limit) {
 		/* RSS counts a page shared after fork() in every process */
@@ -771,6 +797,7 @@ uint64_t sup_memwatch_sample(struct sup_mem *m, pid_t init, int degraded,
 		m->peak = total;
 	m->last = total;
 	m->cost_us = (sup_now_ns() - start) / 1000;
+	m->cpu_us += cpu_now_us() - cpu;
 	return total;
 }
 
@@ -782,11 +809,14 @@ uint64_t sup_memwatch_next_us(const struct sup_mem *m, uint64_t used,
 
 	if (us < SAMPLE_MIN_US)
 		us = SAMPLE_MIN_US;
-	if (us > SAMPLE_MAX_US)
-		us = SAMPLE_MAX_US;
-	/* a tree that is slow to read (thousands of mappings) must not
-	 * take the supervisor's whole time */
-	return us < m->cost_us * 10 ? m->cost_us * 10 : us;
+	/* a tree that is slow to read (thousands of mappings) should not
+	 * take the supervisor's whole time; but a program that makes it
+	 * slow must not buy itself time unmeasured either: never past
+	 * SAMPLE_MAX_US, and the samples' CPU time is the sandbox's (its
+	 * CPU limit pays for them, watch.c) */
+	if (us < m->cost_us * 10)
+		us = m->cost_us * 10;
+	return us > SAMPLE_MAX_US ? SAMPLE_MAX_US : us;
 }
 
 int sup_memwatch_memfs_full(const struct sup_mem *m)

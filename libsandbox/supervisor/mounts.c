@@ -416,6 +416,7 @@ static void mount_dev(struct root_ctx *rc, const struct sup_plan *plan)
 
 	if (mkdirat(rc->rootfd, "dev", 0755) < 0 ||
 	    mkdirat(rc->rootfd, "dev/pts", 0755) < 0 ||
+	    mkdirat(rc->rootfd, "dev/mqueue", 0755) < 0 ||
 	    mkdirat(rc->rootfd, "dev/shm", 01777) < 0 ||
 	    fchmodat(rc->rootfd, "dev/shm", 01777, 0) < 0)
 		child_fail(rc->report, SBX_STEP_DEV, errno, "mkdir /dev: %s",
@@ -459,6 +460,15 @@ static void mount_dev(struct root_ctx *rc, const struct sup_plan *plan)
 		  opts) < 0)
 		child_fail(rc->report, SBX_STEP_DEV, errno,
 			   "cannot mount /dev/pts: %s", strerror(errno));
+	/* POSIX message queues: the IPC namespace's own file system.
+	 * mq_open() reaches it without a path, but Landlock allows a file
+	 * only below a rule, and its rule is on this directory (the same
+	 * inode the queues live under).  Their bytes are RLIMIT_MSGQUEUE's
+	 * and their number fs.mqueue.queues_max's (budgets.c). */
+	if (mount("mqueue", "dev/mqueue", "mqueue",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		child_fail(rc->report, SBX_STEP_DEV, errno,
+			   "cannot mount /dev/mqueue: %s", strerror(errno));
 	for (i = 0; i < SBX_ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][0], rc->rootfd, links[i][1]) < 0)
 			child_fail(rc->report, SBX_STEP_DEV, errno,

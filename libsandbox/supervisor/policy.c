@@ -76,7 +76,8 @@ static void seccomp_token(const struct sup_config *cfg, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len,
-		 "seccomp:%s,no-sysv-ipc,no-metadata-changes,no-file-watching",
+		 "seccomp:%s,no-sysv-ipc,no-metadata-changes,no-file-watching,"
+		 "no-other-processes",
 		 cfg->net == SBX_NET_NONE ? "no-sockets" : "no-unix-sockets");
 }
 

@@ -63,6 +63,8 @@ static struct {
 	size_t input_left;
 	int in_peek;        /* the program's stdin pipe, to count what it
 			     * left unread of a regular file (fd 0) */
+	off_t in_start;     /* that file's offset when the run started */
+	uint64_t in_read;   /* bytes read from it since */
 	int pty;            /* the terminal's master, once it came */
 	int pty_in;         /* stdin is the terminal */
 	int tty;            /* the caller's terminal, for the window size */
@@ -192,6 +194,7 @@ int sup_stdio_open(const struct sup_config *cfg, int stdio[3])
 		if (c->src.file &&
 		    (rs.in_peek = fcntl(p[0], F_DUPFD_CLOEXEC, 3)) < 0)
 			return -errno;
+		rs.in_start = c->src.file ? lseek(0, 0, SEEK_CUR) : -1;
 	}
 	/* stdout and stderr: to the supervisor's fd 1 and 2, or dropped;
 	 * stderr into stdout's pipe or terminal when both go one way */
@@ -332,18 +335,31 @@ static void stop_input(void)
 
 /* The program ended: what it did not read of a regular file goes back to
  * the file, so the caller's offset says what was read, as if the program
- * had read the file itself. */
+ * had read the file itself.  What its pipe holds is not all the file's:
+ * the program can write into its own stdin (open /proc/self/fd/0 for
+ * writing gives the pipe's other end), and a count with those bytes in
+ * would move the caller's offset back past where the run started.  So
+ * never more than was read from the file, never before the start. */
 static void give_back_input(void)
 {
 	struct copy *c = &rs.io[0];
+	uint64_t back;
+	off_t at;
 	int queued = 0;
 
 	if (rs.in_peek < 0)
 		return;
-	if (ioctl(rs.in_peek, FIONREAD, &queued) < 0)
+	if (ioctl(rs.in_peek, FIONREAD, &queued) < 0 || queued < 0)
 		queued = 0;
-	if (c->len + (size_t)queued > 0)
-		lseek(0, -(off_t)(c->len + (size_t)queued), SEEK_CUR);
+	back = c->len + (uint64_t)queued;
+	if (back > rs.in_read)
+		back = rs.in_read;
+	at = lseek(0, 0, SEEK_CUR);
+	if (back && rs.in_start >= 0 && at > rs.in_start)
+		lseek(0,
+		      at - rs.in_start > (off_t)back ? at - (off_t)back
+						     : rs.in_start,
+		      SEEK_SET);
 	close(rs.in_peek);
 	rs.in_peek = -1;
 }
@@ -402,6 +418,8 @@ static void copy_read(struct copy *c, int output)
 				n = (ssize_t)(c->cap - c->passed - c->len);
 			}
 			c->len += (size_t)n;
+			if (c == &rs.io[0])
+				rs.in_read += (uint64_t)n;
 		}
 		if (c->src.shared)
 			return;

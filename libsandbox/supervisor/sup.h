@@ -70,6 +70,8 @@ enum sup_report_kind {
 	SUP_MSG_IDMAP = 7,     /* with an fd: the idmapped tree of source
 				* step (0 the workspace, 1 + i bind i) */
 	SUP_MSG_IDMAP_END = 8, /* no more trees */
+	SUP_REPORT_SOCKS = 9,  /* with an fd: sock_diag in the sandbox's
+				* network namespace (sockmem.c) */
 };
 
 /* report.c: one record, with up to SUP_RECORD_FDS descriptors.  Send:
@@ -216,8 +218,10 @@ struct sup_mem {
 	size_t n_groups;
 	uint64_t asked, asked_before; /* mmap() of shared anonymous memory
 				       * since the last sample, and before */
+	int sock_fd;         /* sock_diag of the sandbox's netns, or -1 */
 	uint64_t last, peak; /* bytes measured */
-	uint64_t cost_us;    /* of the last sample */
+	uint64_t cost_us;    /* of the last sample, wall clock */
+	uint64_t cpu_us;     /* all samples' CPU time, the sandbox's to pay */
 };
 void sandbox_memwatch_fs(const struct sup_config *cfg,
 			 const struct sup_plan *plan, int rootfd, int report);
@@ -237,6 +241,12 @@ uint64_t sup_memwatch_next_us(const struct sup_mem *m, uint64_t used,
 			      uint64_t limit, int ncpu);
 int sup_memwatch_memfs_full(const struct sup_mem *m);
 void sup_memwatch_close(struct sup_mem *m);
+
+/* sockmem.c: in the sandbox, a sock_diag socket of its network
+ * namespace (or -1); in the supervisor, the bytes its sockets' buffers
+ * hold (0 for fd -1) */
+int sandbox_sockmem_open(void);
+uint64_t sup_sockmem_used(int fd);
 
 /* process.c (in the sandbox) */
 __attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,

@@ -88,7 +88,8 @@ static void take_fds(struct watch *w, const struct sup_report *rep,
 		closep(&fds[1]);
 		return;
 	}
-	if (rep->kind == SUP_REPORT_MEM || rep->kind == SUP_REPORT_NOTIFY) {
+	if (rep->kind == SUP_REPORT_MEM || rep->kind == SUP_REPORT_NOTIFY ||
+	    rep->kind == SUP_REPORT_SOCKS) {
 		sup_memwatch_take(&w->run->mem, rep->kind, fds, n);
 		return;
 	}
@@ -225,6 +226,9 @@ static void on_cpu_check(struct watch *w)
 		return;
 	if (w->run->plan->cpu == SUP_CPU_PROCFS && (uint64_t)used > w->cpu_seen_us)
 		w->cpu_seen_us = (uint64_t)used;
+	/* the memory watch's samples, which a program can make slow
+	 * (memwatch.c), are paid from the sandbox's budget */
+	used += (int64_t)w->run->mem.cpu_us;
 	if ((uint64_t)used >= limit) {
 		kill_sandbox(w, END_CPU);
 		return;
@@ -376,8 +380,9 @@ static void fill_result(struct watch *w)
 		res->limits[SBX_LIMIT_MEMORY].fired = 1;
 		snprintf(w->run->msg, sizeof(w->run->msg),
 			 "memory limit of %llu bytes reached: the supervisor "
-			 "measured %llu bytes in the sandbox's processes, "
-			 "memfds and shared memory, and killed every process",
+			 "measured %llu bytes in the sandbox's processes "
+			 "(their page tables too), memfds, shared memory and "
+			 "socket buffers, and killed every process",
 			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY],
 			 (unsigned long long)w->run->mem.last);
 	} else if (w->reason == END_KILLED) {

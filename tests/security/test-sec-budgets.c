@@ -6,11 +6,17 @@
  * get an inotify instance and queue a signal.  A control shows that the
  * same program without the sandbox does starve the caller (as the
  * unprivileged caller itself, or as root under an id nobody uses: never
- * root's own budget, which the whole machine shares).
+ * root's own budget, which the whole machine shares).  The machine's
+ * kernel AIO events (fs.aio-max-nr) are one budget for all: the caller
+ * must still get a context while a hostile run holds all it could take.
+ * POSIX message queues work in the sandbox (its IPC namespace's own, at
+ * /dev/mqueue), and the caller still gets one while the sandbox holds all
+ * its RLIMIT_MSGQUEUE allows.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <mqueue.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +24,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,6 +133,22 @@ static void caller_probe(int *ret_inotify, int *ret_signal)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* 0 or the errno of a POSIX message queue of the default size made (and
+ * removed) by the caller. */
+static int caller_mq_probe(void)
+{
+	char name[64];
+	mqd_t q;
+
+	snprintf(name, sizeof(name), "/sbx-test-probe-%d", (int)getpid());
+	q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, NULL);
+	if (q == (mqd_t)-1)
+		return errno;
+	mq_unlink(name);
+	mq_close(q);
+	return 0;
+}
+
 static void test_caller_keeps_budgets(void)
 {
 	const char *marker = live_marker("budgets");
@@ -167,12 +190,13 @@ static void test_caller_keeps_budgets(void)
 
 /* The control: the same program on the host, and a probe of the same
  * id.  In a child: as root it first becomes SPARE_UID, so that root's own
- * budget is never touched.  It writes "inotify signals" errnos to out. */
-static void control_child(int out)
+ * budget is never touched.  It writes "inotify signals mqueue ready" to
+ * out: the probes' errnos, and whether the program got ready. */
+static void control_child(int out, const char *cmd)
 {
-	const char *argv[] = { live_host_path("security/try-budget"),
-			       "budgets", NULL };
-	int p[2], in_err, sig_err;
+	const char *argv[] = { live_host_path("security/try-budget"), cmd,
+			       NULL };
+	int p[2], in_err, sig_err, mq_err;
 	char *text, buf[64];
 	pid_t hog;
 
@@ -192,18 +216,20 @@ static void control_child(int out)
 	close(p[1]);
 	text = read_until_ready(p[0], 30000);
 	caller_probe(&in_err, &sig_err);
+	mq_err = caller_mq_probe();
 	kill(hog, SIGKILL);
 	waitpid(hog, NULL, 0);
-	snprintf(buf, sizeof(buf), "%d %d %d\n", in_err, sig_err,
+	snprintf(buf, sizeof(buf), "%d %d %d %d\n", in_err, sig_err, mq_err,
 		 text && strstr(text, "ready=1") ? 1 : 0);
 	if (write(out, buf, strlen(buf)) < 0)
 		_exit(4);
 	_exit(0);
 }
 
-static void test_control_without_sandbox(void)
+/* Run the control of cmd: 0 and the probes' errnos, or -1 (skipped). */
+static int control(const char *cmd, int *ret_in, int *ret_sig, int *ret_mq)
 {
-	int p[2], st, in_err = 0, sig_err = 0, ready = 0;
+	int p[2], st, ready = 0;
 	char buf[64] = "";
 	ssize_t n;
 	pid_t pid;
@@ -213,7 +239,7 @@ static void test_control_without_sandbox(void)
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		control_child(p[1]);
+		control_child(p[1], cmd);
 	}
 	close(p[1]);
 	n = read(p[0], buf, sizeof(buf) - 1);
@@ -223,19 +249,126 @@ static void test_control_without_sandbox(void)
 		tl_skip("the control could not run (as uid %u): exit %d",
 			getuid() ? getuid() : SPARE_UID,
 			WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-		return;
+		return -1;
 	}
 	buf[n] = '\0';
-	CU_ASSERT_EQUAL(sscanf(buf, "%d %d %d", &in_err, &sig_err, &ready), 3);
+	CU_ASSERT_EQUAL(sscanf(buf, "%d %d %d %d", ret_in, ret_sig, ret_mq,
+			       &ready),
+			4);
 	if (!ready) {
 		/* e.g. a build tree below a directory closed to that id */
 		tl_skip("the control's program did not start as uid %u",
 			getuid() ? getuid() : SPARE_UID);
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+static void test_control_without_sandbox(void)
+{
+	int in_err = 0, sig_err = 0, mq_err = 0;
+
+	if (control("budgets", &in_err, &sig_err, &mq_err) < 0)
+		return;
 	/* without the sandbox the program starves its own user */
 	CU_ASSERT_EQUAL(in_err, EMFILE);
 	CU_ASSERT_EQUAL(sig_err, EAGAIN);
+}
+
+/* POSIX message queues work in the sandbox (before /dev/mqueue, Landlock
+ * refused them: EACCES), up to its RLIMIT_MSGQUEUE, and the caller still
+ * makes one meanwhile. */
+static void test_caller_keeps_mqueue(void)
+{
+	const char *marker = live_marker("mqueue");
+	const char *argv[] = { TRY_BUDGET, "mqueue", marker, NULL };
+	char *out;
+	sbx_t *sbx;
+	int e;
+
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	bind_helper(sbx);
+	sbx_set_stdio(sbx, 0, SBX_STDIO_NULL, -1);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_PIPE, -1);
+	sbx_set_stdio(sbx, 2, SBX_STDIO_CAPTURE, -1);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, argv), 0);
+	out = read_until_ready(sbx_fd(sbx, SBX_FD_STDOUT), 30000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT(strstr(out, "ready=1") != NULL);
+	if (live_int(out, "mqueues", 0) < 1)
+		fprintf(stderr, "\n  program: %s\n", out);
+	/* they work, one message went through */
+	CU_ASSERT(live_int(out, "mqueues", 0) >= 1);
+	CU_ASSERT_EQUAL(live_int(out, "mq_sent", 0), 1);
+	/* until the sandbox's own budget ran out: bytes (EMFILE), not
+	 * the namespace's 16 queues */
+	CU_ASSERT_EQUAL(live_int(out, "mq_errno", 0), EMFILE);
+	CU_ASSERT(live_int(out, "mqueues", 100) <= DOC_MSGQUEUE / 81920);
+	e = caller_mq_probe();
+	if (e)
+		fprintf(stderr, "\n  caller: mq_open %s\n", strerror(e));
+	CU_ASSERT_EQUAL(e, 0);
+	CU_ASSERT_EQUAL(sbx_kill(sbx), 0);
+	CU_ASSERT_EQUAL(sbx_wait(sbx), 0);
+	CU_ASSERT_EQUAL(live_wait_count(marker, 0, 5000), 0);
+	free(out);
+	sbx_destroy(sbx);
+}
+
+/* The control: on the host the same program takes its user's whole
+ * RLIMIT_MSGQUEUE, and the user gets no queue. */
+static void test_mqueue_control(void)
+{
+	int in_err = 0, sig_err = 0, mq_err = 0;
+
+	if (control("mqueue", &in_err, &sig_err, &mq_err) < 0)
+		return;
+	CU_ASSERT_EQUAL(mq_err, EMFILE);
+}
+
+/* A hostile run takes every AIO event it can and holds them; meanwhile
+ * the caller sets up a context of its own.  (No control runs the hog on
+ * the host: the budget is the machine's, every other user's too; the
+ * caller's own io_setup() shows the call works here.) */
+static void test_caller_keeps_aio(void)
+{
+	const char *marker = live_marker("aio");
+	const char *argv[] = { TRY_BUDGET, "aio", marker, NULL };
+	unsigned long ctx = 0;
+	char *out;
+	sbx_t *sbx;
+	int r, e;
+
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	bind_helper(sbx);
+	sbx_set_stdio(sbx, 0, SBX_STDIO_NULL, -1);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_PIPE, -1);
+	sbx_set_stdio(sbx, 2, SBX_STDIO_CAPTURE, -1);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, argv), 0);
+	out = read_until_ready(sbx_fd(sbx, SBX_FD_STDOUT), 30000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT(strstr(out, "ready=1") != NULL);
+	r = (int)syscall(SYS_io_setup, 64, &ctx);
+	e = errno;
+	if (r < 0 && e == ENOSYS) {
+		tl_skip("this kernel has no AIO");
+	} else {
+		if (r < 0)
+			fprintf(stderr, "\n  caller: io_setup %s\n"
+					"  program: %s\n",
+				strerror(e), out);
+		CU_ASSERT_EQUAL(r, 0);
+		/* the sandbox took nothing: the call is not there */
+		CU_ASSERT_EQUAL(live_int(out, "aio_events", -1), 0);
+		CU_ASSERT_EQUAL(live_int(out, "aio_errno", 0), ENOSYS);
+	}
+	if (r == 0)
+		syscall(SYS_io_destroy, ctx);
+	CU_ASSERT_EQUAL(sbx_kill(sbx), 0);
+	CU_ASSERT_EQUAL(sbx_wait(sbx), 0);
+	CU_ASSERT_EQUAL(live_wait_count(marker, 0, 5000), 0);
+	free(out);
+	sbx_destroy(sbx);
 }
 
 static void limit_128m(sbx_t *sbx, void *arg)
@@ -375,6 +508,12 @@ static CU_TestInfo tests[] = {
 	  test_caller_keeps_budgets },
 	{ "control: the same program without the sandbox starves its user",
 	  test_control_without_sandbox },
+	{ "the caller gets an AIO context during a hostile run",
+	  test_caller_keeps_aio },
+	{ "message queues work, and the caller keeps its own budget",
+	  test_caller_keeps_mqueue },
+	{ "control: the same program without the sandbox takes all queues",
+	  test_mqueue_control },
 	{ "the sandbox's rlimits and namespace limits are as documented",
 	  test_values_as_documented },
 	{ "a run without namespaces keeps the rlimits",

@@ -168,6 +168,40 @@ static void test_shared_shrunk(void)
 	hog("shared-shrunk", a);
 }
 
+/* Kernel memory no RSS shows: unix sockets' buffers (8 MiB each), and
+ * page tables (a file's page mapped alone in every 2 MiB). */
+static void test_sockbuf(void)
+{
+	const char *a[] = { "sockbuf", "1G", NULL };
+
+	hog("sockbuf", a);
+}
+
+static void test_pagetables(void)
+{
+	const char *a[] = { "pagetables", "1G", NULL };
+
+	hog("pagetables", a);
+}
+
+/* Not every socket buffer is an attack: 16 MiB under 128 MiB. */
+static void test_legit_sockbuf(void)
+{
+	const char *argv[] = { TRY_BUDGET, "sockbuf", "16M", "exit", NULL };
+	uint64_t limit = LIMIT;
+	struct tl_run r;
+
+	if (skip_reason) {
+		tl_skip("%s", skip_reason);
+		return;
+	}
+	tl_run_argv(&r, config, &limit, argv);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(r.exit_code, 0);
+	CU_ASSERT(live_int(r.out, "sock_bytes", 0) >= 16 << 20);
+	tl_run_free(&r);
+}
+
 /* /dev/zero mapped shared is the same kind of object: no such mapping. */
 static void test_dev_zero(void)
 {
@@ -345,6 +379,10 @@ static CU_TestInfo tests[] = {
 	{ "shared anonymous mappings", test_shared_anon },
 	{ "shared anonymous mappings shrunk to a page", test_shared_shrunk },
 	{ "/dev/zero cannot be mapped", test_dev_zero },
+	{ "unix socket buffers", test_sockbuf },
+	{ "page tables of one-page file mappings", test_pagetables },
+	{ "a program holding 16 MiB in socket buffers under 128 MiB",
+	  test_legit_sockbuf },
 	{ "memfds let through by a seccomp listener of the program's own",
 	  test_own_listener },
 	{ "a program using 50 MB of memfd under 256 MiB", test_legit_memfd },

@@ -780,6 +780,42 @@ static void test_stdin_relay(void)
 	sbx_destroy(sbx);
 }
 
+/* The program writes into its own stdin (reopened for writing, which
+ * gives the pipe's other end) so that more seems unread than it was
+ * given: the caller's offset must not go back past where the run
+ * started.  The file is 1000 bytes, the caller at 500; the program reads
+ * 10 and writes 400.  Before the fix the offset came back at 110. */
+static void test_stdin_rewind(void)
+{
+	const char *argv[] = { "/bin/sh", "-c",
+			       "dd bs=10 count=1 status=none >/dev/null; "
+			       "head -c 400 /dev/zero >/proc/self/fd/0",
+			       NULL };
+	char path[512], data[1000];
+	off_t at;
+	int fd;
+	sbx_t *sbx = new_sandbox();
+
+	CU_ASSERT_FATAL(sbx != NULL);
+	fd = new_log("rewind", path, sizeof(path));
+	memset(data, 'r', sizeof(data));
+	CU_ASSERT_EQUAL(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
+	lseek(fd, 500, SEEK_SET);
+	sbx_set_stdio(sbx, 0, SBX_STDIO_FD, fd);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_NULL, -1);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, argv), 0);
+	CU_ASSERT_EQUAL(sbx_wait(sbx), 0);
+	CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_EXIT_CODE), 0);
+	at = lseek(fd, 0, SEEK_CUR);
+	if (at < 500 || at > 510)
+		fprintf(stderr, "\n  the caller's offset: %lld\n",
+			(long long)at);
+	/* between the start and what the program read */
+	CU_ASSERT(at >= 500 && at <= 510);
+	close(fd);
+	sbx_destroy(sbx);
+}
+
 /* ------------------------------------------------------------------ */
 /* `sbx run` in a terminal                                             */
 /* ------------------------------------------------------------------ */
@@ -1075,6 +1111,8 @@ static CU_TestInfo stdio_tests[] = {
 	  test_blocked_output },
 	{ "stdin relay ends with the program; a file's offset",
 	  test_stdin_relay },
+	{ "a program writing into its stdin cannot rewind the caller's file",
+	  test_stdin_rewind },
 	{ "sbx run in a terminal: raw, restored, keys, size, ^C",
 	  test_cli_terminal },
 	{ "sbx run --pty, --no-pty", test_cli_options },

@@ -8,6 +8,18 @@
  *   budgets               take every inotify instance and every queued
  *                         signal it can, say how many, print "ready=1",
  *                         hold
+ *   mqueue                make POSIX message queues of the default size
+ *                         (unlinked at once, held open) until refused,
+ *                         send and receive on one, say how many, print
+ *                         "ready=1", hold
+ *   aio                   take every kernel AIO event the machine has
+ *                         (io_setup() of ever smaller contexts), say
+ *                         how many, print "ready=1", hold
+ *   sockbuf SIZE          fill unix socket pairs' buffers (SO_SNDBUF as
+ *                         large as allowed) with SIZE bytes, hold
+ *   pagetables SIZE       make SIZE of page tables: one page of a file
+ *                         mapped in every 2 MiB (no anonymous RSS),
+ *                         across processes of 192 MiB each, hold
  *   memfd SIZE            write SIZE bytes into memfds (1 MiB writes, a
  *                         new memfd at each failure), hold
  *   memfd-closed SIZE     the same in memfds of 64 MiB each written, one
@@ -43,6 +55,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <mqueue.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -55,6 +68,7 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,6 +130,131 @@ static int cmd_budgets(void)
 		;
 	e = errno;
 	say("signals=%ld\nsignals_errno=%d\nready=1\n", n, e);
+	hold();
+}
+
+/* RLIMIT_MSGQUEUE: every queue is charged its whole size when made.
+ * Unlinked at once, so that none outlives the hog (a control on the
+ * host makes them in the host's IPC namespace). */
+static int cmd_mqueue(void)
+{
+	struct mq_attr a = { .mq_maxmsg = 10, .mq_msgsize = 8192 };
+	char name[64], buf[8192];
+	long n;
+	int e = 0, sent = 0;
+
+	for (n = 0; n < 4096; n++) {
+		mqd_t q;
+
+		snprintf(name, sizeof(name), "/sbx-hog-%d-%ld", (int)getpid(),
+			 n);
+		q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &a);
+		if (q == (mqd_t)-1) {
+			e = errno;
+			break;
+		}
+		mq_unlink(name);
+		if (!n && mq_send(q, "sbx", 3, 0) == 0 &&
+		    mq_receive(q, buf, sizeof(buf), NULL) == 3)
+			sent = 1;
+	}
+	say("mqueues=%ld\nmq_errno=%d\nmq_sent=%d\nready=1\n", n, e,
+	    sent);
+	hold();
+}
+
+/* Socket buffers are kernel memory no RSS shows: up to twice
+ * net.core.wmem_max per socket. */
+static int cmd_sockbuf(uint64_t size)
+{
+	static char buf[65536];
+	uint64_t done = 0;
+	int big = 1 << 30, e = 0;
+
+	while (done < size) {
+		int sv[2];
+		ssize_t n;
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) < 0) {
+			e = errno;
+			break;
+		}
+		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+		while (done < size && (n = write(sv[0], buf, sizeof(buf))) > 0)
+			done += (uint64_t)n;
+	}
+	say("sock_bytes=%llu\nsock_errno=%d\n", (unsigned long long)done, e);
+	hold();
+}
+
+/* Page tables are kernel memory too: one page of a file mapped alone in
+ * every 2 MiB costs a 4 KiB page table each time, and no anonymous RSS
+ * (the file's page is one page of page cache, shared by all of them).
+ * A process may have 65530 mappings: the work is shared by processes of
+ * 192 MiB of page tables each. */
+#define PT_PER_PROC (192 * MIB)
+static void make_pagetables(uint64_t size)
+{
+	uint64_t n = size / 4096, i, span = n * 2 * MIB;
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	char *base = mmap(NULL, span, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (fd < 0 || base == MAP_FAILED) {
+		say("pt_errno=%d\n", errno);
+		return;
+	}
+	munmap(base, span); /* the room, now free */
+	for (i = 0; i < n; i++) {
+		volatile char *p = mmap(base + i * 2 * MIB, 4096, PROT_READ,
+					MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd,
+					0);
+
+		if (p == MAP_FAILED) {
+			say("pt_errno=%d\n", errno);
+			break;
+		}
+		(void)p[0];
+	}
+}
+
+static int cmd_pagetables(uint64_t size)
+{
+	uint64_t made;
+
+	for (made = 0; made < size; made += PT_PER_PROC) {
+		uint64_t part = size - made < PT_PER_PROC ? size - made
+							  : PT_PER_PROC;
+
+		if (fork() == 0) {
+			make_pagetables(part);
+			for (;;)
+				pause();
+		}
+	}
+	say("pt_bytes=%llu\n", (unsigned long long)size);
+	hold();
+}
+
+/* fs.aio-max-nr is one budget of the whole machine. */
+static int cmd_aio(void)
+{
+	unsigned long ctx;
+	long n, events = 0;
+	int e = 0;
+
+	for (n = 1 << 20; n >= 1;) {
+		ctx = 0;
+		if (syscall(SYS_io_setup, n, &ctx) == 0) {
+			events += n;
+			continue;
+		}
+		e = errno;
+		if (e != EAGAIN)
+			break;
+		n /= 2;
+	}
+	say("aio_events=%ld\naio_errno=%d\nready=1\n", events, e);
 	hold();
 }
 
@@ -396,6 +535,14 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "budgets") == 0)
 		return cmd_budgets();
+	if (strcmp(cmd, "aio") == 0)
+		return cmd_aio();
+	if (strcmp(cmd, "mqueue") == 0)
+		return cmd_mqueue();
+	if (argc > 2 && strcmp(cmd, "sockbuf") == 0)
+		return cmd_sockbuf(size_arg(argv[2]));
+	if (argc > 2 && strcmp(cmd, "pagetables") == 0)
+		return cmd_pagetables(size_arg(argv[2]));
 	if (argc > 2 && strcmp(cmd, "memfd") == 0) {
 		fill_memfds(size_arg(argv[2]));
 		hold();
