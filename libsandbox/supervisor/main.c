@@ -95,6 +95,36 @@ static __attribute__((noreturn)) void setup_failed(enum sbx_step step, int err)
 	_exit(0);
 }
 
+/*
+ * The sandbox's init failed or must go before it ran anything: kill it,
+ * and say why.  When it reported a failed step of its own first (a bind
+ * source it could not open while we were handing it the idmapped trees),
+ * that is the cause, not what failed here as a consequence.
+ */
+static __attribute__((noreturn)) void abort_init(enum sbx_step step, int err)
+{
+	struct sup_report rep;
+	int fds[SUP_RECORD_FDS], n, i;
+	ssize_t r;
+
+	kill(run.init_pid, SIGKILL);
+	waitpid(run.init_pid, NULL, 0);
+	while (run.report_fd >= 0 &&
+	       (r = sup_recv_record(run.report_fd, &rep, fds, &n)) ==
+		       (ssize_t)sizeof(rep)) {
+		for (i = 0; i < n; i++)
+			close(fds[i]);
+		if (rep.kind != SUP_REPORT_SETUP)
+			continue;
+		rep.msg[sizeof(rep.msg) - 1] = '\0';
+		snprintf(run.msg, sizeof(run.msg), "%s", rep.msg);
+		step = (enum sbx_step)rep.step;
+		err = rep.err;
+		break;
+	}
+	setup_failed(step, err);
+}
+
 /* fds 0..2 must exist so that nothing opened later lands on them. */
 static void ensure_stdio(void)
 {
@@ -245,19 +275,15 @@ int main(int argc, char **argv)
 			     : sup_write_idmaps(run.init_pid, &ids, err,
 						sizeof(err));
 	if (r < 0) {
-		kill(run.init_pid, SIGKILL);
-		waitpid(run.init_pid, NULL, 0);
 		snprintf(run.msg, sizeof(run.msg), "%s", err);
-		setup_failed(SBX_STEP_IDMAP, -r);
+		abort_init(SBX_STEP_IDMAP, -r);
 	}
 	if (!cfg.pol.degraded && plan.idmap) {
 		r = sup_idmap_send(&cfg, &ids, run.init_pid, run.report_fd, err,
 				   sizeof(err));
 		if (r < 0) {
-			kill(run.init_pid, SIGKILL);
-			waitpid(run.init_pid, NULL, 0);
 			snprintf(run.msg, sizeof(run.msg), "%s", err);
-			setup_failed(SBX_STEP_BIND, -r);
+			abort_init(SBX_STEP_BIND, -r);
 		}
 	}
 	run.res.id_range = ids.range;
@@ -265,11 +291,8 @@ int main(int argc, char **argv)
 	/* Landlock, a run without namespaces, required layers (policy.c) */
 	sup_layers_adjust(run.layers, sizeof(run.layers), &cfg);
 	r = sup_layers_check(&cfg, run.layers, run.msg, sizeof(run.msg));
-	if (r < 0) {
-		kill(run.init_pid, SIGKILL);
-		waitpid(run.init_pid, NULL, 0);
-		setup_failed(SBX_STEP_REQUIRE, -r);
-	}
+	if (r < 0)
+		abort_init(SBX_STEP_REQUIRE, -r);
 	/* Go: the sandbox builds its root while we move it into its cgroup
 	 * (when clone3 could not place it there).  On cgroup v1 the first
 	 * move waits for an RCU grace period; it overlaps that work, and the
@@ -279,12 +302,10 @@ int main(int argc, char **argv)
 	}
 	if (plan.cg.version && !in_cgroup &&
 	    (r = sup_cg_attach(&plan.cg, run.init_pid)) < 0) {
-		kill(run.init_pid, SIGKILL);
-		waitpid(run.init_pid, NULL, 0);
 		snprintf(run.msg, sizeof(run.msg),
 			 "cannot move the sandbox into its cgroup: %s",
 			 strerror(-r));
-		setup_failed(SBX_STEP_CGROUP, -r);
+		abort_init(SBX_STEP_CGROUP, -r);
 	}
 	if (prewarm > 0)
 		waitpid(prewarm, NULL, 0);

@@ -49,6 +49,13 @@ ssize_t sup_recv_record(int sock, struct sup_report *rep, int *fds,
 	mh.msg_control = cbuf;
 	mh.msg_controllen = sizeof(cbuf);
 	r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	/* A peer that closed with records of ours unread (the sandbox
+	 * failed before it took the idmapped binds) makes the first read
+	 * ECONNRESET, ahead of the records it sent before: read on. */
+	if (r < 0 && errno == ECONNRESET) {
+		mh.msg_controllen = sizeof(cbuf);
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	}
 	if (r < 0)
 		return -errno;
 	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
