@@ -989,8 +989,10 @@ static void test_links_followed(void)
  * The copy-on-write apply meets what the program left: a symlink the
  * caller made, replaced by a directory holding a file of the same name as
  * the host's; a directory replaced by a symlink to the host's; new
- * symlinks to host files, written through.  The apply must not follow
- * any of them: the host file unchanged, nothing new beside it.
+ * symlinks to host files, written through; a hard link the caller left to
+ * a host file, appended to.  The apply must not follow any of them, and
+ * replaces a file rather than writing into its inode: the host file
+ * unchanged, nothing new beside it.
  */
 static void test_links_apply(void)
 {
@@ -1001,7 +1003,12 @@ static void test_links_apply(void)
 	struct stat st;
 
 	links_make(&l);
-	script = fmt("cd /workspace && rm dirlink && mkdir dirlink && "
+	/* a hard link the caller left: the same inode as the host's file */
+	p = fmt("%s/hard", l.ws);
+	CU_ASSERT_EQUAL_FATAL(link(l.secret, p), 0);
+	free(p);
+	script = fmt("cd /workspace && echo PWNED >> hard && "
+		     "rm dirlink && mkdir dirlink && "
 		     "echo PWNED > dirlink/shadow && "
 		     "rm -r sub && ln -s '%s' sub && "
 		     "ln -s '%s' new && (echo PWNED > new; :) && "
@@ -1025,6 +1032,12 @@ static void test_links_apply(void)
 	free(p);
 	p = fmt("%s/sub", l.ws);
 	CU_ASSERT(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
+	free(p);
+	p = fmt("%s/hard", l.ws);
+	CU_ASSERT(lstat(p, &st) == 0 && st.st_nlink == 1);
+	q = tl_read_file(p);
+	CU_ASSERT(q && strstr(q, "PWNED\n") != NULL);
+	free(q);
 	free(p);
 	tl_run_free(&r);
 	free(script);
