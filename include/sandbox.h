@@ -257,6 +257,7 @@ int sbx_set_cwd(sbx_t *sbx, const char *path);
  *
  * Returns 0, or
  *   -EINVAL  name is empty or contains '=' or is too long
+ *   -E2BIG   4096 variables are set already
  *   -EBUSY   a sandbox is running on this handle
  *   -ENOMEM  out of memory
  */
