@@ -174,7 +174,9 @@ int sbx_parse_size(const char *text, uint64_t *ret_bytes);
  * supervisor applies them to the host directory when the run ends, however
  * it ended (SBX_RESULT_WORKSPACE_CHANGES says how many).  Applying never
  * follows a symlink on the host and drops set-id bits; host directories
- * keep their set-gid and sticky bits.  Paths the host runs or trusts
+ * keep their set-gid and sticky bits; no entry gets group or other write
+ * permission that the host's did not have (new ones get the program's
+ * mode without them).  Paths the host runs or trusts
  * (.git/config, .git/hooks/, .envrc, .vscode/, CI workflows, shell rc
  * files, ...: the list is in README.md) are withheld, neither written nor
  * deleted, and listed in the result (SBX_RESULT_WITHHELD, the JSON key

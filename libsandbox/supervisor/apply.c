@@ -6,9 +6,11 @@
  * are dropped, and only directories, regular files, symlinks and
  * deletions (overlayfs whiteouts) are carried over.  The host receives no
  * more bytes than the disk budget: holes stay holes, hard links stay
- * links, and the total is capped.  Paths the host runs or trusts
- * (trusted.h: .git/config, hooks, .envrc, ...) are withheld, in either
- * direction: neither written nor removed, and listed in the result. */
+ * links, and the total is capped.  No file or directory gets group or
+ * other write permission the host's did not have.  Paths the host runs
+ * or trusts (trusted.h: .git/config, hooks, .envrc, ...) are withheld, in
+ * either direction: neither written nor removed, and listed in the
+ * result. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +27,9 @@
 
 #define MAX_DEPTH 256
 #define MAX_LINKS 1024
+
+/* Write permission for others than the owner: never added by the apply. */
+#define GO_WRITE (S_IWGRP | S_IWOTH)
 
 /* An upper-layer inode with several names, and its first host copy. */
 struct link {
@@ -393,8 +398,15 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 		     unsigned ctx, const struct stat *ust)
 {
 	char tmp[64];
+	struct stat hst;
 	int in, out, r = 0;
-	mode_t mode = ust->st_mode;
+	/* no set-id bits; group and other write only where the host's file
+	 * had them (a chmod 666 src/main.c would let others plant code) */
+	mode_t mode = ust->st_mode & 0777 & ~GO_WRITE;
+
+	if (fstatat(hfd, name, &hst, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(hst.st_mode))
+		mode |= ust->st_mode & hst.st_mode & GO_WRITE;
 
 	if (ust->st_nlink > 1) {
 		r = link_again(a, hfd, name, ctx, ust->st_ino);
@@ -415,7 +427,7 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 		return r;
 	}
 	r = copy_data(a, in, out, ust->st_size);
-	if (!r && fchmod(out, mode & 0777) < 0) /* no set-id bits */
+	if (!r && fchmod(out, mode) < 0)
 		r = -errno;
 	close(in);
 	if (close(out) < 0 && !r)
@@ -460,11 +472,12 @@ static void apply_dir(struct apply *a, int ufd, int hfd, unsigned ctx);
 /*
  * Modes of directories.  Set-gid and sticky bits of a host directory are
  * the host's (a group-shared tree, a shared drop box): the program
- * changes its permission bits only, and a git directory keeps its mode
- * (made group- or world-writable, it would let others plant hooks).  A
- * directory the program created gets its permission bits and sticky bit
- * (which only restricts deletion), and set-gid only as the kernel gives
- * it on the host: inherited, with the group, from a set-gid parent.
+ * changes its permission bits only, and a git directory keeps its mode.
+ * A directory the program created gets its permission bits and sticky
+ * bit (which only restricts deletion), and set-gid only as the kernel
+ * gives it on the host: inherited, with the group, from a set-gid parent.
+ * Group and other write are never added (GO_WRITE): made writable by
+ * others, a directory lets any local user plant code in the project.
  */
 static void set_dir_mode(int hsub, const struct stat *ust, int created,
 			 int keep)
@@ -475,9 +488,10 @@ static void set_dir_mode(int hsub, const struct stat *ust, int created,
 	if (keep || fstat(hsub, &hst) < 0)
 		return;
 	if (created)
-		mode = (ust->st_mode & (0777 | S_ISVTX)) | (hst.st_mode & S_ISGID);
+		mode = (ust->st_mode & (0777 | S_ISVTX) & ~GO_WRITE) |
+		       (hst.st_mode & S_ISGID);
 	else
-		mode = (ust->st_mode & 0777) |
+		mode = (ust->st_mode & 0777 & ~(GO_WRITE & ~hst.st_mode)) |
 		       (hst.st_mode & (S_ISGID | S_ISVTX));
 	if ((hst.st_mode & 07777) != mode)
 		fchmod(hsub, mode);
@@ -508,7 +522,7 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 		r = remove_host(a, hfd, name, ctx, 0);
 	if (r < 0)
 		fail(a, -r, "replacing", name);
-	if (mkdirat(hfd, name, ust->st_mode & 0777) == 0) {
+	if (mkdirat(hfd, name, ust->st_mode & 0777 & ~GO_WRITE) == 0) {
 		a->changes++;
 		created = 1;
 	} else if (errno != EEXIST) {

@@ -4,7 +4,7 @@
  * next `git status`; hooks at the next commit; .envrc at the next cd;
  * editor tasks when the folder opens; CI workflows at the next push), and
  * the copy-on-write apply strips set-gid and sticky bits of host
- * directories.  Judged on the host: the bytes of every trusted file after
+ * directories or opens the project to other users' writes.  Judged on the host: the bytes of every trusted file after
  * the run, the modes of its directories, and what a real `git status`
  * runs.  Each attack has its control: with SBX_FLAG_ALLOW_TRUSTED_PATHS
  * the same program does change them. */
@@ -498,6 +498,72 @@ static void test_cow_dir_modes(void)
 	free(d);
 }
 
+/*
+ * Group and other write: a program that may write the project must not
+ * open it to the machine's other users (a chmod 666 src/main.c, a 0777
+ * directory: any local user could then plant code in it).  Not an
+ * opt-in: allowed trusted paths change nothing here.
+ */
+static void test_cow_write_bits(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	int allow;
+
+	for (allow = 0; allow <= 1; allow++) {
+		char *d = tl_tmpdir(), *p;
+		struct res x;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+		put(d, "src/main.c", "int main(void);\n");
+		put(d, "src/shared.c", "int shared;\n");
+		put(d, "src/tool", "#!/bin/sh\n");
+		put(d, "plain/kept", "x\n");
+		put(d, "team/kept", "x\n");
+		p = fmt("%s/src/main.c", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0644), 0);
+		free(p);
+		p = fmt("%s/src/tool", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0644), 0);
+		free(p);
+		/* the host's own group write stays */
+		p = fmt("%s/src/shared.c", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0664), 0);
+		free(p);
+		p = fmt("%s/team", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0775), 0);
+		free(p);
+		p = fmt("%s/plain", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0755), 0);
+		free(p);
+		c.workspace = d;
+		c.allow = allow;
+		run(&x, &c,
+		    "echo '/* x */' >> src/main.c && chmod 666 src/main.c\n"
+		    "echo '/* x */' >> src/shared.c && chmod 666 src/shared.c\n"
+		    "echo new > src/new.c && chmod 777 src/new.c\n"
+		    "mkdir -m 777 open && echo x > open/f\n"
+		    "chmod 777 plain team\n"
+		    "chmod 755 src/tool && echo 'echo ok' >> src/tool\n"
+		    "echo done=1\n");
+		TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+		CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+		CU_ASSERT_EQUAL(mode_of(d, "src/main.c"), 0644);
+		CU_ASSERT_EQUAL(mode_of(d, "src/shared.c"), 0664);
+		CU_ASSERT_EQUAL(mode_of(d, "src/new.c"), 0755);
+		CU_ASSERT_EQUAL(mode_of(d, "open"), 0755);
+		CU_ASSERT_EQUAL(mode_of(d, "plain"), 0755);
+		CU_ASSERT_EQUAL(mode_of(d, "team"), 0775);
+		/* the control: the changes land, executable bits too */
+		CU_ASSERT(same(d, "src/main.c", "int main(void);\n/* x */\n"));
+		CU_ASSERT(same(d, "src/new.c", "new\n"));
+		CU_ASSERT(same(d, "open/f", "x\n"));
+		CU_ASSERT_EQUAL(mode_of(d, "src/tool"), 0755);
+		res_free(&x);
+		tl_rmrf(d);
+		free(d);
+	}
+}
+
 /* ---- live writable binds -------------------------------------------- */
 
 static char *try_script(const char *ops)
@@ -705,6 +771,8 @@ static CU_TestInfo tests[] = {
 	{ "copy-on-write: core.hooksPath", test_cow_hooks_path },
 	{ "copy-on-write: a real git status", test_real_git },
 	{ "copy-on-write: set-gid and sticky dirs", test_cow_dir_modes },
+	{ "copy-on-write: no group or other write added",
+	  test_cow_write_bits },
 	{ "rw-live: .git and .envrc read-only", test_live_readonly },
 	{ "writable binds", test_bind_rw },
 	{ "degraded rw-live refused", test_degraded_live },
