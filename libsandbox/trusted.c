@@ -33,33 +33,68 @@
 /* Anywhere (folded, see fold()). */
 static const char *const anywhere[] = {
 	/* git: submodule URLs and paths that `git submodule update` and
-	 * recursive clones follow */
-	".gitmodules",
+	 * recursive clones follow; Mercurial's subrepositories the same */
+	".gitmodules", ".hgsub",
 	/* direnv runs it on cd (after an `allow` of an earlier content,
 	 * which users give once and forget) */
 	".envrc",
+	/* mise runs the hooks and [env] scripts of its config on cd (in a
+	 * path trusted once), and asdf and mise run the tools it names by
+	 * version or from any path:; .config/mise* and mise/config.toml are
+	 * in scoped[] */
+	"mise.toml", ".mise.toml", "mise.local.toml", ".mise.local.toml",
+	".mise", ".tool-versions",
 	/* editors: tasks that run when the folder opens, interpreters and
 	 * tools named by path, in a folder trusted once for all */
 	".vscode", ".idea", ".devcontainer", ".devcontainer.json", ".zed",
-	/* vim's and neovim's per-directory startup files (exrc) */
-	".exrc", ".nvimrc", ".nvim.lua",
+	/* vim's and neovim's per-directory startup files (exrc); Emacs's
+	 * directory variables (eval:, and hooks named by them) */
+	".exrc", ".nvimrc", ".nvim.lua", ".dir-locals.el", ".dir-locals-2.el",
+	/* debuggers' startup commands in the current directory (gdb's
+	 * auto-load, lldb's target.load-cwd-lldbinit), often allowed for
+	 * every path once */
+	".gdbinit", ".lldbinit",
 	/* hook managers: what the installed .git/hooks run at each commit */
 	".pre-commit-config.yaml", ".husky", ".githooks", "lefthook.yml",
 	".lefthook.yml", "lefthook-local.yml", ".lefthook-local.yml",
 	/* package managers: registries and where tokens are sent, the shell
-	 * that runs scripts */
-	".npmrc", ".yarnrc", ".yarnrc.yml", ".pypirc",
+	 * that runs scripts; cargo's config (.cargo/config.toml: registries
+	 * and their credential helpers, target runners, rustc wrappers,
+	 * aliases; ~/.cargo/bin is on PATH) */
+	".npmrc", ".yarnrc", ".yarnrc.yml", ".pypirc", ".cargo",
+	/* toolchain pins that run another compiler: rustup's (a toolchain
+	 * by channel, downloaded, or by path, for every cargo and rustc in
+	 * the tree, rust-analyzer's too), bazelisk's (a Bazel from any fork)
+	 * and Bazel's flags (--workspace_status_command, --run_under) */
+	"rust-toolchain.toml", "rust-toolchain", ".bazelversion", ".bazelrc",
 	/* CI: what runs with the repository's secrets and write access on
 	 * the next push; all of .github (its workflows, the local actions
 	 * they use, CODEOWNERS, dependabot) */
 	".github", ".gitlab-ci.yml", ".circleci", ".buildkite", ".travis.yml",
 	"azure-pipelines.yml", "bitbucket-pipelines.yml", "jenkinsfile",
-	/* a home directory: shells, git and ssh read these */
+	/* a home directory: shells, git, Mercurial and ssh read these */
 	".profile", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
 	".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc",
 	".mkshrc", ".cshrc", ".tcshrc", ".login", ".logout", ".gitconfig",
-	".ssh",
+	".hgrc", ".ssh",
 };
+
+/*
+ * Not on the list, on purpose: .editorconfig (indentation); .env and its
+ * variants, which are data: the project's own code loads them when the
+ * developer runs it (an .envrc that loads one with dotenv is the
+ * exception, see the README); *.sublime-project, whose build commands run
+ * only when asked for.
+ */
+
+/* Kinds of directories whose entries have names of their own (ctx bits;
+ * SBX_TRUST_GITDIR is trusted.h's). */
+#define HGDIR 0x02u   /* Mercurial's .hg */
+#define JJDIR 0x04u   /* Jujutsu's .jj */
+#define JJREPO 0x08u  /* .jj/repo */
+#define JJSTORE 0x10u /* .jj/repo/store */
+#define XDGDIR 0x20u  /* a .config directory */
+#define MISEDIR 0x40u /* a mise directory */
 
 /*
  * In a git directory.  config names commands (core.fsmonitor, core.pager,
@@ -78,6 +113,56 @@ static const char *const anywhere[] = {
 static const char *const gitdir_control[] = {
 	"config",  "config.worktree", "hooks",	      "info",	     "commondir",
 	"remotes", "branches",	      "rebase-merge", "rebase-apply",
+};
+
+/* Names that count in one kind of directory only. */
+static const struct {
+	unsigned in;
+	const char *name;
+} scoped[] = {
+	/* Mercurial: hgrc's [hooks] and [extensions] run at each command;
+	 * sharedpath takes the store, and with share-safe its config, from
+	 * elsewhere.  The store, dirstate and caches are data. */
+	{ HGDIR, "hgrc" },
+	{ HGDIR, "hgrc-not-shared" },
+	{ HGDIR, "sharedpath" },
+	/* Jujutsu: the repository's and the workspace's config (fix tools,
+	 * pager, diff and merge tools) and the ids that name one kept
+	 * elsewhere; git_target is the git repository it works on.  The
+	 * operation log, the index and the working copy's state are data. */
+	{ JJDIR, "workspace-config.toml" },
+	{ JJDIR, "workspace-config-id" },
+	{ JJREPO, "config.toml" },
+	{ JJREPO, "config-id" },
+	{ JJSTORE, "git_target" },
+	/* mise's config in .config/ and in mise/ */
+	{ XDGDIR, "mise" },
+	{ XDGDIR, "mise.toml" },
+	{ XDGDIR, "mise.local.toml" },
+	{ MISEDIR, "config.toml" },
+	{ MISEDIR, "config.local.toml" },
+};
+
+/*
+ * Directories whose entries are judged in a context of their own.  A
+ * repository's directory (repo) is never withheld or removed as a whole:
+ * its data is the program's work; but a file or a symlink in its place
+ * sends the tool anywhere (.git's "gitdir:", a Jujutsu workspace's
+ * .jj/repo naming its repository), and is withheld.
+ */
+static const struct {
+	unsigned in; /* 0: in any directory */
+	const char *name;
+	unsigned child;
+	int repo;
+} scopes[] = {
+	{ 0, ".git", SBX_TRUST_GITDIR, 1 },
+	{ 0, ".hg", HGDIR, 1 },
+	{ 0, ".jj", JJDIR, 1 },
+	{ JJDIR, "repo", JJREPO, 1 },
+	{ JJREPO, "store", JJSTORE, 0 },
+	{ 0, ".config", XDGDIR, 0 },
+	{ 0, "mise", MISEDIR, 0 },
 };
 
 /*
@@ -130,17 +215,24 @@ enum sbx_trust sbx_trust_judge(unsigned ctx, const char *name, int is_dir,
 	char f[NAME_MAX + 1];
 	enum sbx_trust v = SBX_TRUST_CONTENT;
 	unsigned child = 0;
+	size_t i;
 
 	fold(name, f, sizeof(f));
-	if (((ctx & SBX_TRUST_GITDIR) &&
-	     in_list(gitdir_control, SBX_ARRAY_SIZE(gitdir_control), f)) ||
-	    in_list(anywhere, SBX_ARRAY_SIZE(anywhere), f)) {
+	if (in_list(anywhere, SBX_ARRAY_SIZE(anywhere), f) ||
+	    ((ctx & SBX_TRUST_GITDIR) &&
+	     in_list(gitdir_control, SBX_ARRAY_SIZE(gitdir_control), f)))
 		v = SBX_TRUST_WITHHELD;
-	} else if (strcmp(f, ".git") == 0) {
-		/* A .git file or symlink sends git anywhere (gitdir: some
-		 * directory of the project with a config of its own). */
-		v = is_dir ? SBX_TRUST_DOTGIT : SBX_TRUST_WITHHELD;
-		child = SBX_TRUST_GITDIR;
+	for (i = 0; v == SBX_TRUST_CONTENT && i < SBX_ARRAY_SIZE(scoped); i++)
+		if ((ctx & scoped[i].in) && strcmp(scoped[i].name, f) == 0)
+			v = SBX_TRUST_WITHHELD;
+	for (i = 0; v == SBX_TRUST_CONTENT && i < SBX_ARRAY_SIZE(scopes); i++) {
+		if ((scopes[i].in && !(ctx & scopes[i].in)) ||
+		    strcmp(scopes[i].name, f) != 0)
+			continue;
+		child = scopes[i].child;
+		if (scopes[i].repo)
+			v = is_dir ? SBX_TRUST_DOTGIT : SBX_TRUST_WITHHELD;
+		break;
 	}
 	if (ret_ctx)
 		*ret_ctx = child;

@@ -11,16 +11,19 @@
 #include <limits.h>
 #include <stddef.h>
 
-/* What a directory is, for the names in it. */
+/* What a directory is, for the names in it: a context, of bits.  Bits
+ * 0x2 to 0x80 are trusted.c's own (.hg, .jj, .config, ...); bits from
+ * 0x100 up are free for a caller's own use. */
 #define SBX_TRUST_GITDIR 1u /* a git directory: .git, or one holding HEAD */
 
 enum sbx_trust {
 	SBX_TRUST_CONTENT = 0,  /* the project's own: applied as written */
 	SBX_TRUST_WITHHELD = 1, /* the entry and everything below it */
-	SBX_TRUST_DOTGIT = 2,   /* a .git directory: its data (objects, refs,
-				 * index, HEAD, logs) is content, its control
-				 * files are withheld, and it is never removed
-				 * or replaced as a whole */
+	SBX_TRUST_DOTGIT = 2,   /* a repository's directory (.git, .hg, .jj):
+				 * its data (objects, refs, index, HEAD, logs,
+				 * store) is content, its control files are
+				 * withheld, and it is never removed or
+				 * replaced as a whole */
 };
 
 /*

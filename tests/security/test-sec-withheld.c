@@ -442,6 +442,108 @@ static void test_real_git(void)
 	free(d);
 }
 
+/* ---- more tools' files ------------------------------------------------ */
+
+/* Files other tools run on their own, or that send them elsewhere. */
+static const char *const tools[] = {
+	".hg/hgrc",
+	".hg/sharedpath",
+	".hgsub",
+	".jj/repo/config.toml",
+	".jj/repo/store/git_target",
+	".jj/workspace-config.toml",
+	".cargo/config.toml",
+	".cargo/config",
+	"rust-toolchain.toml",
+	"rust-toolchain",
+	".bazelrc",
+	".bazelversion",
+	"mise.toml",
+	".mise.toml",
+	".mise/config.toml",
+	".config/mise/config.toml",
+	".config/mise.toml",
+	"mise/config.toml",
+	".tool-versions",
+	".gdbinit",
+	".lldbinit",
+	".dir-locals.el",
+	"sub/.dir-locals-2.el",
+	"deep/er/.cargo/config.toml",
+	".hgrc",
+};
+
+/* Their neighbours, which are data: applied. */
+static const char *const data[] = {
+	".hg/store/data/x.i",
+	".hg/dirstate",
+	".jj/repo/op_store/x",
+	".jj/working_copy/x",
+	".config/nextest.toml",
+	"mise/notes.txt",
+	".editorconfig",
+	".env",
+};
+
+static char *write_all(const char *const *rel, size_t n)
+{
+	char *s = strdup(""), *t;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		t = fmt("%smkdir -p $(dirname %s) && echo pwned >> %s\n", s,
+			rel[i], rel[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static void test_cow_tools(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = tl_tmpdir(), *w = write_all(tools, LIVE_N(tools));
+	char *v = write_all(data, LIVE_N(data)), *script;
+	struct res x;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	/* a Mercurial repository of the developer's */
+	put(d, ".hg/hgrc", "[paths]\n");
+	put(d, ".hg/requires", "store\n");
+	script = fmt("%s%secho done=1\n", w, v);
+	c.workspace = d;
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	for (i = 0; i < LIVE_N(tools); i++) {
+		const char *before =
+			strcmp(tools[i], ".hg/hgrc") ? NULL : "[paths]\n";
+
+		CU_ASSERT(same(d, tools[i], before));
+		CU_ASSERT(listed(&x, tools[i]));
+	}
+	CU_ASSERT_EQUAL(x.withheld, (int64_t)LIVE_N(tools));
+	/* the control: data next to them is applied */
+	for (i = 0; i < LIVE_N(data); i++)
+		CU_ASSERT(same(d, data[i], "pwned\n"));
+	res_free(&x);
+
+	/* allowed, they land */
+	c.allow = 1;
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	for (i = 0; i < LIVE_N(tools); i++)
+		CU_ASSERT(contains(d, tools[i], "pwned"));
+	CU_ASSERT_EQUAL(x.withheld, 0);
+	res_free(&x);
+	free(script);
+	free(w);
+	free(v);
+	tl_rmrf(d);
+	free(d);
+}
+
 /* ---- set-gid and sticky bits (item 2) ------------------------------- */
 
 static mode_t mode_of(const char *d, const char *rel)
@@ -770,6 +872,7 @@ static CU_TestInfo tests[] = {
 	{ "copy-on-write: .git replaced, symlinks, case", test_cow_disguises },
 	{ "copy-on-write: core.hooksPath", test_cow_hooks_path },
 	{ "copy-on-write: a real git status", test_real_git },
+	{ "copy-on-write: other tools' files", test_cow_tools },
 	{ "copy-on-write: set-gid and sticky dirs", test_cow_dir_modes },
 	{ "copy-on-write: no group or other write added",
 	  test_cow_write_bits },
