@@ -179,7 +179,8 @@ int sbx_parse_size(const char *text, uint64_t *ret_bytes);
  * mode without them).  Paths the host runs or trusts
  * (.git/config, .git/hooks/, .envrc, .vscode/, mise and cargo configs,
  * toolchain pins, CI workflows, shell rc files, ...: the list is in
- * README.md) are withheld, neither written nor
+ * README.md), and a HEAD that would make a directory already holding
+ * git's control files a git directory, are withheld, neither written nor
  * deleted, and listed in the result (SBX_RESULT_WITHHELD, the JSON key
  * "withheld"), unless SBX_FLAG_ALLOW_TRUSTED_PATHS.  RW_LIVE is a plain
  * writable bind: changes land at once and are not budgeted; its .git and

@@ -239,6 +239,14 @@ enum sbx_trust sbx_trust_judge(unsigned ctx, const char *name, int is_dir,
 	return v;
 }
 
+int sbx_trust_is_git_control(const char *name)
+{
+	char f[NAME_MAX + 1];
+
+	fold(name, f, sizeof(f));
+	return in_list(gitdir_control, SBX_ARRAY_SIZE(gitdir_control), f);
+}
+
 int sbx_trust_is_head(const char *name)
 {
 	char f[NAME_MAX + 1];

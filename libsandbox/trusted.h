@@ -42,6 +42,10 @@ enum sbx_trust sbx_trust_judge(unsigned ctx, const char *name, int is_dir,
  * directory (a bare repository, a submodule's or a worktree's). */
 int sbx_trust_is_head(const char *name);
 
+/* 1 when name, folded, is a control file of a git directory (config,
+ * hooks, ...: what the HEAD rule withholds). */
+int sbx_trust_is_git_control(const char *name);
+
 /*
  * The verdict for an absolute host path, judging each of its components
  * from "/" with the name rules and the HEAD check on the host.  For the

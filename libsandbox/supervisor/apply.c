@@ -10,7 +10,8 @@
  * other write permission the host's did not have.  Paths the host runs
  * or trusts (trusted.h: .git/config, hooks, .envrc, ...) are withheld, in
  * either direction: neither written nor removed, and listed in the
- * result. */
+ * result; so is a HEAD that would make a directory holding such files a
+ * git directory. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,10 @@
 
 #define MAX_DEPTH 256
 #define MAX_LINKS 1024
+
+/* A context bit of apply.c's own (trusted.h): the directory's HEAD is
+ * withheld (head_ctx()). */
+#define CTX_NO_HEAD 0x100u
 
 /* Write permission for others than the owner: never added by the apply. */
 #define GO_WRITE (S_IWGRP | S_IWOTH)
@@ -177,30 +182,73 @@ static int has_head(int dfd)
 	return fstatat(dfd, "HEAD", &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-/* Does the program's directory, or the host's, hold a HEAD (any case)?
- * Then it is a git directory (trusted.h). */
-static int is_gitdir(int ufd, int hfd)
+/* The host's directory hfd holds a control file of a git directory
+ * (config, hooks, ..., folded): whoever wrote it. */
+static int has_git_control(int hfd)
 {
 	struct dirent *de;
 	DIR *d;
 	int fd, found = 0;
 
-	if (hfd >= 0 && has_head(hfd))
-		return 1;
+	fd = openat(hfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 1; /* unknown: as if it did */
+	}
+	while (!found && (de = readdir(d)))
+		found = sbx_trust_is_git_control(de->d_name);
+	closedir(d);
+	return found;
+}
+
+/*
+ * The context HEAD gives a directory's entries (trusted.h: a directory
+ * holding one is a git directory), the program's directory ufd onto the
+ * host's hfd; host_head: the host's held one before the apply.  A HEAD
+ * of the host's or of the program's (any case; deleted too) makes its
+ * control files withheld.  And a HEAD the program adds to a host
+ * directory that holds control files already is withheld itself (the
+ * directory stays no git directory): they may be the program's, from an
+ * earlier run in which they were content (a config with core.fsmonitor
+ * first, the HEAD that makes git read it next).  .git's own control files
+ * are withheld always (named: its context has the bit already), so never
+ * the program's.
+ */
+static unsigned head_ctx(int ufd, int hfd, int host_head, unsigned ctx)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, written = 0, deleted = 0;
+
 	/* a description of its own: a dup would share (and move) the
 	 * offset apply_dir() reads from */
 	fd = ufd >= 0 ? openat(ufd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 		      : -1;
 	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
+	if (!d && fd >= 0)
+		close(fd);
+	while (d && (de = readdir(d))) {
+		struct stat st;
+
+		if (!sbx_trust_is_head(de->d_name))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+			    0 &&
+		    is_whiteout(&st))
+			deleted = 1;
+		else
+			written = 1;
 	}
-	while (!found && (de = readdir(d)))
-		found = sbx_trust_is_head(de->d_name);
-	closedir(d);
-	return found;
+	if (d)
+		closedir(d);
+	if (written && !host_head && !(ctx & SBX_TRUST_GITDIR) &&
+	    has_git_control(hfd))
+		ctx |= CTX_NO_HEAD;
+	if (host_head || written || deleted || has_head(hfd))
+		ctx |= SBX_TRUST_GITDIR;
+	return ctx;
 }
 
 /* The verdict on the entry at hand (a->path), name in a directory of
@@ -212,7 +260,9 @@ static enum sbx_trust judge(struct apply *a, unsigned ctx, const char *name,
 
 	if (!a->guard)
 		return SBX_TRUST_CONTENT;
-	if (v == SBX_TRUST_CONTENT && sbx_trust_is_hooks(&a->hooks, a->path))
+	if (v == SBX_TRUST_CONTENT &&
+	    (sbx_trust_is_hooks(&a->hooks, a->path) ||
+	     ((ctx & CTX_NO_HEAD) && sbx_trust_is_head(name))))
 		v = SBX_TRUST_WITHHELD;
 	return v;
 }
@@ -504,13 +554,19 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 			 unsigned sub_ctx)
 {
 	struct stat hst;
-	int usub, hsub, r, created = 0;
+	int usub, hsub, r, created = 0, host_head = 0;
 
 	usub = openat(ufd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					 O_CLOEXEC);
 	if (usub < 0) {
 		fail(a, errno, "reading the changed directory", name);
 		return;
+	}
+	/* a git directory before an opaque one replaces it (head_ctx()) */
+	hsub = openat(hfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (hsub >= 0) {
+		host_head = has_head(hsub);
+		close(hsub);
 	}
 	/* opaque: the sandbox replaced the directory, nothing of the host's
 	 * old one remains (but its trusted entries) */
@@ -535,8 +591,8 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 		close(usub);
 		return;
 	}
-	if (a->guard && is_gitdir(usub, hsub))
-		sub_ctx |= SBX_TRUST_GITDIR;
+	if (a->guard)
+		sub_ctx = head_ctx(usub, hsub, host_head, sub_ctx);
 	set_dir_mode(hsub, ust, created,
 		     a->guard && !created && (sub_ctx & SBX_TRUST_GITDIR));
 	apply_dir(a, usub, hsub, sub_ctx);
@@ -688,8 +744,7 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 			/* read before anything is applied: the host's
 			 * own config names them, not the program's */
 			sbx_trust_find_hooks(hfd, host_dir, &a.hooks);
-			if (is_gitdir(upper_fd, hfd))
-				ctx |= SBX_TRUST_GITDIR;
+			ctx = head_ctx(upper_fd, hfd, has_head(hfd), ctx);
 		}
 		apply_dir(&a, upper_fd, hfd, ctx);
 	}

@@ -442,6 +442,165 @@ static void test_real_git(void)
 	free(d);
 }
 
+/* ---- HEAD across runs ------------------------------------------------ */
+
+#define FSMONITOR "[core]\n\tfsmonitor = touch /tmp/pwned #\n"
+#define PLANT_CONFIG "printf '[core]\\n\\tfsmonitor = touch /tmp/pwned #\\n' > "
+
+/* The host's dir/rel exists (any type, a dangling symlink too). */
+static int exists(const char *dir, const char *rel)
+{
+	char *p = fmt("%s/%s", dir, rel);
+	struct stat st;
+	int ok = lstat(p, &st) == 0;
+
+	free(p);
+	return ok;
+}
+
+/*
+ * A directory holding HEAD is a git directory, whose config git reads.
+ * Split across two runs: its config first (no HEAD: content), HEAD next;
+ * and the other way round, in one run, with case variants, a symlink
+ * named HEAD, and the directory renamed or replaced in between.  Judged
+ * on the host: no directory that holds HEAD holds the program's config.
+ */
+static void test_cow_head_split(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = tl_tmpdir();
+	struct res x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "README", "original\n");
+	c.workspace = d;
+	run(&x, &c,
+	    "mkdir -p foo/objects foo/refs sym ren rep case up/objects "
+	    "up/refs\n"
+	    PLANT_CONFIG "foo/config\n"
+	    PLANT_CONFIG "sym/config\n"
+	    PLANT_CONFIG "ren/config\n"
+	    PLANT_CONFIG "rep/config\n"
+	    PLANT_CONFIG "case/CONFIG\n"
+	    "mkdir -p hk/hooks && echo 'echo pwned' > hk/hooks/pre-commit\n"
+	    "echo 'ref: refs/heads/main' > up/HEAD\n"
+	    "echo done=1\n");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	/* no HEAD yet: plain content, applied */
+	CU_ASSERT(same(d, "foo/config", FSMONITOR));
+	CU_ASSERT(same(d, "case/CONFIG", FSMONITOR));
+	CU_ASSERT(same(d, "up/HEAD", "ref: refs/heads/main\n"));
+	CU_ASSERT_EQUAL(x.withheld, 0);
+	res_free(&x);
+
+	run(&x, &c,
+	    "echo 'ref: refs/heads/main' > foo/HEAD\n"
+	    "ln -s refs/heads/main sym/HEAD\n"
+	    "echo 'ref: x' > case/Head\n"
+	    "echo 'ref: x' > hk/HEAD\n"
+	    /* renamed (a copy and a deletion), then made a git directory */
+	    "mv ren ren2 && echo 'ref: x' > ren2/HEAD\n"
+	    /* replaced whole: the old config goes with it */
+	    "rm -rf rep && mkdir -p rep/objects && echo 'ref: x' > rep/HEAD\n"
+	    /* the other order: HEAD on the host, config now */
+	    PLANT_CONFIG "up/config\n"
+	    /* both at once */
+	    "mkdir both && echo 'ref: x' > both/HEAD && "
+	    PLANT_CONFIG "both/config\n"
+	    "echo done=1\n");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	/* a new HEAD over control files already there is withheld */
+	CU_ASSERT_FALSE(exists(d, "foo/HEAD"));
+	CU_ASSERT(listed(&x, "foo/HEAD"));
+	CU_ASSERT_FALSE(exists(d, "sym/HEAD"));
+	CU_ASSERT(listed(&x, "sym/HEAD"));
+	CU_ASSERT_FALSE(exists(d, "case/Head"));
+	CU_ASSERT(listed(&x, "case/Head"));
+	CU_ASSERT_FALSE(exists(d, "hk/HEAD"));
+	CU_ASSERT(listed(&x, "hk/HEAD"));
+	/* control files in a directory with a HEAD are withheld */
+	CU_ASSERT_FALSE(exists(d, "ren2/config"));
+	CU_ASSERT(listed(&x, "ren2/config"));
+	CU_ASSERT(same(d, "ren2/HEAD", "ref: x\n"));
+	CU_ASSERT_FALSE(exists(d, "ren"));
+	CU_ASSERT_FALSE(exists(d, "up/config"));
+	CU_ASSERT(listed(&x, "up/config"));
+	CU_ASSERT_FALSE(exists(d, "both/config"));
+	CU_ASSERT(listed(&x, "both/config"));
+	CU_ASSERT(same(d, "both/HEAD", "ref: x\n"));
+	/* the control: a replaced directory's config went with it, and its
+	 * new HEAD is applied */
+	CU_ASSERT_FALSE(exists(d, "rep/config"));
+	CU_ASSERT(same(d, "rep/HEAD", "ref: x\n"));
+	CU_ASSERT_EQUAL(x.withheld, 7);
+	res_free(&x);
+
+	/* the control: allowed, the second half lands too */
+	c.allow = 1;
+	run(&x, &c, "echo 'ref: refs/heads/main' > foo/HEAD");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(same(d, "foo/HEAD", "ref: refs/heads/main\n"));
+	CU_ASSERT_EQUAL(x.withheld, 0);
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* The same with a real git: what `git status` of the directory made a
+ * git directory in the second run runs on the host. */
+static int git_head_split_runs(int allow)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = tl_tmpdir(), *marker, *script, *gitdir, *out = NULL;
+	const char *status[] = { "/usr/bin/env", "HOME=/nonexistent",
+				 "GIT_CONFIG_NOSYSTEM=1", "git", NULL, NULL,
+				 "status", "--short", NULL };
+	struct res x;
+	int ran;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	marker = fmt("%s-marker", d);
+	gitdir = fmt("--git-dir=%s/foo", d);
+	status[4] = gitdir;
+	status[5] = fmt("--work-tree=%s", d);
+	c.workspace = d;
+	script = fmt("mkdir -p foo/objects foo/refs/heads && "
+		     "printf '[core]\\n\\tfsmonitor = touch %s #\\n' > "
+		     "foo/config",
+		     marker);
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	res_free(&x);
+	c.allow = allow;
+	run(&x, &c, "echo 'ref: refs/heads/main' > foo/HEAD");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	res_free(&x);
+	unlink(marker);
+	live_host_run(status, -1, &out);
+	free(out);
+	ran = access(marker, F_OK) == 0;
+	unlink(marker);
+	free((char *)status[5]);
+	free(gitdir);
+	free(script);
+	free(marker);
+	tl_rmrf(d);
+	free(d);
+	return ran;
+}
+
+static void test_real_git_head_split(void)
+{
+	if (access("/usr/bin/git", X_OK) != 0) {
+		tl_skip("no /usr/bin/git: the plain file checks cover it");
+		return;
+	}
+	CU_ASSERT_FALSE(git_head_split_runs(0));
+	CU_ASSERT_TRUE(git_head_split_runs(1)); /* the control */
+}
+
 /* ---- more tools' files ------------------------------------------------ */
 
 /* Files other tools run on their own, or that send them elsewhere. */
@@ -872,6 +1031,9 @@ static CU_TestInfo tests[] = {
 	{ "copy-on-write: .git replaced, symlinks, case", test_cow_disguises },
 	{ "copy-on-write: core.hooksPath", test_cow_hooks_path },
 	{ "copy-on-write: a real git status", test_real_git },
+	{ "copy-on-write: HEAD after its config", test_cow_head_split },
+	{ "copy-on-write: HEAD after its config, real git",
+	  test_real_git_head_split },
 	{ "copy-on-write: other tools' files", test_cow_tools },
 	{ "copy-on-write: set-gid and sticky dirs", test_cow_dir_modes },
 	{ "copy-on-write: no group or other write added",
