@@ -10,8 +10,8 @@
  * other write permission the host's did not have.  Paths the host runs
  * or trusts (trusted.h: .git/config, hooks, .envrc, ...) are withheld, in
  * either direction: neither written nor removed, and listed in the
- * result; so is a HEAD that would make a directory holding such files a
- * git directory. */
+ * result; so are a HEAD that would make a directory holding such files a
+ * git directory, and symlinks that lead out of the workspace. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +28,7 @@
 
 #define MAX_DEPTH 256
 #define MAX_LINKS 1024
+#define MAX_HOPS 8 /* symlinks followed to see where one leads */
 
 /* A context bit of apply.c's own (trusted.h): the directory's HEAD is
  * withheld (head_ctx()). */
@@ -56,8 +57,11 @@ struct apply {
 	int guard;
 	struct sbx_trust_hooks hooks;
 	struct sup_withheld *wh;
+	int upper_root; /* the program's workspace and the host's, where */
+	int host_root;  /* symlinks lead (leads_out()) */
 	char path[PATH_MAX]; /* the entry at hand, relative to the workspace */
 	size_t path_len;
+	int path_short; /* the entry at hand's name did not fit in path */
 };
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when
@@ -113,6 +117,8 @@ static void clean_text(char *s, size_t n)
 	}
 }
 
+#define PATH_SHORT ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
 /* Name the entry at hand: a->path becomes its path; returns what to give
  * path_pop().  A path too long to hold stays its parent's (only the
  * listing of withheld paths reads it). */
@@ -120,8 +126,10 @@ static size_t path_push(struct apply *a, const char *name)
 {
 	size_t old = a->path_len, n = strlen(name);
 
-	if (old + n + 2 > sizeof(a->path))
-		return old;
+	if (old + n + 2 > sizeof(a->path)) {
+		a->path_short++;
+		return old | PATH_SHORT;
+	}
 	if (old)
 		a->path[a->path_len++] = '/';
 	memcpy(a->path + a->path_len, name, n + 1);
@@ -131,6 +139,10 @@ static size_t path_push(struct apply *a, const char *name)
 
 static void path_pop(struct apply *a, size_t old)
 {
+	if (old & PATH_SHORT) {
+		a->path_short--;
+		old &= ~PATH_SHORT;
+	}
 	a->path_len = old;
 	a->path[old] = '\0';
 }
@@ -499,18 +511,135 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 	return r;
 }
 
-/* Returns 0, 1 when withheld (trusted entries of the host in the way),
- * or -errno. */
+/*
+ * What rel (relative to the workspace) will be on the host after the
+ * apply, when a symlink: the program's entry where it has one (a
+ * whiteout: none), else the host's.  Resolved without following any
+ * symlink: the callers have found every component before it to be none.
+ * Returns 1 and the target in buf, or 0.
+ */
+static int link_after(struct apply *a, const char *rel, char *buf,
+		      size_t len)
+{
+	const int roots[] = { a->upper_root, a->host_root };
+	char parent[PATH_MAX];
+	const char *slash = strrchr(rel, '/'), *name = slash ? slash + 1 : rel;
+	size_t i;
+
+	snprintf(parent, sizeof(parent), "%.*s",
+		 slash ? (int)(slash - rel) : 1, slash ? rel : ".");
+	for (i = 0; i < SBX_ARRAY_SIZE(roots); i++) {
+		struct stat st;
+		ssize_t n = -1;
+		int dfd = sup_openat2(roots[i], parent,
+				      O_PATH | O_DIRECTORY | O_CLOEXEC,
+				      SUP_RESOLVE_BENEATH |
+					      SUP_RESOLVE_NO_SYMLINKS);
+
+		if (dfd < 0)
+			continue;
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			close(dfd);
+			continue;
+		}
+		if (S_ISLNK(st.st_mode))
+			n = readlinkat(dfd, name, buf, len - 1);
+		close(dfd);
+		if (n < 0)
+			return 0; /* a file, a directory, a whiteout */
+		buf[n] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Does the program's symlink at hand (a->path), pointing at target, lead
+ * out of the workspace?  Absolute targets do.  Relative ones are walked
+ * lexically from the link's directory (".." above the root leads out),
+ * through the symlinks met on the way as the host will have them
+ * (link_after()), up to MAX_HOPS of them.  A host tool that writes
+ * through such a link (a build writing out/, an editor saving a file)
+ * writes outside the project: out -> ../../.ssh, build -> ~/.bashrc.
+ */
+static int leads_out(struct apply *a, const char *target)
+{
+	char cur[PATH_MAX], rest[PATH_MAX * 2], link[PATH_MAX];
+	const char *slash;
+	size_t o;
+	int hops = 0;
+
+	if (a->path_short)
+		return 1; /* too long to judge */
+	slash = strrchr(a->path, '/');
+	o = slash ? (size_t)(slash - a->path) : 0;
+	memcpy(cur, a->path, o);
+	cur[o] = '\0';
+	snprintf(rest, sizeof(rest), "%s", target);
+again:
+	if (rest[0] == '/')
+		return 1;
+	for (const char *c = rest; *c;) {
+		const char *e = strchrnul(c, '/');
+		size_t n = (size_t)(e - c);
+
+		if (n == 0 || (n == 1 && c[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && c[0] == '.' && c[1] == '.') {
+			if (o == 0)
+				return 1;
+			while (o > 0 && cur[--o] != '/')
+				;
+			cur[o] = '\0';
+		} else {
+			size_t base = o;
+
+			if (o + n + 2 > sizeof(cur))
+				return 1;
+			if (o)
+				cur[o++] = '/';
+			memcpy(cur + o, c, n);
+			o += n;
+			cur[o] = '\0';
+			if (link_after(a, cur, link, sizeof(link))) {
+				char next[PATH_MAX * 2];
+
+				if (++hops > MAX_HOPS)
+					return 1;
+				/* the link's target, then what followed it */
+				if ((size_t)snprintf(next, sizeof(next), "%s%s",
+						     link, e) >= sizeof(next))
+					return 1;
+				memcpy(rest, next, strlen(next) + 1);
+				o = base;
+				cur[o] = '\0';
+				goto again;
+			}
+		}
+		c = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/* Returns 0, 1 when withheld (trusted entries of the host in the way, or
+ * a link out of the workspace), or -errno. */
 static int copy_symlink(struct apply *a, int ufd, int hfd, const char *name,
 			unsigned ctx)
 {
-	char target[4096];
+	char target[4096], host[4096];
 	ssize_t n = readlinkat(ufd, name, target, sizeof(target) - 1);
 	int r;
 
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
+	if (a->guard && leads_out(a, target)) {
+		/* the host's own link, copied up unchanged (touch -h) */
+		n = readlinkat(hfd, name, host, sizeof(host) - 1);
+		if (n >= 0 && (host[n] = '\0', strcmp(host, target) == 0))
+			return 0;
+		return 1;
+	}
 	r = remove_host(a, hfd, name, ctx, 0);
 	if (r != 0)
 		return r;
@@ -726,6 +855,7 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 	a.budget = budget;
 	a.guard = !allow_trusted;
 	a.wh = wh;
+	a.upper_root = upper_fd;
 	if (a.guard)
 		v = sbx_trust_host_path(host_dir, &ctx);
 
@@ -737,6 +867,7 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 			 host_dir, strerror(errno));
 		return -errno;
 	}
+	a.host_root = hfd;
 	if (v == SBX_TRUST_WITHHELD) {
 		withhold_all(&a, upper_fd);
 	} else {

@@ -35,8 +35,6 @@
 #define MOUNT_ATTR_NODEV 0x00000004
 #define MOUNT_ATTR_NOEXEC 0x00000008
 #endif
-#define SBX_RESOLVE_NO_MAGICLINKS 0x02
-#define SBX_RESOLVE_IN_ROOT 0x10
 
 struct sbx_mount_attr {
 	uint64_t attr_set;
@@ -98,14 +96,21 @@ struct root_ctx {
 	int upper_fd;   /* where the sandbox's changes to it go */
 };
 
-static int sys_openat2(int dfd, const char *path, int flags)
+int sup_openat2(int dfd, const char *path, int flags, uint64_t resolve)
 {
 	struct sbx_open_how how = {
 		.flags = (uint64_t)flags,
-		.resolve = SBX_RESOLVE_IN_ROOT | SBX_RESOLVE_NO_MAGICLINKS,
+		.resolve = resolve,
 	};
 
 	return (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+}
+
+/* path in the new root, as if it were "/" */
+static int sys_openat2(int dfd, const char *path, int flags)
+{
+	return sup_openat2(dfd, path, flags,
+			   SUP_RESOLVE_IN_ROOT | SUP_RESOLVE_NO_MAGICLINKS);
 }
 
 /* Flags of the source mount that an unprivileged remount must keep. */

@@ -601,6 +601,115 @@ static void test_real_git_head_split(void)
 	CU_ASSERT_TRUE(git_head_split_runs(1)); /* the control */
 }
 
+/* ---- symlinks out of the workspace ------------------------------------ */
+
+static char *link_of(const char *dir, const char *rel)
+{
+	char *p = fmt("%s/%s", dir, rel), buf[4096];
+	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
+
+	free(p);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+static int link_is(const char *dir, const char *rel, const char *target)
+{
+	char *got = link_of(dir, rel);
+	int ok = got && strcmp(got, target) == 0;
+
+	if (!ok)
+		fprintf(stderr, "\n  %s -> %s, expected -> %s\n", rel,
+			got ? got : "(none)", target);
+	free(got);
+	return ok;
+}
+
+/*
+ * A symlink the program leaves that leads out of the project: a build or
+ * an editor on the host that writes through it writes ~/.bashrc or
+ * ~/.ssh.  Absolute, relative with too many "..", and through the
+ * host's own link that leads out.  Links inside are applied.
+ */
+static const char escaping[] =
+	"ln -s ../../.ssh out\n"
+	"ln -s /home/me/.bashrc build\n"
+	"mkdir -p a/b && ln -s ../../../x a/b/up\n"
+	"ln -s a/b/../../.. dots\n"
+	"ln -s away/x through\n"
+	"ln -sfn /etc inside\n"
+	"ln -s ../README a/in\n"
+	"ln -s src/main.c ok\n"
+	"ln -s a/b/../../src chain\n"
+	"touch -h away\n"
+	"echo done=1\n";
+
+static void test_cow_symlinks_out(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	const char *const out[] = { "out", "build", "a/b/up", "dots",
+				    "through", "inside" };
+	char *d = tl_tmpdir(), *p;
+	struct res x;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "README", "original\n");
+	put(d, "src/main.c", "int main(void);\n");
+	/* the developer's own: one leads out, one stays in */
+	p = fmt("%s/away", d);
+	CU_ASSERT_EQUAL_FATAL(symlink("/tmp", p), 0);
+	free(p);
+	p = fmt("%s/inside", d);
+	CU_ASSERT_EQUAL_FATAL(symlink("src", p), 0);
+	free(p);
+	c.workspace = d;
+	run(&x, &c, escaping);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	for (i = 0; i < LIVE_N(out); i++)
+		CU_ASSERT(listed(&x, out[i]));
+	CU_ASSERT_FALSE(exists(d, "out"));
+	CU_ASSERT_FALSE(exists(d, "build"));
+	CU_ASSERT_FALSE(exists(d, "a/b/up"));
+	CU_ASSERT_FALSE(exists(d, "dots"));
+	CU_ASSERT_FALSE(exists(d, "through"));
+	/* replaced: the host's link stays as it was */
+	CU_ASSERT(link_is(d, "inside", "src"));
+	CU_ASSERT_EQUAL(x.withheld, (int64_t)LIVE_N(out));
+	/* the control: links that stay inside are applied, and the host's
+	 * own link out, copied up unchanged, is neither changed nor listed */
+	CU_ASSERT(link_is(d, "a/in", "../README"));
+	CU_ASSERT(link_is(d, "ok", "src/main.c"));
+	CU_ASSERT(link_is(d, "chain", "a/b/../../src"));
+	CU_ASSERT(link_is(d, "away", "/tmp"));
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+
+	/* allowed, the same program does leave them */
+	d = tl_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "README", "original\n");
+	put(d, "src/main.c", "int main(void);\n");
+	p = fmt("%s/away", d);
+	CU_ASSERT_EQUAL_FATAL(symlink("/tmp", p), 0);
+	free(p);
+	c.workspace = d;
+	c.allow = 1;
+	run(&x, &c, escaping);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(link_is(d, "out", "../../.ssh"));
+	CU_ASSERT(link_is(d, "build", "/home/me/.bashrc"));
+	CU_ASSERT(link_is(d, "inside", "/etc"));
+	CU_ASSERT_EQUAL(x.withheld, 0);
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
 /* ---- more tools' files ------------------------------------------------ */
 
 /* Files other tools run on their own, or that send them elsewhere. */
@@ -1034,6 +1143,8 @@ static CU_TestInfo tests[] = {
 	{ "copy-on-write: HEAD after its config", test_cow_head_split },
 	{ "copy-on-write: HEAD after its config, real git",
 	  test_real_git_head_split },
+	{ "copy-on-write: symlinks out of the workspace",
+	  test_cow_symlinks_out },
 	{ "copy-on-write: other tools' files", test_cow_tools },
 	{ "copy-on-write: set-gid and sticky dirs", test_cow_dir_modes },
 	{ "copy-on-write: no group or other write added",
