@@ -185,8 +185,13 @@ int sbx_parse_size(const char *text, uint64_t *ret_bytes);
  * (SBX_RESULT_WITHHELD, the JSON key "withheld"), unless
  * SBX_FLAG_ALLOW_TRUSTED_PATHS.  RW_LIVE is a plain writable bind:
  * changes land at once and are not budgeted; its .git and the trusted
- * paths that exist at its top are bound read-only (EROFS), unless
- * SBX_FLAG_ALLOW_TRUSTED_PATHS.
+ * paths that exist in it when the run starts, at any depth, are bound
+ * read-only (EROFS), unless SBX_FLAG_ALLOW_TRUSTED_PATHS.  A tree too big
+ * to walk for them (README.md gives the limits) ends the run in
+ * SBX_STATUS_SETUP_ERROR with a message naming the limit, never with part
+ * of it writable.  What the program creates during the run (a new .envrc,
+ * a nested .git, a symlink out) no bind can cover: use RW for a program
+ * you do not trust.
  *
  * For a caller that is the host's root the sandbox runs as an id that
  * owns nothing, and the workspace and binds are idmapped mounts, so that
@@ -227,10 +232,11 @@ enum sbx_bind_flag {
  * Bind host path src (a file or directory) at dst inside the sandbox
  * (dst NULL: the same path).  Read-only, nosuid and nodev unless
  * SBX_BIND_RW.  dst may not be /, /proc, /dev or below them.  A writable
- * directory keeps its .git and the trusted paths at its top read-only as
- * a SBX_WORKSPACE_RW_LIVE workspace does; a writable bind of a trusted
- * place itself (a git directory, ~/.ssh, a .vscode) fails at
- * sbx_exec()'s setup.  SBX_FLAG_ALLOW_TRUSTED_PATHS lifts both.
+ * directory keeps its .git and the trusted paths in it, at any depth,
+ * read-only as a SBX_WORKSPACE_RW_LIVE workspace does; a writable bind of
+ * a trusted place itself (a git directory, ~/.ssh, a .vscode), or of a
+ * tree too big to walk for them, fails at sbx_exec()'s setup.
+ * SBX_FLAG_ALLOW_TRUSTED_PATHS lifts both.
  *
  * Returns 0, or
  *   -EINVAL  src or dst is not absolute, dst is reserved, flags unknown

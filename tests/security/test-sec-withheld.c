@@ -1,13 +1,18 @@
 /* test-sec-withheld.c - attacks through the project: a program that may
  * write the workspace plants what the host runs later, outside the
  * sandbox (a core.fsmonitor line in .git/config runs at the developer's
- * next `git status`; hooks at the next commit; .envrc at the next cd;
- * editor tasks when the folder opens; CI workflows at the next push), and
- * the copy-on-write apply strips set-gid and sticky bits of host
- * directories or opens the project to other users' writes.  Judged on the host: the bytes of every trusted file after
- * the run, the modes of its directories, and what a real `git status`
- * runs.  Each attack has its control: with SBX_FLAG_ALLOW_TRUSTED_PATHS
- * the same program does change them. */
+ * next `git status`, also when the HEAD that makes a directory a git
+ * directory comes a run after its config; hooks at the next commit;
+ * .envrc at the next cd; editor tasks when the folder opens; CI workflows
+ * at the next push; other tools' configs), leaves symlinks out of the
+ * project for host tools to write through, reaches nested trusted
+ * entries of a live bind, or has the copy-on-write apply strip set-gid
+ * and sticky bits of host directories or open the project to other
+ * users' writes.  Judged on the host: the bytes of every trusted file
+ * after the run, the modes of its entries, the links on it, and what a
+ * real `git status` runs.  Each attack has its control: with
+ * SBX_FLAG_ALLOW_TRUSTED_PATHS the same program does change them (the
+ * write permission rule has none: it always holds). */
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -1022,6 +1027,187 @@ static void test_bind_rw(void)
 	free(d);
 }
 
+/* Trusted entries at any depth of a live tree: a vendored repository,
+ * a subfolder's .envrc, a package's editor tasks, a bare repository, a
+ * package's .npmrc in node_modules. */
+static char *make_nested(void)
+{
+	char *d = tl_tmpdir();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "README", "original\n");
+	put(d, "vendor/lib/.git/HEAD", "ref: refs/heads/main\n");
+	put(d, "vendor/lib/.git/config", CONFIG);
+	put(d, "sub/.envrc", "export A=1\n");
+	put(d, "sub/readme", "sub\n");
+	put(d, "pkg/.vscode/tasks.json", "{}\n");
+	put(d, "a/b/c/d/.github/workflows/ci.yml", "on: push\n");
+	put(d, "mirror.git/HEAD", "ref: refs/heads/main\n");
+	put(d, "mirror.git/config", CONFIG);
+	put(d, "mirror.git/hooks/post-update", HOOK);
+	put(d, "mirror.git/objects/info/packs", "\n");
+	put(d, "node_modules/x/.npmrc", "registry=https://example.org/\n");
+	return d;
+}
+
+static const char nested_script[] =
+	"for f in vendor/lib/.git/config sub/.envrc pkg/.vscode/tasks.json "
+	"a/b/c/d/.github/workflows/ci.yml mirror.git/config "
+	"mirror.git/hooks/post-update node_modules/x/.npmrc; do "
+	"echo \"$f=$($H reopen-write $P$f)\"; done; "
+	"echo hook=$($H write ${P}mirror.git/hooks/pre-receive); "
+	"echo readme=$($H reopen-write ${P}sub/readme); "
+	"echo objects=$($H write ${P}mirror.git/objects/o)";
+
+static void check_nested(const struct res *x, const char *d, int ro)
+{
+	const char *const rel[] = {
+		"vendor/lib/.git/config", "sub/.envrc",
+		"pkg/.vscode/tasks.json", "a/b/c/d/.github/workflows/ci.yml",
+		"mirror.git/config",	  "mirror.git/hooks/post-update",
+		"node_modules/x/.npmrc",  "hook",
+	};
+	size_t i;
+
+	for (i = 0; i < LIVE_N(rel); i++) {
+		const char *v = live_value(x->r.out, rel[i]);
+
+		if (strcmp(v, ro ? "EROFS" : "ok") != 0)
+			fprintf(stderr, "\n  %s: %s\n", rel[i], v);
+		CU_ASSERT_STRING_EQUAL(v, ro ? "EROFS" : "ok");
+	}
+	if (ro) {
+		CU_ASSERT(same(d, "vendor/lib/.git/config", CONFIG));
+		CU_ASSERT(same(d, "sub/.envrc", "export A=1\n"));
+		CU_ASSERT(same(d, "mirror.git/hooks/pre-receive", NULL));
+	} else {
+		CU_ASSERT(contains(d, "vendor/lib/.git/config", "ycore]"));
+	}
+	/* the control: the rest of the tree is writable, a bare
+	 * repository's data too */
+	CU_ASSERT_STRING_EQUAL(live_value(x->r.out, "readme"), "ok");
+	CU_ASSERT_STRING_EQUAL(live_value(x->r.out, "objects"), "ok");
+	CU_ASSERT(same(d, "sub/readme", "yub\n"));
+}
+
+static void test_live_nested(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW_LIVE };
+	char *d = make_nested(), *script;
+	struct res x;
+
+	c.workspace = d;
+	script = fmt("H=%s; P=; %s", nu_helper(), nested_script);
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	check_nested(&x, d, 1);
+	res_free(&x);
+	free(script);
+	tl_rmrf(d);
+	free(d);
+
+	/* a writable bind the same */
+	d = make_nested();
+	c.workspace = NULL;
+	c.bind = d;
+	script = fmt("H=%s; P=/data/; %s", nu_helper(), nested_script);
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	check_nested(&x, d, 1);
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+
+	/* the control: allowed, they are writable */
+	d = make_nested();
+	c.bind = d;
+	c.allow = 1;
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	check_nested(&x, d, 0);
+	res_free(&x);
+	free(script);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* A tree the walk cannot finish is refused, naming the limit and the
+ * ways out; never run with part of it unprotected. */
+static void live_refused(const char *d, const char *why)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW_LIVE, .workspace = d };
+	struct res x;
+
+	run(&x, &c, "echo pwned > written");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_SETUP_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x.r.message, why));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x.r.message, "--rw"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x.r.message, "allow_trusted_paths"));
+	CU_ASSERT(same(d, "written", NULL));
+	res_free(&x);
+
+	/* the controls: allowed, or copy-on-write, it runs */
+	c.allow = 1;
+	run(&x, &c, "echo ok > written");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(same(d, "written", "ok\n"));
+	res_free(&x);
+	c.allow = 0;
+	c.mode = SBX_WORKSPACE_RW;
+	run(&x, &c, "echo again > written");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(same(d, "written", "again\n"));
+	res_free(&x);
+}
+
+static void test_live_limits(void)
+{
+	char *d = tl_tmpdir(), *p;
+	int i;
+
+	/* deeper than the walk goes */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	p = fmt("%s", d);
+	for (i = 0; i < 70; i++) {
+		char *q = fmt("%s/d", p);
+
+		free(p);
+		p = q;
+		CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+	}
+	free(p);
+	live_refused(d, "directories deep");
+	tl_rmrf(d);
+	free(d);
+
+	/* more trusted entries than it binds */
+	d = tl_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	for (i = 0; i < 1100; i++) {
+		p = fmt("%s/p%d", d, i);
+		CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+		free(p);
+		p = fmt("p%d/.envrc", i);
+		put(d, p, "export A=1\n");
+		free(p);
+	}
+	live_refused(d, "too many of them");
+	tl_rmrf(d);
+	free(d);
+
+	/* more directories than it reads */
+	d = tl_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	for (i = 0; i < 25100; i++) {
+		p = fmt("%s/%d", d, i);
+		CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+		free(p);
+	}
+	live_refused(d, "directories, the most");
+	tl_rmrf(d);
+	free(d);
+}
+
 /* Without namespaces no bind can keep .git read-only: a live workspace
  * with one is refused, unless allowed. */
 static void cfg_degraded(sbx_t *sbx, void *arg)
@@ -1069,6 +1255,19 @@ static void test_degraded_live(void)
 	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
 	CU_ASSERT_STRING_EQUAL(r.out, "ok\n");
 	CU_ASSERT(contains(d, ".git/config", "ycore]"));
+	tl_run_free(&r);
+
+	/* one deep in the tree is enough */
+	tl_rmrf(d);
+	CU_ASSERT_EQUAL_FATAL(mkdir(d, 0777), 0);
+	put(d, "README", "original\n");
+	put(d, "sub/deep/.envrc", "export A=1\n");
+	chmod(d, 0777);
+	c.allow = 0;
+	nu_run_argv(&r, cfg_degraded, &c, argv);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_SETUP_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "sub/deep/.envrc"));
+	CU_ASSERT(same(d, "sub/deep/.envrc", "export A=1\n"));
 	tl_run_free(&r);
 out:
 	free(cfgp);
@@ -1151,6 +1350,8 @@ static CU_TestInfo tests[] = {
 	  test_cow_write_bits },
 	{ "rw-live: .git and .envrc read-only", test_live_readonly },
 	{ "writable binds", test_bind_rw },
+	{ "rw-live and binds: nested trusted entries", test_live_nested },
+	{ "rw-live: a tree too big to walk is refused", test_live_limits },
 	{ "degraded rw-live refused", test_degraded_live },
 	{ "sbx run --allow-trusted-paths", test_cli },
 	CU_TEST_INFO_NULL,
