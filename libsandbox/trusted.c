@@ -779,35 +779,52 @@ int sbx_trust_scan(int dfd, const char *root, unsigned ctx,
 	return r < 0 ? r : (int)w->found;
 }
 
+/* Where the walk stopped, for a message: its last 60 bytes (a setup
+ * failure's report has room for 496 in all, and the ways out must fit),
+ * printable ASCII only (the names may be an earlier run's program's). */
+static void short_at(const char *at, char *out, size_t len)
+{
+	size_t n = strlen(at), o = 0;
+
+	if (n > 60) {
+		o = (size_t)snprintf(out, len, "...");
+		at += n - 60;
+	}
+	for (; *at && o + 1 < len; at++)
+		out[o++] = *at >= 0x20 && *at < 0x7f ? *at : '?';
+	out[o] = '\0';
+}
+
 void sbx_trust_walk_message(const struct sbx_trust_walk *w, const char *root,
 			    char *buf, size_t len)
 {
-	char why[PATH_MAX + 128];
+	char why[256], at[72];
 	const char *l = w->limit ? w->limit : "";
 
+	short_at(w->at, at, sizeof(at));
 	if (!strcmp(l, "levels"))
 		snprintf(why, sizeof(why),
 			 "it is more than %u directories deep (at %s)", w->max,
-			 w->at);
+			 at);
 	else if (!strcmp(l, "directories") || !strcmp(l, "entries"))
 		snprintf(why, sizeof(why),
 			 "it holds more than %u %s, the most the walk that "
 			 "finds them reads (it stopped at %s)",
-			 w->max, l, w->at);
+			 w->max, l, at);
 	else if (!strcmp(l, "binds"))
 		snprintf(why, sizeof(why),
 			 "it holds too many of them to bind each read-only (a "
 			 "run has at most %u such binds; the walk stopped at "
 			 "%s)",
-			 w->max, w->at);
+			 w->max, at);
 	else if (!strcmp(l, "unreadable"))
 		snprintf(why, sizeof(why),
 			 "%s can be searched but not listed, so what is in it "
 			 "cannot be found",
-			 w->at);
+			 at);
 	else
 		snprintf(why, sizeof(why), "a path in it is too long (at %s)",
-			 w->at);
+			 at);
 	snprintf(buf, len,
 		 "cannot keep what the host runs or trusts (.git, .envrc, "
 		 ".vscode, ...) read-only in the writable %s: %s; use a "

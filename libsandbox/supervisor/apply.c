@@ -565,7 +565,7 @@ static int link_after(struct apply *a, const char *rel, char *buf,
 static int leads_out(struct apply *a, const char *target)
 {
 	char cur[PATH_MAX], rest[PATH_MAX * 2], link[PATH_MAX];
-	const char *slash;
+	const char *slash, *c;
 	size_t o;
 	int hops = 0;
 
@@ -579,7 +579,7 @@ static int leads_out(struct apply *a, const char *target)
 again:
 	if (rest[0] == '/')
 		return 1;
-	for (const char *c = rest; *c;) {
+	for (c = rest; *c;) {
 		const char *e = strchrnul(c, '/');
 		size_t n = (size_t)(e - c);
 
@@ -636,9 +636,10 @@ static int copy_symlink(struct apply *a, int ufd, int hfd, const char *name,
 	if (a->guard && leads_out(a, target)) {
 		/* the host's own link, copied up unchanged (touch -h) */
 		n = readlinkat(hfd, name, host, sizeof(host) - 1);
-		if (n >= 0 && (host[n] = '\0', strcmp(host, target) == 0))
-			return 0;
-		return 1;
+		if (n < 0)
+			return 1;
+		host[n] = '\0';
+		return strcmp(host, target) == 0 ? 0 : 1;
 	}
 	r = remove_host(a, hfd, name, ctx, 0);
 	if (r != 0)
