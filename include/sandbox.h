@@ -174,14 +174,24 @@ int sbx_parse_size(const char *text, uint64_t *ret_bytes);
  * supervisor applies them to the host directory when the run ends, however
  * it ended (SBX_RESULT_WORKSPACE_CHANGES says how many).  Applying never
  * follows a symlink on the host and drops set-id bits; host directories
- * keep their set-gid and sticky bits.  Paths the host runs or trusts
- * (.git/config, .git/hooks/, .envrc, .vscode/, CI workflows, shell rc
- * files, ...: the list is in README.md) are withheld, neither written nor
- * deleted, and listed in the result (SBX_RESULT_WITHHELD, the JSON key
- * "withheld"), unless SBX_FLAG_ALLOW_TRUSTED_PATHS.  RW_LIVE is a plain
- * writable bind: changes land at once and are not budgeted; its .git and
- * the trusted paths that exist at its top are bound read-only (EROFS),
- * unless SBX_FLAG_ALLOW_TRUSTED_PATHS.
+ * keep their set-gid and sticky bits; no entry gets group or other write
+ * permission that the host's did not have (new ones get the program's
+ * mode without them).  Paths the host runs or trusts (.git/config,
+ * .git/hooks/, .envrc, .vscode/, mise and cargo configs, toolchain pins,
+ * CI workflows, shell rc files, ...: the list is in README.md), a HEAD
+ * that would make a directory already holding git's control files a git
+ * directory, and symlinks that lead out of the workspace are withheld,
+ * neither written nor deleted, and listed in the result
+ * (SBX_RESULT_WITHHELD, the JSON key "withheld"), unless
+ * SBX_FLAG_ALLOW_TRUSTED_PATHS.  RW_LIVE is a plain writable bind:
+ * changes land at once and are not budgeted; its .git and the trusted
+ * paths that exist in it when the run starts, at any depth, are bound
+ * read-only (EROFS), unless SBX_FLAG_ALLOW_TRUSTED_PATHS.  A tree too big
+ * to walk for them (README.md gives the limits) ends the run in
+ * SBX_STATUS_SETUP_ERROR with a message naming the limit, never with part
+ * of it writable.  What the program creates during the run (a new .envrc,
+ * a nested .git, a symlink out) no bind can cover: use RW for a program
+ * you do not trust.
  *
  * For a caller that is the host's root the sandbox runs as an id that
  * owns nothing, and the workspace and binds are idmapped mounts, so that
@@ -222,10 +232,11 @@ enum sbx_bind_flag {
  * Bind host path src (a file or directory) at dst inside the sandbox
  * (dst NULL: the same path).  Read-only, nosuid and nodev unless
  * SBX_BIND_RW.  dst may not be /, /proc, /dev or below them.  A writable
- * directory keeps its .git and the trusted paths at its top read-only as
- * a SBX_WORKSPACE_RW_LIVE workspace does; a writable bind of a trusted
- * place itself (a git directory, ~/.ssh, a .vscode) fails at
- * sbx_exec()'s setup.  SBX_FLAG_ALLOW_TRUSTED_PATHS lifts both.
+ * directory keeps its .git and the trusted paths in it, at any depth,
+ * read-only as a SBX_WORKSPACE_RW_LIVE workspace does; a writable bind of
+ * a trusted place itself (a git directory, ~/.ssh, a .vscode), or of a
+ * tree too big to walk for them, fails at sbx_exec()'s setup.
+ * SBX_FLAG_ALLOW_TRUSTED_PATHS lifts both.
  *
  * Returns 0, or
  *   -EINVAL  src or dst is not absolute, dst is reserved, flags unknown
@@ -409,9 +420,10 @@ enum sbx_flag {
 	SBX_FLAG_PTY = 5,
 	/* Let the program change paths the host runs or trusts (see enum
 	 * sbx_workspace_mode): a copy-on-write workspace applies them, and
-	 * writable binds leave them writable.  Only for programs trusted
-	 * like the developer: a core.fsmonitor line in .git/config runs at
-	 * the next `git status`. */
+	 * the symlinks it made that lead out of the workspace, and writable
+	 * binds leave them writable.  Only for programs trusted like the
+	 * developer: a core.fsmonitor line in .git/config runs at the next
+	 * `git status`.  The apply's write permission rule is not lifted. */
 	SBX_FLAG_ALLOW_TRUSTED_PATHS = 6,
 	SBX_FLAG_MAX
 };
@@ -543,9 +555,9 @@ enum sbx_result_field {
 	SBX_RESULT_DEGRADED = 13,         /* 1 when the run had no namespaces
 					   * (SBX_FLAG_ALLOW_DEGRADED) */
 	SBX_RESULT_WITHHELD = 14,         /* changes to trusted paths of a RW
-					   * workspace that were not applied
-					   * (the JSON's "withheld" lists
-					   * them) */
+					   * workspace, and symlinks out of
+					   * it, that were not applied (the
+					   * JSON's "withheld" lists them) */
 	SBX_RESULT_FIELD_MAX
 };
 

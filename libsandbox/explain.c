@@ -311,10 +311,11 @@ static void add_trusted(const sbx_t *sbx, json_object *o,
 			const char *host)
 {
 	struct covered c = { path + strlen(pl->path), 0 };
+	struct sbx_trust_walk w = { .max_found = SBX_TRUST_WALK_BINDS };
 	struct sbx_trust_hooks hooks;
 	const char *note;
 	unsigned ctx;
-	int cow, fd, trusted;
+	int cow, fd, trusted, walked = 0;
 	size_t i;
 
 	if (!host || !pl->host || !pl->write ||
@@ -345,8 +346,19 @@ static void add_trusted(const sbx_t *sbx, json_object *o,
 	if (fd >= 0) {
 		sbx_trust_find_hooks(fd, pl->host, &hooks);
 		if (!cow)
-			sbx_trust_scan_top(fd, pl->host, ctx, cover_check, &c);
+			walked = sbx_trust_scan(fd, pl->host, ctx, &w,
+						cover_check, &c);
 		close(fd);
+	}
+	if (walked == -E2BIG) {
+		char msg[PATH_MAX * 2 + 512];
+
+		sbx_trust_walk_message(&w, pl->host, msg, sizeof(msg));
+		json_object_object_add(o, "write", json_object_new_boolean(0));
+		json_object_object_add(o, "trusted",
+				       json_object_new_string_len(
+					       msg, (int)strlen(msg)));
+		return;
 	}
 	/* .git itself: its data is applied */
 	trusted = sbx_trust_host_path(host, NULL) == SBX_TRUST_WITHHELD;
@@ -368,13 +380,13 @@ static void add_trusted(const sbx_t *sbx, json_object *o,
 		       "it)";
 	else if (c.hit)
 		note = "read-only: the host runs or trusts this path, and it "
-		       "exists at the top of the writable bind, which keeps "
-		       "it read-only (allow_trusted_paths makes it writable)";
+		       "exists in the writable bind, which keeps it read-only "
+		       "(allow_trusted_paths makes it writable)";
 	else
 		note = "writable: the host runs or trusts this path, but a "
-		       "live bind keeps only what exists at its top "
-		       "read-only, not a nested or a new one; a copy-on-write "
-		       "workspace (rw) withholds it";
+		       "live bind keeps only what exists when the run starts "
+		       "read-only, not a new one; a copy-on-write workspace "
+		       "(rw) withholds it";
 	if (c.hit)
 		json_object_object_add(o, "write", json_object_new_boolean(0));
 	json_object_object_add(o, "trusted", json_object_new_string(note));

@@ -33,33 +33,68 @@
 /* Anywhere (folded, see fold()). */
 static const char *const anywhere[] = {
 	/* git: submodule URLs and paths that `git submodule update` and
-	 * recursive clones follow */
-	".gitmodules",
+	 * recursive clones follow; Mercurial's subrepositories the same */
+	".gitmodules", ".hgsub",
 	/* direnv runs it on cd (after an `allow` of an earlier content,
 	 * which users give once and forget) */
 	".envrc",
+	/* mise runs the hooks and [env] scripts of its config on cd (in a
+	 * path trusted once), and asdf and mise run the tools it names by
+	 * version or from any path:; .config/mise* and mise/config.toml are
+	 * in scoped[] */
+	"mise.toml", ".mise.toml", "mise.local.toml", ".mise.local.toml",
+	".mise", ".tool-versions",
 	/* editors: tasks that run when the folder opens, interpreters and
 	 * tools named by path, in a folder trusted once for all */
 	".vscode", ".idea", ".devcontainer", ".devcontainer.json", ".zed",
-	/* vim's and neovim's per-directory startup files (exrc) */
-	".exrc", ".nvimrc", ".nvim.lua",
+	/* vim's and neovim's per-directory startup files (exrc); Emacs's
+	 * directory variables (eval:, and hooks named by them) */
+	".exrc", ".nvimrc", ".nvim.lua", ".dir-locals.el", ".dir-locals-2.el",
+	/* debuggers' startup commands in the current directory (gdb's
+	 * auto-load, lldb's target.load-cwd-lldbinit), often allowed for
+	 * every path once */
+	".gdbinit", ".lldbinit",
 	/* hook managers: what the installed .git/hooks run at each commit */
 	".pre-commit-config.yaml", ".husky", ".githooks", "lefthook.yml",
 	".lefthook.yml", "lefthook-local.yml", ".lefthook-local.yml",
 	/* package managers: registries and where tokens are sent, the shell
-	 * that runs scripts */
-	".npmrc", ".yarnrc", ".yarnrc.yml", ".pypirc",
+	 * that runs scripts; cargo's config (.cargo/config.toml: registries
+	 * and their credential helpers, target runners, rustc wrappers,
+	 * aliases; ~/.cargo/bin is on PATH) */
+	".npmrc", ".yarnrc", ".yarnrc.yml", ".pypirc", ".cargo",
+	/* toolchain pins that run another compiler: rustup's (a toolchain
+	 * by channel, downloaded, or by path, for every cargo and rustc in
+	 * the tree, rust-analyzer's too), bazelisk's (a Bazel from any fork)
+	 * and Bazel's flags (--workspace_status_command, --run_under) */
+	"rust-toolchain.toml", "rust-toolchain", ".bazelversion", ".bazelrc",
 	/* CI: what runs with the repository's secrets and write access on
 	 * the next push; all of .github (its workflows, the local actions
 	 * they use, CODEOWNERS, dependabot) */
 	".github", ".gitlab-ci.yml", ".circleci", ".buildkite", ".travis.yml",
 	"azure-pipelines.yml", "bitbucket-pipelines.yml", "jenkinsfile",
-	/* a home directory: shells, git and ssh read these */
+	/* a home directory: shells, git, Mercurial and ssh read these */
 	".profile", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
 	".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc",
 	".mkshrc", ".cshrc", ".tcshrc", ".login", ".logout", ".gitconfig",
-	".ssh",
+	".hgrc", ".ssh",
 };
+
+/*
+ * Not on the list, on purpose: .editorconfig (indentation); .env and its
+ * variants, which are data: the project's own code loads them when the
+ * developer runs it (an .envrc that loads one with dotenv is the
+ * exception, see the README); *.sublime-project, whose build commands run
+ * only when asked for.
+ */
+
+/* Kinds of directories whose entries have names of their own (ctx bits;
+ * SBX_TRUST_GITDIR is trusted.h's). */
+#define HGDIR 0x02u   /* Mercurial's .hg */
+#define JJDIR 0x04u   /* Jujutsu's .jj */
+#define JJREPO 0x08u  /* .jj/repo */
+#define JJSTORE 0x10u /* .jj/repo/store */
+#define XDGDIR 0x20u  /* a .config directory */
+#define MISEDIR 0x40u /* a mise directory */
 
 /*
  * In a git directory.  config names commands (core.fsmonitor, core.pager,
@@ -78,6 +113,56 @@ static const char *const anywhere[] = {
 static const char *const gitdir_control[] = {
 	"config",  "config.worktree", "hooks",	      "info",	     "commondir",
 	"remotes", "branches",	      "rebase-merge", "rebase-apply",
+};
+
+/* Names that count in one kind of directory only. */
+static const struct {
+	unsigned in;
+	const char *name;
+} scoped[] = {
+	/* Mercurial: hgrc's [hooks] and [extensions] run at each command;
+	 * sharedpath takes the store, and with share-safe its config, from
+	 * elsewhere.  The store, dirstate and caches are data. */
+	{ HGDIR, "hgrc" },
+	{ HGDIR, "hgrc-not-shared" },
+	{ HGDIR, "sharedpath" },
+	/* Jujutsu: the repository's and the workspace's config (fix tools,
+	 * pager, diff and merge tools) and the ids that name one kept
+	 * elsewhere; git_target is the git repository it works on.  The
+	 * operation log, the index and the working copy's state are data. */
+	{ JJDIR, "workspace-config.toml" },
+	{ JJDIR, "workspace-config-id" },
+	{ JJREPO, "config.toml" },
+	{ JJREPO, "config-id" },
+	{ JJSTORE, "git_target" },
+	/* mise's config in .config/ and in mise/ */
+	{ XDGDIR, "mise" },
+	{ XDGDIR, "mise.toml" },
+	{ XDGDIR, "mise.local.toml" },
+	{ MISEDIR, "config.toml" },
+	{ MISEDIR, "config.local.toml" },
+};
+
+/*
+ * Directories whose entries are judged in a context of their own.  A
+ * repository's directory (repo) is never withheld or removed as a whole:
+ * its data is the program's work; but a file or a symlink in its place
+ * sends the tool anywhere (.git's "gitdir:", a Jujutsu workspace's
+ * .jj/repo naming its repository), and is withheld.
+ */
+static const struct {
+	unsigned in; /* 0: in any directory */
+	const char *name;
+	unsigned child;
+	int repo;
+} scopes[] = {
+	{ 0, ".git", SBX_TRUST_GITDIR, 1 },
+	{ 0, ".hg", HGDIR, 1 },
+	{ 0, ".jj", JJDIR, 1 },
+	{ JJDIR, "repo", JJREPO, 1 },
+	{ JJREPO, "store", JJSTORE, 0 },
+	{ 0, ".config", XDGDIR, 0 },
+	{ 0, "mise", MISEDIR, 0 },
 };
 
 /*
@@ -130,21 +215,36 @@ enum sbx_trust sbx_trust_judge(unsigned ctx, const char *name, int is_dir,
 	char f[NAME_MAX + 1];
 	enum sbx_trust v = SBX_TRUST_CONTENT;
 	unsigned child = 0;
+	size_t i;
 
 	fold(name, f, sizeof(f));
-	if (((ctx & SBX_TRUST_GITDIR) &&
-	     in_list(gitdir_control, SBX_ARRAY_SIZE(gitdir_control), f)) ||
-	    in_list(anywhere, SBX_ARRAY_SIZE(anywhere), f)) {
+	if (in_list(anywhere, SBX_ARRAY_SIZE(anywhere), f) ||
+	    ((ctx & SBX_TRUST_GITDIR) &&
+	     in_list(gitdir_control, SBX_ARRAY_SIZE(gitdir_control), f)))
 		v = SBX_TRUST_WITHHELD;
-	} else if (strcmp(f, ".git") == 0) {
-		/* A .git file or symlink sends git anywhere (gitdir: some
-		 * directory of the project with a config of its own). */
-		v = is_dir ? SBX_TRUST_DOTGIT : SBX_TRUST_WITHHELD;
-		child = SBX_TRUST_GITDIR;
+	for (i = 0; v == SBX_TRUST_CONTENT && i < SBX_ARRAY_SIZE(scoped); i++)
+		if ((ctx & scoped[i].in) && strcmp(scoped[i].name, f) == 0)
+			v = SBX_TRUST_WITHHELD;
+	for (i = 0; v == SBX_TRUST_CONTENT && i < SBX_ARRAY_SIZE(scopes); i++) {
+		if ((scopes[i].in && !(ctx & scopes[i].in)) ||
+		    strcmp(scopes[i].name, f) != 0)
+			continue;
+		child = scopes[i].child;
+		if (scopes[i].repo)
+			v = is_dir ? SBX_TRUST_DOTGIT : SBX_TRUST_WITHHELD;
+		break;
 	}
 	if (ret_ctx)
 		*ret_ctx = child;
 	return v;
+}
+
+int sbx_trust_is_git_control(const char *name)
+{
+	char f[NAME_MAX + 1];
+
+	fold(name, f, sizeof(f));
+	return in_list(gitdir_control, SBX_ARRAY_SIZE(gitdir_control), f);
 }
 
 int sbx_trust_is_head(const char *name)
@@ -456,6 +556,39 @@ int sbx_trust_is_hooks(const struct sbx_trust_hooks *h, const char *rel)
 
 /* ---------------------------------------------------- live binds */
 
+/*
+ * The walk of a live writable directory, for the trusted entries in it
+ * at any depth.  It runs before every such run, so it reads names only
+ * (d_type; a stat where the file system gives none), never descends
+ * below a trusted entry (its read-only bind covers everything there,
+ * .git with its objects), and has limits; past one it stops, and the
+ * caller refuses the run rather than leave the rest writable.  Nothing
+ * is skipped by name: node_modules holds the package managers' trees,
+ * but npm reads the .npmrc of the package it runs in, and editors and
+ * direnv work in any folder of it.
+ */
+struct walker {
+	int root_fd;
+	struct sbx_trust_walk *w;
+	unsigned max_found;
+	struct sbx_trust_hooks hooks;
+	sbx_trust_fn fn;
+	void *arg;
+	char rel[PATH_MAX]; /* the entry at hand, relative to the top */
+	size_t len;
+	char *bufs[SBX_TRUST_WALK_DEPTH + 1]; /* getdents64()'s, per level */
+};
+
+#define WALK_BUF 16384
+
+static int stop(struct walker *k, const char *limit, unsigned max)
+{
+	k->w->limit = limit;
+	k->w->max = max;
+	snprintf(k->w->at, sizeof(k->w->at), "%s", k->len ? k->rel : ".");
+	return -E2BIG;
+}
+
 /* rel (below dfd) exists and is a directory or a regular file: the
  * things a bind can cover. */
 static int coverable(int dfd, const char *rel)
@@ -466,68 +599,237 @@ static int coverable(int dfd, const char *rel)
 	       (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
 }
 
-/* A trusted entry rel: itself, or what its symlink points to. */
-static int cover(int dfd, const char *rel, sbx_trust_fn fn, void *arg)
+/* A trusted entry rel: itself, or what its symlink points to (one hop,
+ * when it stays below the top).  0, or -E2BIG past the limit. */
+static int cover(struct walker *k, const char *rel)
 {
 	char link[PATH_MAX], dir[PATH_MAX], target[PATH_MAX];
-	const char *slash;
+	const char *slash, *what = rel;
 	ssize_t n;
 
-	if (coverable(dfd, rel)) {
-		fn(arg, rel);
-		return 1;
+	if (!coverable(k->root_fd, rel)) {
+		n = readlinkat(k->root_fd, rel, link, sizeof(link) - 1);
+		if (n <= 0 || link[0] == '/')
+			return 0;
+		link[n] = '\0';
+		slash = strrchr(rel, '/');
+		snprintf(dir, sizeof(dir), "%.*s",
+			 slash ? (int)(slash - rel) : 0, rel);
+		if (clean_join(dir, link, target, sizeof(target)) < 0 ||
+		    !coverable(k->root_fd, target))
+			return 0;
+		what = target;
 	}
-	n = readlinkat(dfd, rel, link, sizeof(link) - 1);
-	if (n <= 0 || link[0] == '/')
-		return 0;
-	link[n] = '\0';
-	slash = strrchr(rel, '/');
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - rel) : 0,
-		 rel);
-	if (clean_join(dir, link, target, sizeof(target)) < 0 ||
-	    !coverable(dfd, target))
-		return 0;
-	fn(arg, target);
-	return 1;
+	if (k->w->found >= k->max_found)
+		return stop(k, "binds", SBX_TRUST_WALK_BINDS);
+	k->w->found++;
+	k->fn(k->arg, what);
+	return 0;
 }
 
-/* The entries of the top of dfd (context ctx) that are trusted. */
-static int scan_dir(int dfd, unsigned ctx, sbx_trust_fn fn, void *arg)
+/* k->rel becomes rel/name; returns what to give pop(), or -1 when the
+ * path is too long to name. */
+static ssize_t push(struct walker *k, const char *name)
 {
-	struct dirent *de;
-	DIR *d;
-	int fd, count = 0;
+	size_t old = k->len, n = strlen(name);
 
-	fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
+	if (old + n + 2 > sizeof(k->rel))
+		return -1;
+	if (old)
+		k->rel[k->len++] = '/';
+	memcpy(k->rel + k->len, name, n + 1);
+	k->len += n;
+	return (ssize_t)old;
+}
+
+static void pop(struct walker *k, size_t old)
+{
+	k->len = old;
+	k->rel[old] = '\0';
+}
+
+static int walk_dir(struct walker *k, int fd, unsigned ctx, unsigned depth);
+
+/* Descend into name, a directory below dfd (k->rel names it). */
+static int descend(struct walker *k, int dfd, const char *name,
+		   unsigned ctx, unsigned depth)
+{
+	int fd;
+
+	if (depth > SBX_TRUST_WALK_DEPTH)
+		return stop(k, "levels", SBX_TRUST_WALK_DEPTH);
+	fd = openat(dfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		/* one the program could reach, but the walk cannot list */
+		if (errno == EACCES &&
+		    faccessat(dfd, name, X_OK, AT_EACCESS) == 0)
+			return stop(k, "unreadable", 0);
+		return 0; /* gone, or closed to the caller, so to the program */
 	}
-	while ((de = readdir(d))) {
+	return walk_dir(k, fd, ctx, depth);
+}
+
+/* The entries of fd (which it closes), a directory of context ctx, read
+ * with getdents64() into the buffer of its level: opendir() would add a
+ * stat and two fcntl()s to each directory. */
+static int walk_dir(struct walker *k, int fd, unsigned ctx, unsigned depth)
+{
+	char *buf = k->bufs[depth];
+	int r = 0, head = -1;
+	ssize_t n = 0, off = 0;
+
+	if (++k->w->dirs > SBX_TRUST_WALK_DIRS) {
+		close(fd);
+		return stop(k, "directories", SBX_TRUST_WALK_DIRS);
+	}
+	if (!buf && !(buf = k->bufs[depth] = malloc(WALK_BUF))) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (!r) {
+		struct dirent64 *de;
+		const char *name;
+		enum sbx_trust v;
+		unsigned child;
 		struct stat st;
+		ssize_t old;
+		int is_dir;
 
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (off >= n) {
+			n = getdents64(fd, buf, WALK_BUF);
+			if (n <= 0)
+				break;
+			off = 0;
+		}
+		de = (struct dirent64 *)(buf + off);
+		off += de->d_reclen;
+		name = de->d_name;
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
-		if (sbx_trust_judge(ctx, de->d_name, S_ISDIR(st.st_mode),
-				    NULL) != SBX_TRUST_CONTENT)
-			count += cover(dfd, de->d_name, fn, arg);
+		if (++k->w->entries > SBX_TRUST_WALK_ENTRIES) {
+			r = stop(k, "entries", SBX_TRUST_WALK_ENTRIES);
+			break;
+		}
+		is_dir = de->d_type == DT_DIR;
+		if (de->d_type == DT_UNKNOWN) {
+			if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				continue;
+			is_dir = S_ISDIR(st.st_mode);
+		}
+		old = push(k, name);
+		if (old < 0) {
+			r = stop(k, "path", PATH_MAX);
+			break;
+		}
+		v = sbx_trust_judge(ctx, name, is_dir, &child);
+		/* HEAD makes it a git directory: looked for only where it
+		 * matters, a stat saved in most directories */
+		if (v == SBX_TRUST_CONTENT && !(ctx & SBX_TRUST_GITDIR) &&
+		    sbx_trust_is_git_control(name)) {
+			if (head < 0)
+				head = has_head(fd);
+			if (head)
+				v = SBX_TRUST_WITHHELD;
+		}
+		if (sbx_trust_is_hooks(&k->hooks, k->rel))
+			; /* covered already */
+		else if (v != SBX_TRUST_CONTENT)
+			r = cover(k, k->rel);
+		else if (is_dir)
+			r = descend(k, fd, name, child, depth + 1);
+		pop(k, (size_t)old);
 	}
-	closedir(d);
-	return count;
+	close(fd);
+	return r;
 }
 
-int sbx_trust_scan_top(int dfd, const char *root, unsigned ctx,
-		       sbx_trust_fn fn, void *arg)
+int sbx_trust_scan(int dfd, const char *root, unsigned ctx,
+		   struct sbx_trust_walk *w, sbx_trust_fn fn, void *arg)
 {
-	struct sbx_trust_hooks hooks;
-	int count = scan_dir(dfd, ctx, fn, arg);
+	_cleanup_free_ struct walker *k = calloc(1, sizeof(*k));
 	size_t i;
+	int r = 0, fd;
 
-	sbx_trust_find_hooks(dfd, root, &hooks);
-	for (i = 0; i < hooks.n; i++)
-		count += cover(dfd, hooks.path[i], fn, arg);
-	return count;
+	w->dirs = w->entries = w->found = 0;
+	w->limit = NULL;
+	w->max = 0;
+	w->at[0] = '\0';
+	if (!k)
+		return -ENOMEM;
+	k->root_fd = dfd;
+	k->w = w;
+	k->max_found = w->max_found;
+	k->fn = fn;
+	k->arg = arg;
+	sbx_trust_find_hooks(dfd, root, &k->hooks);
+	for (i = 0; !r && i < k->hooks.n; i++)
+		r = cover(k, k->hooks.path[i]);
+	if (r)
+		return r;
+	fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EACCES && faccessat(dfd, ".", X_OK,
+						    AT_EACCESS) == 0
+			       ? stop(k, "unreadable", 0)
+			       : 0;
+	r = walk_dir(k, fd, ctx, 0);
+	for (i = 0; i < SBX_ARRAY_SIZE(k->bufs); i++)
+		free(k->bufs[i]);
+	return r < 0 ? r : (int)w->found;
+}
+
+/* Where the walk stopped, for a message: its last 60 bytes (a setup
+ * failure's report has room for 496 in all, and the ways out must fit),
+ * printable ASCII only (the names may be an earlier run's program's). */
+static void short_at(const char *at, char *out, size_t len)
+{
+	size_t n = strlen(at), o = 0;
+
+	if (n > 60) {
+		o = (size_t)snprintf(out, len, "...");
+		at += n - 60;
+	}
+	for (; *at && o + 1 < len; at++)
+		out[o++] = *at >= 0x20 && *at < 0x7f ? *at : '?';
+	out[o] = '\0';
+}
+
+void sbx_trust_walk_message(const struct sbx_trust_walk *w, const char *root,
+			    char *buf, size_t len)
+{
+	char why[256], at[72];
+	const char *l = w->limit ? w->limit : "";
+
+	short_at(w->at, at, sizeof(at));
+	if (!strcmp(l, "levels"))
+		snprintf(why, sizeof(why),
+			 "it is more than %u directories deep (at %s)", w->max,
+			 at);
+	else if (!strcmp(l, "directories") || !strcmp(l, "entries"))
+		snprintf(why, sizeof(why),
+			 "it holds more than %u %s, the most the walk that "
+			 "finds them reads (it stopped at %s)",
+			 w->max, l, at);
+	else if (!strcmp(l, "binds"))
+		snprintf(why, sizeof(why),
+			 "it holds too many of them to bind each read-only (a "
+			 "run has at most %u such binds; the walk stopped at "
+			 "%s)",
+			 w->max, at);
+	else if (!strcmp(l, "unreadable"))
+		snprintf(why, sizeof(why),
+			 "%s can be searched but not listed, so what is in it "
+			 "cannot be found",
+			 at);
+	else
+		snprintf(why, sizeof(why), "a path in it is too long (at %s)",
+			 at);
+	snprintf(buf, len,
+		 "cannot keep what the host runs or trusts (.git, .envrc, "
+		 ".vscode, ...) read-only in the writable %s: %s; use a "
+		 "copy-on-write workspace (--rw), which withholds them at any "
+		 "depth, or a read-only bind, or allow them with "
+		 "allow_trusted_paths (--allow-trusted-paths)",
+		 root, why);
 }

@@ -11,16 +11,19 @@
 #include <limits.h>
 #include <stddef.h>
 
-/* What a directory is, for the names in it. */
+/* What a directory is, for the names in it: a context, of bits.  Bits
+ * 0x2 to 0x80 are trusted.c's own (.hg, .jj, .config, ...); bits from
+ * 0x100 up are free for a caller's own use. */
 #define SBX_TRUST_GITDIR 1u /* a git directory: .git, or one holding HEAD */
 
 enum sbx_trust {
 	SBX_TRUST_CONTENT = 0,  /* the project's own: applied as written */
 	SBX_TRUST_WITHHELD = 1, /* the entry and everything below it */
-	SBX_TRUST_DOTGIT = 2,   /* a .git directory: its data (objects, refs,
-				 * index, HEAD, logs) is content, its control
-				 * files are withheld, and it is never removed
-				 * or replaced as a whole */
+	SBX_TRUST_DOTGIT = 2,   /* a repository's directory (.git, .hg, .jj):
+				 * its data (objects, refs, index, HEAD, logs,
+				 * store) is content, its control files are
+				 * withheld, and it is never removed or
+				 * replaced as a whole */
 };
 
 /*
@@ -38,6 +41,10 @@ enum sbx_trust sbx_trust_judge(unsigned ctx, const char *name, int is_dir,
 /* 1 when name, folded, is HEAD: a directory holding one is a git
  * directory (a bare repository, a submodule's or a worktree's). */
 int sbx_trust_is_head(const char *name);
+
+/* 1 when name, folded, is a control file of a git directory (config,
+ * hooks, ...: what the HEAD rule withholds). */
+int sbx_trust_is_git_control(const char *name);
 
 /*
  * The verdict for an absolute host path, judging each of its components
@@ -70,16 +77,41 @@ void sbx_trust_find_hooks(int root_fd, const char *root,
 int sbx_trust_is_hooks(const struct sbx_trust_hooks *hooks, const char *rel);
 
 /*
- * The trusted entries that exist at the top of a live writable directory
- * (dfd, whose host path is root and context ctx), for binding them
- * read-only: .git, .envrc, .vscode, .github and the like, the hooks
- * directories, and the target of a trusted name that is a symlink
+ * The trusted entries that exist in a live writable directory (dfd, whose
+ * host path is root and context ctx), at any depth, for binding them
+ * read-only: .git, .envrc, .vscode, .github and the like, a nested
+ * repository's, the control files of a directory holding HEAD, the
+ * hooks directories, and the target of a trusted name that is a symlink
  * (one hop, when it stays below the root).  fn gets each path relative to
- * the root; returns how many.  Deeper ones (a nested repository) and ones
- * the program creates are not found: a bind needs something to cover.
+ * the root.  Ones the program creates later are not found: a bind needs
+ * something to cover.
+ *
+ * The walk has limits (below, and w->max_found, at most
+ * SBX_TRUST_WALK_BINDS); past one it stops and returns -E2BIG, w naming
+ * the limit, and the caller must refuse the run (never leave the rest
+ * writable): sbx_trust_walk_message() says why and what to use instead.
+ * Returns how many were found, -E2BIG, or -ENOMEM.
  */
+#define SBX_TRUST_WALK_DEPTH 64       /* directory levels below the top */
+#define SBX_TRUST_WALK_DIRS 25000     /* directories read */
+#define SBX_TRUST_WALK_ENTRIES 250000 /* names read */
+#define SBX_TRUST_WALK_BINDS 1024     /* trusted entries found in a run */
+
+struct sbx_trust_walk {
+	unsigned max_found; /* in: at most this many found */
+	unsigned dirs, entries, found;
+	const char *limit;  /* the limit that stopped the walk, or NULL */
+	unsigned max;       /* its value */
+	char at[PATH_MAX];  /* where it stopped, relative to the root */
+};
+
 typedef void (*sbx_trust_fn)(void *arg, const char *rel);
-int sbx_trust_scan_top(int dfd, const char *root, unsigned ctx,
-		       sbx_trust_fn fn, void *arg);
+int sbx_trust_scan(int dfd, const char *root, unsigned ctx,
+		   struct sbx_trust_walk *w, sbx_trust_fn fn, void *arg);
+
+/* The refusal for a walk that stopped at a limit: what, where, and the
+ * alternatives (--rw, a read-only bind, allow_trusted_paths). */
+void sbx_trust_walk_message(const struct sbx_trust_walk *w, const char *root,
+			    char *buf, size_t len);
 
 #endif

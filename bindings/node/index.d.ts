@@ -181,9 +181,10 @@ export interface SandboxOptions {
    * (programs that switch users work; layers say "caps:setid"). */
   allowSetid?: boolean;
   /** Let the program change what the host runs or trusts (.git/config
-   * and hooks, .envrc, .vscode/, CI workflows, shell rc files): by
-   * default a writable: true workspace withholds them (result.withheld)
-   * and 'live' workspaces and writable binds keep them read-only. */
+   * and hooks, .envrc, .vscode/, CI workflows, shell rc files), and
+   * leave symlinks that lead out of the workspace: by default a
+   * writable: true workspace withholds them (result.withheld) and 'live'
+   * workspaces and writable binds keep the existing ones read-only. */
   allowTrustedPaths?: boolean;
 }
 
@@ -276,7 +277,8 @@ export interface Result<T = string> {
   /** Why it was degraded, else null. */
   degradedReason: string | null;
   /** Paths of a writable: true workspace that the host runs or trusts
-   * (".git/config", ".envrc", ...) whose changes were not applied. */
+   * (".git/config", ".envrc", ...), or symlinks that lead out of it,
+   * whose changes were not applied. */
   withheld: string[];
   /** What a degraded run did not hide from the program (the host's
    *  processes and their command lines, ...), else null. */

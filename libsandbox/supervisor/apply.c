@@ -6,9 +6,12 @@
  * are dropped, and only directories, regular files, symlinks and
  * deletions (overlayfs whiteouts) are carried over.  The host receives no
  * more bytes than the disk budget: holes stay holes, hard links stay
- * links, and the total is capped.  Paths the host runs or trusts
- * (trusted.h: .git/config, hooks, .envrc, ...) are withheld, in either
- * direction: neither written nor removed, and listed in the result. */
+ * links, and the total is capped.  No file or directory gets group or
+ * other write permission the host's did not have.  Paths the host runs
+ * or trusts (trusted.h: .git/config, hooks, .envrc, ...) are withheld, in
+ * either direction: neither written nor removed, and listed in the
+ * result; so are a HEAD that would make a directory holding such files a
+ * git directory, and symlinks that lead out of the workspace. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +28,14 @@
 
 #define MAX_DEPTH 256
 #define MAX_LINKS 1024
+#define MAX_HOPS 8 /* symlinks followed to see where one leads */
+
+/* A context bit of apply.c's own (trusted.h): the directory's HEAD is
+ * withheld (head_ctx()). */
+#define CTX_NO_HEAD 0x100u
+
+/* Write permission for others than the owner: never added by the apply. */
+#define GO_WRITE (S_IWGRP | S_IWOTH)
 
 /* An upper-layer inode with several names, and its first host copy. */
 struct link {
@@ -46,8 +57,11 @@ struct apply {
 	int guard;
 	struct sbx_trust_hooks hooks;
 	struct sup_withheld *wh;
+	int upper_root; /* the program's workspace and the host's, where */
+	int host_root;  /* symlinks lead (leads_out()) */
 	char path[PATH_MAX]; /* the entry at hand, relative to the workspace */
 	size_t path_len;
+	int path_short; /* the entry at hand's name did not fit in path */
 };
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when
@@ -103,6 +117,8 @@ static void clean_text(char *s, size_t n)
 	}
 }
 
+#define PATH_SHORT ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
 /* Name the entry at hand: a->path becomes its path; returns what to give
  * path_pop().  A path too long to hold stays its parent's (only the
  * listing of withheld paths reads it). */
@@ -110,8 +126,10 @@ static size_t path_push(struct apply *a, const char *name)
 {
 	size_t old = a->path_len, n = strlen(name);
 
-	if (old + n + 2 > sizeof(a->path))
-		return old;
+	if (old + n + 2 > sizeof(a->path)) {
+		a->path_short++;
+		return old | PATH_SHORT;
+	}
 	if (old)
 		a->path[a->path_len++] = '/';
 	memcpy(a->path + a->path_len, name, n + 1);
@@ -121,6 +139,10 @@ static size_t path_push(struct apply *a, const char *name)
 
 static void path_pop(struct apply *a, size_t old)
 {
+	if (old & PATH_SHORT) {
+		a->path_short--;
+		old &= ~PATH_SHORT;
+	}
 	a->path_len = old;
 	a->path[old] = '\0';
 }
@@ -172,30 +194,73 @@ static int has_head(int dfd)
 	return fstatat(dfd, "HEAD", &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-/* Does the program's directory, or the host's, hold a HEAD (any case)?
- * Then it is a git directory (trusted.h). */
-static int is_gitdir(int ufd, int hfd)
+/* The host's directory hfd holds a control file of a git directory
+ * (config, hooks, ..., folded): whoever wrote it. */
+static int has_git_control(int hfd)
 {
 	struct dirent *de;
 	DIR *d;
 	int fd, found = 0;
 
-	if (hfd >= 0 && has_head(hfd))
-		return 1;
+	fd = openat(hfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 1; /* unknown: as if it did */
+	}
+	while (!found && (de = readdir(d)))
+		found = sbx_trust_is_git_control(de->d_name);
+	closedir(d);
+	return found;
+}
+
+/*
+ * The context HEAD gives a directory's entries (trusted.h: a directory
+ * holding one is a git directory), the program's directory ufd onto the
+ * host's hfd; host_head: the host's held one before the apply.  A HEAD
+ * of the host's or of the program's (any case; deleted too) makes its
+ * control files withheld.  And a HEAD the program adds to a host
+ * directory that holds control files already is withheld itself (the
+ * directory stays no git directory): they may be the program's, from an
+ * earlier run in which they were content (a config with core.fsmonitor
+ * first, the HEAD that makes git read it next).  .git's own control files
+ * are withheld always (named: its context has the bit already), so never
+ * the program's.
+ */
+static unsigned head_ctx(int ufd, int hfd, int host_head, unsigned ctx)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, written = 0, deleted = 0;
+
 	/* a description of its own: a dup would share (and move) the
 	 * offset apply_dir() reads from */
 	fd = ufd >= 0 ? openat(ufd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 		      : -1;
 	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
+	if (!d && fd >= 0)
+		close(fd);
+	while (d && (de = readdir(d))) {
+		struct stat st;
+
+		if (!sbx_trust_is_head(de->d_name))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+			    0 &&
+		    is_whiteout(&st))
+			deleted = 1;
+		else
+			written = 1;
 	}
-	while (!found && (de = readdir(d)))
-		found = sbx_trust_is_head(de->d_name);
-	closedir(d);
-	return found;
+	if (d)
+		closedir(d);
+	if (written && !host_head && !(ctx & SBX_TRUST_GITDIR) &&
+	    has_git_control(hfd))
+		ctx |= CTX_NO_HEAD;
+	if (host_head || written || deleted || has_head(hfd))
+		ctx |= SBX_TRUST_GITDIR;
+	return ctx;
 }
 
 /* The verdict on the entry at hand (a->path), name in a directory of
@@ -207,7 +272,9 @@ static enum sbx_trust judge(struct apply *a, unsigned ctx, const char *name,
 
 	if (!a->guard)
 		return SBX_TRUST_CONTENT;
-	if (v == SBX_TRUST_CONTENT && sbx_trust_is_hooks(&a->hooks, a->path))
+	if (v == SBX_TRUST_CONTENT &&
+	    (sbx_trust_is_hooks(&a->hooks, a->path) ||
+	     ((ctx & CTX_NO_HEAD) && sbx_trust_is_head(name))))
 		v = SBX_TRUST_WITHHELD;
 	return v;
 }
@@ -393,8 +460,15 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 		     unsigned ctx, const struct stat *ust)
 {
 	char tmp[64];
+	struct stat hst;
 	int in, out, r = 0;
-	mode_t mode = ust->st_mode;
+	/* no set-id bits; group and other write only where the host's file
+	 * had them (a chmod 666 src/main.c would let others plant code) */
+	mode_t mode = ust->st_mode & 0777 & ~GO_WRITE;
+
+	if (fstatat(hfd, name, &hst, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(hst.st_mode))
+		mode |= ust->st_mode & hst.st_mode & GO_WRITE;
 
 	if (ust->st_nlink > 1) {
 		r = link_again(a, hfd, name, ctx, ust->st_ino);
@@ -415,7 +489,7 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 		return r;
 	}
 	r = copy_data(a, in, out, ust->st_size);
-	if (!r && fchmod(out, mode & 0777) < 0) /* no set-id bits */
+	if (!r && fchmod(out, mode) < 0)
 		r = -errno;
 	close(in);
 	if (close(out) < 0 && !r)
@@ -437,18 +511,136 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 	return r;
 }
 
-/* Returns 0, 1 when withheld (trusted entries of the host in the way),
- * or -errno. */
+/*
+ * What rel (relative to the workspace) will be on the host after the
+ * apply, when a symlink: the program's entry where it has one (a
+ * whiteout: none), else the host's.  Resolved without following any
+ * symlink: the callers have found every component before it to be none.
+ * Returns 1 and the target in buf, or 0.
+ */
+static int link_after(struct apply *a, const char *rel, char *buf,
+		      size_t len)
+{
+	const int roots[] = { a->upper_root, a->host_root };
+	char parent[PATH_MAX];
+	const char *slash = strrchr(rel, '/'), *name = slash ? slash + 1 : rel;
+	size_t i;
+
+	snprintf(parent, sizeof(parent), "%.*s",
+		 slash ? (int)(slash - rel) : 1, slash ? rel : ".");
+	for (i = 0; i < SBX_ARRAY_SIZE(roots); i++) {
+		struct stat st;
+		ssize_t n = -1;
+		int dfd = sup_openat2(roots[i], parent,
+				      O_PATH | O_DIRECTORY | O_CLOEXEC,
+				      SUP_RESOLVE_BENEATH |
+					      SUP_RESOLVE_NO_SYMLINKS);
+
+		if (dfd < 0)
+			continue;
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			close(dfd);
+			continue;
+		}
+		if (S_ISLNK(st.st_mode))
+			n = readlinkat(dfd, name, buf, len - 1);
+		close(dfd);
+		if (n < 0)
+			return 0; /* a file, a directory, a whiteout */
+		buf[n] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Does the program's symlink at hand (a->path), pointing at target, lead
+ * out of the workspace?  Absolute targets do.  Relative ones are walked
+ * lexically from the link's directory (".." above the root leads out),
+ * through the symlinks met on the way as the host will have them
+ * (link_after()), up to MAX_HOPS of them.  A host tool that writes
+ * through such a link (a build writing out/, an editor saving a file)
+ * writes outside the project: out -> ../../.ssh, build -> ~/.bashrc.
+ */
+static int leads_out(struct apply *a, const char *target)
+{
+	char cur[PATH_MAX], rest[PATH_MAX * 2], link[PATH_MAX];
+	const char *slash, *c;
+	size_t o;
+	int hops = 0;
+
+	if (a->path_short)
+		return 1; /* too long to judge */
+	slash = strrchr(a->path, '/');
+	o = slash ? (size_t)(slash - a->path) : 0;
+	memcpy(cur, a->path, o);
+	cur[o] = '\0';
+	snprintf(rest, sizeof(rest), "%s", target);
+again:
+	if (rest[0] == '/')
+		return 1;
+	for (c = rest; *c;) {
+		const char *e = strchrnul(c, '/');
+		size_t n = (size_t)(e - c);
+
+		if (n == 0 || (n == 1 && c[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && c[0] == '.' && c[1] == '.') {
+			if (o == 0)
+				return 1;
+			while (o > 0 && cur[--o] != '/')
+				;
+			cur[o] = '\0';
+		} else {
+			size_t base = o;
+
+			if (o + n + 2 > sizeof(cur))
+				return 1;
+			if (o)
+				cur[o++] = '/';
+			memcpy(cur + o, c, n);
+			o += n;
+			cur[o] = '\0';
+			if (link_after(a, cur, link, sizeof(link))) {
+				char next[PATH_MAX * 2];
+
+				if (++hops > MAX_HOPS)
+					return 1;
+				/* the link's target, then what followed it */
+				if ((size_t)snprintf(next, sizeof(next), "%s%s",
+						     link, e) >= sizeof(next))
+					return 1;
+				memcpy(rest, next, strlen(next) + 1);
+				o = base;
+				cur[o] = '\0';
+				goto again;
+			}
+		}
+		c = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/* Returns 0, 1 when withheld (trusted entries of the host in the way, or
+ * a link out of the workspace), or -errno. */
 static int copy_symlink(struct apply *a, int ufd, int hfd, const char *name,
 			unsigned ctx)
 {
-	char target[4096];
+	char target[4096], host[4096];
 	ssize_t n = readlinkat(ufd, name, target, sizeof(target) - 1);
 	int r;
 
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
+	if (a->guard && leads_out(a, target)) {
+		/* the host's own link, copied up unchanged (touch -h) */
+		n = readlinkat(hfd, name, host, sizeof(host) - 1);
+		if (n < 0)
+			return 1;
+		host[n] = '\0';
+		return strcmp(host, target) == 0 ? 0 : 1;
+	}
 	r = remove_host(a, hfd, name, ctx, 0);
 	if (r != 0)
 		return r;
@@ -460,11 +652,12 @@ static void apply_dir(struct apply *a, int ufd, int hfd, unsigned ctx);
 /*
  * Modes of directories.  Set-gid and sticky bits of a host directory are
  * the host's (a group-shared tree, a shared drop box): the program
- * changes its permission bits only, and a git directory keeps its mode
- * (made group- or world-writable, it would let others plant hooks).  A
- * directory the program created gets its permission bits and sticky bit
- * (which only restricts deletion), and set-gid only as the kernel gives
- * it on the host: inherited, with the group, from a set-gid parent.
+ * changes its permission bits only, and a git directory keeps its mode.
+ * A directory the program created gets its permission bits and sticky
+ * bit (which only restricts deletion), and set-gid only as the kernel
+ * gives it on the host: inherited, with the group, from a set-gid parent.
+ * Group and other write are never added (GO_WRITE): made writable by
+ * others, a directory lets any local user plant code in the project.
  */
 static void set_dir_mode(int hsub, const struct stat *ust, int created,
 			 int keep)
@@ -475,9 +668,10 @@ static void set_dir_mode(int hsub, const struct stat *ust, int created,
 	if (keep || fstat(hsub, &hst) < 0)
 		return;
 	if (created)
-		mode = (ust->st_mode & (0777 | S_ISVTX)) | (hst.st_mode & S_ISGID);
+		mode = (ust->st_mode & (0777 | S_ISVTX) & ~GO_WRITE) |
+		       (hst.st_mode & S_ISGID);
 	else
-		mode = (ust->st_mode & 0777) |
+		mode = (ust->st_mode & 0777 & ~(GO_WRITE & ~hst.st_mode)) |
 		       (hst.st_mode & (S_ISGID | S_ISVTX));
 	if ((hst.st_mode & 07777) != mode)
 		fchmod(hsub, mode);
@@ -490,13 +684,19 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 			 unsigned sub_ctx)
 {
 	struct stat hst;
-	int usub, hsub, r, created = 0;
+	int usub, hsub, r, created = 0, host_head = 0;
 
 	usub = openat(ufd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					 O_CLOEXEC);
 	if (usub < 0) {
 		fail(a, errno, "reading the changed directory", name);
 		return;
+	}
+	/* a git directory before an opaque one replaces it (head_ctx()) */
+	hsub = openat(hfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (hsub >= 0) {
+		host_head = has_head(hsub);
+		close(hsub);
 	}
 	/* opaque: the sandbox replaced the directory, nothing of the host's
 	 * old one remains (but its trusted entries) */
@@ -508,7 +708,7 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 		r = remove_host(a, hfd, name, ctx, 0);
 	if (r < 0)
 		fail(a, -r, "replacing", name);
-	if (mkdirat(hfd, name, ust->st_mode & 0777) == 0) {
+	if (mkdirat(hfd, name, ust->st_mode & 0777 & ~GO_WRITE) == 0) {
 		a->changes++;
 		created = 1;
 	} else if (errno != EEXIST) {
@@ -521,8 +721,8 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 		close(usub);
 		return;
 	}
-	if (a->guard && is_gitdir(usub, hsub))
-		sub_ctx |= SBX_TRUST_GITDIR;
+	if (a->guard)
+		sub_ctx = head_ctx(usub, hsub, host_head, sub_ctx);
 	set_dir_mode(hsub, ust, created,
 		     a->guard && !created && (sub_ctx & SBX_TRUST_GITDIR));
 	apply_dir(a, usub, hsub, sub_ctx);
@@ -656,6 +856,7 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 	a.budget = budget;
 	a.guard = !allow_trusted;
 	a.wh = wh;
+	a.upper_root = upper_fd;
 	if (a.guard)
 		v = sbx_trust_host_path(host_dir, &ctx);
 
@@ -667,6 +868,7 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 			 host_dir, strerror(errno));
 		return -errno;
 	}
+	a.host_root = hfd;
 	if (v == SBX_TRUST_WITHHELD) {
 		withhold_all(&a, upper_fd);
 	} else {
@@ -674,8 +876,7 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 			/* read before anything is applied: the host's
 			 * own config names them, not the program's */
 			sbx_trust_find_hooks(hfd, host_dir, &a.hooks);
-			if (is_gitdir(upper_fd, hfd))
-				ctx |= SBX_TRUST_GITDIR;
+			ctx = head_ctx(upper_fd, hfd, has_head(hfd), ctx);
 		}
 		apply_dir(&a, upper_fd, hfd, ctx);
 	}

@@ -68,12 +68,15 @@ static void count_trusted(void *arg, const char *rel)
 
 /* Without a mount namespace no bind can keep .git read-only inside a
  * writable directory, and Landlock grants write to a whole tree: a live
- * directory that holds a trusted path (trusted.h; mounts.c protects them
- * with binds) is refused, unless allowed. */
+ * directory that holds a trusted path at any depth (trusted.h; mounts.c
+ * protects them with binds) is refused, unless allowed; so is one whose
+ * walk stops at a limit. */
 static int check_trusted(struct sup_run *run, struct sup_config *cfg,
 			 const char *src)
 {
 	_cleanup_free_ char *first = NULL;
+	struct sbx_trust_walk w = { .max_found = 1 };
+	char msg[PATH_MAX * 2 + 512];
 	unsigned ctx;
 	int fd, n = 0;
 
@@ -84,9 +87,22 @@ static int check_trusted(struct sup_run *run, struct sup_config *cfg,
 		n = 1;
 	fd = n ? -1 : open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
-		n = sbx_trust_scan_top(fd, src, ctx, count_trusted, &first);
+		/* one is enough to refuse: stop there */
+		n = sbx_trust_scan(fd, src, ctx, &w, count_trusted, &first);
 		close(fd);
+		if (n == -E2BIG && first)
+			n = 1;
 	}
+	if (n == -E2BIG) {
+		sbx_trust_walk_message(&w, src, msg, sizeof(msg));
+		return refuse(run, cfg, SBX_STEP_DEGRADED, E2BIG,
+			      "without namespaces (degraded): %s", msg);
+	}
+	if (n < 0)
+		return refuse(run, cfg, SBX_STEP_DEGRADED, -n,
+			      "without namespaces (degraded): cannot find "
+			      "what the host runs or trusts in %s: %s",
+			      src, strerror(-n));
 	if (!n)
 		return 0;
 	return refuse(run, cfg, SBX_STEP_DEGRADED, EPERM,

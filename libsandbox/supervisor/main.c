@@ -31,8 +31,9 @@ static void note_withheld(void)
 	if (!w->count)
 		return;
 	n += (size_t)snprintf(run.msg + n, sizeof(run.msg) - n,
-			      "%s%u change%s to paths the host runs or trusts "
-			      "%s withheld from the workspace (",
+			      "%s%u change%s to paths the host runs or trusts, "
+			      "or symlinks leading out, %s withheld from the "
+			      "workspace (",
 			      n ? "; " : "", w->count, w->count == 1 ? "" : "s",
 			      w->count == 1 ? "was" : "were");
 	for (i = 0; i < 3 && off < w->len && n < sizeof(run.msg); i++) {

@@ -35,8 +35,6 @@
 #define MOUNT_ATTR_NODEV 0x00000004
 #define MOUNT_ATTR_NOEXEC 0x00000008
 #endif
-#define SBX_RESOLVE_NO_MAGICLINKS 0x02
-#define SBX_RESOLVE_IN_ROOT 0x10
 
 struct sbx_mount_attr {
 	uint64_t attr_set;
@@ -83,7 +81,7 @@ struct planned_bind {
 
 /* ... and the trusted paths of writable binds, bound read-only over
  * themselves (plan_trusted()). */
-#define MAX_TRUSTED 512
+#define MAX_TRUSTED SBX_TRUST_WALK_BINDS
 #define MAX_PLANNED (SBX_ARRAY_SIZE(system_paths) + 1 + 256 + MAX_TRUSTED)
 
 struct root_ctx {
@@ -93,19 +91,27 @@ struct root_ctx {
 	int new_api; /* open_tree/mount_setattr available */
 	struct planned_bind planned[MAX_PLANNED];
 	size_t n_planned;
+	unsigned n_trusted; /* of them, plan_trusted()'s */
 	int lower_fd;   /* the host workspace, under a copy-on-write layer */
 	int lower_tree; /* lower_fd is a detached idmapped tree (idmap.c) */
 	int upper_fd;   /* where the sandbox's changes to it go */
 };
 
-static int sys_openat2(int dfd, const char *path, int flags)
+int sup_openat2(int dfd, const char *path, int flags, uint64_t resolve)
 {
 	struct sbx_open_how how = {
 		.flags = (uint64_t)flags,
-		.resolve = SBX_RESOLVE_IN_ROOT | SBX_RESOLVE_NO_MAGICLINKS,
+		.resolve = resolve,
 	};
 
 	return (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+}
+
+/* path in the new root, as if it were "/" */
+static int sys_openat2(int dfd, const char *path, int flags)
+{
+	return sup_openat2(dfd, path, flags,
+			   SUP_RESOLVE_IN_ROOT | SUP_RESOLVE_NO_MAGICLINKS);
 }
 
 /* Flags of the source mount that an unprivileged remount must keep. */
@@ -311,7 +317,22 @@ static void attach_binds(struct root_ctx *rc)
 		struct planned_bind *b = &rc->planned[i];
 		int target, r;
 
-		r = open_target(rc, b->dst, b->source.is_dir, &target);
+		if (b->source.inside) {
+			/* what the sandbox does not see (a submount a
+			 * non-recursive bind left out) needs no cover, and
+			 * making a mount point would write to the host */
+			const char *rel = b->dst;
+
+			while (*rel == '/')
+				rel++;
+			target = sys_openat2(rc->rootfd, rel,
+					     O_PATH | O_CLOEXEC);
+			if (target < 0 && errno == ENOENT)
+				continue;
+			r = target < 0 ? -errno : 0;
+		} else {
+			r = open_target(rc, b->dst, b->source.is_dir, &target);
+		}
 		if (r == -EROFS || r == -EACCES || r == -EPERM)
 			child_fail(rc->report, b->step, -r,
 				   "cannot create the mount point %s inside "
@@ -546,30 +567,35 @@ static void plan_one_trusted(void *arg, const char *rel)
 		child_fail(t->rc->report, t->step, ENOMEM, "out of memory");
 	/* strings live until exec: the plan keeps pointers to them */
 	plan_inside(t->rc, t->step, src, dst);
+	t->rc->n_trusted++;
 }
 
 /*
  * A live writable directory (--rw-live, a writable --bind): what the host
- * runs or trusts (trusted.h) stays read-only, each one bound read-only
- * over itself after the writable bind: .git whole (a new commondir or
- * config.worktree in it would do what config does), .envrc, .vscode,
- * .github, the hooks directories.  Writes get EROFS, deleting or renaming
- * them EBUSY.  What a bind cannot do: keep the program from creating one
- * that does not exist yet (a new .envrc, a nested sub/.git, a hooks
+ * runs or trusts (trusted.h) stays read-only, each one, at any depth,
+ * bound read-only over itself after the writable bind: .git whole (a new
+ * commondir or config.worktree in it would do what config does), .envrc,
+ * .vscode, .github, a nested repository's .git, the config and hooks of
+ * a bare repository, the hooks directories.  Writes get EROFS, deleting
+ * or renaming them EBUSY.  What a bind cannot do: keep the program from
+ * creating one that does not exist yet (a new .envrc, a nested sub/.git,
+ * a HEAD that makes a directory holding a config a git directory, a hooks
  * directory made anew after its parent was moved away), or from replacing
  * a trusted name that is a symlink; the copy-on-write workspace (--rw)
- * withholds those too.  A directory that is itself a
- * trusted place (a git directory, ~/.ssh, a .vscode) is refused: nothing
- * in it could stay writable.
+ * withholds those too.  A directory that is itself a trusted place (a git
+ * directory, ~/.ssh, a .vscode) is refused: nothing in it could stay
+ * writable; so is one the walk cannot finish (trusted.c's limits).
  */
 static void plan_trusted(struct root_ctx *rc, enum sbx_step step,
 			 const char *src, const char *dst)
 {
 	struct trusted_plan t = { rc, step, src, dst };
+	struct sbx_trust_walk w = { .max_found = MAX_TRUSTED - rc->n_trusted };
 	struct stat st;
 	unsigned ctx;
 	enum sbx_trust v;
-	int fd;
+	char msg[PATH_MAX * 2 + 512];
+	int fd, r;
 
 	if (sup_flag(rc->cfg, SBX_FLAG_ALLOW_TRUSTED_PATHS))
 		return;
@@ -592,8 +618,16 @@ static void plan_trusted(struct root_ctx *rc, enum sbx_step step,
 	fd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return; /* plan_bind() of the directory itself says why */
-	sbx_trust_scan_top(fd, src, ctx, plan_one_trusted, &t);
+	r = sbx_trust_scan(fd, src, ctx, &w, plan_one_trusted, &t);
 	close(fd);
+	if (r == -E2BIG) {
+		sbx_trust_walk_message(&w, src, msg, sizeof(msg));
+		child_fail(rc->report, step, E2BIG, "%s", msg);
+	}
+	if (r < 0)
+		child_fail(rc->report, step, -r,
+			   "cannot find what the host runs or trusts in %s: %s",
+			   src, strerror(-r));
 }
 
 static void plan_workspace_and_binds(struct root_ctx *rc)

@@ -124,6 +124,12 @@ void sandbox_build_root(const struct sup_config *cfg,
 			const struct sup_plan *plan, int report_fd);
 /* Use the idmapped tree fd for source index (idmap.c's numbering). */
 void sandbox_use_tree(uint32_t index, int fd, int report);
+/* openat2(2) with resolve flags (SUP_RESOLVE_*): an fd, or -1 and errno. */
+#define SUP_RESOLVE_NO_MAGICLINKS 0x02
+#define SUP_RESOLVE_NO_SYMLINKS 0x04
+#define SUP_RESOLVE_BENEATH 0x08
+#define SUP_RESOLVE_IN_ROOT 0x10
+int sup_openat2(int dfd, const char *path, int flags, uint64_t resolve);
 
 /* idmap.c: idmapped binds for a caller that is the host's root */
 int sup_idmap_wanted(const struct sup_config *cfg, const struct sup_ids *ids);

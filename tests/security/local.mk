@@ -34,9 +34,11 @@ tests_security_test_sec_ids_CFLAGS = $(POLICY_TEST_CFLAGS)
 tests_security_test_sec_ids_LDADD = tests/liblive.la $(POLICY_TEST_LDADD)
 
 # Item 8 (and the apply's part of item 2): what the host runs or trusts in
-# a writable workspace (.git/config, hooks, .envrc, ...) is withheld from
-# the copy-on-write apply and read-only in live binds; directories keep
-# their set-gid and sticky bits.
+# a writable workspace (.git/config, hooks, .envrc, a HEAD over planted
+# control files, ...) and symlinks out of it are withheld from the
+# copy-on-write apply, and read-only at any depth of live binds;
+# directories keep their set-gid and sticky bits, and nothing gains group
+# or other write.
 check_PROGRAMS += tests/security/test-sec-withheld
 tests_security_test_sec_withheld_SOURCES = \
 	tests/security/test-sec-withheld.c tests/nouserns.c tests/nouserns.h

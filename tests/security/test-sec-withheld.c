@@ -1,13 +1,18 @@
 /* test-sec-withheld.c - attacks through the project: a program that may
  * write the workspace plants what the host runs later, outside the
  * sandbox (a core.fsmonitor line in .git/config runs at the developer's
- * next `git status`; hooks at the next commit; .envrc at the next cd;
- * editor tasks when the folder opens; CI workflows at the next push), and
- * the copy-on-write apply strips set-gid and sticky bits of host
- * directories.  Judged on the host: the bytes of every trusted file after
- * the run, the modes of its directories, and what a real `git status`
- * runs.  Each attack has its control: with SBX_FLAG_ALLOW_TRUSTED_PATHS
- * the same program does change them. */
+ * next `git status`, also when the HEAD that makes a directory a git
+ * directory comes a run after its config; hooks at the next commit;
+ * .envrc at the next cd; editor tasks when the folder opens; CI workflows
+ * at the next push; other tools' configs), leaves symlinks out of the
+ * project for host tools to write through, reaches nested trusted
+ * entries of a live bind, or has the copy-on-write apply strip set-gid
+ * and sticky bits of host directories or open the project to other
+ * users' writes.  Judged on the host: the bytes of every trusted file
+ * after the run, the modes of its entries, the links on it, and what a
+ * real `git status` runs.  Each attack has its control: with
+ * SBX_FLAG_ALLOW_TRUSTED_PATHS the same program does change them (the
+ * write permission rule has none: it always holds). */
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -442,6 +447,376 @@ static void test_real_git(void)
 	free(d);
 }
 
+/* ---- HEAD across runs ------------------------------------------------ */
+
+#define FSMONITOR "[core]\n\tfsmonitor = touch /tmp/pwned #\n"
+#define PLANT_CONFIG "printf '[core]\\n\\tfsmonitor = touch /tmp/pwned #\\n' > "
+
+/* The host's dir/rel exists (any type, a dangling symlink too). */
+static int exists(const char *dir, const char *rel)
+{
+	char *p = fmt("%s/%s", dir, rel);
+	struct stat st;
+	int ok = lstat(p, &st) == 0;
+
+	free(p);
+	return ok;
+}
+
+/*
+ * A directory holding HEAD is a git directory, whose config git reads.
+ * Split across two runs: its config first (no HEAD: content), HEAD next;
+ * and the other way round, in one run, with case variants, a symlink
+ * named HEAD, and the directory renamed or replaced in between.  Judged
+ * on the host: no directory that holds HEAD holds the program's config.
+ */
+static void test_cow_head_split(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = tl_tmpdir();
+	struct res x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "README", "original\n");
+	c.workspace = d;
+	run(&x, &c,
+	    "mkdir -p foo/objects foo/refs sym ren rep case up/objects "
+	    "up/refs\n"
+	    PLANT_CONFIG "foo/config\n"
+	    PLANT_CONFIG "sym/config\n"
+	    PLANT_CONFIG "ren/config\n"
+	    PLANT_CONFIG "rep/config\n"
+	    PLANT_CONFIG "case/CONFIG\n"
+	    "mkdir -p hk/hooks && echo 'echo pwned' > hk/hooks/pre-commit\n"
+	    "echo 'ref: refs/heads/main' > up/HEAD\n"
+	    "echo done=1\n");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	/* no HEAD yet: plain content, applied */
+	CU_ASSERT(same(d, "foo/config", FSMONITOR));
+	CU_ASSERT(same(d, "case/CONFIG", FSMONITOR));
+	CU_ASSERT(same(d, "up/HEAD", "ref: refs/heads/main\n"));
+	CU_ASSERT_EQUAL(x.withheld, 0);
+	res_free(&x);
+
+	run(&x, &c,
+	    "echo 'ref: refs/heads/main' > foo/HEAD\n"
+	    "ln -s refs/heads/main sym/HEAD\n"
+	    "echo 'ref: x' > case/Head\n"
+	    "echo 'ref: x' > hk/HEAD\n"
+	    /* renamed (a copy and a deletion), then made a git directory */
+	    "mv ren ren2 && echo 'ref: x' > ren2/HEAD\n"
+	    /* replaced whole: the old config goes with it */
+	    "rm -rf rep && mkdir -p rep/objects && echo 'ref: x' > rep/HEAD\n"
+	    /* the other order: HEAD on the host, config now */
+	    PLANT_CONFIG "up/config\n"
+	    /* both at once */
+	    "mkdir both && echo 'ref: x' > both/HEAD && "
+	    PLANT_CONFIG "both/config\n"
+	    "echo done=1\n");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	/* a new HEAD over control files already there is withheld */
+	CU_ASSERT_FALSE(exists(d, "foo/HEAD"));
+	CU_ASSERT(listed(&x, "foo/HEAD"));
+	CU_ASSERT_FALSE(exists(d, "sym/HEAD"));
+	CU_ASSERT(listed(&x, "sym/HEAD"));
+	CU_ASSERT_FALSE(exists(d, "case/Head"));
+	CU_ASSERT(listed(&x, "case/Head"));
+	CU_ASSERT_FALSE(exists(d, "hk/HEAD"));
+	CU_ASSERT(listed(&x, "hk/HEAD"));
+	/* control files in a directory with a HEAD are withheld */
+	CU_ASSERT_FALSE(exists(d, "ren2/config"));
+	CU_ASSERT(listed(&x, "ren2/config"));
+	CU_ASSERT(same(d, "ren2/HEAD", "ref: x\n"));
+	CU_ASSERT_FALSE(exists(d, "ren"));
+	CU_ASSERT_FALSE(exists(d, "up/config"));
+	CU_ASSERT(listed(&x, "up/config"));
+	CU_ASSERT_FALSE(exists(d, "both/config"));
+	CU_ASSERT(listed(&x, "both/config"));
+	CU_ASSERT(same(d, "both/HEAD", "ref: x\n"));
+	/* the control: a replaced directory's config went with it, and its
+	 * new HEAD is applied */
+	CU_ASSERT_FALSE(exists(d, "rep/config"));
+	CU_ASSERT(same(d, "rep/HEAD", "ref: x\n"));
+	CU_ASSERT_EQUAL(x.withheld, 7);
+	res_free(&x);
+
+	/* the control: allowed, the second half lands too */
+	c.allow = 1;
+	run(&x, &c, "echo 'ref: refs/heads/main' > foo/HEAD");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(same(d, "foo/HEAD", "ref: refs/heads/main\n"));
+	CU_ASSERT_EQUAL(x.withheld, 0);
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* The same with a real git: what `git status` of the directory made a
+ * git directory in the second run runs on the host. */
+static int git_head_split_runs(int allow)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = tl_tmpdir(), *marker, *script, *gitdir, *out = NULL;
+	const char *status[] = { "/usr/bin/env", "HOME=/nonexistent",
+				 "GIT_CONFIG_NOSYSTEM=1", "git", NULL, NULL,
+				 "status", "--short", NULL };
+	struct res x;
+	int ran;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	marker = fmt("%s-marker", d);
+	gitdir = fmt("--git-dir=%s/foo", d);
+	status[4] = gitdir;
+	status[5] = fmt("--work-tree=%s", d);
+	c.workspace = d;
+	script = fmt("mkdir -p foo/objects foo/refs/heads && "
+		     "printf '[core]\\n\\tfsmonitor = touch %s #\\n' > "
+		     "foo/config",
+		     marker);
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	res_free(&x);
+	c.allow = allow;
+	run(&x, &c, "echo 'ref: refs/heads/main' > foo/HEAD");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	res_free(&x);
+	unlink(marker);
+	live_host_run(status, -1, &out);
+	free(out);
+	ran = access(marker, F_OK) == 0;
+	unlink(marker);
+	free((char *)status[5]);
+	free(gitdir);
+	free(script);
+	free(marker);
+	tl_rmrf(d);
+	free(d);
+	return ran;
+}
+
+static void test_real_git_head_split(void)
+{
+	if (access("/usr/bin/git", X_OK) != 0) {
+		tl_skip("no /usr/bin/git: the plain file checks cover it");
+		return;
+	}
+	CU_ASSERT_FALSE(git_head_split_runs(0));
+	CU_ASSERT_TRUE(git_head_split_runs(1)); /* the control */
+}
+
+/* ---- symlinks out of the workspace ------------------------------------ */
+
+static char *link_of(const char *dir, const char *rel)
+{
+	char *p = fmt("%s/%s", dir, rel), buf[4096];
+	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
+
+	free(p);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+static int link_is(const char *dir, const char *rel, const char *target)
+{
+	char *got = link_of(dir, rel);
+	int ok = got && strcmp(got, target) == 0;
+
+	if (!ok)
+		fprintf(stderr, "\n  %s -> %s, expected -> %s\n", rel,
+			got ? got : "(none)", target);
+	free(got);
+	return ok;
+}
+
+/*
+ * A symlink the program leaves that leads out of the project: a build or
+ * an editor on the host that writes through it writes ~/.bashrc or
+ * ~/.ssh.  Absolute, relative with too many "..", and through the
+ * host's own link that leads out.  Links inside are applied.
+ */
+static const char escaping[] =
+	"ln -s ../../.ssh out\n"
+	"ln -s /home/me/.bashrc build\n"
+	"mkdir -p a/b && ln -s ../../../x a/b/up\n"
+	"ln -s a/b/../../.. dots\n"
+	"ln -s away/x through\n"
+	"ln -sfn /etc inside\n"
+	"ln -s ../README a/in\n"
+	"ln -s src/main.c ok\n"
+	"ln -s a/b/../../src chain\n"
+	"touch -h away\n"
+	"echo done=1\n";
+
+static void test_cow_symlinks_out(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	const char *const out[] = { "out", "build", "a/b/up", "dots",
+				    "through", "inside" };
+	char *d = tl_tmpdir(), *p;
+	struct res x;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "README", "original\n");
+	put(d, "src/main.c", "int main(void);\n");
+	/* the developer's own: one leads out, one stays in */
+	p = fmt("%s/away", d);
+	CU_ASSERT_EQUAL_FATAL(symlink("/tmp", p), 0);
+	free(p);
+	p = fmt("%s/inside", d);
+	CU_ASSERT_EQUAL_FATAL(symlink("src", p), 0);
+	free(p);
+	c.workspace = d;
+	run(&x, &c, escaping);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	for (i = 0; i < LIVE_N(out); i++)
+		CU_ASSERT(listed(&x, out[i]));
+	CU_ASSERT_FALSE(exists(d, "out"));
+	CU_ASSERT_FALSE(exists(d, "build"));
+	CU_ASSERT_FALSE(exists(d, "a/b/up"));
+	CU_ASSERT_FALSE(exists(d, "dots"));
+	CU_ASSERT_FALSE(exists(d, "through"));
+	/* replaced: the host's link stays as it was */
+	CU_ASSERT(link_is(d, "inside", "src"));
+	CU_ASSERT_EQUAL(x.withheld, (int64_t)LIVE_N(out));
+	/* the control: links that stay inside are applied, and the host's
+	 * own link out, copied up unchanged, is neither changed nor listed */
+	CU_ASSERT(link_is(d, "a/in", "../README"));
+	CU_ASSERT(link_is(d, "ok", "src/main.c"));
+	CU_ASSERT(link_is(d, "chain", "a/b/../../src"));
+	CU_ASSERT(link_is(d, "away", "/tmp"));
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+
+	/* allowed, the same program does leave them */
+	d = tl_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "README", "original\n");
+	put(d, "src/main.c", "int main(void);\n");
+	p = fmt("%s/away", d);
+	CU_ASSERT_EQUAL_FATAL(symlink("/tmp", p), 0);
+	free(p);
+	c.workspace = d;
+	c.allow = 1;
+	run(&x, &c, escaping);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(link_is(d, "out", "../../.ssh"));
+	CU_ASSERT(link_is(d, "build", "/home/me/.bashrc"));
+	CU_ASSERT(link_is(d, "inside", "/etc"));
+	CU_ASSERT_EQUAL(x.withheld, 0);
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* ---- more tools' files ------------------------------------------------ */
+
+/* Files other tools run on their own, or that send them elsewhere. */
+static const char *const tools[] = {
+	".hg/hgrc",
+	".hg/sharedpath",
+	".hgsub",
+	".jj/repo/config.toml",
+	".jj/repo/store/git_target",
+	".jj/workspace-config.toml",
+	".cargo/config.toml",
+	".cargo/config",
+	"rust-toolchain.toml",
+	"rust-toolchain",
+	".bazelrc",
+	".bazelversion",
+	"mise.toml",
+	".mise.toml",
+	".mise/config.toml",
+	".config/mise/config.toml",
+	".config/mise.toml",
+	"mise/config.toml",
+	".tool-versions",
+	".gdbinit",
+	".lldbinit",
+	".dir-locals.el",
+	"sub/.dir-locals-2.el",
+	"deep/er/.cargo/config.toml",
+	".hgrc",
+};
+
+/* Their neighbours, which are data: applied. */
+static const char *const data[] = {
+	".hg/store/data/x.i",
+	".hg/dirstate",
+	".jj/repo/op_store/x",
+	".jj/working_copy/x",
+	".config/nextest.toml",
+	"mise/notes.txt",
+	".editorconfig",
+	".env",
+};
+
+static char *write_all(const char *const *rel, size_t n)
+{
+	char *s = strdup(""), *t;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		t = fmt("%smkdir -p $(dirname %s) && echo pwned >> %s\n", s,
+			rel[i], rel[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static void test_cow_tools(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = tl_tmpdir(), *w = write_all(tools, LIVE_N(tools));
+	char *v = write_all(data, LIVE_N(data)), *script;
+	struct res x;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	/* a Mercurial repository of the developer's */
+	put(d, ".hg/hgrc", "[paths]\n");
+	put(d, ".hg/requires", "store\n");
+	script = fmt("%s%secho done=1\n", w, v);
+	c.workspace = d;
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	for (i = 0; i < LIVE_N(tools); i++) {
+		const char *before =
+			strcmp(tools[i], ".hg/hgrc") ? NULL : "[paths]\n";
+
+		CU_ASSERT(same(d, tools[i], before));
+		CU_ASSERT(listed(&x, tools[i]));
+	}
+	CU_ASSERT_EQUAL(x.withheld, (int64_t)LIVE_N(tools));
+	/* the control: data next to them is applied */
+	for (i = 0; i < LIVE_N(data); i++)
+		CU_ASSERT(same(d, data[i], "pwned\n"));
+	res_free(&x);
+
+	/* allowed, they land */
+	c.allow = 1;
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	for (i = 0; i < LIVE_N(tools); i++)
+		CU_ASSERT(contains(d, tools[i], "pwned"));
+	CU_ASSERT_EQUAL(x.withheld, 0);
+	res_free(&x);
+	free(script);
+	free(w);
+	free(v);
+	tl_rmrf(d);
+	free(d);
+}
+
 /* ---- set-gid and sticky bits (item 2) ------------------------------- */
 
 static mode_t mode_of(const char *d, const char *rel)
@@ -496,6 +871,72 @@ static void test_cow_dir_modes(void)
 	res_free(&x);
 	tl_rmrf(d);
 	free(d);
+}
+
+/*
+ * Group and other write: a program that may write the project must not
+ * open it to the machine's other users (a chmod 666 src/main.c, a 0777
+ * directory: any local user could then plant code in it).  Not an
+ * opt-in: allowed trusted paths change nothing here.
+ */
+static void test_cow_write_bits(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	int allow;
+
+	for (allow = 0; allow <= 1; allow++) {
+		char *d = tl_tmpdir(), *p;
+		struct res x;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+		put(d, "src/main.c", "int main(void);\n");
+		put(d, "src/shared.c", "int shared;\n");
+		put(d, "src/tool", "#!/bin/sh\n");
+		put(d, "plain/kept", "x\n");
+		put(d, "team/kept", "x\n");
+		p = fmt("%s/src/main.c", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0644), 0);
+		free(p);
+		p = fmt("%s/src/tool", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0644), 0);
+		free(p);
+		/* the host's own group write stays */
+		p = fmt("%s/src/shared.c", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0664), 0);
+		free(p);
+		p = fmt("%s/team", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0775), 0);
+		free(p);
+		p = fmt("%s/plain", d);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0755), 0);
+		free(p);
+		c.workspace = d;
+		c.allow = allow;
+		run(&x, &c,
+		    "echo '/* x */' >> src/main.c && chmod 666 src/main.c\n"
+		    "echo '/* x */' >> src/shared.c && chmod 666 src/shared.c\n"
+		    "echo new > src/new.c && chmod 777 src/new.c\n"
+		    "mkdir -m 777 open && echo x > open/f\n"
+		    "chmod 777 plain team\n"
+		    "chmod 755 src/tool && echo 'echo ok' >> src/tool\n"
+		    "echo done=1\n");
+		TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+		CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+		CU_ASSERT_EQUAL(mode_of(d, "src/main.c"), 0644);
+		CU_ASSERT_EQUAL(mode_of(d, "src/shared.c"), 0664);
+		CU_ASSERT_EQUAL(mode_of(d, "src/new.c"), 0755);
+		CU_ASSERT_EQUAL(mode_of(d, "open"), 0755);
+		CU_ASSERT_EQUAL(mode_of(d, "plain"), 0755);
+		CU_ASSERT_EQUAL(mode_of(d, "team"), 0775);
+		/* the control: the changes land, executable bits too */
+		CU_ASSERT(same(d, "src/main.c", "int main(void);\n/* x */\n"));
+		CU_ASSERT(same(d, "src/new.c", "new\n"));
+		CU_ASSERT(same(d, "open/f", "x\n"));
+		CU_ASSERT_EQUAL(mode_of(d, "src/tool"), 0755);
+		res_free(&x);
+		tl_rmrf(d);
+		free(d);
+	}
 }
 
 /* ---- live writable binds -------------------------------------------- */
@@ -586,6 +1027,187 @@ static void test_bind_rw(void)
 	free(d);
 }
 
+/* Trusted entries at any depth of a live tree: a vendored repository,
+ * a subfolder's .envrc, a package's editor tasks, a bare repository, a
+ * package's .npmrc in node_modules. */
+static char *make_nested(void)
+{
+	char *d = tl_tmpdir();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "README", "original\n");
+	put(d, "vendor/lib/.git/HEAD", "ref: refs/heads/main\n");
+	put(d, "vendor/lib/.git/config", CONFIG);
+	put(d, "sub/.envrc", "export A=1\n");
+	put(d, "sub/readme", "sub\n");
+	put(d, "pkg/.vscode/tasks.json", "{}\n");
+	put(d, "a/b/c/d/.github/workflows/ci.yml", "on: push\n");
+	put(d, "mirror.git/HEAD", "ref: refs/heads/main\n");
+	put(d, "mirror.git/config", CONFIG);
+	put(d, "mirror.git/hooks/post-update", HOOK);
+	put(d, "mirror.git/objects/info/packs", "\n");
+	put(d, "node_modules/x/.npmrc", "registry=https://example.org/\n");
+	return d;
+}
+
+static const char nested_script[] =
+	"for f in vendor/lib/.git/config sub/.envrc pkg/.vscode/tasks.json "
+	"a/b/c/d/.github/workflows/ci.yml mirror.git/config "
+	"mirror.git/hooks/post-update node_modules/x/.npmrc; do "
+	"echo \"$f=$($H reopen-write $P$f)\"; done; "
+	"echo hook=$($H write ${P}mirror.git/hooks/pre-receive); "
+	"echo readme=$($H reopen-write ${P}sub/readme); "
+	"echo objects=$($H write ${P}mirror.git/objects/o)";
+
+static void check_nested(const struct res *x, const char *d, int ro)
+{
+	const char *const rel[] = {
+		"vendor/lib/.git/config", "sub/.envrc",
+		"pkg/.vscode/tasks.json", "a/b/c/d/.github/workflows/ci.yml",
+		"mirror.git/config",	  "mirror.git/hooks/post-update",
+		"node_modules/x/.npmrc",  "hook",
+	};
+	size_t i;
+
+	for (i = 0; i < LIVE_N(rel); i++) {
+		const char *v = live_value(x->r.out, rel[i]);
+
+		if (strcmp(v, ro ? "EROFS" : "ok") != 0)
+			fprintf(stderr, "\n  %s: %s\n", rel[i], v);
+		CU_ASSERT_STRING_EQUAL(v, ro ? "EROFS" : "ok");
+	}
+	if (ro) {
+		CU_ASSERT(same(d, "vendor/lib/.git/config", CONFIG));
+		CU_ASSERT(same(d, "sub/.envrc", "export A=1\n"));
+		CU_ASSERT(same(d, "mirror.git/hooks/pre-receive", NULL));
+	} else {
+		CU_ASSERT(contains(d, "vendor/lib/.git/config", "ycore]"));
+	}
+	/* the control: the rest of the tree is writable, a bare
+	 * repository's data too */
+	CU_ASSERT_STRING_EQUAL(live_value(x->r.out, "readme"), "ok");
+	CU_ASSERT_STRING_EQUAL(live_value(x->r.out, "objects"), "ok");
+	CU_ASSERT(same(d, "sub/readme", "yub\n"));
+}
+
+static void test_live_nested(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW_LIVE };
+	char *d = make_nested(), *script;
+	struct res x;
+
+	c.workspace = d;
+	script = fmt("H=%s; P=; %s", nu_helper(), nested_script);
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	check_nested(&x, d, 1);
+	res_free(&x);
+	free(script);
+	tl_rmrf(d);
+	free(d);
+
+	/* a writable bind the same */
+	d = make_nested();
+	c.workspace = NULL;
+	c.bind = d;
+	script = fmt("H=%s; P=/data/; %s", nu_helper(), nested_script);
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	check_nested(&x, d, 1);
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+
+	/* the control: allowed, they are writable */
+	d = make_nested();
+	c.bind = d;
+	c.allow = 1;
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	check_nested(&x, d, 0);
+	res_free(&x);
+	free(script);
+	tl_rmrf(d);
+	free(d);
+}
+
+/* A tree the walk cannot finish is refused, naming the limit and the
+ * ways out; never run with part of it unprotected. */
+static void live_refused(const char *d, const char *why)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW_LIVE, .workspace = d };
+	struct res x;
+
+	run(&x, &c, "echo pwned > written");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_SETUP_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x.r.message, why));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x.r.message, "--rw"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x.r.message, "allow_trusted_paths"));
+	CU_ASSERT(same(d, "written", NULL));
+	res_free(&x);
+
+	/* the controls: allowed, or copy-on-write, it runs */
+	c.allow = 1;
+	run(&x, &c, "echo ok > written");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(same(d, "written", "ok\n"));
+	res_free(&x);
+	c.allow = 0;
+	c.mode = SBX_WORKSPACE_RW;
+	run(&x, &c, "echo again > written");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT(same(d, "written", "again\n"));
+	res_free(&x);
+}
+
+static void test_live_limits(void)
+{
+	char *d = tl_tmpdir(), *p;
+	int i;
+
+	/* deeper than the walk goes */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	p = fmt("%s", d);
+	for (i = 0; i < 70; i++) {
+		char *q = fmt("%s/d", p);
+
+		free(p);
+		p = q;
+		CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+	}
+	free(p);
+	live_refused(d, "directories deep");
+	tl_rmrf(d);
+	free(d);
+
+	/* more trusted entries than it binds */
+	d = tl_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	for (i = 0; i < 1100; i++) {
+		p = fmt("%s/p%d", d, i);
+		CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+		free(p);
+		p = fmt("p%d/.envrc", i);
+		put(d, p, "export A=1\n");
+		free(p);
+	}
+	live_refused(d, "too many of them");
+	tl_rmrf(d);
+	free(d);
+
+	/* more directories than it reads */
+	d = tl_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	for (i = 0; i < 25100; i++) {
+		p = fmt("%s/%d", d, i);
+		CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+		free(p);
+	}
+	live_refused(d, "directories, the most");
+	tl_rmrf(d);
+	free(d);
+}
+
 /* Without namespaces no bind can keep .git read-only: a live workspace
  * with one is refused, unless allowed. */
 static void cfg_degraded(sbx_t *sbx, void *arg)
@@ -633,6 +1255,19 @@ static void test_degraded_live(void)
 	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
 	CU_ASSERT_STRING_EQUAL(r.out, "ok\n");
 	CU_ASSERT(contains(d, ".git/config", "ycore]"));
+	tl_run_free(&r);
+
+	/* one deep in the tree is enough */
+	tl_rmrf(d);
+	CU_ASSERT_EQUAL_FATAL(mkdir(d, 0777), 0);
+	put(d, "README", "original\n");
+	put(d, "sub/deep/.envrc", "export A=1\n");
+	chmod(d, 0777);
+	c.allow = 0;
+	nu_run_argv(&r, cfg_degraded, &c, argv);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_SETUP_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "sub/deep/.envrc"));
+	CU_ASSERT(same(d, "sub/deep/.envrc", "export A=1\n"));
 	tl_run_free(&r);
 out:
 	free(cfgp);
@@ -704,9 +1339,19 @@ static CU_TestInfo tests[] = {
 	{ "copy-on-write: .git replaced, symlinks, case", test_cow_disguises },
 	{ "copy-on-write: core.hooksPath", test_cow_hooks_path },
 	{ "copy-on-write: a real git status", test_real_git },
+	{ "copy-on-write: HEAD after its config", test_cow_head_split },
+	{ "copy-on-write: HEAD after its config, real git",
+	  test_real_git_head_split },
+	{ "copy-on-write: symlinks out of the workspace",
+	  test_cow_symlinks_out },
+	{ "copy-on-write: other tools' files", test_cow_tools },
 	{ "copy-on-write: set-gid and sticky dirs", test_cow_dir_modes },
+	{ "copy-on-write: no group or other write added",
+	  test_cow_write_bits },
 	{ "rw-live: .git and .envrc read-only", test_live_readonly },
 	{ "writable binds", test_bind_rw },
+	{ "rw-live and binds: nested trusted entries", test_live_nested },
+	{ "rw-live: a tree too big to walk is refused", test_live_limits },
 	{ "degraded rw-live refused", test_degraded_live },
 	{ "sbx run --allow-trusted-paths", test_cli },
 	CU_TEST_INFO_NULL,

@@ -70,7 +70,8 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     else None) and ``degraded_not_hidden`` (what such a run did not hide
     from the program, else None), ``withheld`` (the paths of a
     ``writable=True`` workspace that the host runs or trusts, such as
-    ".git/config", whose changes were not applied: see
+    ".git/config", or symlinks that lead out of it, whose changes were
+    not applied: see
     ``allow_trusted_paths``), ``id_range``, and ``json``, the whole record
     as a dict (the format of ``sbx run --json-result``).
     """

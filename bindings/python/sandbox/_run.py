@@ -544,9 +544,10 @@ class Sandbox:
     allow_trusted_paths
         let the program change what the host runs or trusts
         (.git/config and hooks, .envrc, .vscode/, CI workflows, shell rc
-        files...): by default a ``writable=True`` workspace withholds
-        them (the result lists them in ``withheld``), and ``"live"``
-        workspaces and writable binds keep them read-only.
+        files...), and leave symlinks that lead out of the workspace: by
+        default a ``writable=True`` workspace withholds them (the result
+        lists them in ``withheld``), and ``"live"`` workspaces and
+        writable binds keep the existing ones read-only.
 
     The limits that are 0 mean "no limit", except disk and output_limit;
     timeout and cpu_time refuse 0 (None is no limit).
