@@ -103,11 +103,8 @@ static void on_report(struct watch *w)
 	int fds[SUP_RECORD_FDS], k;
 	ssize_t n = sup_recv_record(w->run->report_fd, &rep, fds, &k);
 
-	/* A sandbox that ends with records of ours unread (idmap.c's trees,
-	 * sent while it was failing) resets the connection: the kernel says
-	 * ECONNRESET once, then still delivers what it wrote before, its
-	 * setup failure among them. */
-	if (n == -EINTR || n == -EAGAIN || n == -ECONNRESET)
+	/* (ECONNRESET is read past in report.c) */
+	if (n == -EINTR || n == -EAGAIN)
 		return;
 	if (n > 0)
 		take_fds(w, &rep, fds, k);
