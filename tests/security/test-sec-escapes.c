@@ -1030,9 +1030,17 @@ static void test_links_apply(void)
 	CU_ASSERT(q && strcmp(q, "PWNED\n") == 0);
 	free(q);
 	free(p);
-	p = fmt("%s/sub", l.ws);
-	CU_ASSERT(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
+	/* symlinks leading out of the workspace are withheld (trusted.h):
+	 * the directory they replaced stays, with its file */
+	p = fmt("%s/sub/f", l.ws);
+	CU_ASSERT(lstat(p, &st) == 0 && S_ISREG(st.st_mode));
 	free(p);
+	p = fmt("%s/new", l.ws);
+	CU_ASSERT(lstat(p, &st) < 0 && errno == ENOENT);
+	free(p);
+	CU_ASSERT(strstr(r.json, "\"withheld\":[") != NULL);
+	CU_ASSERT(strstr(r.json, "\"new\"") != NULL);
+	CU_ASSERT(strstr(r.json, "\"sub\"") != NULL);
 	p = fmt("%s/hard", l.ws);
 	CU_ASSERT(lstat(p, &st) == 0 && st.st_nlink == 1);
 	q = tl_read_file(p);
