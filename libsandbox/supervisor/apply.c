@@ -59,6 +59,9 @@ struct apply {
 	struct sup_withheld *wh;
 	int upper_root; /* the program's workspace and the host's, where */
 	int host_root;  /* symlinks lead (leads_out()) */
+	int host_only;  /* leads_out() sees the host alone (recheck_links()) */
+	char *made;     /* the symlinks applied, NUL-separated paths */
+	size_t made_len, made_cap;
 	char path[PATH_MAX]; /* the entry at hand, relative to the workspace */
 	size_t path_len;
 	int path_short; /* the entry at hand's name did not fit in path */
@@ -528,7 +531,7 @@ static int link_after(struct apply *a, const char *rel, char *buf,
 
 	snprintf(parent, sizeof(parent), "%.*s",
 		 slash ? (int)(slash - rel) : 1, slash ? rel : ".");
-	for (i = 0; i < SBX_ARRAY_SIZE(roots); i++) {
+	for (i = a->host_only; i < SBX_ARRAY_SIZE(roots); i++) {
 		struct stat st;
 		ssize_t n = -1;
 		int dfd = sup_openat2(roots[i], parent,
@@ -621,6 +624,28 @@ again:
 	return 0;
 }
 
+/* Note the symlink at hand, applied, for recheck_links(); 0 or -ENOMEM. */
+static int note_made(struct apply *a)
+{
+	size_t n = a->path_len + 1;
+
+	if (a->made_len + n > a->made_cap) {
+		size_t cap = a->made_cap ? a->made_cap * 2 : 16384;
+		char *p;
+
+		while (cap < a->made_len + n)
+			cap *= 2;
+		p = realloc(a->made, cap);
+		if (!p)
+			return -ENOMEM;
+		a->made = p;
+		a->made_cap = cap;
+	}
+	memcpy(a->made + a->made_len, a->path, n);
+	a->made_len += n;
+	return 0;
+}
+
 /* Returns 0, 1 when withheld (trusted entries of the host in the way, or
  * a link out of the workspace), or -errno. */
 static int copy_symlink(struct apply *a, int ufd, int hfd, const char *name,
@@ -644,7 +669,66 @@ static int copy_symlink(struct apply *a, int ufd, int hfd, const char *name,
 	r = remove_host(a, hfd, name, ctx, 0);
 	if (r != 0)
 		return r;
-	return symlinkat(target, hfd, name) < 0 ? -errno : 0;
+	if (symlinkat(target, hfd, name) < 0)
+		return -errno;
+	/* unchecked, it does not stay */
+	if (a->guard && note_made(a) < 0) {
+		unlinkat(hfd, name, 0);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The symlinks applied, judged again on the host as the apply left it;
+ * one that leads out there is removed and listed.  leads_out() judged
+ * each through the program's entries first, but some of those never
+ * land: withheld (a .git or .vscode the program replaced by a link
+ * deeper into the tree, or deleted where the host's leads out), or
+ * failed.  Then `y -> .git/../../../.ssh` looked like it stayed inside
+ * (through the program's .git -> a/b/c) while the host's real .git
+ * directory takes it out.  Removing a link that leads out changes no
+ * verdict of another: one through it leads out at the same step.
+ */
+static void recheck_links(struct apply *a)
+{
+	size_t off;
+
+	a->host_only = 1;
+	for (off = 0; off < a->made_len;
+	     off += strlen(a->made + off) + 1) {
+		const char *rel = a->made + off, *slash = strrchr(rel, '/');
+		const char *name = slash ? slash + 1 : rel;
+		char parent[PATH_MAX], target[4096];
+		ssize_t n;
+		int dfd;
+
+		snprintf(parent, sizeof(parent), "%.*s",
+			 slash ? (int)(slash - rel) : 1, slash ? rel : ".");
+		dfd = sup_openat2(a->host_root, parent,
+				  O_PATH | O_DIRECTORY | O_CLOEXEC,
+				  SUP_RESOLVE_BENEATH |
+					  SUP_RESOLVE_NO_SYMLINKS);
+		if (dfd < 0)
+			continue; /* reached through no link of ours */
+		n = readlinkat(dfd, name, target, sizeof(target) - 1);
+		if (n >= 0) {
+			target[n] = '\0';
+			a->path_len = strlen(rel);
+			memcpy(a->path, rel, a->path_len + 1);
+			if (leads_out(a, target)) {
+				if (unlinkat(dfd, name, 0) < 0)
+					fail(a, errno, "removing the link",
+					     rel);
+				note_withheld(a, "");
+				a->changes--;
+			}
+		}
+		close(dfd);
+	}
+	a->host_only = 0;
+	a->path_len = 0;
+	a->path[0] = '\0';
 }
 
 static void apply_dir(struct apply *a, int ufd, int hfd, unsigned ctx);
@@ -879,8 +963,10 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 			ctx = head_ctx(upper_fd, hfd, has_head(hfd), ctx);
 		}
 		apply_dir(&a, upper_fd, hfd, ctx);
+		recheck_links(&a);
 	}
 	close(hfd);
+	free(a.made);
 	for (i = 0; i < a.n_links; i++)
 		close(a.links[i].host_fd);
 	if (a.err == EDQUOT)

@@ -715,6 +715,65 @@ static void test_cow_symlinks_out(void)
 	free(d);
 }
 
+/*
+ * A link judged through an entry of the program's that never lands: the
+ * program replaces .git (or a directory holding a trusted entry, which
+ * stays) by a link deeper into the tree, or deletes the host's .vscode
+ * that leads out; those are withheld, so the host keeps its own, and a
+ * link through them that looked inside leads out on the host.
+ */
+static const char through_withheld[] =
+	"rm -rf .git && ln -s a/b/c .git && ln -s .git/../../../.ssh y\n"
+	"rm .vscode && ln -s .vscode/settings.json innocent\n"
+	"rm -rf sub && ln -s x/y/z sub && ln -s sub/../../../q z\n"
+	"mkdir -p a/b/c && ln -s ../../.. a/b/c/up\n"
+	"echo done=1\n";
+
+static void test_cow_symlinks_through_withheld(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	const char *const out[] = { "y", "innocent", "z" };
+	int allow;
+	size_t i;
+
+	for (allow = 0; allow <= 1; allow++) {
+		char *d = tl_tmpdir(), *p;
+		struct res x;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+		put(d, ".git/HEAD", "ref: refs/heads/main\n");
+		put(d, ".git/config", CONFIG);
+		put(d, "sub/.envrc", "echo the developer's\n");
+		p = fmt("%s/.vscode", d);
+		CU_ASSERT_EQUAL_FATAL(symlink("/tmp", p), 0);
+		free(p);
+		c.workspace = d;
+		c.allow = allow;
+		run(&x, &c, through_withheld);
+		TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+		CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+		for (i = 0; i < LIVE_N(out); i++) {
+			if (allow) {
+				CU_ASSERT(exists(d, out[i]));
+				continue;
+			}
+			CU_ASSERT_FALSE(exists(d, out[i]));
+			CU_ASSERT(listed(&x, out[i]));
+		}
+		if (!allow) {
+			CU_ASSERT(same(d, ".git/config", CONFIG));
+			CU_ASSERT(link_is(d, ".vscode", "/tmp"));
+			CU_ASSERT(same(d, "sub/.envrc",
+				       "echo the developer's\n"));
+		}
+		/* the control: a link that stays inside is applied */
+		CU_ASSERT(link_is(d, "a/b/c/up", "../../.."));
+		res_free(&x);
+		tl_rmrf(d);
+		free(d);
+	}
+}
+
 /* ---- more tools' files ------------------------------------------------ */
 
 /* Files other tools run on their own, or that send them elsewhere. */
@@ -1344,6 +1403,8 @@ static CU_TestInfo tests[] = {
 	  test_real_git_head_split },
 	{ "copy-on-write: symlinks out of the workspace",
 	  test_cow_symlinks_out },
+	{ "copy-on-write: symlinks through withheld entries",
+	  test_cow_symlinks_through_withheld },
 	{ "copy-on-write: other tools' files", test_cow_tools },
 	{ "copy-on-write: set-gid and sticky dirs", test_cow_dir_modes },
 	{ "copy-on-write: no group or other write added",
