@@ -40,6 +40,7 @@
 /* An upper-layer inode with several names, and its first host copy. */
 struct link {
 	ino_t ino;
+	mode_t mode; /* the mode it got */
 	int host_fd; /* O_PATH */
 };
 
@@ -416,10 +417,15 @@ static int copy_data(struct apply *a, int in, int out, off_t size)
 	return ftruncate(out, size) < 0 ? -errno : 0;
 }
 
-/* A second name of an inode already copied: link it on the host too, so
- * a thousand links do not become a thousand copies. */
+/*
+ * A second name of an inode already copied: link it on the host too, so
+ * a thousand links do not become a thousand copies.  Not where the copy
+ * got group or other write that this name's mode (the host's file here)
+ * does not allow: linked, src/main.c would be the same file as the
+ * host's world-writable shared.txt, written by anyone.  It is copied.
+ */
 static int link_again(struct apply *a, int hfd, const char *name,
-		      unsigned ctx, ino_t ino)
+		      unsigned ctx, ino_t ino, mode_t mode)
 {
 	char path[64];
 	size_t i;
@@ -428,6 +434,8 @@ static int link_again(struct apply *a, int hfd, const char *name,
 	for (i = 0; i < a->n_links; i++) {
 		if (a->links[i].ino != ino)
 			continue;
+		if (a->links[i].mode & GO_WRITE & ~mode)
+			return 0;
 		r = remove_host(a, hfd, name, ctx, 0);
 		if (r < 0)
 			return r;
@@ -443,8 +451,13 @@ static int link_again(struct apply *a, int hfd, const char *name,
 }
 
 static void remember_link(struct apply *a, int hfd, const char *name,
-			  ino_t ino)
+			  ino_t ino, mode_t mode)
 {
+	size_t i;
+
+	for (i = 0; i < a->n_links; i++)
+		if (a->links[i].ino == ino)
+			return; /* a copy of a name not linked */
 	int fd;
 
 	if (a->n_links >= MAX_LINKS)
@@ -453,6 +466,7 @@ static void remember_link(struct apply *a, int hfd, const char *name,
 	if (fd < 0)
 		return;
 	a->links[a->n_links].ino = ino;
+	a->links[a->n_links].mode = mode;
 	a->links[a->n_links].host_fd = fd;
 	a->n_links++;
 }
@@ -474,7 +488,7 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 		mode |= ust->st_mode & hst.st_mode & GO_WRITE;
 
 	if (ust->st_nlink > 1) {
-		r = link_again(a, hfd, name, ctx, ust->st_ino);
+		r = link_again(a, hfd, name, ctx, ust->st_ino, mode);
 		if (r != 0)
 			return r < 0 ? r : r - 1;
 	}
@@ -510,7 +524,7 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 	if (r)
 		unlinkat(hfd, tmp, 0);
 	else if (ust->st_nlink > 1)
-		remember_link(a, hfd, name, ust->st_ino);
+		remember_link(a, hfd, name, ust->st_ino, mode);
 	return r;
 }
 

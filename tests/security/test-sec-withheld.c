@@ -998,6 +998,55 @@ static void test_cow_write_bits(void)
 	}
 }
 
+/*
+ * A hard link to a file the host keeps open to others: the apply links
+ * names of one inode, and src/main.c linked to the host's world-writable
+ * shared.txt would be written by anyone.  A second name whose host file
+ * had no such bits is copied; links between closed files stay links.
+ */
+static void test_cow_write_bits_links(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = tl_tmpdir(), *p;
+	struct stat a, b;
+	struct res x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "shared.txt", "shared\n");
+	put(d, "src/main.c", "int main(void);\n");
+	p = fmt("%s/shared.txt", d);
+	CU_ASSERT_EQUAL_FATAL(chmod(p, 0666), 0);
+	free(p);
+	p = fmt("%s/src/main.c", d);
+	CU_ASSERT_EQUAL_FATAL(chmod(p, 0644), 0);
+	free(p);
+	c.workspace = d;
+	/* shared.txt, the newer entry of the upper layer's root, is
+	 * applied first (tmpfs lists the newest first) */
+	run(&x, &c,
+	    "rm src/main.c && echo x >> shared.txt && "
+	    "ln shared.txt src/main.c\n"
+	    "mkdir -p lib && echo y > lib/one && ln lib/one lib/two\n"
+	    "echo done=1\n");
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	/* one inode, one mode: a link to shared.txt would be 0666 */
+	CU_ASSERT_EQUAL(mode_of(d, "src/main.c"), 0644);
+	CU_ASSERT_EQUAL(mode_of(d, "shared.txt"), 0666);
+	/* the control: the change lands, and closed files stay linked */
+	CU_ASSERT(same(d, "src/main.c", "shared\nx\n"));
+	p = fmt("%s/lib/one", d);
+	CU_ASSERT_EQUAL(lstat(p, &a), 0);
+	free(p);
+	p = fmt("%s/lib/two", d);
+	CU_ASSERT_EQUAL(lstat(p, &b), 0);
+	free(p);
+	CU_ASSERT_EQUAL(a.st_ino, b.st_ino);
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
 /* ---- live writable binds -------------------------------------------- */
 
 static char *try_script(const char *ops)
@@ -1409,6 +1458,8 @@ static CU_TestInfo tests[] = {
 	{ "copy-on-write: set-gid and sticky dirs", test_cow_dir_modes },
 	{ "copy-on-write: no group or other write added",
 	  test_cow_write_bits },
+	{ "copy-on-write: no group or other write through a hard link",
+	  test_cow_write_bits_links },
 	{ "rw-live: .git and .envrc read-only", test_live_readonly },
 	{ "writable binds", test_bind_rw },
 	{ "rw-live and binds: nested trusted entries", test_live_nested },
