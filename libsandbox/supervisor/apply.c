@@ -191,6 +191,22 @@ static int is_opaque(int dirfd)
 	return n == 1 && v[0] == 'y';
 }
 
+/*
+ * Open the host's directory name below dfd, never through a symlink, and
+ * never into a file system mounted there (EXDEV): the overlay's lower
+ * layer holds none of it, only the empty directory under it, so nothing
+ * the program did was done to it.  Crossing, `rm -rf data` of an empty
+ * directory in the sandbox emptied the host's dataset mounted on it,
+ * and names were written to a file system that compares them otherwise
+ * (a case-insensitive one).
+ */
+static int open_host_dir(int dfd, const char *name, int flags)
+{
+	return sup_openat2(dfd, name,
+			   flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+			   SUP_RESOLVE_NO_XDEV | SUP_RESOLVE_NO_SYMLINKS);
+}
+
 static int has_head(int dfd)
 {
 	struct stat st;
@@ -310,8 +326,7 @@ static int remove_host(struct apply *a, int dfd, const char *name,
 		return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
 	if (depth > MAX_DEPTH)
 		return -ELOOP;
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				   O_CLOEXEC);
+	fd = open_host_dir(dfd, name, O_RDONLY);
 	if (fd < 0)
 		return -errno;
 	if (a->guard && has_head(fd))
@@ -791,7 +806,7 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 		return;
 	}
 	/* a git directory before an opaque one replaces it (head_ctx()) */
-	hsub = openat(hfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	hsub = open_host_dir(hfd, name, O_PATH);
 	if (hsub >= 0) {
 		host_head = has_head(hsub);
 		close(hsub);
@@ -805,17 +820,21 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 		 !S_ISDIR(hst.st_mode))
 		r = remove_host(a, hfd, name, ctx, 0);
 	if (r < 0)
-		fail(a, -r, "replacing", name);
+		fail(a, -r,
+		     r == -EXDEV ? "not replacing the mount point" : "replacing",
+		     name);
 	if (mkdirat(hfd, name, ust->st_mode & 0777 & ~GO_WRITE) == 0) {
 		a->changes++;
 		created = 1;
 	} else if (errno != EEXIST) {
 		fail(a, errno, "creating the directory", name);
 	}
-	hsub = openat(hfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					 O_CLOEXEC);
+	hsub = open_host_dir(hfd, name, O_RDONLY);
 	if (hsub < 0) {
-		fail(a, errno, "opening the directory", name);
+		fail(a, errno,
+		     errno == EXDEV ? "not applying below the mount point"
+				    : "opening the directory",
+		     name);
 		close(usub);
 		return;
 	}
@@ -869,7 +888,9 @@ static void apply_entry(struct apply *a, int ufd, int hfd, unsigned ctx,
 		return;
 	}
 	if (r < 0)
-		fail(a, -r, "applying", name);
+		fail(a, -r,
+		     r == -EXDEV ? "not replacing the mount point" : "applying",
+		     name);
 	else
 		a->changes++;
 }

@@ -125,6 +125,7 @@ void sandbox_build_root(const struct sup_config *cfg,
 /* Use the idmapped tree fd for source index (idmap.c's numbering). */
 void sandbox_use_tree(uint32_t index, int fd, int report);
 /* openat2(2) with resolve flags (SUP_RESOLVE_*): an fd, or -1 and errno. */
+#define SUP_RESOLVE_NO_XDEV 0x01
 #define SUP_RESOLVE_NO_MAGICLINKS 0x02
 #define SUP_RESOLVE_NO_SYMLINKS 0x04
 #define SUP_RESOLVE_BENEATH 0x08

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -774,6 +775,70 @@ static void test_cow_symlinks_through_withheld(void)
 	}
 }
 
+/*
+ * A file system mounted below the workspace is not in the overlay's lower
+ * layer: the program sees the empty directory under it.  The apply does
+ * not cross into it: `rm -rf data` there emptied the host's dataset
+ * mounted on data, which the program never saw, and new names landed on
+ * a file system that may compare them otherwise (a case-insensitive
+ * one).  Needs a root caller to mount.
+ */
+static const char below_mount[] =
+	"rm -rf data && mkdir data && echo x > data/new\n"
+	"rm -rf more\n"
+	"echo changed > README\n"
+	"echo done=1\n";
+
+static void test_cow_mount_below(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d, *data, *more;
+	struct res x;
+	int mounted;
+
+	if (geteuid() != 0) {
+		tl_skip("needs a root caller to mount below the workspace");
+		return;
+	}
+	d = tl_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	put(d, "README", "original\n");
+	put(d, "data/.keep", "");
+	put(d, "more/.keep", "");
+	data = fmt("%s/data", d);
+	more = fmt("%s/more", d);
+	mounted = mount("tmpfs", data, "tmpfs", 0, "size=1m") == 0 &&
+		  mount("tmpfs", more, "tmpfs", 0, "size=1m") == 0;
+	CU_ASSERT_FATAL(mounted);
+	put(d, "data/dataset.csv", "precious\n");
+	put(d, "more/kept", "precious\n");
+	c.workspace = d;
+	run(&x, &c, below_mount);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	CU_ASSERT(same(d, "data/dataset.csv", "precious\n"));
+	CU_ASSERT(same(d, "more/kept", "precious\n"));
+	CU_ASSERT_FALSE(exists(d, "data/new"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(result_message(&x), "mount point"));
+	/* the control: the rest lands */
+	CU_ASSERT(same(d, "README", "changed\n"));
+	res_free(&x);
+	CU_ASSERT_EQUAL(umount(data), 0);
+	CU_ASSERT_EQUAL(umount(more), 0);
+
+	/* unmounted, the same program empties them */
+	run(&x, &c, below_mount);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_FALSE(exists(d, "data/.keep"));
+	CU_ASSERT_FALSE(exists(d, "more"));
+	CU_ASSERT(same(d, "data/new", "x\n"));
+	res_free(&x);
+	free(data);
+	free(more);
+	tl_rmrf(d);
+	free(d);
+}
+
 /* ---- more tools' files ------------------------------------------------ */
 
 /* Files other tools run on their own, or that send them elsewhere. */
@@ -1454,6 +1519,7 @@ static CU_TestInfo tests[] = {
 	  test_cow_symlinks_out },
 	{ "copy-on-write: symlinks through withheld entries",
 	  test_cow_symlinks_through_withheld },
+	{ "copy-on-write: not below a mount point", test_cow_mount_below },
 	{ "copy-on-write: other tools' files", test_cow_tools },
 	{ "copy-on-write: set-gid and sticky dirs", test_cow_dir_modes },
 	{ "copy-on-write: no group or other write added",
