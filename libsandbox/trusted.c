@@ -47,9 +47,12 @@ static const char *const anywhere[] = {
 	/* editors: tasks that run when the folder opens, interpreters and
 	 * tools named by path, in a folder trusted once for all */
 	".vscode", ".idea", ".devcontainer", ".devcontainer.json", ".zed",
-	/* vim's and neovim's per-directory startup files (exrc); Emacs's
-	 * directory variables (eval:, and hooks named by them) */
-	".exrc", ".nvimrc", ".nvim.lua", ".dir-locals.el", ".dir-locals-2.el",
+	/* vim's and neovim's per-directory startup files (exrc: vim reads
+	 * .vimrc, _vimrc or .exrc, gvim .gvimrc or _gvimrc, of the current
+	 * directory); Emacs's directory variables (eval:, and hooks named by
+	 * them) */
+	".exrc", ".vimrc", "_vimrc", ".gvimrc", "_gvimrc", ".nvimrc",
+	".nvim.lua", ".dir-locals.el", ".dir-locals-2.el",
 	/* debuggers' startup commands in the current directory (gdb's
 	 * auto-load, lldb's target.load-cwd-lldbinit), often allowed for
 	 * every path once */

@@ -864,6 +864,8 @@ static const char *const tools[] = {
 	".tool-versions",
 	".gdbinit",
 	".lldbinit",
+	".vimrc",
+	"sub/_gvimrc",
 	".dir-locals.el",
 	"sub/.dir-locals-2.el",
 	"deep/er/.cargo/config.toml",
