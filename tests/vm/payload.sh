@@ -100,7 +100,8 @@ cgroup_checks() {
 		echo 1 >$tr/events/cgroup/cgroup_attach_task/enable
 		echo 1 >$tr/tracing_on && tracing=1
 	fi
-	marker="sleep 7.$$"
+	# long enough for systemd's reload below under emulation
+	marker="sleep 25.$$"
 	"$sbx" run --memory 64M --pids 32 --cpus 0.5 --json-result "$tmp/r.json" \
 		-- sh -c "$marker" >"$tmp/out" 2>"$tmp/err" &
 	job=$!
@@ -130,6 +131,9 @@ cgroup_checks() {
 		# unit in them starts: the sandbox's limits must outlive that
 		systemd-run --user --scope --quiet true
 		systemctl --user daemon-reload
+		echo "after systemd's reload: memory.max $(val memory.max)," \
+			"pids.max $(val pids.max), cpu.max $(val cpu.max)," \
+			"$(cat "$cg/../cgroup.subtree_control" 2>&1)"
 		expect "cgroup: memory.max kept when systemd realizes the slice" \
 			test "$(val memory.max)" = 67108864
 		expect "cgroup: pids.max kept when systemd realizes the slice" \
@@ -166,18 +170,26 @@ cgroup_checks() {
 	summary
 }
 
-# The kernel-dependent CUnit suites, built on the host.  SUITES lists
+# The kernel-dependent CUnit suites, built on the host.  SBX_VM_SUITES lists,
+# one a line,
 # "program:only:skip" (testlib's SBX_TEST_ONLY and SBX_TEST_SKIP); what
 # would take too long under software emulation is left out.
 suites() {
-	for s in $SBX_VM_SUITES; do
+	echo "$SBX_VM_SUITES" | while IFS= read -r s; do
+		[ -n "$s" ] || continue
 		prog=$(echo "$s" | cut -d: -f1)
 		only=$(echo "$s" | cut -s -d: -f2)
 		skip=$(echo "$s" | cut -s -d: -f3)
 		echo "--- $prog ($mode)${only:+ only $only}${skip:+ skipping $skip}"
 		start=$(date +%s)
-		SBX_TEST_ONLY="$only" SBX_TEST_SKIP="$skip" "tests/$prog" 2>&1
-		echo "--- $prog: exit $? in $(($(date +%s) - start)) s"
+		SBX_TEST_ONLY="$only" SBX_TEST_SKIP="$skip" "tests/$prog" \
+			>"$tmp/suite" 2>&1
+		rc=$?
+		cat "$tmp/suite"
+		# a program that died before its summary counts as a failure
+		grep -q '^## tests:' "$tmp/suite" ||
+			echo "## tests: 0 passed, 1 failed, 0 skipped"
+		echo "--- $prog: exit $rc in $(($(date +%s) - start)) s"
 	done
 }
 

@@ -17,8 +17,19 @@ vmdir=$srcdir/tests/vm
 kernels=${SBX_VM_KERNELS:-stock}
 cache=${SBX_VM_CACHE:-$builddir/tests/vm/cache}
 timeout=${SBX_VM_TIMEOUT:-1500}
-# The suites of the payload, "program:only:skip" (tests/vm/payload.sh).
-suites="test-isolation test-seccomp test-limits test-ladder test-layers test-lifecycle security/test-sec-degraded security/test-sec-memory"
+# The suites of the payload, "program:only:skip" (tests/vm/payload.sh),
+# what depends on the kernel.  Left out, as CPU-bound under emulation
+# (minutes each) and the same on any kernel: seccomp's SIGSYS and x32
+# loops, the apply of sparse files, the output flood.
+# One a line.
+suites="test-isolation
+test-seccomp:*/denied calls fail*,*/i386*,*/TIOC*
+test-limits::*/applying*,*/100 MB*
+test-ladder
+test-layers
+test-lifecycle
+security/test-sec-degraded
+security/test-sec-memory"
 
 skip() {
 	echo "SKIP: check-vm: $*"
@@ -110,7 +121,10 @@ cp "$vmdir/payload.sh" "$stage/payload.sh"
 {
 	echo "BUILDDIR=$builddir"
 	echo "SBX_TEST_RUNS=${SBX_VM_RUNS:-20}"
-	echo "SBX_VM_SUITES='${SBX_VM_SUITES:-$suites}'"
+	# "none": only the payload's own checks
+	[ "${SBX_VM_SUITES:-}" = none ] && suites=
+	[ "${SBX_VM_SUITES:-none}" = none ] || suites=$SBX_VM_SUITES
+	echo "SBX_VM_SUITES='$suites'"
 } >>"$stage/env"
 size=$(du -sm "$stage" | cut -f1)
 mkfs.ext4 -q -F -L payload -d "$stage" "$work/payload.img" "$((size * 2 + 64))M" ||
