@@ -70,3 +70,4 @@ LIMITS_LOG = tests/test-limits.log
 $(LIMITS_LOG): tests/test-lifecycle.log
 
 include tests/security/local.mk
+include tests/vm/local.mk

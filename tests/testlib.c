@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include "testlib.h"
 
 static unsigned n_skipped;
+static CU_pTest last_skipped;
 
 static char *dup_bytes(const char *p, size_t n)
 {
@@ -223,7 +225,52 @@ void tl_skip(const char *fmt, ...)
 	vfprintf(stdout, fmt, ap);
 	va_end(ap);
 	fprintf(stdout, "\n");
-	n_skipped++;
+	/* a test that skips several parts is still one skipped test */
+	if (CU_get_current_test() != last_skipped) {
+		last_skipped = CU_get_current_test();
+		n_skipped++;
+	}
+}
+
+/* Does "suite/test" match one of the comma-separated fnmatch patterns? */
+static int name_matches(const char *list, const char *suite, const char *test)
+{
+	char name[512], pat[256];
+	const char *p = list;
+
+	snprintf(name, sizeof(name), "%s/%s", suite, test);
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		snprintf(pat, sizeof(pat), "%.*s", (int)n, p);
+		if (n && fnmatch(pat, name, 0) == 0)
+			return 1;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+/* SBX_TEST_ONLY runs only the tests whose "suite/test" matches one of its
+ * patterns, SBX_TEST_SKIP leaves out those that match one of its: the VM
+ * payload (tests/vm) runs under software emulation, where a thousand
+ * runs take an hour.  A test left out is neither run nor counted. */
+static void select_tests(void)
+{
+	const char *only = getenv("SBX_TEST_ONLY"),
+		   *skip = getenv("SBX_TEST_SKIP");
+	CU_pSuite s;
+	CU_pTest t;
+
+	if ((!only || !*only) && (!skip || !*skip))
+		return;
+	CU_set_fail_on_inactive(CU_FALSE);
+	for (s = CU_get_registry()->pSuite; s; s = s->pNext)
+		for (t = s->pTest; t; t = t->pNext)
+			if ((only && *only &&
+			     !name_matches(only, s->pName, t->pName)) ||
+			    (skip && *skip &&
+			     name_matches(skip, s->pName, t->pName)))
+				CU_set_test_active(t, CU_FALSE);
 }
 
 int tl_main(CU_SuiteInfo *suites)
@@ -246,6 +293,7 @@ int tl_main(CU_SuiteInfo *suites)
 			CU_get_error_msg());
 		return 99;
 	}
+	select_tests();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	run = CU_get_number_of_tests_run();

@@ -1,0 +1,215 @@
+#!/bin/sh
+# payload.sh - what tests/vm/run.sh runs in the guest (Debian 12's kernel,
+# systemd, cgroup v2, AppArmor, Landlock ABI 2), from the build tree's
+# path, with the project installed.  payload.sh root|user|nouserns:
+#   root, user  sbx doctor's verdicts, the sandbox's cgroup v2 seen from
+#               the guest (limits, born in it, removed after), the kernel-
+#               dependent suites, the Python binding;
+#   nouserns    the fallback ladder with user.max_user_namespaces=0.
+# Each part prints "## tests: P passed, F failed, S skipped".
+set -u
+mode=$1
+export SBX_SUPERVISOR=/usr/local/libexec/sbx-supervisor
+sbx=/usr/local/bin/sbx
+tmp=$(mktemp -d /var/tmp/sbx-vm/payload.XXXXXX)
+chmod 755 "$tmp"
+passed=0 failed=0 skipped=0
+ok() { passed=$((passed + 1)); echo "ok: $1"; }
+no() {
+	failed=$((failed + 1))
+	echo "FAIL: $1"
+	for f in "$tmp/out" "$tmp/err"; do
+		[ -s "$f" ] && head -c 3000 "$f" | sed 's/^/  | /'
+	done
+}
+skp() { skipped=$((skipped + 1)); echo "SKIP: $1"; }
+run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+has() { grep -qE -- "$2" "$tmp/$1"; }
+expect() { d=$1; shift; if "$@"; then ok "$d"; else no "$d"; fi; }
+summary() {
+	echo "## tests: $passed passed, $failed failed, $skipped skipped"
+	passed=0 failed=0 skipped=0
+}
+# a key of sbx doctor --json, or of a check: py EXPR (d is the report)
+doc() {
+	python3 -c "import json,sys; d=json.load(open('$tmp/doctor.json')); c={x['name']:x for x in d['checks']}; print($1)"
+}
+landlock_abi() { doc "d.get('landlock_abi', 0)"; }
+
+doctor_checks() { # sbx doctor's verdicts on this host
+	echo "--- sbx doctor ($mode)"
+	run "$sbx" doctor
+	cat "$tmp/out"
+	if [ "$mode" = nouserns ]; then
+		expect "doctor: exit 1 without user namespaces" test "$rc" = 1
+	else
+		expect "doctor: exit 0 (the default policy runs)" test "$rc" = 0
+	fi
+	"$sbx" doctor --json >"$tmp/doctor.json" 2>"$tmp/err"
+	expect "doctor: Landlock ABI $(landlock_abi) (2 or later: Debian 12's 6.1 has 2)" \
+		test "$(landlock_abi)" -ge 2
+	expect "doctor: the landlock line names the ABI" \
+		test "$(doc "'ABI %d' % d['landlock_abi'] in c['landlock']['summary']")" = True
+	if [ "$(landlock_abi)" -lt 6 ]; then
+		expect "doctor: below ABI 6, --allow-degraded cannot run" \
+			test "$(doc "d['can_run_degraded']")" = False
+	fi
+	if [ "$mode" = nouserns ]; then
+		expect "doctor: userns FAIL" test "$(doc "c['userns']['status']")" = fail
+	else
+		expect "doctor: cgroup v2, ok" \
+			test "$(doc "c['cgroup']['status'] + ' ' + c['cgroup']['summary'][:3]")" = "ok v2:"
+		expect "doctor: the cgroup line names memory and pids" \
+			test "$(doc "'memory' in c['cgroup']['summary'] and 'pids' in c['cgroup']['summary']")" = True
+	fi
+	summary
+}
+
+python_smoke() {
+	echo "--- the Python binding ($mode)"
+	if [ -n "${PYTHON_MISSING:-}" ]; then
+		skp "python: $PYTHON_MISSING"
+		summary
+		return
+	fi
+	cat >"$tmp/smoke.py" <<'PY'
+import sandbox
+r = sandbox.run(["python3", "-c", "print(6 * 7)"], timeout=30, memory="256M")
+assert (r.returncode, r.stdout, r.status) == (0, b"42\n", "exited"), r
+assert r.limits["memory"].mechanism == "cgroup-v2", r.limits
+r = sandbox.run(["python3", "-c", "b = bytearray(512 << 20)"], timeout=60,
+                memory="64M")
+assert r.reason == "memory", (r.status, r.reason)
+print("python smoke: ok")
+PY
+	run /usr/bin/python3 "$tmp/smoke.py"
+	expect "python: import sandbox, run, the memory limit" has out "python smoke: ok"
+	summary
+}
+
+# The cgroup of a running sandbox, from the guest's side: its limits,
+# whether it was born there (no migration into it: root may trace them),
+# and that it is gone after the run.
+cgroup_checks() {
+	echo "--- the sandbox's cgroup, seen from the guest ($mode)"
+	tr=/sys/kernel/tracing
+	tracing=
+	if [ "$mode" = root ] && [ -d $tr/events/cgroup/cgroup_attach_task ]; then
+		echo 0 >$tr/tracing_on
+		echo >$tr/trace
+		echo 1 >$tr/events/cgroup/cgroup_attach_task/enable
+		echo 1 >$tr/tracing_on && tracing=1
+	fi
+	# long enough for systemd's reload below under emulation
+	marker="sleep 25.$$"
+	"$sbx" run --memory 64M --pids 32 --cpus 0.5 --json-result "$tmp/r.json" \
+		-- sh -c "$marker" >"$tmp/out" 2>"$tmp/err" &
+	job=$!
+	pid= i=0
+	while [ -z "$pid" ] && [ $i -lt 100 ]; do
+		sleep 0.2
+		pid=$(pgrep -f -x "$marker" | head -1)
+		i=$((i + 1))
+	done
+	cg=
+	[ -n "$pid" ] && cg=/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+	echo "the sandbox's cgroup: ${cg:-(not found)}"
+	val() { cat "$cg/$1" 2>/dev/null; }
+	expect "cgroup: the sandbox runs in a cgroup of its own" \
+		test -n "$pid" -a -d "$cg" -a "$cg" != /sys/fs/cgroup
+	if [ "$mode" = user ]; then
+		expect "cgroup: inside the user's delegated user@$(id -u).service" \
+			test "${cg#*/user@$(id -u).service/}" != "$cg"
+	fi
+	expect "cgroup: memory.max 64M" test "$(val memory.max)" = 67108864
+	expect "cgroup: memory.swap.max 0" test "$(val memory.swap.max)" = 0
+	expect "cgroup: memory.oom.group 1" test "$(val memory.oom.group)" = 1
+	expect "cgroup: pids.max 32" test "$(val pids.max)" = 32
+	expect "cgroup: cpu.max half a CPU" test "$(val cpu.max)" = "50000 100000"
+	if [ "$mode" = user ]; then
+		# systemd rewrites the controllers of its slices whenever a
+		# unit in them starts: the sandbox's limits must outlive that
+		systemd-run --user --scope --quiet true
+		systemctl --user daemon-reload
+		echo "after systemd's reload: memory.max $(val memory.max)," \
+			"pids.max $(val pids.max), cpu.max $(val cpu.max)," \
+			"$(cat "$cg/../cgroup.subtree_control" 2>&1)"
+		expect "cgroup: memory.max kept when systemd realizes the slice" \
+			test "$(val memory.max)" = 67108864
+		expect "cgroup: pids.max kept when systemd realizes the slice" \
+			test "$(val pids.max)" = 32
+		expect "cgroup: cpu.max kept when systemd realizes the slice" \
+			test "$(val cpu.max)" = "50000 100000"
+	fi
+	wait $job
+	expect "cgroup: the run ended well" test $? = 0
+	expect "cgroup: removed after the run" test -n "$cg" -a ! -d "$cg"
+	for l in memory pids cpu_share; do
+		expect "cgroup: the result says $l by cgroup-v2" \
+			grep -q "\"$l\":{[^}]*\"mechanism\":\"cgroup-v2\"" "$tmp/r.json"
+	done
+	if [ -n "$tracing" ]; then
+		name=${cg##*/}
+		expect "cgroup: born in it (clone3 CLONE_INTO_CGROUP: no process moved in)" \
+			test -n "$name" -a "$(grep -c "dst_path=[^ ]*/$name " $tr/trace)" = 0
+		# control: a move into a cgroup is traced
+		mkdir /sys/fs/cgroup/sbx-vm-control
+		sleep 5 &
+		echo $! >/sys/fs/cgroup/sbx-vm-control/cgroup.procs
+		kill $!
+		wait $! 2>/dev/null
+		expect "cgroup: (control) a process moved in is traced" \
+			grep -q "dst_path=/sbx-vm-control " $tr/trace
+		grep cgroup_attach_task $tr/trace | tail -3
+		echo 0 >$tr/events/cgroup/cgroup_attach_task/enable
+		rmdir /sys/fs/cgroup/sbx-vm-control
+		echo >$tr/trace
+	else
+		skp "cgroup: born in it (needs root's tracefs)"
+	fi
+	summary
+}
+
+# The kernel-dependent CUnit suites, built on the host.  SBX_VM_SUITES lists,
+# one a line,
+# "program:only:skip" (testlib's SBX_TEST_ONLY and SBX_TEST_SKIP); what
+# would take too long under software emulation is left out.
+suites() {
+	echo "$SBX_VM_SUITES" | while IFS= read -r s; do
+		[ -n "$s" ] || continue
+		prog=$(echo "$s" | cut -d: -f1)
+		only=$(echo "$s" | cut -s -d: -f2)
+		skip=$(echo "$s" | cut -s -d: -f3)
+		echo "--- $prog ($mode)${only:+ only $only}${skip:+ skipping $skip}"
+		start=$(date +%s)
+		SBX_TEST_ONLY="$only" SBX_TEST_SKIP="$skip" "tests/$prog" \
+			>"$tmp/suite" 2>&1
+		rc=$?
+		cat "$tmp/suite"
+		# a program that died before its summary counts as a failure
+		grep -q '^## tests:' "$tmp/suite" ||
+			echo "## tests: 0 passed, 1 failed, 0 skipped"
+		echo "--- $prog: exit $rc in $(($(date +%s) - start)) s"
+	done
+}
+
+nouserns() {
+	sysctl=/proc/sys/user/max_user_namespaces
+	old=$(cat $sysctl)
+	echo 0 >$sysctl
+	doctor_checks
+	echo "--- tests/ladder-sysctl.sh"
+	SBX=$sbx sh tests/ladder-sysctl.sh
+	echo "$old" >$sysctl
+}
+
+case $mode in
+root | user)
+	doctor_checks
+	cgroup_checks
+	suites
+	python_smoke
+	;;
+nouserns) nouserns ;;
+esac
+rm -rf "$tmp"
