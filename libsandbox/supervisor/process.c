@@ -73,9 +73,7 @@ static void set_rlimits(const struct sup_config *cfg,
 	if (lim[SBX_LIMIT_FSIZE])
 		set_rlimit(report, RLIMIT_FSIZE, "RLIMIT_FSIZE",
 			   lim[SBX_LIMIT_FSIZE], lim[SBX_LIMIT_FSIZE]);
-	if (plan->rl_data)
-		set_rlimit(report, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
-			   plan->rl_data);
+	/* (RLIMIT_DATA comes last: sandbox_init()) */
 	if (plan->rl_nproc)
 		set_rlimit(report, RLIMIT_NPROC, "RLIMIT_NPROC", plan->rl_nproc,
 			   plan->rl_nproc);
@@ -369,6 +367,15 @@ enter_cwd:
 				sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
 	sandbox_landlock(cfg, REPORT_FD); /* after no_new_privs (landlock.c) */
 	sandbox_memwatch_filter(cfg, plan, REPORT_FD); /* memwatch.c */
+	/* Init allocates until here (its Landlock rules walk /etc), and
+	 * RLIMIT_DATA counts all of a process's private mappings, however
+	 * little of them is used: set now, it bounds the program, which
+	 * inherits it, and not init's own setup (an --enable-sanitizers
+	 * init, whose ASan shadow maps terabytes, could not allocate at all
+	 * under it). */
+	if (plan->rl_data)
+		set_rlimit(REPORT_FD, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
+			   plan->rl_data);
 	load_seccomp(cfg, REPORT_FD);
 
 	program = fork();
