@@ -22,6 +22,7 @@
 
 #include "readfile.h"
 #include "relay.h"
+#include "sanitizers.h"
 #include "sup.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -270,6 +271,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	int fds[3] = { stdio[0], stdio[1], stdio[2] };
 	int i, cap_max;
 
+	sup_sanitizers_in_sandbox(); /* --enable-sanitizers: reports */
 	/* The sandbox dies with its supervisor.  Its death before this
 	 * point shows as EOF on the go pipe. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
