@@ -47,6 +47,8 @@ EXTRA_DIST += docs/policy.md
 # The helper the sandboxed attacks run (not a test itself).
 noinst_PROGRAMS = tests/sbx-try
 tests_sbx_try_SOURCES = tests/sbx-try.c
+tests_sbx_try_CFLAGS = $(BASE_CFLAGS)
+tests_sbx_try_LDFLAGS = $(BASE_LINK_FLAGS)
 
 POLICY_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(JSONC_CFLAGS)
 POLICY_TEST_LDADD = $(TEST_LDADD) $(JSONC_LIBS) -lpthread

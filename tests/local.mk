@@ -28,7 +28,7 @@ tests_test_limits_LDADD = $(TEST_LDADD)
 TESTS += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh \
 	tests/valgrind-api.sh
 EXTRA_DIST += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh \
-	tests/valgrind-api.sh
+	tests/valgrind-api.sh tests/sanitizer-logs.sh
 
 # The live suites: each test is an attack on one layer of the sandbox and
 # fails if the attack works.  The helpers they bind into the sandbox are
@@ -46,6 +46,15 @@ CLEANFILES += $(LIVE_HELPERS)
 tests_try_syscall_SOURCES = tests/try-syscall.c tests/try-syscall.h \
 	tests/try-syscall-i386.c tests/try-syscall-x32.c
 tests_try_escape_SOURCES = tests/try-escape.c
+# The helpers run inside the sandbox, where the ASan runtime of
+# --enable-sanitizers has no place: it maps terabytes of shadow memory,
+# which RLIMIT_DATA (memory without a cgroup) refuses, and it would add
+# its own system calls and allocations to what the suites measure.  The
+# sandbox, not the helper, is what those suites test.
+tests_try_syscall_CFLAGS = $(BASE_CFLAGS)
+tests_try_syscall_LDFLAGS = $(BASE_LINK_FLAGS)
+tests_try_escape_CFLAGS = $(BASE_CFLAGS)
+tests_try_escape_LDFLAGS = $(BASE_LINK_FLAGS)
 
 check_PROGRAMS += tests/test-isolation tests/test-seccomp \
 	tests/test-lifecycle tests/test-programs

@@ -10,6 +10,9 @@ ${MAKE:-make} -s install DESTDIR="$tmp/stage" >"$tmp/install.log" 2>&1 || { cat 
 pcdir=$(dirname "$(find "$tmp/stage" -name libsandbox.pc | head -1)")
 [ -f "$pcdir/libsandbox.pc" ] || fail "libsandbox.pc not installed"
 flags=$(PKG_CONFIG_SYSROOT_DIR="$tmp/stage" PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs libsandbox) || fail "pkg-config libsandbox"
+# (a library built with --enable-sanitizers needs their runtime in the
+# program: its users build with the same flags)
+flags="$flags ${SBX_SANITIZER_LDFLAGS:-}"
 ${CC:-cc} "$srcdir/examples/c/run.c" $flags -o "$tmp/run" || fail "building the example with: $flags"
 libdir=$(dirname "$(find "$tmp/stage" -name 'libsandbox.so' | head -1)")
 sup=$(find "$tmp/stage" -name sbx-supervisor -type f | head -1)

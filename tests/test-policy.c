@@ -730,6 +730,7 @@ static void check_profile(sbx_t *sbx, const char *text, json_object *plain,
 					  "excludes" };
 	static const char *const ar[] = { "index", "value", "valueTwo", "op" };
 	json_object *o = json_tokener_parse(text), *calls;
+	int kill_process = seccomp_api_get() >= 3;
 	scmp_filter_ctx ctx;
 	size_t i, j, k;
 
@@ -790,11 +791,15 @@ static void check_profile(sbx_t *sbx, const char *text, json_object *plain,
 				continue;
 			if (strcmp(act, "SCMP_ACT_ALLOW") == 0)
 				continue;
-			/* what runc does with each entry */
-			CU_ASSERT_EQUAL(seccomp_rule_add_array(ctx,
-							       action(act, e),
-							       nr, n_cmp, cmp),
-					0);
+			/* what runc does with each entry (where libseccomp
+			 * has SCMP_ACT_KILL_PROCESS: not under valgrind,
+			 * which answers ENOSYS to seccomp(2), as a kernel
+			 * before 4.14 would) */
+			if (kill_process)
+				CU_ASSERT_EQUAL(seccomp_rule_add_array(
+							ctx, action(act, e), nr,
+							n_cmp, cmp),
+						0);
 			json_object_object_add(n_cmp ? cond : plain, n,
 					       json_object_new_string(act));
 		}

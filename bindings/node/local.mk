@@ -33,6 +33,7 @@ EXTRA_DIST += \
 
 # Always listed: without the addon it exits 77 and says why.
 TESTS += bindings/node/run-tests
+AM_TESTS_ENVIRONMENT += SBX_NODE_MISSING="$(node_why)"; export SBX_NODE_MISSING;
 # It runs after the C suites (the check programs), not beside them: it
 # keeps both cores busy with hundreds of sandboxes and measures the event
 # loop's timing, and they measure CPU shares.  (Through a variable:

@@ -30,7 +30,9 @@ node_ok=no
 node_why=
 NODE_ENGINE=
 NODE_CPPFLAGS=
-if test "x$enable_node" != xno; then
+if test "x$enable_node" = xauto && test "x$enable_sanitizers" = xyes; then
+	node_why="not with --enable-sanitizers unless asked (--enable-node): node would need the ASan runtime preloaded"
+elif test "x$enable_node" != xno; then
 	AC_PATH_PROGS([NODE], [node nodejs])
 	AC_PATH_PROG([NPM], [npm])
 	AC_PATH_PROGS([SWIG], [swig4.0 swig])
@@ -109,6 +111,7 @@ AM_CONDITIONAL([ENABLE_NODE], [test "x$node_ok" = xyes])
 AC_SUBST([NODE_CPPFLAGS])
 AC_SUBST([SWIG_NODE_FLAGS])
 AC_SUBST([NODE_ENGINE])
+AC_SUBST([node_why])
 AC_CONFIG_FILES([bindings/node/package.json])
 if test "x$node_ok" = xyes; then
 	AC_MSG_NOTICE([Node binding: yes, $NODE_ENGINE engine; make install puts it in $with_node_pkgdir])

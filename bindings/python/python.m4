@@ -22,7 +22,9 @@ AC_ARG_WITH([python-sitedir],
 
 sbx_python_missing=
 AS_IF([test "x$enable_python" = xno],
-	[sbx_python_missing="disabled by --disable-python"])
+	[sbx_python_missing="disabled by --disable-python"],
+      [test "x$enable_python" = xauto && test "x$enable_sanitizers" = xyes],
+	[sbx_python_missing="not with --enable-sanitizers unless asked (--enable-python): python3 would need the ASan runtime preloaded"])
 
 AS_IF([test -z "$sbx_python_missing"], [
 	# python3 by default: AM_PATH_PYTHON alone would take `python' first.

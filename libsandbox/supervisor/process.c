@@ -22,6 +22,7 @@
 
 #include "readfile.h"
 #include "relay.h"
+#include "sanitizers.h"
 #include "sup.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -73,9 +74,7 @@ static void set_rlimits(const struct sup_config *cfg,
 	if (lim[SBX_LIMIT_FSIZE])
 		set_rlimit(report, RLIMIT_FSIZE, "RLIMIT_FSIZE",
 			   lim[SBX_LIMIT_FSIZE], lim[SBX_LIMIT_FSIZE]);
-	if (plan->rl_data)
-		set_rlimit(report, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
-			   plan->rl_data);
+	/* (RLIMIT_DATA comes last: sandbox_init()) */
 	if (plan->rl_nproc)
 		set_rlimit(report, RLIMIT_NPROC, "RLIMIT_NPROC", plan->rl_nproc,
 			   plan->rl_nproc);
@@ -272,6 +271,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	int fds[3] = { stdio[0], stdio[1], stdio[2] };
 	int i, cap_max;
 
+	sup_sanitizers_in_sandbox(); /* --enable-sanitizers: reports */
 	/* The sandbox dies with its supervisor.  Its death before this
 	 * point shows as EOF on the go pipe. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -369,6 +369,15 @@ enter_cwd:
 				sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
 	sandbox_landlock(cfg, REPORT_FD); /* after no_new_privs (landlock.c) */
 	sandbox_memwatch_filter(cfg, plan, REPORT_FD); /* memwatch.c */
+	/* Init allocates until here (its Landlock rules walk /etc), and
+	 * RLIMIT_DATA counts all of a process's private mappings, however
+	 * little of them is used: set now, it bounds the program, which
+	 * inherits it, and not init's own setup (an --enable-sanitizers
+	 * init, whose ASan shadow maps terabytes, could not allocate at all
+	 * under it). */
+	if (plan->rl_data)
+		set_rlimit(REPORT_FD, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
+			   plan->rl_data);
 	load_seccomp(cfg, REPORT_FD);
 
 	program = fork();

@@ -51,6 +51,8 @@ tests_security_test_sec_withheld_LDADD = $(LIVE_LDADD) $(JSONC_LIBS)
 # sandbox's own terminal, its devpts maximum, and `sbx run` in a terminal.
 EXTRA_PROGRAMS += tests/security/try-stdio
 tests_security_try_stdio_SOURCES = tests/security/try-stdio.c
+tests_security_try_stdio_CFLAGS = $(BASE_CFLAGS)
+tests_security_try_stdio_LDFLAGS = $(BASE_LINK_FLAGS)
 check_SCRIPTS += tests/security/try-stdio$(EXEEXT)
 CLEANFILES += tests/security/try-stdio$(EXEEXT)
 check_PROGRAMS += tests/security/test-sec-stdio
@@ -65,6 +67,8 @@ EXTRA_PROGRAMS += tests/security/try-budget
 check_SCRIPTS += $(SEC_HELPERS)
 CLEANFILES += $(SEC_HELPERS)
 tests_security_try_budget_SOURCES = tests/security/try-budget.c
+tests_security_try_budget_CFLAGS = $(BASE_CFLAGS)
+tests_security_try_budget_LDFLAGS = $(BASE_LINK_FLAGS)
 
 check_PROGRAMS += tests/security/test-sec-budgets tests/security/test-sec-memory
 tests_security_test_sec_budgets_CPPFLAGS = $(SEC_CPPFLAGS)

@@ -172,9 +172,14 @@ test('spawn(): output streams while the program runs', async () => {
 });
 
 test('spawn(): kill() ends it with status killed', async () => {
-	const p = spawn('sleep', ['30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const p = spawn('sh', ['-c', 'echo started; exec sleep 30'],
+		{ stdio: ['ignore', 'pipe', 'pipe'] });
 	assert.equal(p.stdin, null);
-	setTimeout(() => assert.equal(p.kill(), true), 100);
+	// once it runs (a kill before would cancel the start, however long
+	// a busy machine takes to get there)
+	await new Promise((resolve) => p.stdout.once('data', resolve));
+	p.stdout.resume();
+	assert.equal(p.kill(), true);
 	const r = await p.result;
 	assert.equal(r.status, 'killed');
 	assert.equal(r.reason, 'killed');
@@ -192,7 +197,11 @@ test('spawn(): a setup failure rejects result and ends the streams', async () =>
 });
 
 test('spawn(): an ignored rejection does not crash the process', async () => {
-	spawn('no-such-program-xyz');
+	const p = spawn('no-such-program-xyz');
+	// the streams end when the run has failed (its handle released, so
+	// the next tests count handles of their own only); then time for
+	// an unhandled rejection to surface
+	await new Promise((resolve) => p.stdout.on('end', resolve).resume());
 	await new Promise((resolve) => setTimeout(resolve, 300));
 });
 

@@ -14,14 +14,25 @@ function assertNothingLeft(token) {
 		'a supervisor remains');
 }
 
+/* Wait until at least n processes have token on their command line
+ * (a busy machine may take its time to start them); how many there were. */
+async function started(token, n) {
+	let seen = processesWith(token).length;
+	for (let i = 0; i < 300 && seen < n; i++) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		seen = processesWith(token).length;
+	}
+	return seen;
+}
+
 test('AbortSignal kills the sandbox: AbortError, nothing left', async () => {
 	const token = uniqueSeconds();
 	const ac = new AbortController();
 	const p = run('sh', ['-c', `sleep ${token} & setsid sleep ${token} & echo started; wait`], { signal: ac.signal });
-	setTimeout(() => {
-		assert.ok(processesWith(token).length >= 2, 'the program was running');
-		ac.abort(new Error('user gave up'));
-	}, 500);
+	const seen = await started(token, 2);
+	// aborted in any case: a failed check must not leave it running
+	ac.abort(new Error('user gave up'));
+	assert.ok(seen >= 2, 'the program was running');
 	const t0 = Date.now();
 	await assert.rejects(p, (err) => {
 		assert.equal(err.name, 'AbortError');
@@ -79,8 +90,9 @@ test('a Sandbox timeout applies to each run', async () => {
 test('spawn().kill() leaves nothing', async () => {
 	const token = uniqueSeconds();
 	const p = spawn('sh', ['-c', `sleep ${token} & sleep ${token}`]);
-	await new Promise((resolve) => setTimeout(resolve, 300));
+	const seen = await started(token, 2);
 	assert.equal(p.kill(), true);
+	assert.ok(seen >= 2, 'the program was running');
 	const r = await p.result;
 	assert.equal(r.status, 'killed');
 	assertNothingLeft(token);
@@ -118,10 +130,14 @@ test('a Node process that exits mid-run leaves no sandbox behind', async () => {
 	const script = `const { run } = require('sandbox');
 		const { processesWith } = require(${JSON.stringify(helpers)});
 		run('sh', ['-c', 'sleep ${token} & sleep ${token}']);
-		setTimeout(() => {
-			console.log(processesWith('${token}').length);
+		let tries = 0;
+		setInterval(() => {
+			const seen = processesWith('${token}').length;
+			if (seen < 2 && ++tries < 250)
+				return;
+			console.log(seen);
 			process.exit(0);
-		}, 500);`;
+		}, 100);`;
 	const seen = await new Promise((resolve, reject) => execFile(process.execPath, ['-e', script],
 		{ timeout: 30000 }, (err, stdout) => (err ? reject(err) : resolve(Number(stdout)))));
 	assert.ok(seen >= 2, 'the sandbox was running when its caller exited');
