@@ -36,9 +36,20 @@ expect "doctor: exit 0 here" test "$rc" = 0
 expect "doctor: the verdict" has out "The default policy can run here."
 expect "doctor: user namespaces ok" has out "ok    userns"
 expect "doctor: seccomp ok" has out "ok    seccomp"
+# the security modules, as the host says (AppArmor's module parameter)
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	expect "doctor: AppArmor reported on" has out "AppArmor on, the supervisor"
+else
+	expect "doctor: no AppArmor reported" has out "ok    lsm         no AppArmor"
+fi
 run "$sbx" doctor --json
 expect "doctor --json: exit 0" test "$rc" = 0
 expect "doctor --json: the verdict" has out '"can_run_default": true'
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	expect "doctor --json: apparmor true" has out '"apparmor": true'
+else
+	expect "doctor --json: apparmor false" has out '"apparmor": false'
+fi
 run "$sbx" doctor --frob
 expect "doctor: a bad option" test "$rc" = 125
 # an unknown option names the command it was given to, and its help
