@@ -39,18 +39,4 @@ struct sbx_unhidden {
 extern const struct sbx_unhidden sbx_degraded_unhidden[];
 extern const size_t sbx_n_degraded_unhidden;
 
-/* What the sandbox sees of the host's system (mounts.c binds the same
- * directories): read and execute, never write. */
-static const char *const sbx_system_paths[] __attribute__((unused)) = {
-	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc",
-};
-#define SBX_N_SYSTEM_PATHS \
-	(sizeof(sbx_system_paths) / sizeof(sbx_system_paths[0]))
-
-/* Device nodes of the sandbox's /dev (mounts.c binds the same). */
-static const char *const sbx_dev_nodes[] __attribute__((unused)) = {
-	"null", "zero", "full", "random", "urandom", "tty",
-};
-#define SBX_N_DEV_NODES (sizeof(sbx_dev_nodes) / sizeof(sbx_dev_nodes[0]))
-
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "layers.h"
+#include "layout.h"
 #include "sup.h"
 
 #ifndef SYS_landlock_create_ruleset
@@ -197,10 +198,10 @@ static void rules_namespaced(struct ruleset *rs, const struct sup_config *cfg)
 	size_t i;
 
 	allow(rs, "/", LL_FS_READ_DIR);
-	for (i = 0; i < SBX_N_SYSTEM_PATHS; i++)
+	for (i = 0; i < sbx_n_system_paths; i++)
 		allow(rs, sbx_system_paths[i], LL_RX);
 	if (cfg->workspace)
-		allow(rs, "/workspace",
+		allow(rs, SBX_WORKSPACE_INSIDE,
 		      cfg->workspace_mode == SBX_WORKSPACE_RO ? LL_RX : LL_ALL);
 	for (i = 0; i < cfg->n_binds; i++)
 		allow(rs, cfg->binds[i].dst,
@@ -208,8 +209,14 @@ static void rules_namespaced(struct ruleset *rs, const struct sup_config *cfg)
 	allow(rs, "/tmp", w);
 	allow(rs, cfg->home, w);
 	allow(rs, "/dev", LL_DEV);
-	allow(rs, "/dev/shm", w);
-	allow(rs, "/dev/mqueue", w); /* mounts.c: POSIX message queues */
+	for (i = 0; i < sbx_n_dev_dirs; i++) {
+		char dir[32];
+
+		if (!sbx_dev_dirs[i].read_only_flag)
+			continue; /* /dev's rule: devices, ptys */
+		snprintf(dir, sizeof(dir), "/dev/%s", sbx_dev_dirs[i].name);
+		allow(rs, dir, w);
+	}
 	allow(rs, "/proc", LL_RO);
 	/* memfds, in a tmpfs of their own without a path (memwatch.c) */
 	if (sandbox_memwatch_memfs() >= 0)
@@ -283,7 +290,7 @@ static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg)
 	char dev[32];
 	size_t i;
 
-	for (i = 0; i < SBX_N_SYSTEM_PATHS; i++)
+	for (i = 0; i < sbx_n_system_paths; i++)
 		allow_except_masks(rs, cfg, sbx_system_paths[i], LL_RX, 0);
 	if (cfg->workspace)
 		allow(rs, cfg->workspace,
@@ -292,7 +299,7 @@ static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg)
 		allow(rs, cfg->binds[i].src,
 		      cfg->binds[i].flags & SBX_BIND_RW ? LL_ALL : LL_RX);
 	allow(rs, cfg->pol.tmpdir, w);
-	for (i = 0; i < SBX_N_DEV_NODES; i++) {
+	for (i = 0; i < sbx_n_dev_nodes; i++) {
 		snprintf(dev, sizeof(dev), "/dev/%s", sbx_dev_nodes[i]);
 		allow(rs, dev, LL_DEV);
 	}
