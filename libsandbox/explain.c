@@ -559,7 +559,8 @@ static void builtin_text(const struct sbx_syscall_rule *r, char *buf,
 	} while (0)
 	switch (r->kind) {
 	case SBX_RULE_DENY:
-		PUT("the built-in deny list (DESIGN.md: system compromise)");
+		PUT("the built-in deny list (docs/design.md, \"The seccomp "
+		    "filter\")");
 		break;
 	case SBX_RULE_ENOSYS:
 		PUT("built in: %s", r->why);

@@ -1,10 +1,11 @@
-/* landlock.c - Landlock (DESIGN.md, step 6): a second wall around the
- * filesystem when the namespaces work, and the only one in a run without
- * them.  Best effort across ABI 1 up to SBX_LANDLOCK_ABI_KNOWN: the rules
- * match the sandbox's view (read and execute on the system directories
- * and read-only binds, everything on the writable areas); in a run
- * without a network namespace TCP bind and connect are denied (ABI 4);
- * abstract unix sockets and signals are scoped to the sandbox (ABI 6).
+/* landlock.c - Landlock (docs/design.md, "The layer order"): a second
+ * wall around the filesystem when the namespaces work, and the only one
+ * in a run without them.  Best effort across ABI 1 up to
+ * SBX_LANDLOCK_ABI_KNOWN: the rules match the sandbox's view (read and
+ * execute on the system directories and read-only binds, everything on
+ * the writable areas); in a run without a network namespace TCP bind
+ * and connect are denied (ABI 4); abstract unix sockets and signals are
+ * scoped to the sandbox (ABI 6).
  * The supervisor plans, the sandbox's init applies: after the
  * capabilities and no_new_privs, before seccomp. */
 #include <dirent.h>

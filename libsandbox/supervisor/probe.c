@@ -111,8 +111,9 @@ static void probe_kernel(struct probe *p, json_object *report)
 
 /* ------------------------------------------------------------ namespaces */
 
-/* In the new namespaces: what mounts work (DESIGN.md step 4 needs a
- * tmpfs and proc; the copy-on-write workspace needs overlayfs). */
+/* In the new namespaces: what mounts work (docs/design.md, "The layer
+ * order": building the root needs a tmpfs and proc; the copy-on-write
+ * workspace needs overlayfs). */
 static __attribute__((noreturn)) void ns_child(int go, int out)
 {
 	unsigned char bits = 0;
