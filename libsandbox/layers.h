@@ -10,6 +10,9 @@
 /* 1 when name may be required (sbx_require_layer()). */
 int sbx_layer_known(const char *name);
 
+/* The names sbx_layer_known() accepts, comma-separated, for messages. */
+void sbx_layer_names(char *buf, size_t len);
+
 /* 1 when the space-separated list of enforced layers satisfies the
  * required name: the same name, a detail of it ("userns:single-id",
  * "cgroup-v2:memory"), or for "landlock-abiN" Landlock ABI N or later. */

@@ -3,9 +3,11 @@
  * in a run without them.  Best effort across ABI 1 up to
  * SBX_LANDLOCK_ABI_KNOWN: the rules match the sandbox's view (read and
  * execute on the system directories and read-only binds, everything on
- * the writable areas); in a run without a network namespace TCP bind
- * and connect are denied (ABI 4); abstract unix sockets and signals are
- * scoped to the sandbox (ABI 6).
+ * the writable areas); in a degraded run (no namespaces) whose network
+ * is none, TCP bind and connect are denied (ABI 4), as an empty network
+ * namespace would (a run with the host's network allows them, by the
+ * caller's choice); abstract unix sockets and signals are scoped to the
+ * sandbox (ABI 6).
  * The supervisor plans, the sandbox's init applies: after the
  * capabilities and no_new_privs, before seccomp. */
 #include <dirent.h>

@@ -57,8 +57,8 @@ static inline int sup_flag(const struct sup_config *c, int flag)
 /* config.c */
 int sup_config_read(int fd, struct sup_config *cfg, char *err, size_t errlen);
 
-/* A record on the report pipe from the sandbox to the supervisor: small
- * enough to be written atomically. */
+/* A record on the report socket (a SOCK_SEQPACKET pair) from the
+ * sandbox to the supervisor: one message each. */
 enum sup_report_kind {
 	SUP_REPORT_SETUP = 1, /* a setup step failed */
 	SUP_REPORT_EXIT = 2,  /* the program ended: wait status */
