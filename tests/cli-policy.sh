@@ -154,5 +154,12 @@ run "$sbx" run --policy "$tmp/out.json" --json-result "$tmp/r.json" -- \
 expect "a policy's output limit: cut" test "$(cat "$tmp/out")" = 0123456789
 expect "a policy's output limit: reported" grep -q '"stdout_truncated":true' "$tmp/r.json"
 
+# No variable passed through: the program gets an empty environment
+# (the sandbox's init once got none at all, and crashed).
+run env -i SBX_SUPERVISOR="${SBX_SUPERVISOR:-}" "$sbx" run --env PATH \
+	--env HOME --env LANG --env TERM --env TMPDIR -- env
+expect "an empty environment: runs" test "$rc" = 0
+expect "an empty environment: is empty" test ! -s "$tmp/out"
+
 echo "## tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

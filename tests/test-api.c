@@ -245,6 +245,45 @@ static void test_reuse_and_results(void)
 	sbx_destroy(sbx);
 }
 
+/* Every default variable passed by name from a caller who has none: the
+ * program runs with an empty environment (the sandbox's init once got
+ * no list at all, and crashed searching PATH for a name without a
+ * slash). */
+static void no_env(sbx_t *sbx, void *arg)
+{
+	static const char *const names[] = { "PATH", "HOME", "LANG", "TERM",
+					     "TMPDIR" };
+	char *saved[5];
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < 5; i++) {
+		const char *v = getenv(names[i]);
+
+		saved[i] = v ? strdup(v) : NULL;
+		unsetenv(names[i]);
+	}
+	for (i = 0; i < 5; i++)
+		CU_ASSERT_EQUAL(sbx_set_env(sbx, names[i], NULL), 0);
+	for (i = 0; i < 5; i++) {
+		if (saved[i])
+			setenv(names[i], saved[i], 1);
+		free(saved[i]);
+	}
+}
+
+static void test_empty_environment(void)
+{
+	const char *env[] = { "env", NULL };
+	struct tl_run r;
+
+	tl_run_argv(&r, no_env, NULL, env);
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(r.exit_code, 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "");
+	tl_run_free(&r);
+}
+
 static void test_input_and_pipes(void)
 {
 	const char *cat[] = { "/bin/cat", NULL };
@@ -401,6 +440,7 @@ static CU_TestInfo api_tests[] = {
 	{ "size strings", test_parse_size },
 	{ "missing supervisor", test_missing_supervisor },
 	{ "reuse and results", test_reuse_and_results },
+	{ "an empty environment", test_empty_environment },
 	{ "input and pipes", test_input_and_pipes },
 	{ "event loop contract", test_event_loop_contract },
 	{ "no fd or child leak", test_no_fd_leak },

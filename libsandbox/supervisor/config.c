@@ -174,5 +174,13 @@ int sup_config_read(int fd, struct sup_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "incomplete configuration");
 		return -EBADMSG;
 	}
+	/* No variable passed at all (every default passed by name from a
+	 * caller who has none) is an empty environment, not none: execve()
+	 * and the search of PATH read a list. */
+	if (!c->envp) {
+		c->envp = calloc(1, sizeof(*c->envp));
+		if (!c->envp)
+			return -ENOMEM;
+	}
 	return 0;
 }
