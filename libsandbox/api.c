@@ -108,29 +108,17 @@ SBX_EXPORT int sbx_last_errno(const sbx_t *sbx)
 
 SBX_EXPORT int sbx_limit(sbx_t *sbx, int kind, uint64_t value)
 {
-	static const uint64_t max[SBX_LIMIT_KIND_MAX] = {
-		[SBX_LIMIT_WALL_MS] = 365ull * 24 * 3600 * 1000,
-		[SBX_LIMIT_CPU_MS] = 365ull * 24 * 3600 * 1000,
-		[SBX_LIMIT_MEMORY] = UINT64_MAX,
-		[SBX_LIMIT_PIDS] = 4194304,
-		[SBX_LIMIT_FSIZE] = UINT64_MAX,
-		[SBX_LIMIT_NOFILE] = 1048576,
-		[SBX_LIMIT_DISK] = UINT64_MAX,
-		[SBX_LIMIT_OUTPUT] = UINT64_MAX,
-		[SBX_LIMIT_CPU_SHARE] = 1024 * 1000,
-		[SBX_LIMIT_PTYS] = 1048576, /* devpts' own maximum */
-	};
-
 	CHECK_HANDLE(sbx);
 	CHECK_IDLE(sbx);
 	if (kind < 0 || kind >= SBX_LIMIT_KIND_MAX)
 		return sbx_error(sbx, EINVAL, "unknown limit kind %d", kind);
-	if (value > max[kind])
+	if (value > sbx_limit_max((uint32_t)kind))
 		return sbx_error(sbx, EINVAL,
 				 "limit %d: %llu is larger than the maximum "
 				 "%llu",
 				 kind, (unsigned long long)value,
-				 (unsigned long long)max[kind]);
+				 (unsigned long long)sbx_limit_max(
+					 (uint32_t)kind));
 	sbx->limits[kind] = value;
 	return 0;
 }

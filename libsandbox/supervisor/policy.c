@@ -1,7 +1,7 @@
-/* policy.c - the supervisor's part of the policy: its configuration
- * records, the layers a run reports (namespaces, Landlock, seccomp's
- * additions), the check of the layers the caller requires, and the
- * read-only root. */
+/* policy.c - the supervisor's part of the policy: the layers a run
+ * reports (namespaces, Landlock, seccomp's additions), the check of the
+ * layers the caller requires, and the read-only root.  Its configuration
+ * records are decoded with the others (config.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,35 +10,6 @@
 
 #include "layers.h"
 #include "sup.h"
-
-int sup_policy_record(struct sup_config *c, uint16_t type, const char *d,
-		      uint32_t len)
-{
-	const char **n;
-
-	switch (type) {
-	case SBX_W_REQUIRE:
-		if (!len || d[len - 1] != '\0' || !sbx_layer_known(d) ||
-		    c->pol.n_require >= SBX_MAX_REQUIRE)
-			return -EBADMSG;
-		n = realloc(c->pol.require,
-			    (c->pol.n_require + 1) * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		c->pol.require = n;
-		n[c->pol.n_require++] = d;
-		return 0;
-	case SBX_W_SECCOMP_DEGRADED:
-		if (len == 0 || len % sizeof(struct sock_filter) ||
-		    len / sizeof(struct sock_filter) > BPF_MAXINSNS)
-			return -EBADMSG;
-		c->pol.bpf_degraded = (const struct sock_filter *)d;
-		c->pol.bpf_degraded_count =
-			(unsigned short)(len / sizeof(struct sock_filter));
-		return 0;
-	}
-	return -EBADMSG;
-}
 
 static int ns_layer(const char *tok, size_t len)
 {

@@ -34,8 +34,6 @@ struct sup_policy {
 };
 
 /* policy.c */
-int sup_policy_record(struct sup_config *c, uint16_t type, const char *d,
-		      uint32_t len);
 void sup_layers_adjust(char *layers, size_t len, const struct sup_config *cfg);
 int sup_layers_check(const struct sup_config *cfg, const char *layers,
 		     char *msg, size_t len);

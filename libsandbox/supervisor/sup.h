@@ -54,8 +54,14 @@ static inline int sup_flag(const struct sup_config *c, int flag)
 	return (c->flags >> flag) & 1;
 }
 
-/* config.c */
+/* config.c: read the configuration from fd, or decode the records (raw,
+ * len bytes after the header; cfg owns raw from then on, also on
+ * failure).  0, or -errno with err saying what was wrong. */
 int sup_config_read(int fd, struct sup_config *cfg, char *err, size_t errlen);
+int sup_config_parse(struct sup_config *cfg, char *raw, size_t len, char *err,
+		     size_t errlen);
+/* What cfg holds (the supervisor itself never frees it: it exits). */
+void sup_config_free(struct sup_config *cfg);
 
 /* A record on the report socket (a SOCK_SEQPACKET pair) from the
  * sandbox to the supervisor: one message each. */
