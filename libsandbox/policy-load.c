@@ -684,10 +684,18 @@ static int apply_limit(struct pctx *c, const char *ptr, json_object *v,
 		r = get_u64(c, ptr, v, UINT64_MAX, &value);
 		break;
 	case L_CPUS:
+		/* In range before the conversion: a double too large for
+		 * the integer is undefined behaviour, not a big number. */
 		r = get_real(c, ptr, v, &d);
-		if (!r && d > 1e9)
-			r = perr(c, ptr, EINVAL, "is too large");
-		value = (uint64_t)(d * 1000 + 0.5);
+		if (!r && d * 1000 + 0.5 >=
+				  (double)sbx_limit_max(SBX_LIMIT_CPU_SHARE) + 1)
+			r = perr(c, ptr, EINVAL,
+				 "is larger than the maximum, %llu CPUs",
+				 (unsigned long long)sbx_limit_max(
+					 SBX_LIMIT_CPU_SHARE) /
+					 1000);
+		if (!r)
+			value = (uint64_t)(d * 1000 + 0.5);
 		break;
 	default:
 		r = -EINVAL;

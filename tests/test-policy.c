@@ -293,6 +293,15 @@ static void test_bad_input(void)
 	bad("{\"limits\": {\"wall\": \"ten\"}}", EINVAL, "limits.wall",
 	    "not a duration");
 	bad("{\"limits\": {\"wall\": NaN}}", EINVAL, "limits.wall", "finite");
+	/* refused before the conversion, which would be undefined */
+	bad("{\"limits\": {\"cpus\": 1e40}}", EINVAL, "limits.cpus",
+	    "larger than the maximum, 1024 CPUs");
+	bad("{\"limits\": {\"cpus\": 1024.001}}", EINVAL, "limits.cpus",
+	    "larger than the maximum");
+	bad("{\"limits\": {\"cpus\": \"2\"}}", EINVAL, "limits.cpus",
+	    "a number");
+	bad("{\"limits\": {\"wall\": 1e300}}", EINVAL, "limits.wall",
+	    "too long");
 	bad("{\"limits\": {\"wall\": 1, \"timeout\": 2}}", EINVAL,
 	    "limits.timeout", "give one of them");
 	bad("{\"require\": [\"magic\"]}", EINVAL, "require[0]",
