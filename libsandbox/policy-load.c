@@ -1003,12 +1003,31 @@ static int apply_doc(struct pctx *c, json_object *root, int nested)
 static int parse(struct pctx *c, const char *text, size_t len,
 		 json_object **ret)
 {
-	struct json_tokener *tok = json_tokener_new();
+	struct json_tokener *tok;
 	enum json_tokener_error e;
 	json_object *root;
+	const char *nul;
 	size_t end, i;
 	int line = 1, col = 1;
 
+	/* json-c stops at a NUL as at the end: what follows would be
+	 * ignored without a word. */
+	nul = memchr(text, '\0', len);
+	if (nul) {
+		for (i = 0; i < (size_t)(nul - text); i++) {
+			col++;
+			if (text[i] == '\n') {
+				line++;
+				col = 1;
+			}
+		}
+		return sbx_error(c->report, EINVAL,
+				 "%s:%d:%d: a NUL byte (offset %zu): a policy "
+				 "is JSON text; is this a binary or UTF-16 "
+				 "file?",
+				 c->origin, line, col, (size_t)(nul - text));
+	}
+	tok = json_tokener_new();
 	if (!tok)
 		return -ENOMEM;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |

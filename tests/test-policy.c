@@ -357,6 +357,26 @@ static void test_files(void)
 	CU_ASSERT_EQUAL(sbx_policy_load_file(sbx, path), -ENOENT);
 	snprintf(text, sizeof(text), "%s:2: workspace.path:", path);
 	CU_ASSERT(strstr(sbx_last_error(sbx), text) != NULL);
+	/* a NUL byte once ended the document: the rest went unread */
+	{
+		static const char doc[] = "{\"network\": \"none\"}\n\0"
+					  "{\"network\": \"host\"}";
+		FILE *f = fopen(path, "w");
+
+		fwrite(doc, 1, sizeof(doc) - 1, f);
+		fclose(f);
+		CU_ASSERT_EQUAL(sbx_policy_load_file(sbx, path), -EINVAL);
+		snprintf(text, sizeof(text), "%s:2:1: a NUL byte (offset 20)",
+			 path);
+		if (!strstr(sbx_last_error(sbx), text))
+			fprintf(stderr, "\n  %s\n", sbx_last_error(sbx));
+		CU_ASSERT(strstr(sbx_last_error(sbx), text) != NULL);
+		f = fopen(path, "w");
+		fwrite("{\"network\": \"ho\0st\"}", 1, 21, f);
+		fclose(f);
+		CU_ASSERT_EQUAL(sbx_policy_load_file(sbx, path), -EINVAL);
+		CU_ASSERT(strstr(sbx_last_error(sbx), "offset 15") != NULL);
+	}
 	CU_ASSERT_EQUAL(sbx_policy_load_file(sbx, "/nonexistent/p.json"),
 			-ENOENT);
 	CU_ASSERT(strstr(sbx_last_error(sbx), "/nonexistent/p.json") != NULL);
