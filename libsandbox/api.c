@@ -82,6 +82,109 @@ static void free_config(sbx_t *sbx)
 	sbx_policy_state_free(sbx);
 }
 
+static char *dup_or_null(const char *s, int *failed)
+{
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && !d)
+		*failed = 1;
+	return d;
+}
+
+/* What a policy sets, copied from src onto dst, a handle fresh from
+ * sbx_create(): the scratch copy a document is applied to. */
+int sbx_config_copy(sbx_t *dst, const sbx_t *src)
+{
+	size_t i;
+	int failed = 0;
+
+	dst->workspace = dup_or_null(src->workspace, &failed);
+	dst->workspace_mode = src->workspace_mode;
+	dst->cwd = dup_or_null(src->cwd, &failed);
+	if (src->n_binds) {
+		dst->binds = calloc(src->n_binds, sizeof(*dst->binds));
+		if (!dst->binds)
+			return -ENOMEM;
+		for (i = 0; i < src->n_binds; i++) {
+			dst->binds[i].src = dup_or_null(src->binds[i].src,
+							&failed);
+			dst->binds[i].dst = dup_or_null(src->binds[i].dst,
+							&failed);
+			dst->binds[i].flags = src->binds[i].flags;
+		}
+		dst->n_binds = src->n_binds;
+	}
+	if (src->n_env) {
+		dst->env = calloc(src->n_env, sizeof(*dst->env));
+		if (!dst->env)
+			return -ENOMEM;
+		for (i = 0; i < src->n_env; i++) {
+			dst->env[i].name = dup_or_null(src->env[i].name,
+						       &failed);
+			dst->env[i].value = dup_or_null(src->env[i].value,
+							&failed);
+			dst->env[i].by_name = src->env[i].by_name;
+		}
+		dst->n_env = src->n_env;
+	}
+	dst->net = src->net;
+	dst->flags = src->flags;
+	memcpy(dst->limits, src->limits, sizeof(dst->limits));
+	if (src->pol.n_sys) {
+		dst->pol.sys = calloc(src->pol.n_sys, sizeof(*dst->pol.sys));
+		if (!dst->pol.sys)
+			return -ENOMEM;
+		for (i = 0; i < src->pol.n_sys; i++) {
+			dst->pol.sys[i] = src->pol.sys[i];
+			dst->pol.sys[i].name = dup_or_null(src->pol.sys[i].name,
+							   &failed);
+		}
+		dst->pol.n_sys = src->pol.n_sys;
+	}
+	for (i = 0; i < src->pol.n_require; i++)
+		dst->pol.require[i] = dup_or_null(src->pol.require[i], &failed);
+	dst->pol.n_require = src->pol.n_require;
+	return failed ? -ENOMEM : 0;
+}
+
+#define SWAP(a, b)                                                             \
+	do {                                                                   \
+		__typeof__(a) tmp_ = (a);                                      \
+		(a) = (b);                                                     \
+		(b) = tmp_;                                                    \
+	} while (0)
+
+/* The two handles trade what a policy sets; the filters built for the
+ * old rules go. */
+void sbx_config_swap(sbx_t *a, sbx_t *b)
+{
+	struct sbx_policy_state pa = a->pol;
+	uint64_t limits[SBX_LIMIT_KIND_MAX];
+
+	SWAP(a->workspace, b->workspace);
+	SWAP(a->workspace_mode, b->workspace_mode);
+	SWAP(a->cwd, b->cwd);
+	SWAP(a->binds, b->binds);
+	SWAP(a->n_binds, b->n_binds);
+	SWAP(a->env, b->env);
+	SWAP(a->n_env, b->n_env);
+	SWAP(a->net, b->net);
+	SWAP(a->flags, b->flags);
+	memcpy(limits, a->limits, sizeof(limits));
+	memcpy(a->limits, b->limits, sizeof(limits));
+	memcpy(b->limits, limits, sizeof(limits));
+	a->pol.sys = b->pol.sys;
+	a->pol.n_sys = b->pol.n_sys;
+	memcpy(a->pol.require, b->pol.require, sizeof(a->pol.require));
+	a->pol.n_require = b->pol.n_require;
+	b->pol.sys = pa.sys;
+	b->pol.n_sys = pa.n_sys;
+	memcpy(b->pol.require, pa.require, sizeof(b->pol.require));
+	b->pol.n_require = pa.n_require;
+	sbx_policy_filter_changed(a);
+	sbx_policy_filter_changed(b);
+}
+
 SBX_EXPORT void sbx_destroy(sbx_t *sbx)
 {
 	if (!sbx)

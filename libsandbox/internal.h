@@ -102,6 +102,13 @@ int sbx_error(sbx_t *sbx, int err, const char *fmt, ...)
 void sbx_clear_error(sbx_t *sbx);
 int sbx_rc(int r);
 
+/* api.c: what a policy sets (workspace, cwd, binds, environment,
+ * network, flags, limits, system call rules, required layers), copied
+ * onto a handle fresh from sbx_create() (0 or -ENOMEM, after which dst
+ * holds a part to destroy), or traded between two handles. */
+int sbx_config_copy(sbx_t *dst, const sbx_t *src);
+void sbx_config_swap(sbx_t *a, sbx_t *b);
+
 /* seccomp.c: compile the filter for these flags into sbx->bpf. */
 int sbx_seccomp_compile(sbx_t *sbx);
 

@@ -1,8 +1,9 @@
 /* policy-load.c - apply a JSON policy document to a handle.  json-c parses
  * and validates it; jsonpos.c finds the lines for messages.  Every key is
- * applied through the function of sandbox.h that does the same, first on
- * a scratch handle (so a bad document leaves the handle unchanged), then
- * on the handle itself. */
+ * applied through the function of sandbox.h that does the same, on a
+ * scratch copy of the handle's configuration that replaces it only when
+ * the whole document applied (so a bad document leaves the handle
+ * unchanged). */
 #include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
@@ -1064,27 +1065,10 @@ static int parse(struct pctx *c, const char *text, size_t len,
 	return 0;
 }
 
-/* Lists are added to the handle's: the sum must still fit. */
-static int check_room(sbx_t *sbx, const sbx_t *scratch, const char *origin)
-{
-	if (sbx->n_binds + scratch->n_binds > SBX_MAX_BINDS)
-		return sbx_error(sbx, E2BIG,
-				 "%s: too many binds with the handle's (at "
-				 "most %d)",
-				 origin, SBX_MAX_BINDS);
-	if (sbx->pol.n_sys + scratch->pol.n_sys > SBX_MAX_SYSCALL_RULES)
-		return sbx_error(sbx, E2BIG,
-				 "%s: too many system call rules with the "
-				 "handle's (at most %d)",
-				 origin, SBX_MAX_SYSCALL_RULES);
-	if (sbx->pol.n_require + scratch->pol.n_require > SBX_MAX_REQUIRE)
-		return sbx_error(sbx, E2BIG,
-				 "%s: too many required layers with the "
-				 "handle's (at most %d)",
-				 origin, SBX_MAX_REQUIRE);
-	return 0;
-}
-
+/* The document is applied to a copy of the handle's configuration,
+ * which replaces it only when every key applied: a document that fails
+ * (a bad key, a list that overflows with the handle's own, out of
+ * memory) leaves the handle as it was. */
 int sbx_policy_load(sbx_t *sbx, const char *text, size_t len,
 		    const char *origin, const char *base)
 {
@@ -1097,27 +1081,14 @@ int sbx_policy_load(sbx_t *sbx, const char *text, size_t len,
 	if (r < 0)
 		return r;
 	r = sbx_create(&scratch);
+	if (!r)
+		r = sbx_config_copy(scratch, sbx);
 	if (r < 0)
 		goto out;
-	/* A mode without a path applies to the handle's workspace. */
-	if (sbx->workspace &&
-	    !json_object_object_get_ex(root, "preset", NULL)) {
-		free(scratch->workspace);
-		scratch->workspace = strdup(sbx->workspace);
-		if (!scratch->workspace) {
-			r = -ENOMEM;
-			goto out;
-		}
-	}
 	c.sbx = scratch;
 	r = apply_doc(&c, root, 0);
-	if (!r && !json_object_object_get_ex(root, "preset", NULL))
-		r = check_room(sbx, scratch, origin);
-	if (r < 0)
-		goto out;
-	/* The document is good: now for real. */
-	c.sbx = sbx;
-	r = apply_doc(&c, root, 0);
+	if (!r)
+		sbx_config_swap(sbx, scratch);
 out:
 	sbx_destroy(scratch);
 	json_object_put(root);

@@ -335,6 +335,73 @@ static void test_bad_input(void)
 	bad(doc, EINVAL, "limits.pids", "a number");
 }
 
+/* A document that fails half-way, where each key alone would fit, leaves
+ * the handle as it was: near the handle's 4096 variables, the keys
+ * before the env block (network) and the variables that fitted were once
+ * applied before the one that did not fit failed. */
+static void test_atomic(void)
+{
+	char doc[4096], name[32];
+	char *before, *after;
+	sbx_t *sbx;
+	int i;
+
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	for (i = 0; i < 4090; i++) {
+		snprintf(name, sizeof(name), "V%d", i);
+		CU_ASSERT_EQUAL_FATAL(sbx_set_env(sbx, name, "x"), 0);
+	}
+	before = show(sbx);
+	strcpy(doc, "{\"network\": \"host\", \"read_only\": true, "
+		    "\"env\": {");
+	for (i = 0; i < 10; i++)
+		snprintf(doc + strlen(doc), sizeof(doc) - strlen(doc),
+			 "%s\"N%d\": \"y\"", i ? ", " : "", i);
+	strcat(doc, "}}");
+	CU_ASSERT_EQUAL(sbx_policy_load_string(sbx, doc), -E2BIG);
+	CU_ASSERT(strstr(sbx_last_error(sbx), "env.N6") != NULL);
+	after = show(sbx);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(after);
+	/* six fit: applied whole, on top of the handle's own */
+	strcpy(doc, "{\"network\": \"host\", \"env\": {\"N0\": \"y\", "
+		    "\"N1\": \"y\", \"N2\": \"y\", \"N3\": \"y\", \"N4\": "
+		    "\"y\", \"N5\": \"y\"}}");
+	CU_ASSERT_EQUAL(sbx_policy_load_string(sbx, doc), 0);
+	after = show(sbx);
+	CU_ASSERT(strstr(after, "\"V4089\"") && strstr(after, "\"N5\"") &&
+		  strstr(after, "\"network\": \"host\""));
+	free(after);
+	free(before);
+	sbx_destroy(sbx);
+
+	/* binds: the handle's and the document's together */
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	for (i = 0; i < 250; i++)
+		CU_ASSERT_EQUAL_FATAL(sbx_add_bind(sbx, tmp, NULL, 0), 0);
+	before = show(sbx);
+	strcpy(doc, "{\"limits\": {\"pids\": 7}, \"binds\": [");
+	for (i = 0; i < 10; i++)
+		snprintf(doc + strlen(doc), sizeof(doc) - strlen(doc),
+			 "%s\"%s\"", i ? ", " : "", tmp);
+	strcat(doc, "]}");
+	CU_ASSERT_EQUAL(sbx_policy_load_string(sbx, doc), -E2BIG);
+	CU_ASSERT(strstr(sbx_last_error(sbx), "binds[6]") != NULL);
+	after = show(sbx);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(after);
+	/* a preset starts the copy over, never the handle */
+	CU_ASSERT_EQUAL(sbx_policy_load_string(
+				sbx, "{\"preset\": \"strict\", \"limits\": "
+				     "{\"pids\": \"many\"}}"),
+			-EINVAL);
+	after = show(sbx);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(after);
+	free(before);
+	sbx_destroy(sbx);
+}
+
 static void test_files(void)
 {
 	char path[512], dir[512], text[1024];
@@ -902,6 +969,7 @@ static CU_TestInfo policy_tests[] = {
 	{ "the default policy", test_defaults },
 	{ "every key round-trips through show", test_every_key_round_trips },
 	{ "each bad input names its key and line", test_bad_input },
+	{ "a failing document changes nothing", test_atomic },
 	{ "policy files", test_files },
 	{ "presets", test_presets },
 	{ "argument checks", test_api_checks },
