@@ -153,7 +153,9 @@ int sbx_limit(sbx_t *sbx, int kind, uint64_t value);
 
 /**
  * Parse a size such as "512", "64K", "256M", "1G", "1.5GiB" (K/M/G/T and
- * KiB/MiB/GiB/TiB are powers of 1024; a plain number is bytes).
+ * KiB/MiB/GiB/TiB are powers of 1024; a plain number is bytes): digits,
+ * an optional fraction with a point in every locale, and the unit right
+ * after; no white space, sign, exponent or hex.
  *
  * Returns 0 and stores the size in *ret_bytes, or
  *   -EINVAL  the string is not a size (sbx_last_error(NULL) is not kept:

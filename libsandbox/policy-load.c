@@ -599,45 +599,35 @@ static const struct {
 	{ "ptys", SBX_LIMIT_PTYS, L_COUNT },
 };
 
-/* Seconds as a number, or a string with a unit: "500ms", "90s", "2m",
- * "1h". */
+/* Seconds as a number, or a string of seconds or with a unit: "500ms",
+ * "90s", "2m", "1h" (size.c reads it, in any locale). */
 static int get_ms(struct pctx *c, const char *ptr, json_object *v,
 		  uint64_t *ret)
 {
-	static const struct {
-		const char *unit;
-		double ms;
-	} units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }
-	};
 	const char *s;
-	char *end;
-	double d, mult = 1000;
-	size_t i;
+	double d;
 	int r;
 
 	if (json_object_is_type(v, json_type_string)) {
 		r = get_str(c, ptr, v, "", &s);
 		if (r < 0)
 			return r;
-		d = strtod(s, &end);
-		for (i = 0; i < SBX_ARRAY_SIZE(units); i++)
-			if (strcmp(end, units[i].unit) == 0)
-				break;
-		if (end == s || i == SBX_ARRAY_SIZE(units) || !isfinite(d) ||
-		    d < 0 || s[0] == ' ')
+		r = sbx_duration_parse(s, ret);
+		if (r == -ERANGE)
+			return perr(c, ptr, EINVAL, "is too long");
+		if (r < 0)
 			return perr(c, ptr, EINVAL,
 				    "\"%s\" is not a duration (a number of "
-				    "seconds, or a string like \"500ms\", "
-				    "\"90s\", \"2m\", \"1h\")",
+				    "seconds, or a string like \"1.5\", "
+				    "\"500ms\", \"90s\", \"2m\", \"1h\")",
 				    s);
-		mult = units[i].ms;
-	} else {
-		r = get_real(c, ptr, v, &d);
-		if (r < 0)
-			return r;
+		return 0;
 	}
-	d = d * mult + 0.5;
+	r = get_real(c, ptr, v, &d);
+	if (r < 0)
+		return r;
+	/* in range before the conversion */
+	d = d * 1000 + 0.5;
 	if (d >= 1e15)
 		return perr(c, ptr, EINVAL, "is too long");
 	*ret = (uint64_t)d;

@@ -1,11 +1,62 @@
-/* size.c - parsing of human sizes ("256M", "1.5GiB"). */
-#include <ctype.h>
+/* size.c - parsing of human sizes ("256M", "1.5GiB") and durations
+ * ("500ms", "1.5s").  The digits are read here, not by strtod() or
+ * strtoull(): strtod()'s decimal point is the caller's locale's (a
+ * caller that set LC_NUMERIC to de_DE would see "1.5s" refused and
+ * "1,5s" taken), and both skip leading white space and take signs, hex,
+ * exponents, "inf" and "nan", none of which a size or a duration is. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "size.h"
+
+/* Digits of a fraction kept: the rest cannot change a result by a unit
+ * of what the callers keep (bytes of at most 2^40, milliseconds). */
+#define FRAC_DIGITS 9
+
+struct decimal {
+	uint64_t whole;
+	uint64_t frac; /* frac / den */
+	uint64_t den;
+	int overflow;  /* whole does not fit in 64 bits */
+};
+
+static int digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* DIGITS or DIGITS.DIGITS at the start of text; *ret_end after it. */
+static int decimal(const char *text, struct decimal *d, const char **ret_end)
+{
+	const char *p = text;
+	int n;
+
+	memset(d, 0, sizeof(*d));
+	d->den = 1;
+	if (!digit(*p))
+		return -EINVAL;
+	for (; digit(*p); p++) {
+		uint64_t v = (uint64_t)(*p - '0');
+
+		if (d->whole > (UINT64_MAX - v) / 10)
+			d->overflow = 1;
+		else
+			d->whole = d->whole * 10 + v;
+	}
+	if (*p == '.') {
+		if (!digit(*++p))
+			return -EINVAL; /* "1." */
+		for (n = 0; digit(*p); p++, n++)
+			if (n < FRAC_DIGITS) {
+				d->frac = d->frac * 10 + (uint64_t)(*p - '0');
+				d->den *= 10;
+			}
+	}
+	*ret_end = p;
+	return 0;
+}
 
 static int unit_shift(const char *u, unsigned *ret_shift)
 {
@@ -30,47 +81,75 @@ static int unit_shift(const char *u, unsigned *ret_shift)
 
 int sbx_size_parse(const char *text, uint64_t *ret_bytes)
 {
-	const char *p = text;
-	uint64_t whole = 0, frac_num = 0, frac_den = 1, v;
+	struct decimal d;
+	const char *unit;
 	unsigned shift;
-	int digits = 0;
+	uint64_t v, f;
 
 	if (!text || !ret_bytes)
 		return -EINVAL;
-	while (isspace((unsigned char)*p))
-		p++;
-	for (; isdigit((unsigned char)*p); p++, digits++) {
-		if (whole > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		whole = whole * 10 + (uint64_t)(*p - '0');
-	}
-	if (*p == '.') {
-		p++;
-		for (; isdigit((unsigned char)*p); p++, digits++)
-			if (frac_den < 1000000000ull) {
-				frac_num = frac_num * 10 + (uint64_t)(*p - '0');
-				frac_den *= 10;
-			}
-	}
-	if (!digits)
+	if (decimal(text, &d, &unit) < 0 || unit_shift(unit, &shift) < 0)
 		return -EINVAL;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (unit_shift(p, &shift) < 0)
-		return -EINVAL;
-	if (shift && whole > (UINT64_MAX >> shift))
+	if (d.frac && !shift)
+		return -EINVAL; /* a fraction of a byte */
+	if (d.overflow || (shift && d.whole > (UINT64_MAX >> shift)))
 		return -ERANGE;
-	v = whole << shift;
-	if (frac_num) {
-		if (!shift)
-			return -EINVAL; /* a fraction of a byte */
-		unsigned __int128 f = ((unsigned __int128)frac_num << shift);
-
-		f /= frac_den;
-		if (v > UINT64_MAX - (uint64_t)f)
-			return -ERANGE;
-		v += (uint64_t)f;
-	}
-	*ret_bytes = v;
+	v = d.whole << shift;
+	/* frac < 10^9 < 2^30, shift <= 40: at most 2^70 */
+	f = (uint64_t)(((unsigned __int128)d.frac << shift) / d.den);
+	if (v > UINT64_MAX - f)
+		return -ERANGE;
+	*ret_bytes = v + f;
 	return 0;
+}
+
+/* n units of mult each, and the fraction rounded to the nearest. */
+static int scale(const struct decimal *d, uint64_t mult, uint64_t *ret)
+{
+	uint64_t v, f;
+
+	if (d->overflow || (mult && d->whole > UINT64_MAX / mult))
+		return -ERANGE;
+	v = d->whole * mult;
+	/* frac < 10^9, mult <= 3.6 * 10^6: below 2^62 */
+	f = (d->frac * mult + d->den / 2) / d->den;
+	if (v > UINT64_MAX - f)
+		return -ERANGE;
+	*ret = v + f;
+	return 0;
+}
+
+int sbx_duration_parse(const char *text, uint64_t *ret_ms)
+{
+	static const struct {
+		const char *name;
+		uint64_t ms;
+	} units[] = {
+		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 },
+	};
+	struct decimal d;
+	const char *unit;
+	size_t i;
+
+	if (!text || !ret_ms)
+		return -EINVAL;
+	if (decimal(text, &d, &unit) < 0)
+		return -EINVAL;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(unit, units[i].name) == 0)
+			return scale(&d, units[i].ms, ret_ms);
+	return -EINVAL;
+}
+
+int sbx_decimal_parse(const char *text, uint64_t mult, uint64_t *ret)
+{
+	struct decimal d;
+	const char *end;
+
+	if (!text || !ret || mult > 3600000)
+		return -EINVAL;
+	if (decimal(text, &d, &end) < 0 || *end)
+		return -EINVAL;
+	return scale(&d, mult, ret);
 }

@@ -135,6 +135,23 @@ expect "policy: an unknown command" test "$rc" = 125
 run "$sbx" policy show extra
 expect "show: no arguments" test "$rc" = 125
 
+# Numbers: digits, a fraction and a unit, read the same in every locale;
+# nothing else that strtod() or strtoull() would also take.
+run "$sbx" policy show --timeout 90s --cpu 1.5 --cpus 0.5 --memory 1.5G --pids 7
+expect "numbers: a unit" has out '"wall": 90,'
+expect "numbers: seconds" has out '"cpu": 1.5,'
+expect "numbers: CPUs" has out '"cpus": 0.5,'
+expect "numbers: a size" has out '"memory": "1536M",'
+for arg in "--timeout= 5" "--timeout=5 s" "--timeout=1e3" "--timeout=0x10" \
+	"--timeout=inf" "--timeout=0" "--cpu=1,5" "--cpus=1e3" "--cpus=0.5s" \
+	"--cpus=2000" "--pids= 5" "--pids=+5" "--pids=5.0" "--memory= 5M" \
+	"--memory=5 M"; do
+	run "$sbx" policy show "$arg"
+	expect "numbers: $arg refused" test "$rc" = 125
+done
+run "$sbx" policy show --timeout 1e3
+expect "numbers: the message names the flag" has err "--timeout 1e3: expected a positive number of seconds"
+
 # ------------------------------------------------------- run with a policy
 run "$sbx" run --require netns --net host /bin/true
 expect "a required layer that is missing: 125" test "$rc" = 125

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "size.h"
 #include "testlib.h"
 
 static void test_create_destroy(void)
@@ -164,8 +165,32 @@ static void test_parse_size(void)
 		{ "1G", 0, 1ull << 30 },
 		{ "1.5GiB", 0, 3ull << 29 },
 		{ "2T", 0, 2ull << 40 },
-		{ " 7 M", 0, 7ull << 20 },
+		{ "1.5K", 0, 1536 },
+		{ "0.5kib", 0, 512 },
+		{ "7B", 0, 7 },
+		{ "1.0", 0, 1 },
+		{ "18446744073709551615", 0, UINT64_MAX },
 		{ "", -EINVAL, 0 },
+		/* what strtoull() and strtod() would have taken */
+		{ " 7M", -EINVAL, 0 },
+		{ "\t5M", -EINVAL, 0 },
+		{ "7 M", -EINVAL, 0 },
+		{ "7M ", -EINVAL, 0 },
+		{ "+5", -EINVAL, 0 },
+		{ "-0", -EINVAL, 0 },
+		{ "0x10", -EINVAL, 0 },
+		{ "1e3", -EINVAL, 0 },
+		{ "inf", -EINVAL, 0 },
+		{ "nan", -EINVAL, 0 },
+		{ "1.", -EINVAL, 0 },
+		{ ".5K", -EINVAL, 0 },
+		{ "1,5K", -EINVAL, 0 },
+		{ "5MM", -EINVAL, 0 },
+		{ "1.5B", -EINVAL, 0 },
+		{ "18446744073709551616", -ERANGE, 0 },
+		{ "99999999999999999999G", -ERANGE, 0 },
+		{ "16777216T", -ERANGE, 0 },
+		{ "16777215.99999999999T", 0, 18446744073709550516ull },
 		{ "M", -EINVAL, 0 },
 		{ "12Q", -EINVAL, 0 },
 		{ "-1", -EINVAL, 0 },
@@ -184,6 +209,73 @@ static void test_parse_size(void)
 		CU_ASSERT_EQUAL(v, cases[i].rc == 0 ? cases[i].bytes : 12345);
 	}
 	CU_ASSERT_EQUAL(sbx_parse_size(NULL, &v), -EINVAL);
+}
+
+/* The library's parser of durations (policies; sbx): digits, an
+ * optional fraction and unit, nothing else. */
+static void test_parse_duration(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		uint64_t ms;
+	} cases[] = {
+		{ "0", 0, 0 },
+		{ "90", 0, 90000 },
+		{ "1.5", 0, 1500 },
+		{ "1.5s", 0, 1500 },
+		{ "500ms", 0, 500 },
+		{ "0.5ms", 0, 1 },
+		{ "0.4ms", 0, 0 },
+		{ "1.0005s", 0, 1001 },
+		{ "2m", 0, 120000 },
+		{ "1h", 0, 3600000 },
+		{ "0.000000001h", 0, 0 },
+		{ "1.23456789999h", 0, 4444444 },
+		{ "18446744073709551615ms", 0, UINT64_MAX },
+		{ "", -EINVAL, 0 },
+		{ "s", -EINVAL, 0 },
+		{ "\t5s", -EINVAL, 0 },
+		{ " 5s", -EINVAL, 0 },
+		{ "5 s", -EINVAL, 0 },
+		{ "5s ", -EINVAL, 0 },
+		{ "+5s", -EINVAL, 0 },
+		{ "-0", -EINVAL, 0 },
+		{ "0x10", -EINVAL, 0 },
+		{ "1e3s", -EINVAL, 0 },
+		{ "inf", -EINVAL, 0 },
+		{ "nan", -EINVAL, 0 },
+		{ "1,5s", -EINVAL, 0 },
+		{ "1.s", -EINVAL, 0 },
+		{ "5S", -EINVAL, 0 },
+		{ "5min", -EINVAL, 0 },
+		{ "5d", -EINVAL, 0 },
+		{ "18446744073709551616ms", -ERANGE, 0 },
+		{ "99999999999999999999h", -ERANGE, 0 },
+		{ "5124095576031h", -ERANGE, 0 },
+		{ "5124095576030h", 0, 5124095576030ull * 3600000 },
+	};
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r;
+
+		v = 12345;
+		r = sbx_duration_parse(cases[i].text, &v);
+		if (r != cases[i].rc ||
+		    v != (cases[i].rc == 0 ? cases[i].ms : 12345))
+			fprintf(stderr, "\n  \"%s\": %d, %llu\n",
+				cases[i].text, r, (unsigned long long)v);
+		CU_ASSERT_EQUAL(r, cases[i].rc);
+		CU_ASSERT_EQUAL(v, cases[i].rc == 0 ? cases[i].ms : 12345);
+	}
+	CU_ASSERT_EQUAL(sbx_duration_parse(NULL, &v), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_decimal_parse("0.5", 1000, &v), 0);
+	CU_ASSERT_EQUAL(v, 500);
+	CU_ASSERT_EQUAL(sbx_decimal_parse("0.5s", 1000, &v), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_decimal_parse(" 1", 1000, &v), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_decimal_parse("1", 3600001, &v), -EINVAL);
 }
 
 static void test_missing_supervisor(void)
@@ -438,6 +530,7 @@ static CU_TestInfo api_tests[] = {
 	{ "bad values", test_bad_values },
 	{ "calls in the wrong state", test_wrong_state },
 	{ "size strings", test_parse_size },
+	{ "duration strings", test_parse_duration },
 	{ "missing supervisor", test_missing_supervisor },
 	{ "reuse and results", test_reuse_and_results },
 	{ "an empty environment", test_empty_environment },

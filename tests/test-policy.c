@@ -5,11 +5,13 @@
  * seccomp profile is valid and denies what the library denies. */
 #include <errno.h>
 #include <json-c/json.h>
+#include <locale.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -293,6 +295,27 @@ static void test_bad_input(void)
 	bad("{\"limits\": {\"wall\": \"ten\"}}", EINVAL, "limits.wall",
 	    "not a duration");
 	bad("{\"limits\": {\"wall\": NaN}}", EINVAL, "limits.wall", "finite");
+	/* what strtod() would have taken */
+	bad("{\"limits\": {\"wall\": \"\\t5s\"}}", EINVAL, "limits.wall",
+	    "not a duration");
+	bad("{\"limits\": {\"wall\": \" 5s\"}}", EINVAL, "limits.wall",
+	    "not a duration");
+	bad("{\"limits\": {\"cpu\": \"5 s\"}}", EINVAL, "limits.cpu",
+	    "not a duration");
+	bad("{\"limits\": {\"cpu\": \"1e3s\"}}", EINVAL, "limits.cpu",
+	    "not a duration");
+	bad("{\"limits\": {\"cpu\": \"0x10\"}}", EINVAL, "limits.cpu",
+	    "not a duration");
+	bad("{\"limits\": {\"cpu\": \"+5s\"}}", EINVAL, "limits.cpu",
+	    "not a duration");
+	bad("{\"limits\": {\"cpu\": \"inf\"}}", EINVAL, "limits.cpu",
+	    "not a duration");
+	bad("{\"limits\": {\"cpu\": \"99999999999999999999h\"}}", EINVAL,
+	    "limits.cpu", "too long");
+	bad("{\"limits\": {\"memory\": \" 5M\"}}", EINVAL, "limits.memory",
+	    "not a size");
+	bad("{\"limits\": {\"memory\": \"5 M\"}}", EINVAL, "limits.memory",
+	    "not a size");
 	/* refused before the conversion, which would be undefined */
 	bad("{\"limits\": {\"cpus\": 1e40}}", EINVAL, "limits.cpus",
 	    "larger than the maximum, 1024 CPUs");
@@ -400,6 +423,92 @@ static void test_atomic(void)
 	free(after);
 	free(before);
 	sbx_destroy(sbx);
+}
+
+/* In a child with LC_NUMERIC set to de_DE: 0 when policies read as in
+ * the C locale, 77 when the locale cannot be set, else the number of the
+ * check that failed. */
+static int locale_child(const char *dir)
+{
+	json_object *o;
+	sbx_t *sbx;
+	char *s;
+	int bad = 0;
+
+	setenv("LOCPATH", dir, 1);
+	if (!setlocale(LC_NUMERIC, "de_DE.UTF-8"))
+		return 77;
+	/* the locale is on: strtod() takes the comma */
+	if (strtod("1,5", NULL) != 1.5)
+		return 1;
+	if (sbx_create(&sbx) < 0)
+		return 2;
+	if (sbx_policy_load_string(
+		    sbx, "{\"limits\": {\"wall\": \"1.5s\", \"cpu\": 2.5, "
+			 "\"memory\": \"1.5G\", \"cpus\": 0.5}}") != 0)
+		return 3;
+	s = strdup(sbx_policy_export(sbx, SBX_POLICY_JSON));
+	o = s ? json_tokener_parse(s) : NULL;
+	if (!o)
+		return 4;
+	if (strcmp(gets(o, "limits.wall"), "1.5") != 0)
+		bad = 5;
+	else if (strcmp(gets(o, "limits.cpu"), "2.5") != 0)
+		bad = 6;
+	else if (strcmp(gets(o, "limits.memory"), "1536M") != 0)
+		bad = 7;
+	else if (strcmp(gets(o, "limits.cpus"), "0.5") != 0)
+		bad = 8;
+	else if (sbx_policy_load_string(
+			 sbx, "{\"limits\": {\"wall\": \"1,5s\"}}") != -EINVAL)
+		bad = 9;
+	else if (sbx_policy_load_string(
+			 sbx, "{\"limits\": {\"memory\": \"1,5G\"}}") !=
+		 -EINVAL)
+		bad = 10;
+	json_object_put(o);
+	free(s);
+	sbx_destroy(sbx);
+	return bad;
+}
+
+/* A caller whose LC_NUMERIC has a decimal comma (de_DE) reads policies
+ * as everyone does: "1.5s" is a second and a half, "1,5s" nothing.  The
+ * locale is built in the test's directory (LOCPATH): the host's list of
+ * locales is not changed.  In a child: the locale stays out of the other
+ * tests, and what glibc keeps of a loaded locale out of LeakSanitizer's
+ * report. */
+static void test_locale(void)
+{
+	char dir[512], cmd[1024];
+	pid_t pid;
+	int st;
+
+	snprintf(dir, sizeof(dir), "%s/locale", tmp);
+	mkdir(dir, 0755);
+	snprintf(cmd, sizeof(cmd),
+		 "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
+		 dir);
+	if (system(cmd) != 0) {
+		tl_skip("localedef cannot build de_DE.UTF-8 here (Debian: "
+			"apt-get install locales)");
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0)
+		_exit(locale_child(dir));
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT_FATAL(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77) {
+		tl_skip("setlocale(LC_NUMERIC, \"de_DE.UTF-8\") failed");
+		return;
+	}
+	if (WEXITSTATUS(st))
+		fprintf(stderr, "\n  check %d failed in the de_DE locale\n",
+			WEXITSTATUS(st));
+	CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
 }
 
 static void test_files(void)
@@ -970,6 +1079,7 @@ static CU_TestInfo policy_tests[] = {
 	{ "every key round-trips through show", test_every_key_round_trips },
 	{ "each bad input names its key and line", test_bad_input },
 	{ "a failing document changes nothing", test_atomic },
+	{ "numbers read the same in every locale", test_locale },
 	{ "policy files", test_files },
 	{ "presets", test_presets },
 	{ "argument checks", test_api_checks },

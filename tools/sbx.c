@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
-#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 
 #include "cli.h"
 #include "sandbox.h"
+#include "size.h"
 
 #define EXIT_TIMEOUT 124
 #define EXIT_SETUP 125
@@ -38,8 +38,9 @@ static const char usage_text[] =
 	"  --cwd DIR             start directory inside the sandbox\n"
 	"  --rw-live             make the workspace a live, writable bind\n"
 	"                        (changes land at once; no disk budget)\n"
-	"  --timeout SECONDS     wall-clock limit (kills every process)\n"
-	"  --cpu SECONDS         CPU time of the whole sandbox (e.g. 1.5)\n"
+	"  --timeout SECONDS     wall-clock limit (kills every process);\n"
+	"                        10, 0.5, or with a unit: 500ms, 90s, 2m, 1h\n"
+	"  --cpu SECONDS         CPU time of the whole sandbox (1.5, 90s...)\n"
 	"  --memory SIZE         memory + swap of the whole sandbox (256M)\n"
 	"  --pids N              processes and threads\n"
 	"  --disk SIZE           every byte written to /tmp, the home and a\n"
@@ -149,18 +150,26 @@ static int fail(const char *fmt, ...)
 	return EXIT_SETUP;
 }
 
-/* "12", "0.5", "1.25": milliseconds, or -1 when not a duration. */
+/* "12", "0.5", "90s", "500ms": positive milliseconds, or -1 when not a
+ * duration (size.c, which reads digits the same in every locale). */
 static long long parse_seconds(const char *s)
 {
-	char *end;
-	double v;
+	uint64_t ms;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0) || !isfinite(v) ||
-	    v > 365.0 * 24 * 3600)
+	if (sbx_duration_parse(s, &ms) < 0 || ms == 0 ||
+	    ms > 365ull * 24 * 3600 * 1000)
 		return -1;
-	return (long long)(v * 1000.0 + 0.5);
+	return (long long)ms;
+}
+
+/* "0.5", "2": thousandths of a CPU, or -1. */
+static long long parse_cpus(const char *s)
+{
+	uint64_t v;
+
+	if (sbx_decimal_parse(s, 1000, &v) < 0 || v == 0 || v > 1024000)
+		return -1;
+	return (long long)v;
 }
 
 /* --memory 256M and friends: a size, with a message that names the flag. */
@@ -181,12 +190,10 @@ static int limit_size(sbx_t *sbx, const char *flag, int kind, const char *arg)
 
 static int limit_count(sbx_t *sbx, const char *flag, int kind, const char *arg)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v == 0)
+	/* digits only: strtoull() would take " 5", "+5" and "-1" */
+	if (sbx_decimal_parse(arg, 1, &v) < 0 || strchr(arg, '.') || v == 0)
 		return fail("--%s %s: expected a positive whole number", flag,
 			    arg);
 	if (sbx_limit(sbx, kind, v) < 0)
@@ -340,11 +347,17 @@ int cli_run(int argc, char **argv, const char *policy_action)
 			break;
 		case OPT_CPU:
 		case OPT_CPUS:
-			ms = parse_seconds(optarg);
+			ms = c == OPT_CPU ? parse_seconds(optarg)
+					  : parse_cpus(optarg);
 			if (ms < 0) {
-				rc = fail("--%s %s: expected a positive number, "
-					  "like 1 or 0.5",
-					  c == OPT_CPU ? "cpu" : "cpus", optarg);
+				rc = fail(c == OPT_CPU
+						  ? "--cpu %s: expected a positive "
+						    "number of seconds, like 10, "
+						    "0.5 or 90s"
+						  : "--cpus %s: expected a positive "
+						    "number of CPUs up to 1024, "
+						    "like 1 or 0.5",
+					  optarg);
 				goto out;
 			}
 			if (c == OPT_CPU)
@@ -397,7 +410,8 @@ int cli_run(int argc, char **argv, const char *policy_action)
 			ms = parse_seconds(optarg);
 			if (ms < 0) {
 				rc = fail("--timeout %s: expected a positive "
-					  "number of seconds, like 10 or 0.5",
+					  "number of seconds, like 10, 0.5 or "
+					  "90s (or 500ms, 2m, 1h)",
 					  optarg);
 				goto out;
 			}

@@ -18,11 +18,12 @@ from helpers import PY, SandboxTestCase, procs_with, wait_until
 class Sizes(unittest.TestCase):
     def test_parse_size(self):
         cases = {"512": 512, "64K": 64 << 10, "256M": 256 << 20,
-                 "1G": 1 << 30, "1.5GiB": 3 << 29, " 2 MiB": 2 << 20,
+                 "1G": 1 << 30, "1.5GiB": 3 << 29, "2MiB": 2 << 20,
                  4096: 4096, 0: 0}
         for text, want in cases.items():
             self.assertEqual(sandbox.parse_size(text), want, text)
-        for bad in ("", "lots", "12Q", "-1", "1.5"):
+        for bad in ("", "lots", "12Q", "-1", "1.5", " 2MiB", "2 MiB", "1e3",
+                    "0x10", "+5", "1,5G"):
             with self.assertRaises(ValueError, msg=bad):
                 sandbox.parse_size(bad)
         with self.assertRaises(ValueError):
