@@ -37,7 +37,8 @@ sbx_supervisor_LDADD += $(JSONC_LIBS)
 sbx_SOURCES += \
 	tools/cli.h \
 	tools/doctor.c \
-	tools/policy-cmd.c
+	tools/policy-cmd.c \
+	tools/run-options.c
 sbx_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS)
 sbx_LDADD += $(JSONC_LIBS)
 

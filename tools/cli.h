@@ -13,13 +13,27 @@
  * options build the policy and policy-cmd.c prints it instead. */
 int cli_run(int argc, char **argv, const char *policy_action);
 
-/* policy-cmd.c: the policy options of `sbx run` (--policy, --preset,
- * --allow-degraded, --require, --read-only). */
+/* run-options.c: the options of `sbx run` (those of policies too:
+ * --policy, --preset, --allow-degraded, --require, --read-only) parsed
+ * onto sbx, without running anything.  0: parsed, the program (or the
+ * arguments of `sbx policy explain`) at argv[o->argi]; 1: sbx is to exit
+ * with *ret_exit (--help, --version, or an error it printed).  getopt
+ * starts over at each call. */
+struct cli_run_opts {
+	const char *json_dest; /* --json-result */
+	int pty;               /* --pty 1, --no-pty 0, else -1 */
+	int argi;
+};
+int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
+		  struct cli_run_opts *o, int *ret_exit);
+void cli_usage(FILE *f);
 extern const char cli_policy_usage[];
 const struct option *cli_options(const struct option *base);
 int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
 		       const struct option *base);
 int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r);
+
+/* policy-cmd.c: `sbx policy`, and what sbx says after a run */
 int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv);
 void cli_note_degraded(sbx_t *sbx);
 int cmd_policy(int argc, char **argv);

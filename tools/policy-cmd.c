@@ -1,62 +1,13 @@
-/* policy-cmd.c - `sbx policy show|explain|export` and the policy options
- * of `sbx run`.  Policies are applied first (presets, then files), the
- * other options on top of them, in order: flags override the file. */
+/* policy-cmd.c - `sbx policy show|explain|export`, whose options are
+ * those of `sbx run` (run-options.c), and what sbx says of a degraded
+ * run. */
 #include <errno.h>
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-enum {
-	OPT_POLICY = 1000,
-	OPT_PRESET,
-	OPT_ALLOW_DEGRADED,
-	OPT_REQUIRE,
-	OPT_READ_ONLY,
-};
-
-static const struct option policy_options[] = {
-	{ "policy", required_argument, NULL, OPT_POLICY },
-	{ "preset", required_argument, NULL, OPT_PRESET },
-	{ "allow-degraded", no_argument, NULL, OPT_ALLOW_DEGRADED },
-	{ "require", required_argument, NULL, OPT_REQUIRE },
-	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
-};
-
-const char cli_policy_usage[] =
-	"\n"
-	"Policy options (applied first: --preset, then --policy; the options\n"
-	"above override them):\n"
-	"  --preset NAME         start from a preset: default, strict, build\n"
-	"  --policy FILE         a JSON policy (docs/policy.md)\n"
-	"  --allow-degraded      when user namespaces are unavailable, run\n"
-	"                        without namespaces (Landlock, seccomp, rlimits)\n"
-	"                        instead of refusing; the result lists the layers\n"
-	"  --require LAYER[,..]  fail unless these layers are enforced (netns,\n"
-	"                        pidns, landlock, landlock-abi6, seccomp, ...)\n"
-	"  --read-only           nothing writable, not even /tmp\n"
-	"\n"
-	"Other commands:\n"
-	"  sbx policy show [OPTIONS]                the effective policy (JSON)\n"
-	"  sbx policy explain [OPTIONS] PATH|SYSCALL what it allows and why\n"
-	"  sbx policy export --format docker-seccomp [OPTIONS]\n"
-	"                                           the seccomp part for Docker\n"
-	"  sbx doctor [--json]                      what this host can enforce\n";
-
-int cli_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sbx: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return SBX_EXIT_SETUP;
-}
 
 void cli_wrap(FILE *f, const char *first, const char *text, int indent)
 {
@@ -82,83 +33,6 @@ void cli_wrap(FILE *f, const char *first, const char *text, int indent)
 			p++;
 	}
 	fputc('\n', f);
-}
-
-/* The run options followed by the policy options. */
-const struct option *cli_options(const struct option *base)
-{
-	static struct option all[128];
-	size_t n = 0, i;
-
-	while (base[n].name && n < 100)
-		n++;
-	memcpy(all, base, n * sizeof(*base));
-	for (i = 0; i < sizeof(policy_options) / sizeof(policy_options[0]); i++)
-		all[n++] = policy_options[i];
-	memset(&all[n], 0, sizeof(all[n]));
-	return all;
-}
-
-/* Presets, then policy files, before any other option (parsed with all
- * of them, so that option arguments are not taken for options). */
-int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
-		       const struct option *base)
-{
-	const struct option *opts = cli_options(base);
-	int pass, c, r, saved = opterr;
-
-	for (pass = OPT_PRESET; pass >= OPT_POLICY; pass--) {
-		optind = 1;
-		opterr = 0;
-		while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-			if (c != pass)
-				continue;
-			r = c == OPT_PRESET ? sbx_policy_preset(sbx, optarg)
-					    : sbx_policy_load_file(sbx, optarg);
-			if (r < 0) {
-				opterr = saved;
-				return cli_fail("%s", sbx_last_error(sbx));
-			}
-		}
-	}
-	opterr = saved;
-	optind = 1;
-	return 0;
-}
-
-/* "netns,pidns" or one name. */
-static int require(sbx_t *sbx, const char *arg)
-{
-	char *copy = strdup(arg), *tok, *save = NULL;
-	int r = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok && !r;
-	     tok = strtok_r(NULL, ",", &save))
-		r = sbx_require_layer(sbx, tok);
-	free(copy);
-	return r;
-}
-
-int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r)
-{
-	switch (c) {
-	case OPT_POLICY:
-	case OPT_PRESET:
-		*ret_r = 0; /* applied by the prescan */
-		return 1;
-	case OPT_ALLOW_DEGRADED:
-		*ret_r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_DEGRADED, 1);
-		return 1;
-	case OPT_REQUIRE:
-		*ret_r = require(sbx, arg);
-		return 1;
-	case OPT_READ_ONLY:
-		*ret_r = sbx_set_flag(sbx, SBX_FLAG_READ_ONLY, 1);
-		return 1;
-	}
-	return 0;
 }
 
 /* After a run: a degraded sandbox is said out loud. */

@@ -1,0 +1,528 @@
+/* run-options.c - the options of `sbx run` and `sbx policy`, parsed onto
+ * a handle without running anything: sbx and its fuzzer
+ * (fuzz/fuzz-cli.c) share it.  Policies are applied first (presets, then
+ * files), the other options on top of them, in order: flags override the
+ * file. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "size.h"
+
+static const char usage_text[] =
+	"Usage: sbx run [OPTIONS] [--] PROGRAM [ARG...]\n"
+	"       sbx policy show|explain|export [OPTIONS]\n"
+	"       sbx doctor [--json]\n"
+	"       sbx --version | --help\n"
+	"\n"
+	"Run PROGRAM in a sandbox: its own user, PID, mount, network, IPC,\n"
+	"UTS and cgroup namespaces, read-only system directories, no home,\n"
+	"no network, a scrubbed environment, no capabilities, seccomp.\n"
+	"\n"
+	"Options:\n"
+	"  --workspace DIR       bind DIR at /workspace (the start directory),\n"
+	"                        read-only unless --rw\n"
+	"  --rw                  make the workspace writable\n"
+	"  --ro-bind SRC[:DST]   bind host path SRC read-only at DST\n"
+	"  --bind SRC[:DST]      bind host path SRC read-write at DST\n"
+	"  --env NAME=VALUE      set a variable in the program's environment\n"
+	"  --env NAME            pass the caller's NAME\n"
+	"  --cwd DIR             start directory inside the sandbox\n"
+	"  --rw-live             make the workspace a live, writable bind\n"
+	"                        (changes land at once; no disk budget)\n"
+	"  --timeout SECONDS     wall-clock limit (kills every process);\n"
+	"                        10, 0.5, or with a unit: 500ms, 90s, 2m, 1h\n"
+	"  --cpu SECONDS         CPU time of the whole sandbox (1.5, 90s...)\n"
+	"  --memory SIZE         memory + swap of the whole sandbox (256M)\n"
+	"  --pids N              processes and threads\n"
+	"  --disk SIZE           every byte written to /tmp, the home and a\n"
+	"                        --rw workspace together (default 512M)\n"
+	"  --fsize SIZE          largest file written\n"
+	"  --nofile N            open files per process\n"
+	"  --output-limit SIZE   bytes per output stream; past it output is\n"
+	"                        dropped (default 64M)\n"
+	"  --ptys N              terminals the program may open (default 16)\n"
+	"  --cpus N              CPU bandwidth, in CPUs (e.g. 0.5)\n"
+	"  --net none|host       network: none (default) or the host's\n"
+	"  --pty                 give the program a terminal of its own, which\n"
+	"                        the supervisor relays (the default when stdout\n"
+	"                        is a terminal); never the caller's terminal\n"
+	"  --no-pty              no terminal: the program's streams are pipes\n"
+	"  --seccomp-kill        kill the program on a denied system call\n"
+	"                        (default: the call fails with EPERM)\n"
+	"  --single-id           map only the caller's id into the sandbox\n"
+	"  --allow-setid         keep CAP_SETUID/CAP_SETGID inside, so programs\n"
+	"                        can switch among the sandbox's mapped ids\n"
+	"  --allow-trusted-paths let the program change what the host runs or\n"
+	"                        trusts: .git/config and hooks, .envrc,\n"
+	"                        .vscode/, CI workflows..., and leave symlinks\n"
+	"                        out of the workspace (withheld from --rw,\n"
+	"                        read-only in --rw-live and --bind otherwise)\n"
+	"  --json-result FILE    write the result as JSON to FILE (- = stderr)\n"
+	"  -h, --help            this text\n"
+	"  --version             the version\n"
+	"\n"
+	"SIZE: bytes, or with K, M, G, T (powers of 1024; KiB... too).\n"
+	"\n"
+	"Exit status: the program's own; 128+N if killed by signal N (137\n"
+	"for the memory and CPU limits, with the reason on stderr); 124 on\n"
+	"timeout; 125 if the sandbox could not be set up; 126 if the\n"
+	"program cannot be executed; 127 if it is not found.\n";
+
+enum {
+	OPT_WORKSPACE = 256,
+	OPT_RW,
+	OPT_RW_LIVE,
+	OPT_CPU,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_DISK,
+	OPT_FSIZE,
+	OPT_NOFILE,
+	OPT_OUTPUT_LIMIT,
+	OPT_CPUS,
+	OPT_RO_BIND,
+	OPT_BIND,
+	OPT_ENV,
+	OPT_CWD,
+	OPT_TIMEOUT,
+	OPT_NET,
+	OPT_SECCOMP_KILL,
+	OPT_SINGLE_ID,
+	OPT_ALLOW_SETID,
+	OPT_ALLOW_TRUSTED_PATHS,
+	OPT_JSON,
+	OPT_VERSION,
+	OPT_PTY,
+	OPT_NO_PTY,
+	OPT_PTYS,
+};
+
+static const struct option run_options[] = {
+	{ "workspace", required_argument, NULL, OPT_WORKSPACE },
+	{ "rw", no_argument, NULL, OPT_RW },
+	{ "rw-live", no_argument, NULL, OPT_RW_LIVE },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "pids", required_argument, NULL, OPT_PIDS },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "fsize", required_argument, NULL, OPT_FSIZE },
+	{ "nofile", required_argument, NULL, OPT_NOFILE },
+	{ "output-limit", required_argument, NULL, OPT_OUTPUT_LIMIT },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "cwd", required_argument, NULL, OPT_CWD },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "seccomp-kill", no_argument, NULL, OPT_SECCOMP_KILL },
+	{ "single-id", no_argument, NULL, OPT_SINGLE_ID },
+	{ "allow-setid", no_argument, NULL, OPT_ALLOW_SETID },
+	{ "allow-trusted-paths", no_argument, NULL, OPT_ALLOW_TRUSTED_PATHS },
+	{ "json-result", required_argument, NULL, OPT_JSON },
+	{ "pty", no_argument, NULL, OPT_PTY },
+	{ "no-pty", no_argument, NULL, OPT_NO_PTY },
+	{ "ptys", required_argument, NULL, OPT_PTYS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "12", "0.5", "90s", "500ms": positive milliseconds, or -1 when not a
+ * duration (size.c, which reads digits the same in every locale). */
+static long long parse_seconds(const char *s)
+{
+	uint64_t ms;
+
+	if (sbx_duration_parse(s, &ms) < 0 || ms == 0 ||
+	    ms > 365ull * 24 * 3600 * 1000)
+		return -1;
+	return (long long)ms;
+}
+
+/* "0.5", "2": thousandths of a CPU, or -1. */
+static long long parse_cpus(const char *s)
+{
+	uint64_t v;
+
+	if (sbx_decimal_parse(s, 1000, &v) < 0 || v == 0 || v > 1024000)
+		return -1;
+	return (long long)v;
+}
+
+/* --memory 256M and friends: a size, with a message that names the flag. */
+static int limit_size(sbx_t *sbx, const char *flag, int kind, const char *arg)
+{
+	uint64_t v;
+	int r = sbx_parse_size(arg, &v);
+
+	if (r == -ERANGE)
+		return cli_fail("--%s %s: too large", flag, arg);
+	if (r < 0)
+		return cli_fail("--%s %s: expected a size like 512K, 256M or 2G",
+				flag, arg);
+	if (sbx_limit(sbx, kind, v) < 0)
+		return cli_fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
+	return 0;
+}
+
+static int limit_count(sbx_t *sbx, const char *flag, int kind, const char *arg)
+{
+	uint64_t v;
+
+	/* digits only: strtoull() would take " 5", "+5" and "-1" */
+	if (sbx_decimal_parse(arg, 1, &v) < 0 || strchr(arg, '.') || v == 0)
+		return cli_fail("--%s %s: expected a positive whole number", flag,
+				arg);
+	if (sbx_limit(sbx, kind, v) < 0)
+		return cli_fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
+	return 0;
+}
+
+static int add_bind(sbx_t *sbx, const char *arg, uint32_t flags)
+{
+	char *copy = strdup(arg), *colon;
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	colon = strchr(copy, ':');
+	if (colon)
+		*colon = '\0';
+	r = sbx_add_bind(sbx, copy, colon ? colon + 1 : NULL, flags);
+	free(copy);
+	return r;
+}
+
+static int set_env(sbx_t *sbx, const char *arg)
+{
+	char *copy = strdup(arg), *eq;
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	eq = strchr(copy, '=');
+	if (eq)
+		*eq = '\0';
+	r = sbx_set_env(sbx, copy, eq ? eq + 1 : NULL);
+	free(copy);
+	return r;
+}
+
+enum {
+	OPT_POLICY = 1000,
+	OPT_PRESET,
+	OPT_ALLOW_DEGRADED,
+	OPT_REQUIRE,
+	OPT_READ_ONLY,
+};
+
+static const struct option policy_options[] = {
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "preset", required_argument, NULL, OPT_PRESET },
+	{ "allow-degraded", no_argument, NULL, OPT_ALLOW_DEGRADED },
+	{ "require", required_argument, NULL, OPT_REQUIRE },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+};
+
+const char cli_policy_usage[] =
+	"\n"
+	"Policy options (applied first: --preset, then --policy; the options\n"
+	"above override them):\n"
+	"  --preset NAME         start from a preset: default, strict, build\n"
+	"  --policy FILE         a JSON policy (docs/policy.md)\n"
+	"  --allow-degraded      when user namespaces are unavailable, run\n"
+	"                        without namespaces (Landlock, seccomp, rlimits)\n"
+	"                        instead of refusing; the result lists the layers\n"
+	"  --require LAYER[,..]  fail unless these layers are enforced (netns,\n"
+	"                        pidns, landlock, landlock-abi6, seccomp, ...)\n"
+	"  --read-only           nothing writable, not even /tmp\n"
+	"\n"
+	"Other commands:\n"
+	"  sbx policy show [OPTIONS]                the effective policy (JSON)\n"
+	"  sbx policy explain [OPTIONS] PATH|SYSCALL what it allows and why\n"
+	"  sbx policy export --format docker-seccomp [OPTIONS]\n"
+	"                                           the seccomp part for Docker\n"
+	"  sbx doctor [--json]                      what this host can enforce\n";
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sbx: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return SBX_EXIT_SETUP;
+}
+
+/* The run options followed by the policy options. */
+const struct option *cli_options(const struct option *base)
+{
+	static struct option all[128];
+	size_t n = 0, i;
+
+	while (base[n].name && n < 100)
+		n++;
+	memcpy(all, base, n * sizeof(*base));
+	for (i = 0; i < sizeof(policy_options) / sizeof(policy_options[0]); i++)
+		all[n++] = policy_options[i];
+	memset(&all[n], 0, sizeof(all[n]));
+	return all;
+}
+
+/* Presets, then policy files, before any other option (parsed with all
+ * of them, so that option arguments are not taken for options). */
+int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
+		       const struct option *base)
+{
+	const struct option *opts = cli_options(base);
+	int pass, c, r, saved = opterr;
+
+	for (pass = OPT_PRESET; pass >= OPT_POLICY; pass--) {
+		optind = 0; /* getopt starts over, all of its state */
+		opterr = 0;
+		while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+			if (c != pass)
+				continue;
+			r = c == OPT_PRESET ? sbx_policy_preset(sbx, optarg)
+					    : sbx_policy_load_file(sbx, optarg);
+			if (r < 0) {
+				opterr = saved;
+				return cli_fail("%s", sbx_last_error(sbx));
+			}
+		}
+	}
+	opterr = saved;
+	optind = 0;
+	return 0;
+}
+
+/* "netns,pidns" or one name. */
+static int require(sbx_t *sbx, const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !r;
+	     tok = strtok_r(NULL, ",", &save))
+		r = sbx_require_layer(sbx, tok);
+	free(copy);
+	return r;
+}
+
+int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r)
+{
+	switch (c) {
+	case OPT_POLICY:
+	case OPT_PRESET:
+		*ret_r = 0; /* applied by the prescan */
+		return 1;
+	case OPT_ALLOW_DEGRADED:
+		*ret_r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_DEGRADED, 1);
+		return 1;
+	case OPT_REQUIRE:
+		*ret_r = require(sbx, arg);
+		return 1;
+	case OPT_READ_ONLY:
+		*ret_r = sbx_set_flag(sbx, SBX_FLAG_READ_ONLY, 1);
+		return 1;
+	}
+	return 0;
+}
+
+void cli_usage(FILE *f)
+{
+	fputs(usage_text, f);
+	fputs(cli_policy_usage, f);
+}
+
+int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
+		  struct cli_run_opts *o, int *ret_exit)
+{
+	const char *workspace = NULL;
+	int rw = 0, rw_flags = 0, c, r, rc;
+	int option_index = 0;
+	long long ms;
+
+	o->json_dest = NULL;
+	o->pty = -1;
+	o->argi = argc;
+	rc = cli_policy_prescan(sbx, argc, argv, run_options); /* policy */
+	if (rc)
+		goto out;
+	rc = SBX_EXIT_SETUP;
+	optind = 0; /* getopt starts over (the prescan used it) */
+	/* cli_options() puts run_options first: option_index names them */
+	while ((c = getopt_long(argc, argv, "+h", cli_options(run_options),
+				&option_index)) != -1) {
+		r = 0;
+		switch (c) {
+		case OPT_WORKSPACE:
+			workspace = optarg;
+			break;
+		case OPT_RW:
+			rw = 1;
+			rw_flags++;
+			break;
+		case OPT_RW_LIVE:
+			rw = 2;
+			rw_flags++;
+			break;
+		case OPT_CPU:
+		case OPT_CPUS:
+			ms = c == OPT_CPU ? parse_seconds(optarg)
+					  : parse_cpus(optarg);
+			if (ms < 0) {
+				rc = cli_fail(c == OPT_CPU
+						      ? "--cpu %s: expected a "
+							"positive number of "
+							"seconds, like 10, 0.5 "
+							"or 90s"
+						      : "--cpus %s: expected a "
+							"positive number of "
+							"CPUs up to 1024, like "
+							"1 or 0.5",
+					      optarg);
+				goto out;
+			}
+			if (c == OPT_CPU)
+				r = sbx_limit(sbx, SBX_LIMIT_CPU_MS,
+					      (uint64_t)ms);
+			else
+				r = sbx_limit(sbx, SBX_LIMIT_CPU_SHARE,
+					      (uint64_t)ms);
+			break;
+		case OPT_OUTPUT_LIMIT:
+		case OPT_MEMORY:
+		case OPT_DISK:
+		case OPT_FSIZE:
+			if (limit_size(sbx,
+				       run_options[option_index].name,
+				       c == OPT_MEMORY	 ? SBX_LIMIT_MEMORY
+				       : c == OPT_DISK	 ? SBX_LIMIT_DISK
+				       : c == OPT_FSIZE ? SBX_LIMIT_FSIZE
+							 : SBX_LIMIT_OUTPUT,
+				       optarg))
+				goto out;
+			break;
+		case OPT_PIDS:
+		case OPT_NOFILE:
+		case OPT_PTYS:
+			if (limit_count(sbx, run_options[option_index].name,
+					c == OPT_PIDS	  ? SBX_LIMIT_PIDS
+					: c == OPT_NOFILE ? SBX_LIMIT_NOFILE
+							  : SBX_LIMIT_PTYS,
+					optarg))
+				goto out;
+			break;
+		case OPT_PTY:
+		case OPT_NO_PTY:
+			o->pty = c == OPT_PTY;
+			break;
+		case OPT_RO_BIND:
+			r = add_bind(sbx, optarg, 0);
+			break;
+		case OPT_BIND:
+			r = add_bind(sbx, optarg, SBX_BIND_RW);
+			break;
+		case OPT_ENV:
+			r = set_env(sbx, optarg);
+			break;
+		case OPT_CWD:
+			r = sbx_set_cwd(sbx, optarg);
+			break;
+		case OPT_TIMEOUT:
+			ms = parse_seconds(optarg);
+			if (ms < 0) {
+				rc = cli_fail("--timeout %s: expected a positive "
+					      "number of seconds, like 10, 0.5 or "
+					      "90s (or 500ms, 2m, 1h)",
+					      optarg);
+				goto out;
+			}
+			r = sbx_limit(sbx, SBX_LIMIT_WALL_MS, (uint64_t)ms);
+			break;
+		case OPT_NET:
+			if (strcmp(optarg, "none") == 0)
+				r = sbx_set_network(sbx, SBX_NET_NONE);
+			else if (strcmp(optarg, "host") == 0)
+				r = sbx_set_network(sbx, SBX_NET_HOST);
+			else {
+				rc = cli_fail("--net %s: expected none or host",
+					      optarg);
+				goto out;
+			}
+			break;
+		case OPT_SECCOMP_KILL:
+			r = sbx_set_flag(sbx, SBX_FLAG_SECCOMP_KILL, 1);
+			break;
+		case OPT_SINGLE_ID:
+			r = sbx_set_flag(sbx, SBX_FLAG_SINGLE_ID, 1);
+			break;
+		case OPT_ALLOW_SETID:
+			r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_SETID, 1);
+			break;
+		case OPT_ALLOW_TRUSTED_PATHS:
+			r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_TRUSTED_PATHS, 1);
+			break;
+		case OPT_JSON:
+			o->json_dest = optarg;
+			break;
+		case 'h':
+			cli_usage(stdout);
+			rc = 0;
+			goto out;
+		case OPT_VERSION:
+			printf("sbx (libsandbox) %s\n", sbx_version());
+			rc = 0;
+			goto out;
+		default:
+			if (cli_policy_option(sbx, c, optarg, &r))
+				break;
+			rc = cli_fail(policy_action ? "see `sbx policy --help`"
+				      : "see `sbx run --help`");
+			goto out;
+		}
+		if (r < 0) {
+			rc = cli_fail("%s", sbx_last_error(sbx));
+			goto out;
+		}
+	}
+	if (rw && rw_flags > 1) {
+		rc = cli_fail("--rw and --rw-live exclude each other");
+		goto out;
+	}
+	if (optind >= argc && !policy_action) {
+		rc = cli_fail("nothing to run; usage: sbx run [OPTIONS] [--] "
+			      "PROGRAM [ARG...]");
+		goto out;
+	}
+	if (rw && !workspace) {
+		rc = cli_fail("--rw and --rw-live need --workspace DIR");
+		goto out;
+	}
+	if (workspace) {
+		r = sbx_set_workspace(sbx, workspace,
+				      rw == 2	? SBX_WORKSPACE_RW_LIVE
+				      : rw == 1 ? SBX_WORKSPACE_RW
+						: SBX_WORKSPACE_RO);
+		if (r < 0) {
+			rc = cli_fail("%s", sbx_last_error(sbx));
+			goto out;
+		}
+	}
+	o->argi = optind;
+	return 0;
+out:
+	*ret_exit = rc;
+	return 1;
+}
