@@ -130,6 +130,31 @@ static size_t literal_end(const struct scan *s, size_t pos)
 	return pos;
 }
 
+void sbx_json_locale_enter(struct sbx_json_locale *l)
+{
+	l->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	l->old = l->c ? uselocale(l->c) : (locale_t)0;
+}
+
+void sbx_json_locale_leave(struct sbx_json_locale *l)
+{
+	if (!l->c)
+		return;
+	uselocale(l->old);
+	freelocale(l->c);
+}
+
+json_object *sbx_json_parse(const char *text)
+{
+	struct sbx_json_locale l;
+	json_object *o;
+
+	sbx_json_locale_enter(&l);
+	o = json_tokener_parse(text);
+	sbx_json_locale_leave(&l);
+	return o;
+}
+
 /* The key at [start, end), decoded by json-c. */
 static char *decode_key(const struct scan *s, size_t start, size_t end)
 {
@@ -138,7 +163,7 @@ static char *decode_key(const struct scan *s, size_t start, size_t end)
 
 	if (!raw)
 		return NULL;
-	o = json_tokener_parse(raw);
+	o = sbx_json_parse(raw);
 	if (o && json_object_is_type(o, json_type_string))
 		key = strdup(json_object_get_string(o));
 	json_object_put(o);

@@ -6,6 +6,7 @@
 #ifndef SBX_JSONPOS_H
 #define SBX_JSONPOS_H
 
+#include <locale.h>
 #include <stddef.h>
 
 struct sbx_jpos_entry {
@@ -20,6 +21,20 @@ struct sbx_jpos {
 	struct sbx_jpos_entry *e;
 	size_t n;
 };
+
+/* json-c reads numbers in a C locale it derives from the thread's: when
+ * that is another (a caller that set LC_NUMERIC to de_DE), glibc's
+ * newlocale() leaks the locale's composite name at every parse.  Parsing
+ * between these, in the C locale (glibc's is a static object), leaks
+ * nothing and gives the same values. */
+struct sbx_json_locale {
+	locale_t c;
+	locale_t old;
+};
+void sbx_json_locale_enter(struct sbx_json_locale *l);
+void sbx_json_locale_leave(struct sbx_json_locale *l);
+/* json_tokener_parse() between the two */
+struct json_object *sbx_json_parse(const char *text);
 
 /* Index text (already accepted by json-c).  0, -ENOMEM, or -EINVAL when
  * the text is not the JSON it should be. */

@@ -995,6 +995,7 @@ static int parse(struct pctx *c, const char *text, size_t len,
 		 json_object **ret)
 {
 	struct json_tokener *tok;
+	struct sbx_json_locale loc;
 	enum json_tokener_error e;
 	json_object *root;
 	const char *nul;
@@ -1023,7 +1024,9 @@ static int parse(struct pctx *c, const char *text, size_t len,
 		return -ENOMEM;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 					    JSON_TOKENER_VALIDATE_UTF8);
+	sbx_json_locale_enter(&loc);
 	root = json_tokener_parse_ex(tok, text, (int)len);
+	sbx_json_locale_leave(&loc);
 	e = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "jsonpos.h"
 
 #define PROBE_TIMEOUT_MS 20000
 #define PROBE_MAX_BYTES (1u << 20)
@@ -88,7 +89,7 @@ static int read_report(int fd, struct sbx_buf *b)
 /* 0 when the report says the default policy can run, 1 when not. */
 static int verdict(sbx_t *sbx, const char *text)
 {
-	json_object *o = json_tokener_parse(text), *v;
+	json_object *o = sbx_json_parse(text), *v;
 	int r;
 
 	if (!o || !json_object_object_get_ex(o, "can_run_default", &v) ||

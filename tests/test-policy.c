@@ -430,9 +430,8 @@ static void test_atomic(void)
  * check that failed. */
 static int locale_child(const char *dir)
 {
-	json_object *o;
+	const char *s;
 	sbx_t *sbx;
-	char *s;
 	int bad = 0;
 
 	setenv("LOCPATH", dir, 1);
@@ -447,17 +446,17 @@ static int locale_child(const char *dir)
 		    sbx, "{\"limits\": {\"wall\": \"1.5s\", \"cpu\": 2.5, "
 			 "\"memory\": \"1.5G\", \"cpus\": 0.5}}") != 0)
 		return 3;
-	s = strdup(sbx_policy_export(sbx, SBX_POLICY_JSON));
-	o = s ? json_tokener_parse(s) : NULL;
-	if (!o)
-		return 4;
-	if (strcmp(gets(o, "limits.wall"), "1.5") != 0)
+	/* read as text: json-c is what the library must get right here */
+	s = sbx_policy_export(sbx, SBX_POLICY_JSON);
+	if (!s)
+		bad = 4;
+	else if (!strstr(s, "\"wall\": 1.5,"))
 		bad = 5;
-	else if (strcmp(gets(o, "limits.cpu"), "2.5") != 0)
+	else if (!strstr(s, "\"cpu\": 2.5,"))
 		bad = 6;
-	else if (strcmp(gets(o, "limits.memory"), "1536M") != 0)
+	else if (!strstr(s, "\"memory\": \"1536M\","))
 		bad = 7;
-	else if (strcmp(gets(o, "limits.cpus"), "0.5") != 0)
+	else if (!strstr(s, "\"cpus\": 0.5,"))
 		bad = 8;
 	else if (sbx_policy_load_string(
 			 sbx, "{\"limits\": {\"wall\": \"1,5s\"}}") != -EINVAL)
@@ -466,8 +465,6 @@ static int locale_child(const char *dir)
 			 sbx, "{\"limits\": {\"memory\": \"1,5G\"}}") !=
 		 -EINVAL)
 		bad = 10;
-	json_object_put(o);
-	free(s);
 	sbx_destroy(sbx);
 	return bad;
 }
@@ -476,8 +473,9 @@ static int locale_child(const char *dir)
  * as everyone does: "1.5s" is a second and a half, "1,5s" nothing.  The
  * locale is built in the test's directory (LOCPATH): the host's list of
  * locales is not changed.  In a child: the locale stays out of the other
- * tests, and what glibc keeps of a loaded locale out of LeakSanitizer's
- * report. */
+ * tests.  Under valgrind (tests/valgrind-api.sh) and LeakSanitizer the
+ * child also shows that parsing leaks nothing in that locale (json-c's
+ * own C locale, derived from the thread's, leaked at every parse). */
 static void test_locale(void)
 {
 	char dir[512], cmd[1024];
