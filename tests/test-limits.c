@@ -267,8 +267,10 @@ static void test_cpu_loop(void)
 
 /* Two workers that each stop after 0.7 s of their own CPU: with the
  * budget counted per process (RLIMIT_CPU alone) both would finish; counted
- * on the whole sandbox, 1 s runs out first and neither does.  This holds
- * however loaded the machine is. */
+ * on the whole sandbox, 1 s runs out before 1.4 s and at most one does.
+ * Usually neither: they run side by side.  On a loaded machine one can
+ * get its 0.7 s while the other waits for a CPU (seen once in six
+ * repeated `make check`s beside three builds), so one may finish. */
 static void test_cpu_two_workers(void)
 {
 	struct limits l = { 0 };
@@ -283,7 +285,8 @@ static void test_cpu_two_workers(void)
 		  "while time.process_time() < 0.7: pass\n"
 		  "print('worker finished')\" & done; wait");
 	TL_ASSERT_STATUS(&r, SBX_STATUS_CPU_LIMIT);
-	CU_ASSERT(strstr(r.out, "worker finished") == NULL);
+	p = strstr(r.out, "worker finished");
+	CU_ASSERT(p == NULL || strstr(p + 1, "worker finished") == NULL);
 	p = strstr(r.json, "\"cpu_ms\":");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	cpu = atoll(p + 9);
