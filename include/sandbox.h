@@ -152,6 +152,15 @@ enum sbx_limit_kind {
 int sbx_limit(sbx_t *sbx, int kind, uint64_t value);
 
 /**
+ * The value of one limit as the next sbx_exec() would use it: what
+ * sbx_limit() or a policy set, else the default (enum sbx_limit_kind).
+ *
+ * Returns 0 and stores the value in *ret_value, or
+ *   -EINVAL  sbx is NULL, kind is unknown, or ret_value is NULL
+ */
+int sbx_get_limit(sbx_t *sbx, int kind, uint64_t *ret_value);
+
+/**
  * Parse a size such as "512", "64K", "256M", "1G", "1.5GiB" (K/M/G/T and
  * KiB/MiB/GiB/TiB are powers of 1024; a plain number is bytes).
  *
@@ -354,6 +363,9 @@ enum sbx_net_mode {
 /** Returns 0, or -EINVAL (unknown mode), -EBUSY. */
 int sbx_set_network(sbx_t *sbx, int mode);
 
+/** The network mode (enum sbx_net_mode), or -EINVAL when sbx is NULL. */
+int sbx_get_network(const sbx_t *sbx);
+
 /** On/off switches of sbx_set_flag().  Append-only. */
 enum sbx_flag {
 	/* A denied system call kills the program (SIGSYS) instead of
@@ -430,6 +442,27 @@ enum sbx_flag {
 
 /** Returns 0, or -EINVAL (unknown flag), -EBUSY. */
 int sbx_set_flag(sbx_t *sbx, int flag, int on);
+
+/**
+ * Whether a flag is on: 1 or 0 (every flag is off by default), or
+ * -EINVAL when sbx is NULL or the flag is unknown.
+ */
+int sbx_get_flag(sbx_t *sbx, int flag);
+
+/**
+ * A new handle with the configuration of sbx: everything the sbx_set_*()
+ * functions, sbx_add_bind(), sbx_limit(), sbx_set_syscall(),
+ * sbx_require_layer() and the policy functions set (standard streams,
+ * input and SBX_FLAG_PTY included), and nothing of a run (no result,
+ * nothing running, no error message).  sbx may be running.  An
+ * SBX_STDIO_FD descriptor is the same number: the caller keeps it open
+ * for both handles.  Destroy the copy with sbx_destroy().
+ *
+ * Returns 0 and stores the copy in *ret_sbx, or
+ *   -EINVAL  sbx or ret_sbx is NULL
+ *   -ENOMEM  out of memory
+ */
+int sbx_dup(const sbx_t *sbx, sbx_t **ret_sbx);
 
 /* ------------------------------------------------------------------ */
 /* Running                                                             */
@@ -519,6 +552,45 @@ int sbx_try_wait(sbx_t *sbx);
  */
 int sbx_kill(sbx_t *sbx);
 
+/**
+ * Send a signal to the running program (the process sbx_exec() started,
+ * not the processes it started itself): SIGHUP, SIGINT, SIGQUIT,
+ * SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGTSTP or SIGWINCH, so
+ * that it can stop cleanly, reload or pause; sbx_kill() ends the whole
+ * sandbox.  The supervisor relays it to the sandbox's init, which sends
+ * it to the program while it has not reaped it: it never reaches another
+ * process that got the program's pid.  It is sent asynchronously: one
+ * that reaches the sandbox after the program ended is dropped.  The
+ * result tells how the program ended (a program that does not handle
+ * SIGTERM ends SBX_STATUS_SIGNALED with SBX_RESULT_SIGNAL 15).
+ *
+ * Returns 0, or
+ *   -EINVAL  sbx is NULL, or the signal is not one of those above
+ *            (SIGKILL: use sbx_kill())
+ *   -ECHILD  nothing runs on this handle, or the program has ended
+ *            (sbx_wait() collects its result)
+ *   -EAGAIN  the supervisor's control socket is full; try again
+ */
+int sbx_signal(sbx_t *sbx, int sig);
+
+/**
+ * The pid of the running sandbox's supervisor: the caller's child
+ * process that builds, watches and reports the sandbox.  It is not the
+ * program's: the program runs in a PID namespace of its own (its pid
+ * inside is small and means nothing outside), and a pid of a process
+ * that is not the caller's child can be reused by another process as
+ * soon as it ends, so signalling it would be unsafe (use sbx_signal()).
+ * The supervisor's pid stays the caller's child's until sbx_wait(),
+ * sbx_try_wait() or sbx_destroy() reaps it: fit for accounting, process
+ * listings, or a pidfd_open() while the run lasts.  Do not waitpid() it:
+ * the handle does.
+ *
+ * Returns the pid, or
+ *   -EINVAL  sbx is NULL
+ *   -ECHILD  nothing runs on this handle
+ */
+pid_t sbx_pid(const sbx_t *sbx);
+
 /* ------------------------------------------------------------------ */
 /* Results                                                             */
 /* ------------------------------------------------------------------ */
@@ -585,6 +657,23 @@ const char *sbx_result_message(const sbx_t *sbx);
  * next sbx_exec() or sbx_destroy().
  */
 const char *sbx_result_json(const sbx_t *sbx);
+
+/**
+ * The layers of protection the last run had, separated by one space, as
+ * the result's "layers" ("userns pidns mountns ... landlock-abi7:fs,scope
+ * cgroup-v1:memory,pids,cpu"; the names sbx_require_layer() takes).
+ * NULL when there is no result; "" when the run ended before the sandbox
+ * was built.  Valid until the next sbx_exec() or sbx_destroy().
+ */
+const char *sbx_result_layers(const sbx_t *sbx);
+
+/**
+ * Why the last run had no namespaces (SBX_FLAG_ALLOW_DEGRADED; the
+ * result's "degraded_reason"): what kept user namespaces from this host.
+ * "" when the run had them; NULL when there is no result.  Valid until
+ * the next sbx_exec() or sbx_destroy().
+ */
+const char *sbx_result_degraded_reason(const sbx_t *sbx);
 
 /**
  * Output collected from stream 1 or 2 in SBX_STDIO_CAPTURE mode.

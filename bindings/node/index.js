@@ -401,13 +401,23 @@ function exportPolicy(h) {
 	return text;
 }
 
+/* The value the next run of handle h has for a limit (sbx_get_limit):
+ * the options', else the policy's, else the library's default. */
+function getLimit(h, kind) {
+	const [rc, value] = native.sbx_get_limit(h, kind);
+	check(h, rc);
+	return value;
+}
+
 /*
  * The preset and policy document of cfg, made once into one complete
  * document (the export of a scratch handle) that every handle of cfg
  * starts from: a policy file is read once, its relative paths resolved
- * against its directory.  Also the policy's wall-clock limit (ms), the
- * default timeout of runs.  Throws the library's error (code EINVAL for
- * an unknown key, with the key and the line in the message).
+ * against its directory.  What the policy says is read from the scratch
+ * handle with the library's getters, never from the text: its wall-clock
+ * limit (ms) is the default timeout of runs.  Throws the library's error
+ * (code EINVAL for an unknown key, with the key and the line in the
+ * message).
  */
 function resolvePolicy(cfg) {
 	if (cfg.template !== undefined)
@@ -418,7 +428,6 @@ function resolvePolicy(cfg) {
 	const [rc, h] = native.sbx_create();
 	if (rc < 0)
 		throw errnoError(rc, 'cannot create a sandbox handle');
-	let doc;
 	try {
 		/* A policy's errors are the library's own: they name the
 		 * file (or "policy"), the line and the key. */
@@ -428,17 +437,16 @@ function resolvePolicy(cfg) {
 			check(h, native.sbx_policy_load_file(h, cfg.policy.file));
 		else if (cfg.policy)
 			check(h, native.sbx_policy_load_string(h, cfg.policy.json));
-		doc = exportPolicy(h);
+		cfg.template = exportPolicy(h);
+		cfg.policyTimeout = getLimit(h, native.SBX_LIMIT_WALL_MS);
+		/* the library says whether the policy has a workspace */
+		if (cfg.policyMode !== undefined && native.sbx_policy_load_string(h,
+			JSON.stringify({ workspace: { mode: cfg.policyMode } })) < 0)
+			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
+				`options.writable needs a workspace, and neither options.workspace nor the policy gives one (${native.sbx_last_error(h)})`);
 	} finally {
 		native.sbx_destroy(h);
 	}
-	const parsed = JSON.parse(doc);
-	if (cfg.policyMode !== undefined && !parsed.workspace)
-		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-			'options.writable needs a workspace, and neither options.workspace nor the policy gives one');
-	cfg.template = doc;
-	if (parsed.limits?.wall != null)
-		cfg.policyTimeout = Math.round(parsed.limits.wall * 1000);
 	return cfg;
 }
 

@@ -34,6 +34,9 @@
 	$result = SWIG_AppendOutput($result, SWIG_From(double)((double)*$1));
 }
 
+/* sbx_get_limit(sbx, kind, uint64_t *ret_value) -> [rc, value] */
+%apply uint64_t *ret_bytes { uint64_t *ret_value };
+
 /* argv: an array of strings, NULL-terminated for C.  Held in C++
  * containers so that nothing leaks when a conversion fails half-way (the
  * generated wrappers skip freearg on their failure path).  Strings with a

@@ -85,6 +85,9 @@ static PyObject *sbx_py_pair(PyObject *rc, int ok, PyObject *value)
 		SWIG_fail;
 }
 
+/* sbx_get_limit(sbx, kind, &value) -> (rc, int) */
+%apply uint64_t *ret_bytes { uint64_t *ret_value };
+
 /* sbx_output(sbx, stream, &data, &len) -> (rc, bytes): a copy, because the
  * handle's buffer is freed by the next run. */
 %typemap(in, numinputs=0) (const char **ret_data, size_t *ret_len)

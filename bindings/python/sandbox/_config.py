@@ -387,14 +387,32 @@ class Handle:
             message = f"{what}: {message}"
         raise sandbox_error(-rc, message, config=config)
 
-    def apply(self, opts: Options, template: Optional[str] = None) -> None:
-        """Configure the handle: the policy ``template`` (see
-        policy_template()) first, then the options over it.  SandboxError
-        for what the library refuses (a missing workspace, a reserved bind
-        destination...)."""
+    @classmethod
+    def copy_of(cls, template: Optional["Handle"]) -> "Handle":
+        """A new handle: the configuration of ``template`` (sbx_dup()),
+        or the defaults without one."""
+        if template is None:
+            return cls()
+        h = cls.__new__(cls)
+        rc, ptr = _c.sbx_dup(template.ptr)
+        if rc < 0:
+            raise sandbox_error(-rc, "cannot copy a sandbox handle")
+        h.ptr = ptr
+        return h
+
+    def limit(self, kind: int) -> int:
+        """The value the next run has for a limit (sbx_get_limit()):
+        the options', else the policy's, else the library's default."""
+        rc, value = _c.sbx_get_limit(self.ptr, kind)
+        self.check(rc)
+        return int(value)
+
+    def apply(self, opts: Options) -> None:
+        """Configure the handle: the options over what it has (the
+        policy template, see policy_template()).  SandboxError for what
+        the library refuses (a missing workspace, a reserved bind
+        destination, a mode without a workspace...)."""
         p = self.ptr
-        if template is not None:
-            self.check(_c.sbx_policy_load_string(p, template), config=True)
         for option, kind, value in opts.limits:
             self.check(_c.sbx_limit(p, kind, value), option, config=True)
         for name, text in opts.env:
@@ -453,12 +471,13 @@ class Handle:
             pass
 
 
-def policy_template(opts: Options) -> Optional[str]:
-    """The preset and the policy document of ``opts`` as one complete
-    document (sbx_policy_export() of a scratch handle), or None without
-    either.  Made once per Sandbox: every handle of it starts from the
-    same text, so a policy file is read once, and its relative paths are
-    already resolved against its directory."""
+def policy_template(opts: Options) -> Optional[Handle]:
+    """A handle with the preset and the policy document of ``opts``
+    applied, or None without either.  Made once per Sandbox: every
+    handle of it is a copy (sbx_dup()), so a policy file is read once,
+    and its relative paths are resolved against its directory once.
+    What it says (a run's default wall-clock limit...) is read from it
+    with the getters, not from its text."""
     if not opts.has_policy:
         return None
     h = Handle()
@@ -473,7 +492,7 @@ def policy_template(opts: Options) -> Optional[str]:
             # the library's message names the file (or "policy"), the
             # line and the key
             h.check(load(h.ptr, value), config=True)
-        return h.export()
-    finally:
+    except BaseException:
         h.close()
-
+        raise
+    return h
