@@ -611,7 +611,13 @@ enum sbx_status {
 /** Fields of the result.  Append-only. */
 enum sbx_result_field {
 	SBX_RESULT_STATUS = 0,            /* enum sbx_status */
-	SBX_RESULT_EXIT_CODE = 1,         /* exit code; 0 when not EXITED */
+	SBX_RESULT_EXIT_CODE = 1,         /* exit code when the program
+					   * exited by itself: EXITED, or
+					   * PIDS_LIMIT / MEMORY_LIMIT when
+					   * it failed at the limit with a
+					   * code; else 0, which is not a
+					   * success: read STATUS first (the
+					   * JSON's exit_code is null) */
 	SBX_RESULT_SIGNAL = 2,            /* signal number, else 0 */
 	SBX_RESULT_WALL_MS = 3,           /* wall time of the run */
 	SBX_RESULT_CPU_USER_MS = 4,       /* user CPU of the whole sandbox */

@@ -38,8 +38,10 @@ static const char usage_text[] =
 	"  --cwd DIR             start directory inside the sandbox\n"
 	"  --rw-live             make the workspace a live, writable bind\n"
 	"                        (changes land at once; no disk budget)\n"
-	"  --timeout SECONDS     wall-clock limit (kills every process)\n"
-	"  --cpu SECONDS         CPU time of the whole sandbox (e.g. 1.5)\n"
+	"  --timeout SECONDS     wall-clock limit (kills every process;\n"
+	"                        0: none)\n"
+	"  --cpu SECONDS         CPU time of the whole sandbox (e.g. 1.5;\n"
+	"                        0: none)\n"
 	"  --memory SIZE         memory + swap of the whole sandbox (256M)\n"
 	"  --pids N              processes and threads\n"
 	"  --disk SIZE           every byte written to /tmp, the home and a\n"
@@ -72,9 +74,10 @@ static const char usage_text[] =
 	"SIZE: bytes, or with K, M, G, T (powers of 1024; KiB... too).\n"
 	"\n"
 	"Exit status: the program's own; 128+N if killed by signal N (137\n"
-	"for the memory and CPU limits, with the reason on stderr); 124 on\n"
-	"timeout; 125 if the sandbox could not be set up; 126 if the\n"
-	"program cannot be executed; 127 if it is not found.\n";
+	"for the memory, CPU and process limits, with the reason on stderr;\n"
+	"a program that failed at the memory or process limit by itself\n"
+	"keeps its own); 124 on timeout; 125 if the sandbox could not be set\n"
+	"up; 126 if the program cannot be executed; 127 if it is not found.\n";
 
 enum {
 	OPT_WORKSPACE = 256,
@@ -149,7 +152,8 @@ static int fail(const char *fmt, ...)
 	return EXIT_SETUP;
 }
 
-/* "12", "0.5", "1.25": milliseconds, or -1 when not a duration. */
+/* "12", "0.5", "1.25": milliseconds (0: no limit), or -1 when not a
+ * duration. */
 static long long parse_seconds(const char *s)
 {
 	char *end;
@@ -157,7 +161,7 @@ static long long parse_seconds(const char *s)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0) || !isfinite(v) ||
+	if (errno || end == s || *end || !(v >= 0) || !isfinite(v) ||
 	    v > 365.0 * 24 * 3600)
 		return -1;
 	return (long long)(v * 1000.0 + 0.5);
@@ -285,15 +289,20 @@ static int exit_status(sbx_t *sbx)
 	case SBX_STATUS_TIMEOUT:
 		fprintf(stderr, "sbx: timed out: %s\n", sbx_result_message(sbx));
 		return EXIT_TIMEOUT;
-	case SBX_STATUS_MEMORY_LIMIT:
 	case SBX_STATUS_CPU_LIMIT:
 	case SBX_STATUS_KILLED:
 		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
 		return 128 + 9;
+	case SBX_STATUS_MEMORY_LIMIT:
 	case SBX_STATUS_PIDS_LIMIT:
+		/* killed at the limit, or failed there by itself: then its
+		 * own status */
 		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
-		return sig ? 128 + (int)sig
-			   : (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE);
+		if (sig)
+			return 128 + (int)sig;
+		return sbx_result(sbx, SBX_RESULT_EXIT_CODE) > 0
+			       ? (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE)
+			       : 128 + 9;
 	case SBX_STATUS_SETUP_ERROR:
 		fprintf(stderr, "sbx: %s\n", sbx_last_error(sbx));
 		if (json && strstr(json, "\"step\":\"exec\""))
@@ -342,8 +351,8 @@ int cli_run(int argc, char **argv, const char *policy_action)
 		case OPT_CPUS:
 			ms = parse_seconds(optarg);
 			if (ms < 0) {
-				rc = fail("--%s %s: expected a positive number, "
-					  "like 1 or 0.5",
+				rc = fail("--%s %s: expected a number, like 1 "
+					  "or 0.5 (0: no limit)",
 					  c == OPT_CPU ? "cpu" : "cpus", optarg);
 				goto out;
 			}
@@ -396,8 +405,9 @@ int cli_run(int argc, char **argv, const char *policy_action)
 		case OPT_TIMEOUT:
 			ms = parse_seconds(optarg);
 			if (ms < 0) {
-				rc = fail("--timeout %s: expected a positive "
-					  "number of seconds, like 10 or 0.5",
+				rc = fail("--timeout %s: expected a number of "
+					  "seconds, like 10 or 0.5 (0: no "
+					  "limit)",
 					  optarg);
 				goto out;
 			}

@@ -513,7 +513,7 @@ function parseRun(options, defaults = {}) {
 function parseArgs(file, args, options) {
 	if (args != null && !Array.isArray(args)) {
 		if (!isPlainObject(args) || options !== undefined)
-			throw typeError('args', 'an array of strings', args);
+			throw typeError('args', `an array of strings (run(${show(file)}, [${show(args)}]) for one argument)`, args);
 		options = args; /* (file, options) */
 		args = undefined;
 	}
@@ -578,9 +578,12 @@ function destroyHandle(h) {
 
 /* ------------------------------------------------------------- results */
 
+/* What ended the run in one word, the same words as the Python binding's
+ * Result.reason (README, "Results"); null when the program ended by
+ * itself (exited, or a signal of its own). */
 const REASONS = {
-	exited: 'exit',
-	signaled: 'signal',
+	exited: null,
+	signaled: null,
 	timeout: 'timeout',
 	setup_error: 'setup',
 	cpu_limit: 'cpu',
@@ -594,12 +597,14 @@ const signalNames = new Map(
 
 /* The library's JSON result, in JavaScript's words. */
 function toResult(j) {
-	const exited = j.status === 'exited';
 	const setup = j.setup_error;
 	return {
 		status: j.status,
-		reason: REASONS[j.status] ?? j.status,
-		exitCode: exited ? j.exit_code : null,
+		reason: j.status in REASONS ? REASONS[j.status] : j.status,
+		/* null when the program did not exit by itself (a timeout, a
+		 * kill); one that failed at the pids or memory limit with an
+		 * exit code has it */
+		exitCode: j.exit_code ?? null,
 		signal: j.signal ? (signalNames.get(j.signal) ?? j.signal) : null,
 		stdout: undefined,
 		stderr: undefined,

@@ -21,7 +21,9 @@ NODE_TEST_FILES = \
 	bindings/node/tests/options.test.js \
 	bindings/node/tests/concurrency.test.js \
 	bindings/node/tests/pack.test.js \
-	bindings/node/tests/example.test.js
+	bindings/node/tests/example.test.js \
+	bindings/node/tests/types.test.js \
+	bindings/node/tests/types-check.ts
 EXTRA_DIST += \
 	bindings/node/sandbox_node.i \
 	bindings/node/node.m4 \

@@ -374,7 +374,21 @@ static void fill_result(struct watch *w)
 	memfs_full = w->reason == END_NONE && program_failed &&
 		     sup_memwatch_memfs_full(&w->run->mem);
 
-	if (w->reason == END_TIMEOUT) {
+	if (w->reason == END_TIMEOUT && cg.pids_max_hits) {
+		/* A fork bomb the process limit held until the wall clock
+		 * ended it: what stopped it was the process limit. */
+		res->status = SBX_STATUS_PIDS_LIMIT;
+		res->signal = SIGKILL;
+		res->limits[SBX_LIMIT_WALL_MS].fired = 1;
+		snprintf(w->run->msg, sizeof(w->run->msg),
+			 "the process limit of %llu was reached (%llu "
+			 "fork/clone calls failed) and the program kept "
+			 "trying until the wall-clock limit of %llu ms, "
+			 "which killed every process of the sandbox",
+			 (unsigned long long)cfg->limits[SBX_LIMIT_PIDS],
+			 (unsigned long long)cg.pids_max_hits,
+			 (unsigned long long)cfg->limits[SBX_LIMIT_WALL_MS]);
+	} else if (w->reason == END_TIMEOUT) {
 		res->status = SBX_STATUS_TIMEOUT;
 		res->signal = SIGKILL;
 		res->limits[SBX_LIMIT_WALL_MS].fired = 1;

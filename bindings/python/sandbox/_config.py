@@ -148,13 +148,15 @@ def _size(name: str, value: Any) -> int:
 
 
 def _seconds_to_ms(name: str, value: Any) -> int:
-    # 0 is refused, as ever: "no limit" is None.
+    # 0 is no limit, as in the library, `sbx run` and Node (None too).
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, "
                         f"not {_kind(value)}")
-    if not value > 0 or not math.isfinite(value):
-        raise ValueError(f"{name} must be a positive number of seconds, "
-                         f"got {value!r}")
+    if not value >= 0 or not math.isfinite(value):
+        raise ValueError(f"{name} must be a number of seconds, 0 or more "
+                         f"(0: no limit), got {value!r}")
+    if value == 0:
+        return 0
     return _u64(name, max(1, int(math.ceil(value * 1000.0))), value)
 
 

@@ -550,7 +550,8 @@ class Sandbox:
         writable binds keep the existing ones read-only.
 
     The limits that are 0 mean "no limit", except disk and output_limit;
-    timeout and cpu_time refuse 0 (None is no limit).
+    timeout and cpu_time of 0 are no limit, as None is (as in the library,
+    `sbx run` and Node).
 
     Order, as ``sbx run`` applies them: the preset, then the policy
     document, then the other options, which override both (an explicit

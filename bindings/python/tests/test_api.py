@@ -36,8 +36,8 @@ class Sizes(unittest.TestCase):
 
 class Options(unittest.TestCase):
     def test_values_that_cannot_be_right(self):
-        bad = [dict(timeout=0), dict(timeout=-1), dict(timeout=float("nan")),
-               dict(cpu_time=0), dict(pids=-1), dict(memory="lots"),
+        bad = [dict(timeout=-1), dict(timeout=float("nan")),
+               dict(cpu_time=-1), dict(pids=-1), dict(memory="lots"),
                dict(memory=-1), dict(cpus=0), dict(writable=True),
                dict(writable="yes", workspace="/tmp")]
         for kw in bad:
@@ -51,6 +51,16 @@ class Options(unittest.TestCase):
             sandbox.Sandbox(no_such_option=1)
         with self.assertRaisesRegex(ValueError, "memory"):
             sandbox.Sandbox(memory="lots")
+
+    def test_zero_duration_is_no_limit(self):
+        # as in C, `sbx run` and Node
+        with sandbox.Sandbox(timeout=0, cpu_time=0) as sb:
+            limits = sb.policy()["limits"]
+            self.assertEqual((limits["wall"], limits["cpu"]), (0, 0))
+
+    def test_args_of_the_wrong_type(self):
+        with self.assertRaisesRegex(TypeError, "args must be .*not dict"):
+            sandbox.run({"a": 1})
 
     def test_library_refusals_are_sandbox_errors(self):
         missing = "/nonexistent/sbx-workspace"
@@ -130,6 +140,22 @@ class Runs(SandboxTestCase):
         self.assertEqual(r.json["status"], "exited")
         self.assertIn("returncode=0", repr(r))
         self.assertTrue(r.peak_memory is None or r.peak_memory > 0)
+
+    def test_one_meaning_in_every_front_end(self):
+        r = sandbox.run(["true"], timeout=0)
+        self.assertEqual(r.limits["wall_ms"].value, 0)
+        # a timeout has no exit code (None, never 0)
+        r = sandbox.run(["sleep", "30"], timeout=0.3)
+        self.assertEqual((r.status, r.reason, r.exit_code, r.signal),
+                         ("timeout", "timeout", None, 9))
+        # a program that failed itself at the process limit: its own code
+        r = sandbox.run(["sh", "-c", "sleep 60 & sleep 60 & sleep 60 & "
+                         "sleep 60 & wait"], pids=3)
+        if r.limits["pids"].mechanism.startswith("cgroup"):
+            self.assertEqual((r.status, r.reason, r.signal),
+                             ("pids_limit", "pids", None))
+            self.assertGreater(r.exit_code, 0)
+            self.assertEqual(r.returncode, r.exit_code)
 
     def test_sandbox_reuse_close_and_timeout_override(self):
         with sandbox.Sandbox(timeout=20, env={"N": "x"}) as sb:

@@ -37,7 +37,7 @@ SWITCHES = [n for n, p in inspect.signature(sandbox.Sandbox).parameters
             .items() if p.annotation == "Optional[bool]"]
 NOT_BOOLS = [("false", T), ("true", T), ("False", T), ("", T), (0, T),
              (1, T), (0.0, T), ([], T), ([True], T), (b"true", T)]
-DURATION = [("5", T), (b"5", T), (True, T), ([1], T), (0, V), (-1, V),
+DURATION = [("5", T), (b"5", T), (True, T), ([1], T), (-1, V),
             (-0.5, V), (NAN, V), (INF, V), (1e300, V)]
 SIZE = [("lots", V), ("", V), ("12Q", V), ("-1", V), ("1M\0", V),
         (-1, V), (1 << 64, V), (1.5, T), (True, T), (b"1M", T), ([], T)]
