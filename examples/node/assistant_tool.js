@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { Sandbox } = require('sandbox');
+const { Sandbox } = require('libsandbox');
 
 const LANGUAGES = {
 	python: ['python3', '-'],

@@ -8,7 +8,7 @@ const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const { finished } = require('node:stream/promises');
-const sandbox = require('sandbox');
+const sandbox = require('libsandbox');
 const { run, spawn, Sandbox, SandboxError, SandboxProcess } = sandbox;
 const { tmpDir } = require('./helpers');
 

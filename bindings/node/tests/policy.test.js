@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFile } = require('node:child_process');
-const sandbox = require('sandbox');
+const sandbox = require('libsandbox');
 const { run, spawn, Sandbox, SandboxError } = sandbox;
 const { tmpDir, srcdir, listener } = require('./helpers');
 
@@ -271,7 +271,7 @@ test('allowTrustedPaths: a writable workspace withholds .git/config unless allow
 /* Runs in a child where user namespaces are disabled (nouserns.py, with
  * the system's python3); prints one JSON line per case. */
 const DEGRADED_PROBE = `
-const { run } = require('sandbox');
+const { run } = require('libsandbox');
 (async () => {
 	const cases = [{}, { allowDegraded: true }, { policy: { allow_degraded: true } },
 		{ allowDegraded: true, require: ['netns'] }];

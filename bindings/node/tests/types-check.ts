@@ -1,6 +1,6 @@
 // types-check.ts - compiled (never run) by types.test.js with tsc --strict:
 // the ways of calling run() that the README shows must type-check.
-import { run, spawn, Sandbox, RunOptions, Result } from 'sandbox';
+import { run, spawn, Sandbox, RunOptions, Result } from 'libsandbox';
 
 const opts: RunOptions = { timeout: 1000, memory: '256M' };
 

@@ -13,7 +13,7 @@ const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
 const { tmpDir } = require('./helpers');
 
-const PKG = 'sandbox';
+const PKG = 'libsandbox';
 
 function globalRoot() {
 	try {
