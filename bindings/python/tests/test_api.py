@@ -10,8 +10,10 @@ import tempfile
 import threading
 import time
 import unittest
+from unittest import mock
 
 import sandbox
+import helpers
 from helpers import PY, SandboxTestCase, procs_with, wait_until
 
 
@@ -32,6 +34,24 @@ class Sizes(unittest.TestCase):
         for bad in (1.5, True, None, b"1M"):
             with self.assertRaises(TypeError, msg=repr(bad)):
                 sandbox.parse_size(bad)
+
+
+class RequireUserns(unittest.TestCase):
+    """Under tools/run-tests on a host with user namespaces, a suite that
+    cannot build a sandbox fails instead of skipping every test."""
+
+    def test_a_skip_for_want_of_a_sandbox_fails_when_required(self):
+        broken = mock.patch.object(helpers, "sandbox_problem",
+                                   lambda: "the supervisor is broken")
+        with broken, mock.patch.dict(os.environ,
+                                     {"SBX_TEST_REQUIRE_USERNS": "1"}):
+            with self.assertRaisesRegex(AssertionError, "must not be "
+                                        "skipped"):
+                helpers.require_sandbox(None)
+        with broken, mock.patch.dict(os.environ,
+                                     {"SBX_TEST_REQUIRE_USERNS": ""}):
+            with self.assertRaises(unittest.SkipTest):
+                helpers.require_sandbox(None)
 
 
 class Options(unittest.TestCase):

@@ -22,7 +22,7 @@ import tempfile
 import unittest
 
 import sandbox
-from helpers import PY, Listener, SandboxTestCase, children
+from helpers import PY, Listener, SandboxTestCase, children, skip_userns
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NAN, INF = math.nan, math.inf
@@ -349,8 +349,8 @@ class DegradedAttack(SandboxTestCase):
              sys.executable, "-c", DEGRADED_PROBE, ws],
             capture_output=True, text=True, timeout=300)
         if p.returncode == 77:
-            self.skipTest(f"cannot disable user namespaces in a user "
-                          f"namespace here: {p.stderr.strip()}")
+            skip_userns(self, f"cannot disable user namespaces in a "
+                              f"user namespace here: {p.stderr.strip()}")
         self.assertEqual(p.returncode, 0, p.stderr)
         lines = [json.loads(line) for line in p.stdout.splitlines()]
         *strings, control = lines
