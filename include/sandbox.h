@@ -171,6 +171,29 @@ int sbx_get_limit(sbx_t *sbx, int kind, uint64_t *ret_value);
  */
 int sbx_parse_size(const char *text, uint64_t *ret_bytes);
 
+/**
+ * Parse a duration: seconds ("10", "0.5", "1.25") or a number with a unit
+ * ("500ms", "90s", "2m", "1h"), into milliseconds, rounded to the nearest
+ * one, halves up, in decimal ("0.0015" is 2 ms).  "0" is 0, which every
+ * time limit takes as no limit; a positive duration that would round to 0
+ * is refused rather than read as no limit.  The one parser of `sbx run
+ * --timeout/--cpu/--cpus` and of the bindings' seconds (Python's
+ * timeout=0.5, cpus=0.5; Node's cpuShare), so that every front end rounds
+ * alike (policy documents round the same way).  No sign, no exponent, no
+ * spaces.
+ *
+ * err, when not NULL, receives a message for the caller to show (there
+ * is no handle to keep it): what is wrong with text and what to write
+ * instead, NUL-terminated and cut at errlen bytes; "" on success.
+ *
+ * Returns 0 and stores the milliseconds in *ret_ms, or
+ *   -EINVAL  text or ret_ms is NULL, or text is not a duration
+ *   -ERANGE  longer than 365 days (sbx_limit()'s maximum), or shorter
+ *            than half a millisecond but not 0
+ */
+int sbx_parse_duration(const char *text, uint64_t *ret_ms, char *err,
+		       size_t errlen);
+
 /* ------------------------------------------------------------------ */
 /* Filesystem                                                          */
 /* ------------------------------------------------------------------ */

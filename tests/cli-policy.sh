@@ -148,6 +148,12 @@ expect "a policy's output limit: reported" grep -q '"stdout_truncated":true' "$t
 run "$sbx" policy show --timeout 0 --cpu 0
 expect "--timeout 0: no limit" has out '"wall": 0,'
 expect "--cpu 0: no limit" has out '"cpu": 0,'
+# one rounding (sbx_parse_duration): to the nearest ms, halves up
+run "$sbx" policy show --timeout 0.0015 --cpu 90s
+expect "--timeout 0.0015: 2 ms" has out '"wall": 0.002,'
+expect "--cpu 90s: a unit" has out '"cpu": 90,'
+run "$sbx" run --timeout 0.0001 -- /bin/true
+expect "--timeout 0.0001: refused, not no limit" has err "shorter than a millisecond"
 run "$sbx" run --timeout -1 -- /bin/true
 expect "--timeout -1: refused (125)" test "$rc" = 125
 # a timeout has no exit code in the result (null: never 0)

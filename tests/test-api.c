@@ -187,6 +187,68 @@ static void test_parse_size(void)
 	CU_ASSERT_EQUAL(sbx_parse_size(NULL, &v), -EINVAL);
 }
 
+/* Durations: one parser, one rounding, for every front end. */
+static void test_parse_duration(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		uint64_t ms;
+	} cases[] = {
+		{ "0", 0, 0 },
+		{ "10", 0, 10000 },
+		{ "0.5", 0, 500 },
+		{ "1.25", 0, 1250 },
+		{ "0.0015", 0, 2 },   /* halves up, in decimal */
+		{ "0.0014999", 0, 1 },
+		{ "500ms", 0, 500 },
+		{ "1.5ms", 0, 2 },
+		{ "90s", 0, 90000 },
+		{ "2m", 0, 120000 },
+		{ "1h", 0, 3600000 },
+		{ "8760h", 0, 365ull * 24 * 3600 * 1000 },
+		{ "8761h", -ERANGE, 0 },
+		{ "99999999999999999999999", -ERANGE, 0 },
+		{ "0.0004", -ERANGE, 0 }, /* not 0: that is no limit */
+		{ "0.4ms", -ERANGE, 0 },
+		{ "", -EINVAL, 0 },
+		{ "s", -EINVAL, 0 },
+		{ ".", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "1e3", -EINVAL, 0 },
+		{ " 1", -EINVAL, 0 },
+		{ "1 s", -EINVAL, 0 },
+		{ "5x", -EINVAL, 0 },
+		{ "inf", -EINVAL, 0 },
+	};
+	char err[256];
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = 424242;
+		strcpy(err, "unset");
+		CU_ASSERT_EQUAL(sbx_parse_duration(cases[i].text, &v, err,
+						   sizeof(err)),
+				cases[i].rc);
+		if (cases[i].rc == 0) {
+			CU_ASSERT_EQUAL(v, cases[i].ms);
+			CU_ASSERT_STRING_EQUAL(err, "");
+		} else {
+			CU_ASSERT_EQUAL(v, 424242); /* not written */
+			CU_ASSERT(strstr(err, cases[i].text) != NULL);
+		}
+		if (sbx_parse_duration(cases[i].text, &v, NULL, 0) !=
+		    cases[i].rc)
+			printf("\n  %s\n", cases[i].text);
+	}
+	CU_ASSERT_EQUAL(sbx_parse_duration("5x", &v, err, 8), -EINVAL);
+	CU_ASSERT_EQUAL(strlen(err), 7); /* cut, NUL-terminated */
+	CU_ASSERT_EQUAL(sbx_parse_duration(NULL, &v, err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_EQUAL(sbx_parse_duration("1", NULL, NULL, 0), -EINVAL);
+}
+
 /* Each limit reads back as its documented default, then as set. */
 static void test_getters(void)
 {
@@ -650,6 +712,7 @@ static CU_TestInfo api_tests[] = {
 	{ "bad values", test_bad_values },
 	{ "calls in the wrong state", test_wrong_state },
 	{ "size strings", test_parse_size },
+	{ "duration strings", test_parse_duration },
 	{ "getters", test_getters },
 	{ "dup", test_dup },
 	{ "signal and pid", test_signal_and_pid },

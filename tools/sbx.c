@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
-#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +38,9 @@ static const char usage_text[] =
 	"  --rw-live             make the workspace a live, writable bind\n"
 	"                        (changes land at once; no disk budget)\n"
 	"  --timeout SECONDS     wall-clock limit (kills every process;\n"
-	"                        0: none)\n"
+	"                        0: none; 500ms, 90s, 2m, 1h too)\n"
 	"  --cpu SECONDS         CPU time of the whole sandbox (e.g. 1.5;\n"
-	"                        0: none)\n"
+	"                        0: none; units as --timeout)\n"
 	"  --memory SIZE         memory + swap of the whole sandbox (256M)\n"
 	"  --pids N              processes and threads\n"
 	"  --disk SIZE           every byte written to /tmp, the home and a\n"
@@ -152,19 +151,29 @@ static int fail(const char *fmt, ...)
 	return EXIT_SETUP;
 }
 
-/* "12", "0.5", "1.25": milliseconds (0: no limit), or -1 when not a
- * duration. */
-static long long parse_seconds(const char *s)
+/* --timeout, --cpu: seconds or a number with a unit, as the library
+ * parses them for every front end (0: no limit); --cpus: CPUs, rounded to
+ * thousandths alike, without a unit. */
+static int limit_duration(sbx_t *sbx, const char *flag, int kind,
+			  const char *arg)
 {
-	char *end;
-	double v;
+	char err[256];
+	uint64_t v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= 0) || !isfinite(v) ||
-	    v > 365.0 * 24 * 3600)
-		return -1;
-	return (long long)(v * 1000.0 + 0.5);
+	if (kind == SBX_LIMIT_CPU_SHARE && arg[strspn(arg, "0123456789.")])
+		return fail("--%s %s: expected a number of CPUs, like 1 or "
+			    "0.5 (0: no limit)",
+			    flag, arg);
+	if (sbx_parse_duration(arg, &v, err, sizeof(err)) < 0)
+		return kind == SBX_LIMIT_CPU_SHARE
+			       ? fail("--%s %s: expected a number of CPUs, "
+				      "like 1 or 0.5, at least 0.001 (0: no "
+				      "limit)",
+				      flag, arg)
+			       : fail("--%s: %s", flag, err);
+	if (sbx_limit(sbx, kind, v) < 0)
+		return fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
+	return 0;
 }
 
 /* --memory 256M and friends: a size, with a message that names the flag. */
@@ -321,7 +330,6 @@ int cli_run(int argc, char **argv, const char *policy_action)
 	const char *json_dest = NULL, *workspace = NULL;
 	int rw = 0, rw_flags = 0, pty = -1, c, r, rc = EXIT_SETUP;
 	int option_index = 0;
-	long long ms;
 
 	r = sbx_create(&sbx);
 	if (r < 0)
@@ -349,19 +357,13 @@ int cli_run(int argc, char **argv, const char *policy_action)
 			break;
 		case OPT_CPU:
 		case OPT_CPUS:
-			ms = parse_seconds(optarg);
-			if (ms < 0) {
-				rc = fail("--%s %s: expected a number, like 1 "
-					  "or 0.5 (0: no limit)",
-					  c == OPT_CPU ? "cpu" : "cpus", optarg);
+		case OPT_TIMEOUT:
+			if (limit_duration(sbx, run_options[option_index].name,
+					   c == OPT_CPU	   ? SBX_LIMIT_CPU_MS
+					   : c == OPT_CPUS ? SBX_LIMIT_CPU_SHARE
+							   : SBX_LIMIT_WALL_MS,
+					   optarg))
 				goto out;
-			}
-			if (c == OPT_CPU)
-				r = sbx_limit(sbx, SBX_LIMIT_CPU_MS,
-					      (uint64_t)ms);
-			else
-				r = sbx_limit(sbx, SBX_LIMIT_CPU_SHARE,
-					      (uint64_t)ms);
 			break;
 		case OPT_OUTPUT_LIMIT:
 		case OPT_MEMORY:
@@ -401,17 +403,6 @@ int cli_run(int argc, char **argv, const char *policy_action)
 			break;
 		case OPT_CWD:
 			r = sbx_set_cwd(sbx, optarg);
-			break;
-		case OPT_TIMEOUT:
-			ms = parse_seconds(optarg);
-			if (ms < 0) {
-				rc = fail("--timeout %s: expected a number of "
-					  "seconds, like 10 or 0.5 (0: no "
-					  "limit)",
-					  optarg);
-				goto out;
-			}
-			r = sbx_limit(sbx, SBX_LIMIT_WALL_MS, (uint64_t)ms);
 			break;
 		case OPT_NET:
 			if (strcmp(optarg, "none") == 0)

@@ -350,7 +350,12 @@ function parseConfig(options) {
 			throw typeError('options.cpuShare', what, v);
 		if (!(v > 0) || v > 1024)
 			throw rangeError('options.cpuShare', what, v);
-		cfg.limits.set(native.SBX_LIMIT_CPU_SHARE, ['cpuShare', Math.round(v * 1000)]);
+		/* thousandths, rounded by the library as every front end's
+		 * durations and CPUs (to the nearest, halves up) */
+		const [rc, share] = native.sbx_parse_duration(v.toFixed(12));
+		if (rc < 0)
+			throw rangeError('options.cpuShare', `${what}, at least 0.001`, v);
+		cfg.limits.set(native.SBX_LIMIT_CPU_SHARE, ['cpuShare', share]);
 	}
 	parsePolicy(opts, cfg);
 	if (opts.network != null) /* else the policy's, else none */

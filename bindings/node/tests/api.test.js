@@ -278,3 +278,13 @@ test('one meaning in every front end: timeout 0, exit codes, the pids limit, wro
 	await assert.rejects(run('echo', 'hi'),
 		{ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: /args must be an array of strings \(run\('echo', \['hi'\]\)/ });
 });
+
+test('CPUs round as every front end does (sbx_parse_duration)', () => {
+	const sb = new Sandbox({ cpuShare: 0.0015 });
+	try {
+		assert.equal(sb.policy().limits.cpus, 0.002);
+	} finally {
+		sb.close();
+	}
+	assert.throws(() => new Sandbox({ cpuShare: 0.0001 }), { code: 'ERR_OUT_OF_RANGE' });
+});

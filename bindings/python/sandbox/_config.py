@@ -147,6 +147,14 @@ def _size(name: str, value: Any) -> int:
     return _u64(name, size, value)
 
 
+def _decimal(value: Union[int, float]) -> str:
+    """A number as the decimal text sbx_parse_duration() reads (no
+    exponent)."""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.12f}"
+
+
 def _seconds_to_ms(name: str, value: Any) -> int:
     # 0 is no limit, as in the library, `sbx run` and Node (None too).
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -155,9 +163,12 @@ def _seconds_to_ms(name: str, value: Any) -> int:
     if not value >= 0 or not math.isfinite(value):
         raise ValueError(f"{name} must be a number of seconds, 0 or more "
                          f"(0: no limit), got {value!r}")
-    if value == 0:
-        return 0
-    return _u64(name, max(1, int(math.ceil(value * 1000.0))), value)
+    # the library's rounding (to the nearest ms, halves up), as sbx
+    # run's and a policy's, and its message
+    rc, ms, message = _c.sbx_parse_duration(_decimal(value))
+    if rc < 0 or ms is None:
+        raise ValueError(f"{name}: {message} (got {value!r} seconds)")
+    return int(ms)
 
 
 def _count(name: str, value: Any) -> int:
@@ -175,7 +186,12 @@ def _cpus(value: Any) -> int:
     if not value > 0 or not math.isfinite(value):
         raise ValueError(f"cpus must be a positive number of CPUs, "
                          f"got {value!r}")
-    return _u64("cpus", max(1, int(round(value * 1000))), value)
+    # thousandths, rounded as durations are (sbx run --cpus alike)
+    rc, share, _ = _c.sbx_parse_duration(_decimal(value))
+    if rc < 0 or share is None:
+        raise ValueError(f"cpus must be a number of CPUs from 0.001 to "
+                         f"1024, got {value!r}")
+    return _u64("cpus", int(share), value)
 
 
 def _env(value: Any) -> Tuple[Tuple[str, Optional[str]], ...]:

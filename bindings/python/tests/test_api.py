@@ -78,6 +78,16 @@ class Options(unittest.TestCase):
             limits = sb.policy()["limits"]
             self.assertEqual((limits["wall"], limits["cpu"]), (0, 0))
 
+    def test_durations_round_as_everywhere(self):
+        # sbx_parse_duration(): to the nearest ms, halves up (sbx run's,
+        # a policy's, Node's)
+        with sandbox.Sandbox(timeout=0.0015, cpu_time=90, cpus=0.0015) as sb:
+            limits = sb.policy()["limits"]
+            self.assertEqual((limits["wall"], limits["cpu"], limits["cpus"]),
+                             (0.002, 90, 0.002))
+        with self.assertRaisesRegex(ValueError, "shorter than a millisecond"):
+            sandbox.Sandbox(timeout=0.0001)
+
     def test_args_of_the_wrong_type(self):
         with self.assertRaisesRegex(TypeError, "args must be .*not dict"):
             sandbox.run({"a": 1})
