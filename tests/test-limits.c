@@ -160,6 +160,37 @@ static void run_watched(struct watched *w, struct limits *l,
 
 /* ------------------------------------------------------------ tests */
 
+/* A fork bomb that keeps trying until the wall clock ends it: the
+ * process limit is what stopped it, and the result says so (not
+ * "timeout"), with no exit code (it never exited). */
+static void test_fork_bomb_until_timeout(void)
+{
+	struct limits l = { 0 };
+	struct watched w;
+
+	lim(&l, SBX_LIMIT_PIDS, 8);
+	lim(&l, SBX_LIMIT_WALL_MS, 3000);
+	/* bash retries a fork that fails (dash gives up: that program failed
+	 * by itself, the other fork bomb test) */
+	run_watched(&w, &l, "exec /bin/bash -c 'while :; do sleep 60 & done' "
+			     "2>/dev/null");
+	if (strncmp(mechanism(&w.r, "pids"), "cgroup", 6) != 0) {
+		tl_skip("the pids limit is not a cgroup's here: nothing "
+			"counts the failed forks");
+		return;
+	}
+	CU_ASSERT_EQUAL(w.r.status, SBX_STATUS_PIDS_LIMIT);
+	CU_ASSERT_EQUAL(w.r.signal, SIGKILL);
+	CU_ASSERT(json_has(&w.r, "\"status\":\"pids_limit\","
+				 "\"exit_code\":null"));
+	CU_ASSERT(json_has(&w.r, "\"wall_ms\":{\"value\":3000,"
+				 "\"mechanism\":\"supervisor\","
+				 "\"fired\":true"));
+	CU_ASSERT(json_has(&w.r, "fork/clone calls failed"));
+	CU_ASSERT(w.host_spawned > 0);
+	CU_ASSERT_EQUAL(w.host_spawn_failed, 0);
+}
+
 static void test_fork_bomb(void)
 {
 	struct limits l = { 0 };
@@ -703,6 +734,7 @@ static void test_thousand_runs(void)
 
 static CU_TestInfo limit_tests[] = {
 	{ "fork bomb with pids 64", test_fork_bomb },
+	{ "fork bomb until the wall clock", test_fork_bomb_until_timeout },
 	{ "2 GiB with memory 256M", test_memory_bomb },
 	{ "busy loop with cpu 1", test_cpu_loop },
 	{ "two workers share cpu 1", test_cpu_two_workers },
