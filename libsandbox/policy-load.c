@@ -600,10 +600,12 @@ static const struct {
 };
 
 /* Seconds as a number, or a string of seconds or with a unit: "500ms",
- * "90s", "2m", "1h" (size.c reads it, in any locale). */
+ * "90s", "2m", "1h" (sbx_parse_duration(), the parser of every front
+ * end, which reads it the same in any locale). */
 static int get_ms(struct pctx *c, const char *ptr, json_object *v,
 		  uint64_t *ret)
 {
+	char err[256];
 	const char *s;
 	double d;
 	int r;
@@ -612,16 +614,8 @@ static int get_ms(struct pctx *c, const char *ptr, json_object *v,
 		r = get_str(c, ptr, v, "", &s);
 		if (r < 0)
 			return r;
-		r = sbx_duration_parse(s, ret);
-		if (r == -ERANGE)
-			return perr(c, ptr, EINVAL, "is too long");
-		if (r < 0)
-			return perr(c, ptr, EINVAL,
-				    "\"%s\" is not a duration (a number of "
-				    "seconds, or a string like \"1.5\", "
-				    "\"500ms\", \"90s\", \"2m\", \"1h\")",
-				    s);
-		return 0;
+		r = sbx_parse_duration(s, ret, err, sizeof(err));
+		return r < 0 ? perr(c, ptr, EINVAL, "%s", err) : 0;
 	}
 	r = get_real(c, ptr, v, &d);
 	if (r < 0)

@@ -1,9 +1,9 @@
-/* size.c - parsing of human sizes ("256M", "1.5GiB") and durations
- * ("500ms", "1.5s").  The digits are read here, not by strtod() or
- * strtoull(): strtod()'s decimal point is the caller's locale's (a
- * caller that set LC_NUMERIC to de_DE would see "1.5s" refused and
- * "1,5s" taken), and both skip leading white space and take signs, hex,
- * exponents, "inf" and "nan", none of which a size or a duration is. */
+/* size.c - parsing of human sizes ("256M", "1.5GiB").  The digits are
+ * read here, not by strtod() or strtoull(): strtod()'s decimal point is
+ * the caller's locale's (a caller that set LC_NUMERIC to de_DE would see
+ * "1.5G" refused and "1,5G" taken), and both skip leading white space and
+ * take signs, hex, exponents, "inf" and "nan", none of which a size is.
+ * (Durations: duration.c.) */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -11,8 +11,8 @@
 
 #include "size.h"
 
-/* Digits of a fraction kept: the rest cannot change a result by a unit
- * of what the callers keep (bytes of at most 2^40, milliseconds). */
+/* Digits of a fraction kept: the rest cannot change a result by a byte
+ * (units of at most 2^40). */
 #define FRAC_DIGITS 9
 
 struct decimal {
@@ -101,55 +101,4 @@ int sbx_size_parse(const char *text, uint64_t *ret_bytes)
 		return -ERANGE;
 	*ret_bytes = v + f;
 	return 0;
-}
-
-/* n units of mult each, and the fraction rounded to the nearest. */
-static int scale(const struct decimal *d, uint64_t mult, uint64_t *ret)
-{
-	uint64_t v, f;
-
-	if (d->overflow || (mult && d->whole > UINT64_MAX / mult))
-		return -ERANGE;
-	v = d->whole * mult;
-	/* frac < 10^9, mult <= 3.6 * 10^6: below 2^62 */
-	f = (d->frac * mult + d->den / 2) / d->den;
-	if (v > UINT64_MAX - f)
-		return -ERANGE;
-	*ret = v + f;
-	return 0;
-}
-
-int sbx_duration_parse(const char *text, uint64_t *ret_ms)
-{
-	static const struct {
-		const char *name;
-		uint64_t ms;
-	} units[] = {
-		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		{ "h", 3600000 },
-	};
-	struct decimal d;
-	const char *unit;
-	size_t i;
-
-	if (!text || !ret_ms)
-		return -EINVAL;
-	if (decimal(text, &d, &unit) < 0)
-		return -EINVAL;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(unit, units[i].name) == 0)
-			return scale(&d, units[i].ms, ret_ms);
-	return -EINVAL;
-}
-
-int sbx_decimal_parse(const char *text, uint64_t mult, uint64_t *ret)
-{
-	struct decimal d;
-	const char *end;
-
-	if (!text || !ret || mult > 3600000)
-		return -EINVAL;
-	if (decimal(text, &d, &end) < 0 || *end)
-		return -EINVAL;
-	return scale(&d, mult, ret);
 }

@@ -143,14 +143,14 @@ expect "numbers: seconds" has out '"cpu": 1.5,'
 expect "numbers: CPUs" has out '"cpus": 0.5,'
 expect "numbers: a size" has out '"memory": "1536M",'
 for arg in "--timeout= 5" "--timeout=5 s" "--timeout=1e3" "--timeout=0x10" \
-	"--timeout=inf" "--timeout=0" "--cpu=1,5" "--cpus=1e3" "--cpus=0.5s" \
+	"--timeout=inf" "--timeout=-1" "--cpu=1,5" "--cpus=1e3" "--cpus=0.5s" \
 	"--cpus=2000" "--pids= 5" "--pids=+5" "--pids=5.0" "--memory= 5M" \
 	"--memory=5 M"; do
 	run "$sbx" policy show "$arg"
 	expect "numbers: $arg refused" test "$rc" = 125
 done
 run "$sbx" policy show --timeout 1e3
-expect "numbers: the message names the flag" has err "--timeout 1e3: expected a positive number of seconds"
+expect "numbers: the message names the flag" has err "--timeout: \"1e3\" is not a duration"
 
 # ------------------------------------------------------- run with a policy
 run "$sbx" run --require netns --net host /bin/true
@@ -177,6 +177,24 @@ run env -i SBX_SUPERVISOR="${SBX_SUPERVISOR:-}" "$sbx" run --env PATH \
 	--env HOME --env LANG --env TERM --env TMPDIR -- env
 expect "an empty environment: runs" test "$rc" = 0
 expect "an empty environment: is empty" test ! -s "$tmp/out"
+
+# ------------------------------------------- one meaning in every front end
+# --timeout 0 and --cpu 0 are no limit, as 0 is for the library
+run "$sbx" policy show --timeout 0 --cpu 0
+expect "--timeout 0: no limit" has out '"wall": 0,'
+expect "--cpu 0: no limit" has out '"cpu": 0,'
+# one rounding (sbx_parse_duration): to the nearest ms, halves up
+run "$sbx" policy show --timeout 0.0015 --cpu 90s
+expect "--timeout 0.0015: 2 ms" has out '"wall": 0.002,'
+expect "--cpu 90s: a unit" has out '"cpu": 90,'
+run "$sbx" run --timeout 0.0001 -- /bin/true
+expect "--timeout 0.0001: refused, not no limit" has err "shorter than a millisecond"
+run "$sbx" run --timeout -1 -- /bin/true
+expect "--timeout -1: refused (125)" test "$rc" = 125
+# a timeout has no exit code in the result (null: never 0)
+run "$sbx" run --no-pty --timeout 0.3 --json-result "$tmp/r.json" -- /bin/sleep 30
+expect "a timeout: 124" test "$rc" = 124
+expect "a timeout: exit_code null" grep -q '"status":"timeout","exit_code":null' "$tmp/r.json"
 
 echo "## tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

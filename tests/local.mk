@@ -7,8 +7,7 @@ tests_libtestlib_la_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 TEST_LDADD = tests/libtestlib.la libsandbox.la $(CUNIT_LIBS)
 
 check_PROGRAMS += tests/test-api
-# size.c: the parser of durations is not exported
-tests_test_api_SOURCES = tests/test-api.c libsandbox/size.c
+tests_test_api_SOURCES = tests/test-api.c
 tests_test_api_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_api_LDADD = $(TEST_LDADD)
 

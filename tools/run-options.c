@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "size.h"
 
 static const char usage_text[] =
 	"Usage: sbx run [OPTIONS] [--] PROGRAM [ARG...]\n"
@@ -34,9 +33,10 @@ static const char usage_text[] =
 	"  --cwd DIR             start directory inside the sandbox\n"
 	"  --rw-live             make the workspace a live, writable bind\n"
 	"                        (changes land at once; no disk budget)\n"
-	"  --timeout SECONDS     wall-clock limit (kills every process);\n"
-	"                        10, 0.5, or with a unit: 500ms, 90s, 2m, 1h\n"
-	"  --cpu SECONDS         CPU time of the whole sandbox (1.5, 90s...)\n"
+	"  --timeout SECONDS     wall-clock limit (kills every process;\n"
+	"                        0: none; 500ms, 90s, 2m, 1h too)\n"
+	"  --cpu SECONDS         CPU time of the whole sandbox (e.g. 1.5;\n"
+	"                        0: none; units as --timeout)\n"
 	"  --memory SIZE         memory + swap of the whole sandbox (256M)\n"
 	"  --pids N              processes and threads\n"
 	"  --disk SIZE           every byte written to /tmp, the home and a\n"
@@ -69,9 +69,10 @@ static const char usage_text[] =
 	"SIZE: bytes, or with K, M, G, T (powers of 1024; KiB... too).\n"
 	"\n"
 	"Exit status: the program's own; 128+N if killed by signal N (137\n"
-	"for the memory and CPU limits, with the reason on stderr); 124 on\n"
-	"timeout; 125 if the sandbox could not be set up; 126 if the\n"
-	"program cannot be executed; 127 if it is not found.\n";
+	"for the memory, CPU and process limits, with the reason on stderr;\n"
+	"a program that failed at the memory or process limit by itself\n"
+	"keeps its own); 124 on timeout; 125 if the sandbox could not be set\n"
+	"up; 126 if the program cannot be executed; 127 if it is not found.\n";
 
 enum {
 	OPT_WORKSPACE = 256,
@@ -133,26 +134,29 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* "12", "0.5", "90s", "500ms": positive milliseconds, or -1 when not a
- * duration (size.c, which reads digits the same in every locale). */
-static long long parse_seconds(const char *s)
+/* --timeout, --cpu: seconds or a number with a unit, as the library
+ * parses them for every front end (0: no limit); --cpus: CPUs, rounded to
+ * thousandths alike, without a unit. */
+static int limit_duration(sbx_t *sbx, const char *flag, int kind,
+			  const char *arg)
 {
-	uint64_t ms;
-
-	if (sbx_duration_parse(s, &ms) < 0 || ms == 0 ||
-	    ms > 365ull * 24 * 3600 * 1000)
-		return -1;
-	return (long long)ms;
-}
-
-/* "0.5", "2": thousandths of a CPU, or -1. */
-static long long parse_cpus(const char *s)
-{
+	char err[256];
 	uint64_t v;
 
-	if (sbx_decimal_parse(s, 1000, &v) < 0 || v == 0 || v > 1024000)
-		return -1;
-	return (long long)v;
+	if (kind == SBX_LIMIT_CPU_SHARE && arg[strspn(arg, "0123456789.")])
+		return cli_fail("--%s %s: expected a number of CPUs, like 1 or "
+				"0.5 (0: no limit)",
+				flag, arg);
+	if (sbx_parse_duration(arg, &v, err, sizeof(err)) < 0)
+		return kind == SBX_LIMIT_CPU_SHARE
+			       ? cli_fail("--%s %s: expected a number of CPUs, "
+					  "like 1 or 0.5, at least 0.001 (0: no "
+					  "limit)",
+					  flag, arg)
+			       : cli_fail("--%s: %s", flag, err);
+	if (sbx_limit(sbx, kind, v) < 0)
+		return cli_fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
+	return 0;
 }
 
 /* --memory 256M and friends: a size, with a message that names the flag. */
@@ -173,10 +177,16 @@ static int limit_size(sbx_t *sbx, const char *flag, int kind, const char *arg)
 
 static int limit_count(sbx_t *sbx, const char *flag, int kind, const char *arg)
 {
-	uint64_t v;
+	unsigned long long v = 0;
+	char *end;
 
 	/* digits only: strtoull() would take " 5", "+5" and "-1" */
-	if (sbx_decimal_parse(arg, 1, &v) < 0 || strchr(arg, '.') || v == 0)
+	if (arg[0] < '0' || arg[0] > '9' || arg[strspn(arg, "0123456789")])
+		return cli_fail("--%s %s: expected a positive whole number",
+				flag, arg);
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || v == 0)
 		return cli_fail("--%s %s: expected a positive whole number", flag,
 				arg);
 	if (sbx_limit(sbx, kind, v) < 0)
@@ -351,7 +361,6 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 	const char *workspace = NULL;
 	int rw = 0, rw_flags = 0, c, r, rc;
 	int option_index = 0;
-	long long ms;
 
 	o->json_dest = NULL;
 	o->pty = -1;
@@ -379,27 +388,13 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 			break;
 		case OPT_CPU:
 		case OPT_CPUS:
-			ms = c == OPT_CPU ? parse_seconds(optarg)
-					  : parse_cpus(optarg);
-			if (ms < 0) {
-				rc = cli_fail(c == OPT_CPU
-						      ? "--cpu %s: expected a "
-							"positive number of "
-							"seconds, like 10, 0.5 "
-							"or 90s"
-						      : "--cpus %s: expected a "
-							"positive number of "
-							"CPUs up to 1024, like "
-							"1 or 0.5",
-					      optarg);
+		case OPT_TIMEOUT:
+			if (limit_duration(sbx, run_options[option_index].name,
+					   c == OPT_CPU	   ? SBX_LIMIT_CPU_MS
+					   : c == OPT_CPUS ? SBX_LIMIT_CPU_SHARE
+							   : SBX_LIMIT_WALL_MS,
+					   optarg))
 				goto out;
-			}
-			if (c == OPT_CPU)
-				r = sbx_limit(sbx, SBX_LIMIT_CPU_MS,
-					      (uint64_t)ms);
-			else
-				r = sbx_limit(sbx, SBX_LIMIT_CPU_SHARE,
-					      (uint64_t)ms);
 			break;
 		case OPT_OUTPUT_LIMIT:
 		case OPT_MEMORY:
@@ -439,17 +434,6 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 			break;
 		case OPT_CWD:
 			r = sbx_set_cwd(sbx, optarg);
-			break;
-		case OPT_TIMEOUT:
-			ms = parse_seconds(optarg);
-			if (ms < 0) {
-				rc = cli_fail("--timeout %s: expected a positive "
-					      "number of seconds, like 10, 0.5 or "
-					      "90s (or 500ms, 2m, 1h)",
-					      optarg);
-				goto out;
-			}
-			r = sbx_limit(sbx, SBX_LIMIT_WALL_MS, (uint64_t)ms);
 			break;
 		case OPT_NET:
 			if (strcmp(optarg, "none") == 0)

@@ -75,15 +75,20 @@ static int exit_status(sbx_t *sbx)
 	case SBX_STATUS_TIMEOUT:
 		fprintf(stderr, "sbx: timed out: %s\n", sbx_result_message(sbx));
 		return EXIT_TIMEOUT;
-	case SBX_STATUS_MEMORY_LIMIT:
 	case SBX_STATUS_CPU_LIMIT:
 	case SBX_STATUS_KILLED:
 		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
 		return 128 + 9;
+	case SBX_STATUS_MEMORY_LIMIT:
 	case SBX_STATUS_PIDS_LIMIT:
+		/* killed at the limit, or failed there by itself: then its
+		 * own status */
 		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
-		return sig ? 128 + (int)sig
-			   : (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE);
+		if (sig)
+			return 128 + (int)sig;
+		return sbx_result(sbx, SBX_RESULT_EXIT_CODE) > 0
+			       ? (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE)
+			       : 128 + 9;
 	case SBX_STATUS_SETUP_ERROR:
 		fprintf(stderr, "sbx: %s\n", sbx_last_error(sbx));
 		if (json && strstr(json, "\"step\":\"exec\""))
