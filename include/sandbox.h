@@ -446,8 +446,12 @@ int sbx_set_flag(sbx_t *sbx, int flag, int on);
  *   -EINVAL  argv is NULL or empty, or SBX_FLAG_READ_ONLY is set with a
  *            writable workspace or bind
  *   -EBUSY   a sandbox is already running on this handle
- *   -ENOENT  the supervisor executable is missing (see sbx_last_error())
- *   -EMFILE, -ENFILE, -ENOMEM, -EAGAIN  out of resources
+ *   -ENOENT  the supervisor executable is missing, a directory, or not
+ *            executable (see sbx_last_error())
+ *   -EPROTO  the supervisor exited before reading its configuration
+ *            (SBX_SUPERVISOR names something that is not one)
+ *   -EMFILE  the calling process has no free file descriptors
+ *   -ENFILE, -ENOMEM, -EAGAIN  out of resources
  */
 int sbx_exec(sbx_t *sbx, const char *const *argv);
 

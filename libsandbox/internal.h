@@ -116,6 +116,9 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv);
 int sbx_wait_internal(sbx_t *sbx, int block);
 int sbx_kill_internal(sbx_t *sbx);
 void sbx_reap(sbx_t *sbx);
+void sbx_reap_status(sbx_t *sbx, int *ret_status);
+int sbx_check_supervisor(sbx_t *sbx, const char *sup);
+const char *sbx_describe_exit(int status, char *buf, size_t size);
 void sbx_reap_zombie(sbx_t *sbx);
 
 /* result.c */

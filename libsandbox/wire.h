@@ -182,5 +182,7 @@ const char *sbx_mech_name(uint32_t mech);
  * (-EPIPE on a short read at EOF). */
 int sbx_read_full(int fd, void *data, size_t len);
 int sbx_write_full(int fd, const void *data, size_t len);
+/* The same on a socket, with EPIPE instead of SIGPIPE. */
+int sbx_send_full(int fd, const void *data, size_t len);
 
 #endif

@@ -57,7 +57,10 @@ tests_try_escape_CFLAGS = $(BASE_CFLAGS)
 tests_try_escape_LDFLAGS = $(BASE_LINK_FLAGS)
 
 check_PROGRAMS += tests/test-isolation tests/test-seccomp \
-	tests/test-lifecycle tests/test-programs
+	tests/test-lifecycle tests/test-programs tests/test-faults
+tests_test_faults_SOURCES = tests/test-faults.c
+tests_test_faults_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_test_faults_LDADD = $(LIVE_LDADD)
 tests_test_isolation_SOURCES = tests/test-isolation.c
 tests_test_isolation_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_isolation_LDADD = $(LIVE_LDADD)
