@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -189,6 +190,17 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	run.start_ns = sup_now_ns();
+	/* A caller with a low soft limit (ulimit -Sn 16) left us too few
+	 * descriptors to build a sandbox: we take what the hard limit
+	 * allows, and give the program the caller's limit back
+	 * (process.c). */
+	if (getrlimit(RLIMIT_NOFILE, &plan.caller_nofile) == 0 &&
+	    plan.caller_nofile.rlim_cur < plan.caller_nofile.rlim_max) {
+		struct rlimit raised = plan.caller_nofile;
+
+		raised.rlim_cur = raised.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &raised);
+	}
 	run.ctl_fd = SBX_SUP_FD_CTL;
 	run.root_fd = run.upper_fd = -1;
 	sup_memwatch_init(&run.mem);

@@ -71,6 +71,10 @@ static void set_rlimits(const struct sup_config *cfg,
 	if (lim[SBX_LIMIT_NOFILE])
 		set_rlimit(report, RLIMIT_NOFILE, "RLIMIT_NOFILE",
 			   lim[SBX_LIMIT_NOFILE], lim[SBX_LIMIT_NOFILE]);
+	else if (plan->caller_nofile.rlim_max)
+		set_rlimit(report, RLIMIT_NOFILE, "RLIMIT_NOFILE",
+			   plan->caller_nofile.rlim_cur,
+			   plan->caller_nofile.rlim_max);
 	if (lim[SBX_LIMIT_FSIZE])
 		set_rlimit(report, RLIMIT_FSIZE, "RLIMIT_FSIZE",
 			   lim[SBX_LIMIT_FSIZE], lim[SBX_LIMIT_FSIZE]);

@@ -5,6 +5,7 @@
 #include <linux/filter.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -170,6 +171,10 @@ struct sup_plan {
 	int idmap;                  /* the supervisor sends idmapped binds */
 	int mem_watch;              /* no memory cgroup: memwatch.c */
 	struct sup_budgets budget;
+	/* RLIMIT_NOFILE as the caller had it: the supervisor runs with its
+	 * soft limit raised to the hard one, the program with the caller's
+	 * (unless SBX_LIMIT_NOFILE sets its own) */
+	struct rlimit caller_nofile;
 };
 
 /* limits.c: choose the mechanisms and note them in the result. */
