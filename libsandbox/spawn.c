@@ -340,6 +340,18 @@ static int caller_out_of_fds(sbx_t *sbx)
 			 (unsigned long long)rl.rlim_cur);
 }
 
+/* The supervisor starts with an empty environment but for the caller's
+ * TMPDIR: where a run without namespaces keeps its /tmp when the host's
+ * is read-only (degraded.c).  envp[0] is malloc'd or NULL. */
+static void supervisor_env(char **envp)
+{
+	const char *t = getenv("TMPDIR");
+
+	envp[0] = NULL;
+	if (t && t[0] == '/' && asprintf(&envp[0], "TMPDIR=%s", t) < 0)
+		envp[0] = NULL;
+}
+
 int sbx_spawn(sbx_t *sbx, const char *const *argv)
 {
 	struct spawn_fds f = { { -1, -1 },
@@ -352,7 +364,7 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 	sigset_t all, none;
 	const char *sup = sbx_supervisor_path();
 	char *const sup_argv[] = { (char *)"sbx-supervisor", NULL };
-	char *const sup_env[] = { NULL };
+	char *sup_env[2] = { NULL, NULL };
 	uint32_t relay = 0;
 	pid_t pid;
 	int i, r;
@@ -412,7 +424,9 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setflags(&attr,
 				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	supervisor_env(sup_env);
 	r = posix_spawn(&pid, sup, &fa, &attr, sup_argv, sup_env);
+	free(sup_env[0]);
 	if (r) {
 		r = sbx_error(sbx, r, "cannot start the supervisor %s: %s",
 			      sup, strerror(r));
@@ -486,9 +500,11 @@ static void reap_supervisor(sbx_t *sbx, int block, int *ret_status)
 static void collect_dead_supervisors(void)
 {
 	char *const argv[] = { (char *)"sbx-supervisor", (char *)"--gc", NULL };
-	char *const envp[] = { NULL };
+	char *envp[2] = { NULL, NULL };
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
+
+	supervisor_env(envp);
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -499,6 +515,7 @@ static void collect_dead_supervisors(void)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	posix_spawn_file_actions_destroy(&fa);
+	free(envp[0]);
 }
 
 void sbx_reap_zombie(sbx_t *sbx)

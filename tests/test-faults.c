@@ -4,6 +4,7 @@
  * /tmp.  Each is judged from the host: the caller lives and gets an
  * error, and nothing (process, zombie, descriptor, directory) is left. */
 #include <dirent.h>
+#include <glob.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -332,6 +335,352 @@ static void test_caller_out_of_fds(void)
 	CU_ASSERT_EQUAL(count_zombie_children(), 0);
 }
 
+/* ------------------------------------------------- runs without namespaces */
+
+/* Directories of degraded runs in the places they may be. */
+static int count_degraded_dirs(void)
+{
+	static const char *const pats[] = { "/tmp/sbx-degraded-*",
+					    "/var/tmp/sbx-degraded-*",
+					    "/dev/shm/sbx-degraded-*" };
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < LIVE_N(pats); i++) {
+		glob_t g;
+
+		if (glob(pats[i], 0, NULL, &g) == 0)
+			n += (int)g.gl_pathc;
+		globfree(&g);
+	}
+	return n;
+}
+
+static int write_proc(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* Make a path of the caller's mount namespace read-only. */
+static int make_ro(const char *path)
+{
+	return mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+			       mount(NULL, path, NULL,
+				     MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0
+		       ? -errno
+		       : 0;
+}
+
+typedef void (*caller_fn)(int out, void *arg);
+
+/*
+ * Fork a caller that cannot make user namespaces (as nouserns.c does: a
+ * user namespace of its own with user.max_user_namespaces=0), so its
+ * runs take the no-namespace fallback; with ro_dirs (root only) first in
+ * a private mount namespace where those directories are read-only, the
+ * host's untouched.  fn writes to out; returns the caller's pid and the
+ * read end in *ret_in, or -1.
+ */
+static pid_t start_degraded_caller(const char *const *ro_dirs, caller_fn fn,
+				   void *arg, int *ret_in)
+{
+	int to_child[2], to_parent[2];
+	char c, map[128];
+	pid_t pid;
+
+	if (pipe(to_child) < 0 || pipe(to_parent) < 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int fd;
+
+		close(to_child[1]);
+		close(to_parent[0]);
+		if (ro_dirs) {
+			if (unshare(CLONE_NEWNS) < 0 ||
+			    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) <
+				    0)
+				_exit(3);
+			for (; *ro_dirs; ro_dirs++)
+				if (make_ro(*ro_dirs) < 0)
+					_exit(3);
+		}
+		if (unshare(CLONE_NEWUSER) < 0 ||
+		    write(to_parent[1], "u", 1) != 1 ||
+		    read(to_child[0], &c, 1) != 1 || c != 'm')
+			_exit(4);
+		fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY);
+		if (fd < 0 || write(fd, "0", 1) != 1)
+			_exit(5);
+		close(fd);
+		fn(to_parent[1], arg);
+		_exit(0);
+	}
+	close(to_child[0]);
+	close(to_parent[1]);
+	if (pid < 0 || read(to_parent[0], &c, 1) != 1)
+		goto fail;
+	if (getuid() == 0) {
+		snprintf(map, sizeof(map),
+			 "0 0 1\n1879048192 1879048192 1\n");
+		if (write_proc(pid, "uid_map", map) < 0 ||
+		    write_proc(pid, "gid_map", map) < 0)
+			goto fail;
+	} else {
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getuid());
+		if (write_proc(pid, "setgroups", "deny") < 0 ||
+		    write_proc(pid, "uid_map", map) < 0)
+			goto fail;
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getgid());
+		if (write_proc(pid, "gid_map", map) < 0)
+			goto fail;
+	}
+	if (write(to_child[1], "m", 1) != 1)
+		goto fail;
+	close(to_child[1]);
+	*ret_in = to_parent[0];
+	return pid;
+fail:
+	close(to_child[1]);
+	close(to_parent[0]);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	return -1;
+}
+
+/* Everything the caller wrote until it ended. */
+static char *read_until_eof(int fd)
+{
+	char *buf = calloc(1, 65536);
+	size_t len = 0;
+	ssize_t n;
+
+	while (buf && len < 65535 &&
+	       (n = read(fd, buf + len, 65535 - len)) > 0)
+		len += (size_t)n;
+	return buf;
+}
+
+static void degraded_config(sbx_t *sbx)
+{
+	int i;
+
+	sbx_set_flag(sbx, SBX_FLAG_ALLOW_DEGRADED, 1);
+	sbx_limit(sbx, SBX_LIMIT_WALL_MS, LIVE_WALL_MS);
+	for (i = 0; i < 3; i++)
+		sbx_set_stdio(sbx, i, SBX_STDIO_NULL, -1);
+}
+
+/* The caller of test_degraded_killed_supervisor: starts a program and
+ * its setsid() grandchild, says "S<supervisor pid>", and waits. */
+static void killed_sup_caller(int out, void *arg)
+{
+	const char *marker = arg;
+	char script[512], line[64];
+	const char *argv[] = { "/bin/bash", "-c", script, NULL };
+	sbx_t *sbx;
+	int r;
+
+	snprintf(script, sizeof(script),
+		 "(setsid bash -c 'exec -a %s sleep 1000' &); "
+		 "exec -a %s sleep 1000",
+		 marker, marker);
+	if (sbx_create(&sbx) < 0)
+		_exit(6);
+	degraded_config(sbx);
+	if (sbx_exec(sbx, argv) < 0) {
+		dprintf(out, "E%s\n", sbx_last_error(sbx));
+		_exit(7);
+	}
+	snprintf(line, sizeof(line), "S%d\n", (int)live_child_of(getpid()));
+	if (write(out, line, strlen(line)) < 0)
+		_exit(8);
+	r = sbx_wait(sbx);
+	dprintf(out, "W%d %s\n", r, sbx_last_error(sbx));
+	sbx_destroy(sbx);
+}
+
+/*
+ * A run without namespaces has no PID namespace to die with its
+ * supervisor.  SIGKILL the supervisor: from the host, the program and
+ * its grandchild must be gone within a second or so, and the run's
+ * directory in /tmp must not stay behind.
+ */
+static void test_degraded_killed_supervisor(void)
+{
+	const char *marker = live_marker("degraded");
+	int dirs = count_degraded_dirs(), in, st;
+	char *text;
+	pid_t caller, sup = -1;
+	char buf[256];
+	ssize_t n;
+
+	caller = start_degraded_caller(NULL, killed_sup_caller, (void *)marker,
+				       &in);
+	if (caller < 0) {
+		tl_skip("cannot make a user namespace to disable them in");
+		return;
+	}
+	n = read(in, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	if (buf[0] != 'S') {
+		close(in);
+		waitpid(caller, &st, 0);
+		if (strstr(buf, "Landlock")) {
+			tl_skip("no degraded runs here: %s", buf + 1);
+			return;
+		}
+		fprintf(stderr, "\n  caller: %s\n", buf);
+		CU_FAIL_FATAL("the degraded run did not start");
+	}
+	sup = (pid_t)atoi(buf + 1);
+	CU_ASSERT(live_wait_count_atleast(marker, 2, 10000) >= 2);
+	CU_ASSERT_EQUAL(count_degraded_dirs(), dirs + 1);
+	CU_ASSERT_FATAL(sup > 0);
+	kill(sup, SIGKILL);
+	/* the program and its grandchild: at once (a margin for a busy
+	 * machine) */
+	CU_ASSERT_EQUAL(live_wait_count(marker, 0, 3000), 0);
+	text = read_until_eof(in);
+	close(in);
+	waitpid(caller, &st, 0);
+	if (text && !strstr(text, "W-71"))
+		fprintf(stderr, "\n  caller: %s\n", text);
+	CU_ASSERT_PTR_NOT_NULL(text ? strstr(text, "W-71") : NULL);
+	free(text);
+	CU_ASSERT_EQUAL(count_degraded_dirs(), dirs);
+	live_kill_marked(marker);
+}
+
+/* A degraded run, its result in JSON and the message, to out. */
+static void one_degraded_run(int out, void *arg)
+{
+	const char *argv[] = { "/bin/sh", "-c", "echo hi > \"$TMPDIR/f\" && "
+						"cat \"$TMPDIR/f\"",
+			       NULL };
+	sbx_t *sbx;
+	const char *o;
+	size_t len;
+	int r;
+
+	(void)arg;
+	unsetenv("TMPDIR");
+	if (sbx_create(&sbx) < 0)
+		_exit(6);
+	degraded_config(sbx);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_CAPTURE, -1);
+	r = sbx_exec(sbx, argv);
+	if (r == 0)
+		r = sbx_wait(sbx);
+	dprintf(out, "rc=%d\nstatus=%lld\nerr=%s\nmsg=%s\n", r,
+		(long long)sbx_result(sbx, SBX_RESULT_STATUS),
+		sbx_last_error(sbx),
+		sbx_result_message(sbx) ? sbx_result_message(sbx) : "");
+	if (sbx_output(sbx, 1, &o, &len) == 0)
+		dprintf(out, "out=%.*s", (int)len, o);
+	sbx_destroy(sbx);
+}
+
+static char *degraded_run_with_ro(const char *const *ro, int *ret_ok)
+{
+	int in, st;
+	pid_t pid = start_degraded_caller(ro, one_degraded_run, NULL, &in);
+	char *text;
+
+	*ret_ok = pid > 0;
+	if (pid < 0)
+		return NULL;
+	text = read_until_eof(in);
+	close(in);
+	waitpid(pid, &st, 0);
+	return text;
+}
+
+/* /tmp is read-only (in a mount namespace of the test's own): a run
+ * without namespaces keeps its /tmp and home in /var/tmp instead, and
+ * leaves nothing there. */
+static void test_degraded_ro_tmp(void)
+{
+	const char *ro[] = { "/tmp", NULL };
+	int dirs = count_degraded_dirs(), ok;
+	char *text;
+
+	if (getuid() != 0) {
+		tl_skip("needs root for a private mount namespace");
+		return;
+	}
+	text = degraded_run_with_ro(ro, &ok);
+	if (!ok || !text || !text[0]) {
+		free(text);
+		tl_skip("cannot make a user namespace to disable them in");
+		return;
+	}
+	if (strstr(text, "Landlock ABI")) {
+		tl_skip("no degraded runs here: %s", text);
+		free(text);
+		return;
+	}
+	if (!strstr(text, "out=hi"))
+		fprintf(stderr, "\n  %s\n", text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "rc=0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "out=hi"));
+	free(text);
+	CU_ASSERT_EQUAL(count_degraded_dirs(), dirs);
+}
+
+/* None of the places is writable: the run is refused with a message
+ * that names each and what to do. */
+static void test_degraded_no_tmp(void)
+{
+	const char *ro[] = { "/tmp", "/var/tmp", "/dev/shm", NULL };
+	int ok;
+	char *text;
+
+	if (getuid() != 0) {
+		tl_skip("needs root for a private mount namespace");
+		return;
+	}
+	text = degraded_run_with_ro(ro, &ok);
+	if (!ok || !text || !text[0]) {
+		free(text);
+		tl_skip("cannot make a user namespace to disable them in");
+		return;
+	}
+	if (strstr(text, "Landlock ABI")) {
+		tl_skip("no degraded runs here: %s", text);
+		free(text);
+		return;
+	}
+	if (!strstr(text, "/var/tmp: Read-only") || !strstr(text, "TMPDIR"))
+		fprintf(stderr, "\n  %s\n", text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "rc=0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "/tmp: Read-only file system"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "/var/tmp: Read-only"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "/dev/shm: Read-only"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "set TMPDIR"));
+	free(text);
+}
+
+static CU_TestInfo degraded_tests[] = {
+	{ "supervisor killed: nothing left", test_degraded_killed_supervisor },
+	{ "/tmp read-only: another place", test_degraded_ro_tmp },
+	{ "no writable place: a clear refusal", test_degraded_no_tmp },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo supervisor_tests[] = {
 	{ "dies before the config, SIGPIPE at SIG_DFL", test_sigpipe },
 	{ "not a supervisor: dir, mode, missing, device, /bin/true",
@@ -349,6 +698,7 @@ static CU_TestInfo fds_tests[] = {
 static CU_SuiteInfo suites[] = {
 	{ "supervisor", NULL, NULL, NULL, NULL, supervisor_tests },
 	{ "fds", NULL, NULL, NULL, NULL, fds_tests },
+	{ "degraded", NULL, NULL, NULL, NULL, degraded_tests },
 	CU_SUITE_INFO_NULL,
 };
 

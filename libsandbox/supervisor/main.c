@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 		if (sup_cg_detect(&host, "/proc/self/mountinfo",
 				  "/proc/self/cgroup") == 0)
 			sup_cg_collect(&host);
+		sup_degraded_collect();
 		return 0;
 	}
 	run.start_ns = sup_now_ns();

@@ -271,7 +271,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 {
 	char err[256];
 	char go;
-	pid_t program;
+	pid_t program, init;
 	int fds[3] = { stdio[0], stdio[1], stdio[2] };
 	int i, cap_max;
 
@@ -384,11 +384,20 @@ enter_cwd:
 			   plan->rl_data);
 	load_seccomp(cfg, REPORT_FD);
 
+	init = getpid();
 	program = fork();
 	if (program < 0)
 		child_fail(REPORT_FD, SBX_STEP_FORK, errno,
 			   "cannot start the program: %s", strerror(errno));
-	if (program == 0)
+	if (program == 0) {
+		/* Without a PID namespace (a degraded run) nothing kills the
+		 * program when init dies with the supervisor: it dies with
+		 * init, unless init is gone already (then we have another
+		 * parent).  No set-id exec can clear it: no_new_privs. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != init)
+			_exit(127);
 		run_program(cfg);
+	}
 	reap_until(program);
 }

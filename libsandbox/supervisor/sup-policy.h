@@ -59,6 +59,8 @@ int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report);
 void sandbox_degraded_drop(const struct sup_config *cfg, int report);
 void sup_degraded_end(const struct sup_config *cfg);
 void sup_degraded_cleanup(struct sup_config *cfg);
+/* Remove what runs of killed supervisors left in /tmp (or where it went). */
+void sup_degraded_collect(void);
 const char *sup_degraded_reason(void);
 
 /* probe.c */
