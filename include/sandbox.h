@@ -562,6 +562,17 @@ enum sbx_result_field {
 					   * workspace, and symlinks out of
 					   * it, that were not applied (the
 					   * JSON's "withheld" lists them) */
+	SBX_RESULT_UNAPPLIED = 15,        /* changes to a RW workspace the
+					   * host had no room for (a full
+					   * disk): kept in a new directory
+					   * /var/tmp/sbx-unapplied-XXXXXX of
+					   * the caller's, mode 0700, which
+					   * the message and the JSON's
+					   * workspace.unapplied_dir name
+					   * (null when even that failed: the
+					   * message says how many were
+					   * lost).  Nothing half-written is
+					   * ever left in the workspace */
 	SBX_RESULT_FIELD_MAX
 };
 

@@ -91,6 +91,7 @@ struct sbx {
 	char *res_json;
 	char *res_withheld; /* NUL-terminated paths, res_withheld_len bytes */
 	size_t res_withheld_len;
+	char *res_unapplied_dir; /* "" when nothing was kept */
 
 	/* policy: seccomp additions, required layers (policy.h) */
 	struct sbx_policy_state pol;

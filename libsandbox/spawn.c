@@ -538,7 +538,8 @@ static int result_complete(const struct sbx_buf *b)
 		return 0;
 	memcpy(&res, b->data, sizeof(res));
 	return b->len >= sizeof(res) + (size_t)res.msg_len + res.layers_len +
-				 res.reason_len + res.withheld_len;
+				 res.reason_len + res.withheld_len +
+				 res.unapplied_dir_len;
 }
 
 static void close_run_fds(sbx_t *sbx)

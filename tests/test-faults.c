@@ -681,6 +681,154 @@ static CU_TestInfo degraded_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+/* ------------------------------------------------- a full disk at the apply */
+
+static void full_disk_child(int out, const char *ws)
+{
+	const char *argv[] = {
+		"/bin/sh", "-c",
+		"echo new > keep.txt; echo small > a.txt; "
+		"head -c 700000 /dev/zero > big1; "
+		"head -c 700000 /dev/zero > big2",
+		NULL
+	};
+	const char *json, *p;
+	sbx_t *sbx;
+	int r;
+
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", ws, "tmpfs", 0, "size=1M,mode=0755") < 0) {
+		dprintf(out, "setup=%s\n", strerror(errno));
+		return;
+	}
+	{
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/keep.txt", ws);
+		tl_write_file(path, "old\n");
+	}
+	if (sbx_create(&sbx) < 0)
+		return;
+	sbx_set_workspace(sbx, ws, SBX_WORKSPACE_RW);
+	sbx_limit(sbx, SBX_LIMIT_WALL_MS, LIVE_WALL_MS);
+	r = sbx_exec(sbx, argv);
+	if (r == 0)
+		r = sbx_wait(sbx);
+	dprintf(out, "rc=%d\nstatus=%lld\nchanges=%lld\nunapplied=%lld\n", r,
+		(long long)sbx_result(sbx, SBX_RESULT_STATUS),
+		(long long)sbx_result(sbx, SBX_RESULT_WORKSPACE_CHANGES),
+		(long long)sbx_result(sbx, SBX_RESULT_UNAPPLIED));
+	json = sbx_result_json(sbx);
+	p = json ? strstr(json, "\"unapplied_dir\":\"") : NULL;
+	if (p)
+		dprintf(out, "dir=%.*s\n", (int)strcspn(p + 17, "\""), p + 17);
+	dprintf(out, "msg=%s\n",
+		sbx_result_message(sbx) ? sbx_result_message(sbx) : "");
+	/* what the workspace holds now, as the host sees it */
+	{
+		DIR *d = opendir(ws);
+		struct dirent *e;
+		int files = 0;
+
+		while (d && (e = readdir(d))) {
+			if (e->d_name[0] == '.' &&
+			    strncmp(e->d_name, ".sbx-apply", 10) != 0)
+				continue;
+			if (strncmp(e->d_name, ".sbx-apply", 10) == 0)
+				dprintf(out, "leftover=%s\n", e->d_name);
+			files++;
+		}
+		if (d)
+			closedir(d);
+		dprintf(out, "files=%d\n", files);
+	}
+	sbx_destroy(sbx);
+	umount2(ws, MNT_DETACH);
+}
+
+/*
+ * The copy-on-write workspace is a 1 MiB tmpfs (in a mount namespace of
+ * the test's own) and the program writes more than fits: what was
+ * applied is counted, what was not is kept in the caller's own
+ * /var/tmp/sbx-unapplied-XXXXXX and named, and the workspace holds no
+ * half-written file.
+ */
+static void test_full_disk_apply(void)
+{
+	char *ws = tl_tmpdir(), *text, *dir = NULL, path[600];
+	int p[2], st, applied, unapplied;
+	struct stat sb;
+	pid_t pid;
+
+	if (getuid() != 0) {
+		tl_skip("needs root for a tmpfs in a private mount namespace");
+		tl_rmrf(ws);
+		return;
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		full_disk_child(p[1], ws);
+		_exit(0);
+	}
+	close(p[1]);
+	text = read_until_eof(p[0]);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	if (live_value(text, "setup")) {
+		tl_skip("no tmpfs in a mount namespace: %s",
+			live_value(text, "setup"));
+		free(text);
+		tl_rmrf(ws);
+		return;
+	}
+	if (!live_value(text, "dir") || live_int(text, "files", -1) != 3)
+		fprintf(stderr, "\n%s\n", text);
+	CU_ASSERT_EQUAL(live_int(text, "rc", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "status", -1), SBX_STATUS_EXITED);
+	/* keep.txt, a.txt and one of the big files fit; the other does not */
+	applied = live_int(text, "changes", -1);
+	unapplied = live_int(text, "unapplied", -1);
+	CU_ASSERT_EQUAL(unapplied, 1);
+	CU_ASSERT_EQUAL(applied, 3);
+	CU_ASSERT_EQUAL(live_int(text, "files", -1), 3);
+	CU_ASSERT_PTR_NULL(live_value(text, "leftover"));
+	if (live_value(text, "dir"))
+		dir = strdup(live_value(text, "dir"));
+	CU_ASSERT_PTR_NOT_NULL(dir);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "kept in /var/tmp/sbx-unapplied-"));
+	if (dir) {
+		CU_ASSERT_EQUAL(strncmp(dir, "/var/tmp/sbx-unapplied-", 23), 0);
+		CU_ASSERT_EQUAL(lstat(dir, &sb), 0);
+		CU_ASSERT(S_ISDIR(sb.st_mode));
+		CU_ASSERT_EQUAL(sb.st_mode & 07777, 0700);
+		CU_ASSERT_EQUAL(sb.st_uid, getuid());
+		/* the file that did not fit, whole */
+		snprintf(path, sizeof(path), "%s/big1", dir);
+		if (lstat(path, &sb) < 0) {
+			snprintf(path, sizeof(path), "%s/big2", dir);
+			lstat(path, &sb);
+		}
+		CU_ASSERT_EQUAL(sb.st_size, 700000);
+		if (strncmp(dir, "/var/tmp/sbx-unapplied-", 23) == 0)
+			tl_rmrf(dir);
+	}
+	free(dir);
+	free(text);
+	tl_rmrf(ws);
+}
+
+static CU_TestInfo apply_tests[] = {
+	{ "full disk: counted, kept, nothing half-written",
+	  test_full_disk_apply },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo supervisor_tests[] = {
 	{ "dies before the config, SIGPIPE at SIG_DFL", test_sigpipe },
 	{ "not a supervisor: dir, mode, missing, device, /bin/true",
@@ -699,6 +847,7 @@ static CU_SuiteInfo suites[] = {
 	{ "supervisor", NULL, NULL, NULL, NULL, supervisor_tests },
 	{ "fds", NULL, NULL, NULL, NULL, fds_tests },
 	{ "degraded", NULL, NULL, NULL, NULL, degraded_tests },
+	{ "apply", NULL, NULL, NULL, NULL, apply_tests },
 	CU_SUITE_INFO_NULL,
 };
 
