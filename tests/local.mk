@@ -82,4 +82,5 @@ LIMITS_LOG = tests/test-limits.log
 $(LIMITS_LOG): tests/test-lifecycle.log
 
 include tests/security/local.mk
+include tests/soak/local.mk
 include tests/vm/local.mk
