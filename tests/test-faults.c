@@ -829,6 +829,158 @@ static CU_TestInfo apply_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+/* ------------------------------------------------ killed caller, supervisor */
+
+/* How long the host waits for a sandbox's processes and cgroup to go:
+ * the kernel ends a PID namespace at once; a margin for a busy machine. */
+#define GONE_MS 3000
+
+/* Cgroup directories named after supervisor sup, in every hierarchy. */
+static int cgroups_of(pid_t sup)
+{
+	char cmd[256];
+	FILE *f;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd),
+		 "find /sys/fs/cgroup -maxdepth 8 -type d -name 'sbx-%d' "
+		 "2>/dev/null | wc -l",
+		 (int)sup);
+	f = popen(cmd, "r");
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		pclose(f);
+	}
+	return n;
+}
+
+static int wait_cgroups_gone(pid_t sup, int ms)
+{
+	int n;
+
+	while ((n = cgroups_of(sup)) != 0 && ms > 0) {
+		usleep(100000);
+		ms -= 100;
+	}
+	return n;
+}
+
+/* Gone, or a zombie its new parent has not reaped yet: not running. */
+static int not_running(pid_t pid, int ms)
+{
+	char path[64], *stat;
+	int gone;
+
+	for (;;) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		stat = tl_read_file(path);
+		gone = !stat || strstr(stat, ") Z ") || strstr(stat, ") X ");
+		free(stat);
+		if (gone || ms <= 0)
+			return gone;
+		usleep(50000);
+		ms -= 50;
+	}
+}
+
+static sbx_t *start_daemon(const char *marker)
+{
+	const char *argv[] = { LIVE_TRY_ESCAPE, "daemon", marker, NULL };
+	sbx_t *sbx = NULL;
+	int i;
+
+	if (sbx_create(&sbx) < 0)
+		return NULL;
+	live_setup(sbx);
+	for (i = 0; i < 3; i++)
+		sbx_set_stdio(sbx, i, SBX_STDIO_NULL, -1);
+	if (sbx_exec(sbx, argv) < 0) {
+		fprintf(stderr, "\n  sbx_exec: %s\n", sbx_last_error(sbx));
+		sbx_destroy(sbx);
+		return NULL;
+	}
+	return sbx;
+}
+
+/* A forked caller runs a sandbox (a program and its setsid() grandchild)
+ * and is SIGKILLed: no cleanup of its own runs.  From the host: the
+ * sandbox's processes and supervisor go at once, and its cgroup. */
+static void test_killed_caller(void)
+{
+	const char *marker = live_marker("faults-caller");
+	pid_t caller, sup = -1;
+	int p[2], st;
+	char buf[32] = "";
+
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	fflush(NULL);
+	caller = fork();
+	CU_ASSERT_FATAL(caller >= 0);
+	if (caller == 0) {
+		sbx_t *sbx = start_daemon(marker);
+
+		close(p[0]);
+		dprintf(p[1], "%d\n", sbx ? (int)live_child_of(getpid()) : -1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], buf, sizeof(buf) - 1) > 0)
+		sup = (pid_t)atoi(buf);
+	close(p[0]);
+	CU_ASSERT_FATAL(sup > 0);
+	CU_ASSERT(live_wait_count_atleast(marker, 2, 10000) >= 2);
+	CU_ASSERT(cgroups_of(sup) >= 0);
+
+	kill(caller, SIGKILL);
+	waitpid(caller, &st, 0);
+	CU_ASSERT_EQUAL(live_wait_count(marker, 0, GONE_MS), 0);
+	CU_ASSERT_EQUAL(live_wait_count(marker, 0, 0), 0);
+	CU_ASSERT(not_running(sup, GONE_MS));
+	CU_ASSERT_EQUAL(wait_cgroups_gone(sup, GONE_MS), 0);
+	live_kill_marked(marker);
+}
+
+/* The supervisor is SIGKILLed mid-run: the caller gets an error (and
+ * lives), the sandbox's processes go at once, and its cgroup once the
+ * caller has learnt it. */
+static void test_killed_supervisor(void)
+{
+	const char *marker = live_marker("faults-supervisor");
+	sbx_t *sbx;
+	int fds;
+	pid_t sup;
+
+	/* a run first: what a process keeps for all its runs (hostinfo.c's
+	 * watch of /etc) is there before the count */
+	CU_ASSERT_EQUAL_FATAL(sbx_create(&sbx), 0);
+	CU_ASSERT_EQUAL(run_true(sbx), 0);
+	CU_ASSERT_EQUAL(run_true(sbx), 0);
+	sbx_destroy(sbx);
+	fds = tl_count_fds();
+	sbx = start_daemon(marker);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sbx);
+	CU_ASSERT(live_wait_count_atleast(marker, 2, 10000) >= 2);
+	sup = live_child_of(getpid());
+	CU_ASSERT_FATAL(sup > 0);
+	kill(sup, SIGKILL);
+	CU_ASSERT_EQUAL(live_wait_count(marker, 0, GONE_MS), 0);
+	CU_ASSERT_EQUAL(live_wait_done(sbx, 30000), -EPROTO);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sbx_last_error(sbx), "signal 9"));
+	CU_ASSERT_EQUAL(cgroups_of(sup), 0);
+	sbx_destroy(sbx);
+	CU_ASSERT_EQUAL(tl_count_fds(), fds);
+	CU_ASSERT_EQUAL(count_zombie_children(), 0);
+	live_kill_marked(marker);
+}
+
+static CU_TestInfo killed_tests[] = {
+	{ "caller SIGKILLed mid-run", test_killed_caller },
+	{ "supervisor SIGKILLed mid-run", test_killed_supervisor },
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo supervisor_tests[] = {
 	{ "dies before the config, SIGPIPE at SIG_DFL", test_sigpipe },
 	{ "not a supervisor: dir, mode, missing, device, /bin/true",
@@ -845,6 +997,7 @@ static CU_TestInfo fds_tests[] = {
 
 static CU_SuiteInfo suites[] = {
 	{ "supervisor", NULL, NULL, NULL, NULL, supervisor_tests },
+	{ "killed", NULL, NULL, NULL, NULL, killed_tests },
 	{ "fds", NULL, NULL, NULL, NULL, fds_tests },
 	{ "degraded", NULL, NULL, NULL, NULL, degraded_tests },
 	{ "apply", NULL, NULL, NULL, NULL, apply_tests },
