@@ -469,7 +469,11 @@ enum sbx_fd_kind {
 /**
  * A descriptor of the running sandbox, owned by the handle (do not close
  * it, except SBX_FD_STDIN, which the caller may close with
- * sbx_close_stdin()).  Valid until sbx_wait() returns.
+ * sbx_close_stdin()).  Valid until sbx_wait() returns.  SBX_FD_STDIN is
+ * the write end of a pipe, written by the caller: once the sandbox has
+ * ended, a write() fails with EPIPE and, as on any pipe, raises SIGPIPE
+ * unless the caller ignores or blocks it.  The library's own writes never
+ * raise SIGPIPE.
  *
  * Returns the fd, or
  *   -EINVAL  kind unknown
