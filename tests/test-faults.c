@@ -49,6 +49,24 @@ static int count_zombie_children(void)
 	return n;
 }
 
+/* Gone, or a zombie its new parent has not reaped yet: not running. */
+static int not_running(pid_t pid, int ms)
+{
+	char path[64], *stat;
+	int gone;
+
+	for (;;) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		stat = tl_read_file(path);
+		gone = !stat || strstr(stat, ") Z ") || strstr(stat, ") X ");
+		free(stat);
+		if (gone || ms <= 0)
+			return gone;
+		usleep(50000);
+		ms -= 50;
+	}
+}
+
 /* Set SBX_SUPERVISOR for one test, and back. */
 static char *saved_sup;
 
@@ -159,7 +177,10 @@ static void test_bad_supervisor(void)
 	CU_ASSERT_EQUAL_FATAL(tl_write_file(file, "#!/bin/sh\n"), 0);
 	chmod(file, 0644);
 	CU_ASSERT_EQUAL_FATAL(sbx_create(&sbx), 0);
-	/* a run first: its supervisor is what a failing exec left unreaped */
+	/* a run first: its supervisor is what a failing exec left unreaped;
+	 * two: what a process keeps for all its runs (hostinfo.c's watch of
+	 * /etc, set up at the second) is there before the count */
+	CU_ASSERT_EQUAL(run_true(sbx), 0);
 	CU_ASSERT_EQUAL(run_true(sbx), 0);
 	/* long enough for it to be a zombie, however quick the machine */
 	usleep(500000);
@@ -823,9 +844,102 @@ static void test_full_disk_apply(void)
 	tl_rmrf(ws);
 }
 
+/* Whether the supervisor sup is writing into ws: a hidden temporary name
+ * there, or a descriptor of its own below it (an O_TMPFILE file). */
+static int applying(pid_t sup, const char *ws)
+{
+	char path[64], target[4096];
+	struct dirent *e;
+	DIR *d = opendir(ws);
+	int found = 0;
+
+	while (d && (e = readdir(d)))
+		found |= strncmp(e->d_name, ".sbx-apply", 10) == 0;
+	if (d)
+		closedir(d);
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)sup);
+	d = opendir(path);
+	while (!found && d && (e = readdir(d))) {
+		char fd[400];
+		ssize_t n;
+
+		snprintf(fd, sizeof(fd), "%s/%s", path, e->d_name);
+		n = readlink(fd, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		found = strncmp(target, ws, strlen(ws)) == 0 &&
+			target[strlen(ws)] == '/';
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * The supervisor is SIGKILLed in the middle of the apply, while it
+ * copies a 64 MiB file into the workspace: the workspace holds the old
+ * state or the complete file, never a half-written one under any name.
+ */
+static void test_killed_apply(void)
+{
+	const char *argv[] = { "/bin/sh", "-c",
+			       "head -c 67108864 /dev/zero > big", NULL };
+	char *ws = tl_tmpdir(), path[600];
+	struct dirent *e;
+	struct stat st;
+	sbx_t *sbx;
+	pid_t sup;
+	int i, caught = 0;
+	DIR *d;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	CU_ASSERT_EQUAL_FATAL(sbx_create(&sbx), 0);
+	sbx_set_workspace(sbx, ws, SBX_WORKSPACE_RW);
+	sbx_limit(sbx, SBX_LIMIT_DISK, 128ull << 20);
+	sbx_limit(sbx, SBX_LIMIT_WALL_MS, LIVE_WALL_MS);
+	for (i = 0; i < 3; i++)
+		sbx_set_stdio(sbx, i, SBX_STDIO_NULL, -1);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, argv), 0);
+	sup = live_child_of(getpid());
+	CU_ASSERT_FATAL(sup > 0);
+	/* poll until the copy is under way (at most 60 s) */
+	for (i = 0; i < 60000 && !caught; i++) {
+		caught = applying(sup, ws);
+		if (!caught && !not_running(sup, 0))
+			usleep(1000);
+		else if (!caught)
+			break;
+	}
+	if (caught)
+		kill(sup, SIGKILL);
+	CU_ASSERT_EQUAL(live_wait_done(sbx, 30000), caught ? -EPROTO : 0);
+	sbx_destroy(sbx);
+	d = opendir(ws);
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", ws, e->d_name);
+		CU_ASSERT_EQUAL(lstat(path, &st), 0);
+		if (strcmp(e->d_name, "big") != 0 || st.st_size != 64 << 20)
+			fprintf(stderr, "\n  left in the workspace: %s, %lld "
+					"bytes\n",
+				e->d_name, (long long)st.st_size);
+		CU_ASSERT_STRING_EQUAL(e->d_name, "big");
+		CU_ASSERT_EQUAL(st.st_size, 64 << 20);
+	}
+	if (d)
+		closedir(d);
+	tl_rmrf(ws);
+	if (!caught)
+		tl_skip("the apply ended before it could be caught");
+}
+
 static CU_TestInfo apply_tests[] = {
 	{ "full disk: counted, kept, nothing half-written",
 	  test_full_disk_apply },
+	{ "supervisor killed mid-apply: nothing half-written",
+	  test_killed_apply },
 	CU_TEST_INFO_NULL,
 };
 
@@ -864,24 +978,6 @@ static int wait_cgroups_gone(pid_t sup, int ms)
 		ms -= 100;
 	}
 	return n;
-}
-
-/* Gone, or a zombie its new parent has not reaped yet: not running. */
-static int not_running(pid_t pid, int ms)
-{
-	char path[64], *stat;
-	int gone;
-
-	for (;;) {
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-		stat = tl_read_file(path);
-		gone = !stat || strstr(stat, ") Z ") || strstr(stat, ") X ");
-		free(stat);
-		if (gone || ms <= 0)
-			return gone;
-		usleep(50000);
-		ms -= 50;
-	}
 }
 
 static sbx_t *start_daemon(const char *marker)

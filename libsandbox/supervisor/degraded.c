@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "etcmask.h"
@@ -457,6 +458,70 @@ int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
 		_exit(127); /* the supervisor is gone or refused */
 	prctl(PR_SET_DUMPABLE, 0);
 	return 0;
+}
+
+/*
+ * Without a PID namespace nothing ends what init took in as the
+ * subreaper of the program's orphans (a setsid() daemon) when the
+ * supervisor dies: init does, on its way out.  Its parent-death signal
+ * becomes SIGTERM, caught: it kills its children until none is left
+ * (the program's own come to it as they are orphaned), then itself.
+ * The list of its children is opened before Landlock can refuse it.
+ */
+static int children_fd = -1;
+
+static void end_everything(int sig)
+{
+	struct timespec ms = { 0, 1000000 };
+	char buf[4096];
+	int round;
+
+	(void)sig;
+	for (round = 0; round < 100000; round++) {
+		ssize_t n = pread(children_fd, buf, sizeof(buf) - 1, 0);
+		char *p = buf;
+		int any = 0;
+
+		buf[n > 0 ? n : 0] = '\0';
+		while (*p) {
+			long pid = 0;
+
+			while (*p == ' ' || *p == '\n')
+				p++;
+			while (*p >= '0' && *p <= '9')
+				pid = pid * 10 + (*p++ - '0');
+			if (pid <= 0)
+				break;
+			kill((pid_t)pid, SIGKILL);
+			any = 1;
+		}
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!any && waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	_exit(127);
+}
+
+void sandbox_degraded_guard_open(void)
+{
+	children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+}
+
+void sandbox_degraded_guard(int report)
+{
+	struct sigaction sa;
+
+	if (children_fd < 0)
+		return; /* no /proc: init's SIGKILL, as before */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = end_everything;
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (sandbox_supervisor_gone(report))
+		end_everything(SIGTERM);
 }
 
 /* drop_privileges() for a process that may hold no capability at all:

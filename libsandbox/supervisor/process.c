@@ -366,6 +366,8 @@ enter_cwd:
 	if (setsid() < 0)
 		child_fail(REPORT_FD, SBX_STEP_FDS, errno, "setsid: %s",
 			   strerror(errno));
+	if (cfg->pol.degraded)
+		sandbox_degraded_guard_open();
 
 	sandbox_policy_pre_caps(cfg, REPORT_FD); /* read-only root (policy.c) */
 	if (!cfg->pol.degraded)
@@ -382,6 +384,8 @@ enter_cwd:
 	if (plan->rl_data)
 		set_rlimit(REPORT_FD, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
 			   plan->rl_data);
+	if (cfg->pol.degraded) /* after the last change of ids */
+		sandbox_degraded_guard(REPORT_FD);
 	load_seccomp(cfg, REPORT_FD);
 
 	init = getpid();
