@@ -538,8 +538,6 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 	r = copy_data(a, in, out, ust->st_size);
 	if (!r && fchmod(out, mode) < 0)
 		r = -errno;
-	if (!r && fsync(out) < 0)
-		r = -errno; /* a late ENOSPC (delayed allocation) */
 	close(in);
 	if (!r && anon) {
 		char fdpath[64];
