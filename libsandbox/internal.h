@@ -119,7 +119,6 @@ int sbx_kill_internal(sbx_t *sbx);
 void sbx_reap(sbx_t *sbx);
 void sbx_reap_status(sbx_t *sbx, int *ret_status);
 int sbx_check_supervisor(sbx_t *sbx, const char *sup);
-const char *sbx_describe_exit(int status, char *buf, size_t size);
 void sbx_reap_zombie(sbx_t *sbx);
 
 /* result.c */

@@ -312,7 +312,7 @@ int sbx_check_supervisor(sbx_t *sbx, const char *sup)
 }
 
 /* "exited with status N" or "was killed by signal N", for messages. */
-const char *sbx_describe_exit(int status, char *buf, size_t size)
+static const char *describe_exit(int status, char *buf, size_t size)
 {
 	if (status != -1 && WIFSIGNALED(status))
 		snprintf(buf, size, "was killed by signal %d",
@@ -324,7 +324,6 @@ const char *sbx_describe_exit(int status, char *buf, size_t size)
 		snprintf(buf, size, "ended");
 	return buf;
 }
-#define describe_exit(status) sbx_describe_exit(status, (char[48]){ 0 }, 48)
 
 /* The caller's descriptor table is full: its own limit, not ours. */
 static int caller_out_of_fds(sbx_t *sbx)
@@ -335,7 +334,7 @@ static int caller_out_of_fds(sbx_t *sbx)
 	return sbx_error(sbx, EMFILE,
 			 "cannot start a sandbox: the calling process ran out "
 			 "of file descriptors (RLIMIT_NOFILE soft limit %llu); "
-			 "a run needs up to 8 free ones while it starts and 5 "
+			 "a run needs about ten free ones to start and five "
 			 "while it runs: close some, or raise the limit",
 			 (unsigned long long)rl.rlim_cur);
 }
@@ -449,6 +448,7 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (r < 0) {
+		char how[48];
 		int status;
 
 		sbx_reap_status(sbx, &status);
@@ -456,7 +456,7 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 				 "the supervisor %s %s before reading its "
 				 "configuration: is it libsandbox's "
 				 "sbx-supervisor (SBX_SUPERVISOR)?",
-				 sup, describe_exit(status));
+				 sup, describe_exit(status, how, sizeof(how)));
 	}
 	return 0;
 out:
