@@ -542,10 +542,24 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 	if (!r && anon) {
 		char fdpath[64];
 
-		/* a complete file gets its hidden name only for the
-		 * rename below */
-		snprintf(tmp, sizeof(tmp), ".sbx-apply-%d", (int)getpid());
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", out);
+		/* a new file gets its name at once, complete */
+		if (fstatat(hfd, name, &hst, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    errno == ENOENT &&
+		    linkat(AT_FDCWD, fdpath, hfd, name, AT_SYMLINK_FOLLOW) ==
+			    0) {
+			if (close(out) < 0) {
+				r = -errno; /* NFS says it late */
+				unlinkat(hfd, name, 0);
+				return r;
+			}
+			if (ust->st_nlink > 1)
+				remember_link(a, hfd, name, ust->st_ino, mode);
+			return 0;
+		}
+		/* one that replaces another gets its hidden name only for
+		 * the rename below */
+		snprintf(tmp, sizeof(tmp), ".sbx-apply-%d", (int)getpid());
 		unlinkat(hfd, tmp, 0);
 		if (linkat(AT_FDCWD, fdpath, hfd, tmp, AT_SYMLINK_FOLLOW) < 0)
 			r = -errno;
