@@ -214,6 +214,7 @@ static void test_bad_supervisor(void)
 	sbx_destroy(sbx);
 	CU_ASSERT_EQUAL(count_zombie_children(), 0);
 	tl_rmrf(dir);
+	free(dir);
 }
 
 /*
@@ -785,6 +786,7 @@ static void test_full_disk_apply(void)
 	if (getuid() != 0) {
 		tl_skip("needs root for a tmpfs in a private mount namespace");
 		tl_rmrf(ws);
+		free(ws);
 		return;
 	}
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
@@ -806,6 +808,7 @@ static void test_full_disk_apply(void)
 			live_value(text, "setup"));
 		free(text);
 		tl_rmrf(ws);
+		free(ws);
 		return;
 	}
 	if (!live_value(text, "dir") || live_int(text, "files", -1) != 3)
@@ -842,6 +845,7 @@ static void test_full_disk_apply(void)
 	free(dir);
 	free(text);
 	tl_rmrf(ws);
+	free(ws);
 }
 
 /* Whether the supervisor sup is writing into ws: a hidden temporary name
@@ -931,6 +935,7 @@ static void test_killed_apply(void)
 	if (d)
 		closedir(d);
 	tl_rmrf(ws);
+	free(ws);
 	if (!caught)
 		tl_skip("the apply ended before it could be caught");
 }
