@@ -10,6 +10,9 @@
 
 %include <stdint.i>
 
+/* <sys/types.h> is not SWIG's: sbx_pid() returns a plain int. */
+typedef int pid_t;
+
 #ifdef SWIGPYTHON
 %include "python/sandbox_python.i"
 #endif

@@ -152,6 +152,15 @@ enum sbx_limit_kind {
 int sbx_limit(sbx_t *sbx, int kind, uint64_t value);
 
 /**
+ * The value of one limit as the next sbx_exec() would use it: what
+ * sbx_limit() or a policy set, else the default (enum sbx_limit_kind).
+ *
+ * Returns 0 and stores the value in *ret_value, or
+ *   -EINVAL  sbx is NULL, kind is unknown, or ret_value is NULL
+ */
+int sbx_get_limit(sbx_t *sbx, int kind, uint64_t *ret_value);
+
+/**
  * Parse a size such as "512", "64K", "256M", "1G", "1.5GiB" (K/M/G/T and
  * KiB/MiB/GiB/TiB are powers of 1024; a plain number is bytes).
  *
@@ -161,6 +170,29 @@ int sbx_limit(sbx_t *sbx, int kind, uint64_t value);
  *   -ERANGE  the size does not fit in 64 bits
  */
 int sbx_parse_size(const char *text, uint64_t *ret_bytes);
+
+/**
+ * Parse a duration: seconds ("10", "0.5", "1.25") or a number with a unit
+ * ("500ms", "90s", "2m", "1h"), into milliseconds, rounded to the nearest
+ * one, halves up, in decimal ("0.0015" is 2 ms).  "0" is 0, which every
+ * time limit takes as no limit; a positive duration that would round to 0
+ * is refused rather than read as no limit.  The one parser of `sbx run
+ * --timeout/--cpu/--cpus` and of the bindings' seconds (Python's
+ * timeout=0.5, cpus=0.5; Node's cpuShare), so that every front end rounds
+ * alike (policy documents round the same way).  No sign, no exponent, no
+ * spaces.
+ *
+ * err, when not NULL, receives a message for the caller to show (there
+ * is no handle to keep it): what is wrong with text and what to write
+ * instead, NUL-terminated and cut at errlen bytes; "" on success.
+ *
+ * Returns 0 and stores the milliseconds in *ret_ms, or
+ *   -EINVAL  text or ret_ms is NULL, or text is not a duration
+ *   -ERANGE  longer than 365 days (sbx_limit()'s maximum), or shorter
+ *            than half a millisecond but not 0
+ */
+int sbx_parse_duration(const char *text, uint64_t *ret_ms, char *err,
+		       size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* Filesystem                                                          */
@@ -354,6 +386,9 @@ enum sbx_net_mode {
 /** Returns 0, or -EINVAL (unknown mode), -EBUSY. */
 int sbx_set_network(sbx_t *sbx, int mode);
 
+/** The network mode (enum sbx_net_mode), or -EINVAL when sbx is NULL. */
+int sbx_get_network(const sbx_t *sbx);
+
 /** On/off switches of sbx_set_flag().  Append-only. */
 enum sbx_flag {
 	/* A denied system call kills the program (SIGSYS) instead of
@@ -430,6 +465,27 @@ enum sbx_flag {
 
 /** Returns 0, or -EINVAL (unknown flag), -EBUSY. */
 int sbx_set_flag(sbx_t *sbx, int flag, int on);
+
+/**
+ * Whether a flag is on: 1 or 0 (every flag is off by default), or
+ * -EINVAL when sbx is NULL or the flag is unknown.
+ */
+int sbx_get_flag(sbx_t *sbx, int flag);
+
+/**
+ * A new handle with the configuration of sbx: everything the sbx_set_*()
+ * functions, sbx_add_bind(), sbx_limit(), sbx_set_syscall(),
+ * sbx_require_layer() and the policy functions set (standard streams,
+ * input and SBX_FLAG_PTY included), and nothing of a run (no result,
+ * nothing running, no error message).  sbx may be running.  An
+ * SBX_STDIO_FD descriptor is the same number: the caller keeps it open
+ * for both handles.  Destroy the copy with sbx_destroy().
+ *
+ * Returns 0 and stores the copy in *ret_sbx, or
+ *   -EINVAL  sbx or ret_sbx is NULL
+ *   -ENOMEM  out of memory
+ */
+int sbx_dup(const sbx_t *sbx, sbx_t **ret_sbx);
 
 /* ------------------------------------------------------------------ */
 /* Running                                                             */
@@ -527,6 +583,45 @@ int sbx_try_wait(sbx_t *sbx);
  */
 int sbx_kill(sbx_t *sbx);
 
+/**
+ * Send a signal to the running program (the process sbx_exec() started,
+ * not the processes it started itself): SIGHUP, SIGINT, SIGQUIT,
+ * SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGTSTP or SIGWINCH, so
+ * that it can stop cleanly, reload or pause; sbx_kill() ends the whole
+ * sandbox.  The supervisor relays it to the sandbox's init, which sends
+ * it to the program while it has not reaped it: it never reaches another
+ * process that got the program's pid.  It is sent asynchronously: one
+ * that reaches the sandbox after the program ended is dropped.  The
+ * result tells how the program ended (a program that does not handle
+ * SIGTERM ends SBX_STATUS_SIGNALED with SBX_RESULT_SIGNAL 15).
+ *
+ * Returns 0, or
+ *   -EINVAL  sbx is NULL, or the signal is not one of those above
+ *            (SIGKILL: use sbx_kill())
+ *   -ECHILD  nothing runs on this handle, or the program has ended
+ *            (sbx_wait() collects its result)
+ *   -EAGAIN  the supervisor's control socket is full; try again
+ */
+int sbx_signal(sbx_t *sbx, int sig);
+
+/**
+ * The pid of the running sandbox's supervisor: the caller's child
+ * process that builds, watches and reports the sandbox.  It is not the
+ * program's: the program runs in a PID namespace of its own (its pid
+ * inside is small and means nothing outside), and a pid of a process
+ * that is not the caller's child can be reused by another process as
+ * soon as it ends, so signalling it would be unsafe (use sbx_signal()).
+ * The supervisor's pid stays the caller's child's until sbx_wait(),
+ * sbx_try_wait() or sbx_destroy() reaps it: fit for accounting, process
+ * listings, or a pidfd_open() while the run lasts.  Do not waitpid() it:
+ * the handle does.
+ *
+ * Returns the pid, or
+ *   -EINVAL  sbx is NULL
+ *   -ECHILD  nothing runs on this handle
+ */
+pid_t sbx_pid(const sbx_t *sbx);
+
 /* ------------------------------------------------------------------ */
 /* Results                                                             */
 /* ------------------------------------------------------------------ */
@@ -547,7 +642,13 @@ enum sbx_status {
 /** Fields of the result.  Append-only. */
 enum sbx_result_field {
 	SBX_RESULT_STATUS = 0,            /* enum sbx_status */
-	SBX_RESULT_EXIT_CODE = 1,         /* exit code; 0 when not EXITED */
+	SBX_RESULT_EXIT_CODE = 1,         /* exit code when the program
+					   * exited by itself: EXITED, or
+					   * PIDS_LIMIT / MEMORY_LIMIT when
+					   * it failed at the limit with a
+					   * code; else 0, which is not a
+					   * success: read STATUS first (the
+					   * JSON's exit_code is null) */
 	SBX_RESULT_SIGNAL = 2,            /* signal number, else 0 */
 	SBX_RESULT_WALL_MS = 3,           /* wall time of the run */
 	SBX_RESULT_CPU_USER_MS = 4,       /* user CPU of the whole sandbox */
@@ -604,6 +705,23 @@ const char *sbx_result_message(const sbx_t *sbx);
  * next sbx_exec() or sbx_destroy().
  */
 const char *sbx_result_json(const sbx_t *sbx);
+
+/**
+ * The layers of protection the last run had, separated by one space, as
+ * the result's "layers" ("userns pidns mountns ... landlock-abi7:fs,scope
+ * cgroup-v1:memory,pids,cpu"; the names sbx_require_layer() takes).
+ * NULL when there is no result; "" when the run ended before the sandbox
+ * was built.  Valid until the next sbx_exec() or sbx_destroy().
+ */
+const char *sbx_result_layers(const sbx_t *sbx);
+
+/**
+ * Why the last run had no namespaces (SBX_FLAG_ALLOW_DEGRADED; the
+ * result's "degraded_reason"): what kept user namespaces from this host.
+ * "" when the run had them; NULL when there is no result.  Valid until
+ * the next sbx_exec() or sbx_destroy().
+ */
+const char *sbx_result_degraded_reason(const sbx_t *sbx);
 
 /**
  * Output collected from stream 1 or 2 in SBX_STDIO_CAPTURE mode.

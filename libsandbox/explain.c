@@ -16,11 +16,12 @@
 
 #include "etcmask.h"
 #include "internal.h"
+#include "layout.h"
 #include "seccomp_rules.h"
 #include "trusted.h"
 
-#define HOME_INSIDE "/home/sandbox" /* spawn.c */
-#define MAX_VIEW (SBX_N_SYSTEM_PATHS + SBX_N_DEV_NODES + SBX_MAX_BINDS + 600)
+/* layout.c's places (a few dozen), the binds, and the /etc masks */
+#define MAX_VIEW (64 + SBX_MAX_BINDS + 600)
 
 /* One place of the sandbox's tree: what is mounted or made there. */
 struct place {
@@ -89,12 +90,63 @@ static int add_mask(void *arg, const char *path)
 		       : -ENOMEM;
 }
 
+/* The sandbox's /dev, from layout.c as mounts.c makes it. */
+static int add_dev(struct view *v, int tmp_w)
+{
+	char what[256] = "", inside[64], host[64];
+	struct place *pl;
+	size_t i;
+
+	for (i = 0; i < sbx_n_dev_nodes + sbx_n_dev_dirs; i++)
+		snprintf(what + strlen(what), sizeof(what) - strlen(what),
+			 "%s%s", i ? ", " : "",
+			 i < sbx_n_dev_nodes
+				 ? sbx_dev_nodes[i]
+				 : sbx_dev_dirs[i - sbx_n_dev_nodes].name);
+	if (!add(v, "/dev", NULL, 1, 0, 0, "the sandbox's minimal /dev: %s",
+		 what))
+		return 0;
+	for (i = 0; i < sbx_n_dev_dirs; i++) {
+		const struct sbx_dev_dir *d = &sbx_dev_dirs[i];
+		int w = d->read_only_flag ? tmp_w : 1;
+
+		snprintf(inside, sizeof(inside), "/dev/%s", d->name);
+		if (!add(v, inside, NULL, 1, w, 0, "%s%s", d->what,
+			 w ? "" : " (read-only: read_only is set)"))
+			return 0;
+	}
+	for (i = 0; i < sbx_n_dev_nodes; i++) {
+		snprintf(inside, sizeof(inside), "/dev/%s", sbx_dev_nodes[i]);
+		snprintf(host, sizeof(host), "/dev/%s", sbx_dev_nodes[i]);
+		if (!add(v, inside, host, 1, 1, 0,
+			 "the host's device %s, bound read-only: reads and "
+			 "writes work, its mode and times cannot change",
+			 host))
+			return 0;
+	}
+	for (i = 0; i < sbx_n_dev_links; i++) {
+		const char *t = sbx_dev_links[i].target;
+
+		snprintf(inside, sizeof(inside), "/dev/%s",
+			 sbx_dev_links[i].name);
+		pl = add(v, inside, NULL, 1, 0, 0, "a symlink to %s", t);
+		/* explain_path() reads a relative target from / */
+		if (!pl || asprintf(&pl->link, "%s%s", t[0] == '/' ? "" : "dev/",
+				    t) < 0) {
+			if (pl)
+				pl->link = NULL;
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* In the order mounts.c makes them: later places cover earlier ones. */
 static int build_view(const sbx_t *sbx, struct view *v)
 {
 	int ro = (sbx->flags >> SBX_FLAG_READ_ONLY) & 1;
 	int tmp_w = !ro;
-	char link[PATH_MAX], host[64];
+	char link[PATH_MAX];
 	size_t i;
 	struct stat st;
 
@@ -106,12 +158,12 @@ static int build_view(const sbx_t *sbx, struct view *v)
 	if (!add(v, "/tmp", NULL, 1, tmp_w, 1, "/tmp on the sandbox's tmpfs%s",
 		 ro ? " (read-only: read_only is set)"
 		    : ", counted against the disk limit") ||
-	    !add(v, HOME_INSIDE, NULL, 1, tmp_w, 1,
+	    !add(v, SBX_HOME_INSIDE, NULL, 1, tmp_w, 1,
 		 "the sandbox's home, on its tmpfs%s",
 		 ro ? " (read-only: read_only is set)"
 		    : ", counted against the disk limit"))
 		return -ENOMEM;
-	for (i = 0; i < SBX_N_SYSTEM_PATHS; i++) {
+	for (i = 0; i < sbx_n_system_paths; i++) {
 		const char *p = sbx_system_paths[i];
 		struct place *pl;
 		ssize_t n;
@@ -134,7 +186,7 @@ static int build_view(const sbx_t *sbx, struct view *v)
 		}
 	}
 	if (sbx->workspace &&
-	    !add(v, "/workspace", sbx->workspace, 1,
+	    !add(v, SBX_WORKSPACE_INSIDE, sbx->workspace, 1,
 		 sbx->workspace_mode != SBX_WORKSPACE_RO, 1, "%s%s%s",
 		 sbx->workspace_mode == SBX_WORKSPACE_RW
 			 ? "the workspace, copy-on-write over the host's "
@@ -164,25 +216,8 @@ static int build_view(const sbx_t *sbx, struct view *v)
 	}
 	if (!add(v, "/proc", NULL, 1, 0, 0,
 		 "the sandbox's own /proc (its PID namespace), read-only") ||
-	    !add(v, "/dev", NULL, 1, 0, 0,
-		 "the sandbox's minimal /dev: null, zero, full, random, "
-		 "urandom, tty, pts, shm") ||
-	    !add(v, "/dev/pts", NULL, 1, 1, 0,
-		 "a devpts instance of the sandbox's own") ||
-	    !add(v, "/dev/shm", NULL, 1, tmp_w, 0,
-		 "/dev/shm on the sandbox's tmpfs"))
+	    !add_dev(v, tmp_w))
 		return -ENOMEM;
-	for (i = 0; i < SBX_N_DEV_NODES; i++) {
-		char inside[64];
-
-		snprintf(inside, sizeof(inside), "/dev/%s", sbx_dev_nodes[i]);
-		snprintf(host, sizeof(host), "/dev/%s", sbx_dev_nodes[i]);
-		if (!add(v, inside, host, 1, 1, 0,
-			 "the host's device %s, bound read-only: reads and "
-			 "writes work, its mode and times cannot change",
-			 host))
-			return -ENOMEM;
-	}
 	/* What hostinfo.c hides when the sandbox's ids are the caller's. */
 	if (!sbx_is_host_root()) {
 		int r = sbx_host_masks_each(add_mask, v);
@@ -323,7 +358,8 @@ static void add_trusted(const sbx_t *sbx, json_object *o,
 		return;
 	while (*c.rel == '/')
 		c.rel++;
-	cow = sbx->workspace && strcmp(pl->path, "/workspace") == 0 &&
+	cow = sbx->workspace &&
+	      strcmp(pl->path, SBX_WORKSPACE_INSIDE) == 0 &&
 	      sbx->workspace_mode == SBX_WORKSPACE_RW;
 	if (sbx_trust_host_path(pl->host, &ctx) != SBX_TRUST_CONTENT ||
 	    (ctx & SBX_TRUST_GITDIR)) {
@@ -523,7 +559,8 @@ static void builtin_text(const struct sbx_syscall_rule *r, char *buf,
 	} while (0)
 	switch (r->kind) {
 	case SBX_RULE_DENY:
-		PUT("the built-in deny list (DESIGN.md: system compromise)");
+		PUT("the built-in deny list (docs/design.md, \"The seccomp "
+		    "filter\")");
 		break;
 	case SBX_RULE_ENOSYS:
 		PUT("built in: %s", r->why);

@@ -1,5 +1,6 @@
 /* layers.c - layer names and the matching of required layers. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -12,6 +13,16 @@ static const char *const known[] = {
 	"utsns",    "cgroupns", "caps",	     "nnp",	  "seccomp",
 	"landlock", "cgroup",	"cgroup-v1", "cgroup-v2", "read-only",
 };
+
+void sbx_layer_names(char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]) && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s, ", known[i]);
+	if (n < len)
+		snprintf(buf + n, len - n, "landlock-abiN");
+}
 
 /* "landlock-abiN": N, else 0. */
 static int landlock_abi(const char *s, size_t len)

@@ -10,6 +10,9 @@
 /* 1 when name may be required (sbx_require_layer()). */
 int sbx_layer_known(const char *name);
 
+/* The names sbx_layer_known() accepts, comma-separated, for messages. */
+void sbx_layer_names(char *buf, size_t len);
+
 /* 1 when the space-separated list of enforced layers satisfies the
  * required name: the same name, a detail of it ("userns:single-id",
  * "cgroup-v2:memory"), or for "landlock-abiN" Landlock ABI N or later. */
@@ -38,19 +41,5 @@ struct sbx_unhidden {
 };
 extern const struct sbx_unhidden sbx_degraded_unhidden[];
 extern const size_t sbx_n_degraded_unhidden;
-
-/* What the sandbox sees of the host's system (mounts.c binds the same
- * directories): read and execute, never write. */
-static const char *const sbx_system_paths[] __attribute__((unused)) = {
-	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc",
-};
-#define SBX_N_SYSTEM_PATHS \
-	(sizeof(sbx_system_paths) / sizeof(sbx_system_paths[0]))
-
-/* Device nodes of the sandbox's /dev (mounts.c binds the same). */
-static const char *const sbx_dev_nodes[] __attribute__((unused)) = {
-	"null", "zero", "full", "random", "urandom", "tty",
-};
-#define SBX_N_DEV_NODES (sizeof(sbx_dev_nodes) / sizeof(sbx_dev_nodes[0]))
 
 #endif

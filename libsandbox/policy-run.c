@@ -127,14 +127,13 @@ int sbx_policy_require(sbx_t *sbx, const char *name)
 		sbx->pol.n_require = 0;
 		return 0;
 	}
-	if (!sbx_layer_known(name))
-		return sbx_error(
-			sbx, EINVAL,
-			"unknown layer \"%s\" (known: userns, pidns, "
-			"mountns, netns, ipcns, utsns, cgroupns, caps, "
-			"nnp, seccomp, landlock, landlock-abiN, "
-			"cgroup, cgroup-v1, cgroup-v2, read-only)",
-			name);
+	if (!sbx_layer_known(name)) {
+		char names[256];
+
+		sbx_layer_names(names, sizeof(names));
+		return sbx_error(sbx, EINVAL, "unknown layer \"%s\" (known: %s)",
+				 name, names);
+	}
 	for (i = 0; i < sbx->pol.n_require; i++)
 		if (strcmp(sbx->pol.require[i], name) == 0)
 			return 0;

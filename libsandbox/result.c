@@ -125,19 +125,35 @@ static int withheld_json(struct sbx_buf *b, const char *list, size_t len)
 	return r ? r : sbx_buf_append(b, "]", 1);
 }
 
+/* The program exited by itself: a plain exit, or a failure at the pids or
+ * memory limit that it ended with an exit code (the supervisor's
+ * program_failed: never 0 then).  Else the JSON's exit_code is null, so
+ * that a timeout or a setup error never reads as an exit 0. */
+static int exited_itself(const struct sbx_wire_result *res)
+{
+	if (res->status == SBX_STATUS_EXITED)
+		return 1;
+	return (res->status == SBX_STATUS_PIDS_LIMIT ||
+		res->status == SBX_STATUS_MEMORY_LIMIT) &&
+	       !res->signal && res->exit_code;
+}
+
 static int build_json(sbx_t *sbx)
 {
 	const struct sbx_wire_result *res = &sbx->res;
 	struct sbx_buf b = { 0 };
+	char code[16] = "null";
 	int i, r;
 
+	if (exited_itself(res))
+		snprintf(code, sizeof(code), "%d", res->exit_code);
 	r = appendf(&b,
-		    "{\"status\":\"%s\",\"exit_code\":%d,\"signal\":%d,"
+		    "{\"status\":\"%s\",\"exit_code\":%s,\"signal\":%d,"
 		    "\"wall_ms\":%llu,\"cpu_ms\":%llu,\"cpu_user_ms\":%llu,"
 		    "\"cpu_system_ms\":%llu,\"peak_memory_bytes\":%llu,"
 		    "\"output_truncated\":%s,\"stdout_truncated\":%s,"
 		    "\"stderr_truncated\":%s,\"disk_full\":%s,\"id_range\":%u,",
-		    status_names[res->status], res->exit_code, res->signal,
+		    status_names[res->status], code, res->signal,
 		    (unsigned long long)res->wall_ms,
 		    (unsigned long long)(res->cpu_user_ms + res->cpu_system_ms),
 		    (unsigned long long)res->cpu_user_ms,

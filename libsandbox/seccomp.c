@@ -31,9 +31,9 @@
 	{ .name = (n), .kind = SBX_RULE_ENOSYS, .must = 1, .why = (w) }
 #define ABSENT(n, w) { .name = (n), .kind = SBX_RULE_ENOSYS, .why = (w) }
 
-/* The deny list (DESIGN.md, "system compromise").  Order does not matter;
- * names unknown to this libseccomp and absent from sbx_syscall_resolve()'s
- * numbers (older kernels' headers) are skipped. */
+/* The deny list (docs/design.md, "The seccomp filter").  Order does not
+ * matter; names unknown to this libseccomp and absent from
+ * sbx_syscall_resolve()'s numbers (older kernels' headers) are skipped. */
 const struct sbx_syscall_rule sbx_syscall_rules[] = {
 	/* tracing and other processes' memory */
 	DENY("ptrace"),

@@ -169,33 +169,98 @@ static const struct {
 };
 
 /*
+ * What a case-insensitive file system makes of a character whose folding
+ * is ASCII.  ext4's and f2fs's casefold compare names after NFD and
+ * Unicode's full case folding (CaseFolding.txt, statuses C and F), so
+ * besides ASCII's own letters these fold to ASCII: U+017F (long s) and
+ * U+212A (Kelvin sign) to one letter, U+00DF and U+1E9E (sharp s) and
+ * the Latin ligatures U+FB00-FB06 to two or three.  Every other mapping
+ * to ASCII keeps a combining mark (U+0130 is "i" and a dot above).
+ */
+static const struct {
+	unsigned cp;
+	const char *ascii;
+} folds[] = {
+	{ 0x00df, "ss" }, { 0x017f, "s" },  { 0x1e9e, "ss" },  { 0x212a, "k" },
+	{ 0xfb00, "ff" }, { 0xfb01, "fi" }, { 0xfb02, "fl" },  { 0xfb03, "ffi" },
+	{ 0xfb04, "ffl" }, { 0xfb05, "st" }, { 0xfb06, "st" },
+};
+
+/*
+ * Unicode's Default_Ignorable_Code_Point: kernels before 6.14 drop them
+ * from casefolded names (".g<U+200B>it" is ".git" there), later ones
+ * keep them; a name is judged as the older ones see it.
+ */
+static const struct {
+	unsigned lo, hi;
+} ignorable[] = {
+	{ 0x00ad, 0x00ad },   { 0x034f, 0x034f },   { 0x061c, 0x061c },
+	{ 0x115f, 0x1160 },   { 0x17b4, 0x17b5 },   { 0x180b, 0x180f },
+	{ 0x200b, 0x200f },   { 0x202a, 0x202e },   { 0x2060, 0x206f },
+	{ 0x3164, 0x3164 },   { 0xfe00, 0xfe0f },   { 0xfeff, 0xfeff },
+	{ 0xffa0, 0xffa0 },   { 0xfff0, 0xfff8 },   { 0x1bca0, 0x1bca3 },
+	{ 0x1d173, 0x1d17a }, { 0xe0000, 0xe0fff },
+};
+
+/* The code point of the UTF-8 sequence at s and its length in *n; a byte
+ * that starts no well-formed sequence is itself (n 1) and folds to
+ * nothing else, as the kernel compares such names byte for byte. */
+static unsigned utf8_at(const unsigned char *s, size_t *n)
+{
+	unsigned cp;
+	size_t len, i;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4) {
+		*n = 1;
+		return s[0] < 0x80 ? s[0] : 0xfffd;
+	}
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	cp = s[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*n = 1;
+			return 0xfffd;
+		}
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	*n = len;
+	return cp;
+}
+
+/*
  * Fold a name as a case-insensitive file system would compare it: ASCII
- * letters to lower case; U+017F (long s) and U+212A (Kelvin sign), the
- * only letters outside ASCII whose case folding is an ASCII letter (ext4
- * and f2fs casefold use Unicode's, after NFD, which turns no other
- * character of these names into ASCII); trailing dots and spaces dropped
- * (vfat, and NTFS as Windows sees it).  Not folded: vfat's 8.3 short
- * names (GIT~1), which can only name an entry that exists already;
- * overlayfs refuses case-insensitive lower layers, so only a vfat mount
- * below the host's workspace directory could see them.
+ * letters to lower case, the characters of folds[] to their ASCII,
+ * ignorable code points dropped; trailing dots and spaces dropped (vfat,
+ * and NTFS as Windows sees it).  Not folded: vfat's 8.3 short names
+ * (GIT~1), which can only name an entry that exists already; overlayfs
+ * refuses case-insensitive lower layers, so only a vfat mount below the
+ * host's workspace directory could see them.
  */
 static void fold(const char *in, char *out, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)in;
-	size_t o = 0;
+	size_t o = 0, i, n;
 
 	while (*s && o + 1 < len) {
-		if (s[0] == 0xc5 && s[1] == 0xbf) {
-			out[o++] = 's';
-			s += 2;
-		} else if (s[0] == 0xe2 && s[1] == 0x84 && s[2] == 0xaa) {
-			out[o++] = 'k';
-			s += 3;
-		} else {
-			out[o++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32
-								 : *s);
-			s++;
+		unsigned cp = utf8_at(s, &n);
+		const char *a = NULL;
+		int skip = 0;
+
+		for (i = 0; i < SBX_ARRAY_SIZE(folds); i++)
+			if (folds[i].cp == cp)
+				a = folds[i].ascii;
+		for (i = 0; i < SBX_ARRAY_SIZE(ignorable); i++)
+			if (cp >= ignorable[i].lo && cp <= ignorable[i].hi)
+				skip = 1;
+		if (a) {
+			while (*a && o + 1 < len)
+				out[o++] = *a++;
+		} else if (!skip) {
+			for (i = 0; i < n && o + 1 < len; i++)
+				out[o++] = (char)(s[i] >= 'A' && s[i] <= 'Z'
+							  ? s[i] + 32 : s[i]);
 		}
+		s += n;
 	}
 	while (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' '))
 		o--;

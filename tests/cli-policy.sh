@@ -36,9 +36,20 @@ expect "doctor: exit 0 here" test "$rc" = 0
 expect "doctor: the verdict" has out "The default policy can run here."
 expect "doctor: user namespaces ok" has out "ok    userns"
 expect "doctor: seccomp ok" has out "ok    seccomp"
+# the security modules, as the host says (AppArmor's module parameter)
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	expect "doctor: AppArmor reported on" has out "AppArmor on, the supervisor"
+else
+	expect "doctor: no AppArmor reported" has out "ok    lsm         no AppArmor"
+fi
 run "$sbx" doctor --json
 expect "doctor --json: exit 0" test "$rc" = 0
 expect "doctor --json: the verdict" has out '"can_run_default": true'
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	expect "doctor --json: apparmor true" has out '"apparmor": true'
+else
+	expect "doctor --json: apparmor false" has out '"apparmor": false'
+fi
 run "$sbx" doctor --frob
 expect "doctor: a bad option" test "$rc" = 125
 # an unknown option names the command it was given to, and its help
@@ -142,6 +153,24 @@ run "$sbx" run --policy "$tmp/out.json" --json-result "$tmp/r.json" -- \
 	/bin/sh -c 'echo 0123456789abcdef'
 expect "a policy's output limit: cut" test "$(cat "$tmp/out")" = 0123456789
 expect "a policy's output limit: reported" grep -q '"stdout_truncated":true' "$tmp/r.json"
+
+# ------------------------------------------- one meaning in every front end
+# --timeout 0 and --cpu 0 are no limit, as 0 is for the library
+run "$sbx" policy show --timeout 0 --cpu 0
+expect "--timeout 0: no limit" has out '"wall": 0,'
+expect "--cpu 0: no limit" has out '"cpu": 0,'
+# one rounding (sbx_parse_duration): to the nearest ms, halves up
+run "$sbx" policy show --timeout 0.0015 --cpu 90s
+expect "--timeout 0.0015: 2 ms" has out '"wall": 0.002,'
+expect "--cpu 90s: a unit" has out '"cpu": 90,'
+run "$sbx" run --timeout 0.0001 -- /bin/true
+expect "--timeout 0.0001: refused, not no limit" has err "shorter than a millisecond"
+run "$sbx" run --timeout -1 -- /bin/true
+expect "--timeout -1: refused (125)" test "$rc" = 125
+# a timeout has no exit code in the result (null: never 0)
+run "$sbx" run --no-pty --timeout 0.3 --json-result "$tmp/r.json" -- /bin/sleep 30
+expect "a timeout: 124" test "$rc" = 124
+expect "a timeout: exit_code null" grep -q '"status":"timeout","exit_code":null' "$tmp/r.json"
 
 echo "## tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

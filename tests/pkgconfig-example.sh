@@ -25,4 +25,11 @@ case "$out" in
 *) fail "unexpected output: $out" ;;
 esac
 echo "$out"
-echo "## tests: 1 passed, 0 failed, 0 skipped"
+# A timeout is no success: the example exits non-zero, and the result's
+# exit_code is null (not the 0 a C caller could read as success).
+out=$(LD_LIBRARY_PATH="$libdir" SBX_SUPERVISOR="$sup" "$tmp/run" --timeout 1 -- /bin/sleep 30 2>&1) && fail "a timeout exited 0: $out"
+case "$out" in
+*'"status":"timeout","exit_code":null'*) ;;
+*) fail "a timeout's result: $out" ;;
+esac
+echo "## tests: 2 passed, 0 failed, 0 skipped"

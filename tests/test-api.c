@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,326 @@ static void test_parse_size(void)
 		CU_ASSERT_EQUAL(v, cases[i].rc == 0 ? cases[i].bytes : 12345);
 	}
 	CU_ASSERT_EQUAL(sbx_parse_size(NULL, &v), -EINVAL);
+}
+
+/* Durations: one parser, one rounding, for every front end. */
+static void test_parse_duration(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		uint64_t ms;
+	} cases[] = {
+		{ "0", 0, 0 },
+		{ "10", 0, 10000 },
+		{ "0.5", 0, 500 },
+		{ "1.25", 0, 1250 },
+		{ "0.0015", 0, 2 },   /* halves up, in decimal */
+		{ "0.0014999", 0, 1 },
+		{ "500ms", 0, 500 },
+		{ "1.5ms", 0, 2 },
+		{ "90s", 0, 90000 },
+		{ "2m", 0, 120000 },
+		{ "1h", 0, 3600000 },
+		{ "8760h", 0, 365ull * 24 * 3600 * 1000 },
+		{ "8761h", -ERANGE, 0 },
+		{ "99999999999999999999999", -ERANGE, 0 },
+		{ "0.0004", -ERANGE, 0 }, /* not 0: that is no limit */
+		{ "0.4ms", -ERANGE, 0 },
+		{ "", -EINVAL, 0 },
+		{ "s", -EINVAL, 0 },
+		{ ".", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "1e3", -EINVAL, 0 },
+		{ " 1", -EINVAL, 0 },
+		{ "1 s", -EINVAL, 0 },
+		{ "5x", -EINVAL, 0 },
+		{ "inf", -EINVAL, 0 },
+	};
+	char err[256];
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = 424242;
+		strcpy(err, "unset");
+		CU_ASSERT_EQUAL(sbx_parse_duration(cases[i].text, &v, err,
+						   sizeof(err)),
+				cases[i].rc);
+		if (cases[i].rc == 0) {
+			CU_ASSERT_EQUAL(v, cases[i].ms);
+			CU_ASSERT_STRING_EQUAL(err, "");
+		} else {
+			CU_ASSERT_EQUAL(v, 424242); /* not written */
+			CU_ASSERT(strstr(err, cases[i].text) != NULL);
+		}
+		if (sbx_parse_duration(cases[i].text, &v, NULL, 0) !=
+		    cases[i].rc)
+			printf("\n  %s\n", cases[i].text);
+	}
+	CU_ASSERT_EQUAL(sbx_parse_duration("5x", &v, err, 8), -EINVAL);
+	CU_ASSERT_EQUAL(strlen(err), 7); /* cut, NUL-terminated */
+	CU_ASSERT_EQUAL(sbx_parse_duration(NULL, &v, err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_EQUAL(sbx_parse_duration("1", NULL, NULL, 0), -EINVAL);
+}
+
+/* Each limit reads back as its documented default, then as set. */
+static void test_getters(void)
+{
+	static const uint64_t defaults[SBX_LIMIT_KIND_MAX] = {
+		[SBX_LIMIT_WALL_MS] = 3600ull * 1000,
+		[SBX_LIMIT_CPU_MS] = 600ull * 1000,
+		[SBX_LIMIT_MEMORY] = 1ull << 30,
+		[SBX_LIMIT_PIDS] = 512,
+		[SBX_LIMIT_FSIZE] = 0,
+		[SBX_LIMIT_NOFILE] = 1024,
+		[SBX_LIMIT_DISK] = 512ull << 20,
+		[SBX_LIMIT_OUTPUT] = 64ull << 20,
+		[SBX_LIMIT_CPU_SHARE] = 0,
+		[SBX_LIMIT_PTYS] = 16,
+	};
+	uint64_t v = 42;
+	sbx_t *sbx;
+	int i;
+
+	CU_ASSERT_EQUAL(sbx_get_limit(NULL, SBX_LIMIT_PIDS, &v), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_get_flag(NULL, SBX_FLAG_READ_ONLY), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_get_network(NULL), -EINVAL);
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	for (i = 0; i < SBX_LIMIT_KIND_MAX; i++) {
+		CU_ASSERT_EQUAL(sbx_get_limit(sbx, i, &v), 0);
+		CU_ASSERT_EQUAL(v, defaults[i]);
+	}
+	v = 42;
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, -1, &v), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_KIND_MAX, &v), -EINVAL);
+	CU_ASSERT(strstr(sbx_last_error(sbx), "unknown limit kind") != NULL);
+	CU_ASSERT_EQUAL(v, 42); /* not written on failure */
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_PIDS, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_limit(sbx, SBX_LIMIT_OUTPUT, 0), 0);
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_OUTPUT, &v), 0);
+	CU_ASSERT_EQUAL(v, 0);
+	/* a policy's values, and a preset's reset */
+	CU_ASSERT_EQUAL(sbx_policy_load_string(
+				sbx, "{\"limits\":{\"wall\":2.5,"
+				     "\"memory\":\"256M\"},\"network\":\"host\","
+				     "\"read_only\":true}"),
+			0);
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_WALL_MS, &v), 0);
+	CU_ASSERT_EQUAL(v, 2500);
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_MEMORY, &v), 0);
+	CU_ASSERT_EQUAL(v, 256ull << 20);
+	CU_ASSERT_EQUAL(sbx_get_network(sbx), SBX_NET_HOST);
+	CU_ASSERT_EQUAL(sbx_get_flag(sbx, SBX_FLAG_READ_ONLY), 1);
+	CU_ASSERT_EQUAL(sbx_get_flag(sbx, SBX_FLAG_SECCOMP_KILL), 0);
+	CU_ASSERT_EQUAL(sbx_policy_preset(sbx, "default"), 0);
+	CU_ASSERT_EQUAL(sbx_get_network(sbx), SBX_NET_NONE);
+	for (i = 0; i < SBX_FLAG_MAX; i++)
+		CU_ASSERT_EQUAL(sbx_get_flag(sbx, i), 0);
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_OUTPUT, &v), 0);
+	CU_ASSERT_EQUAL(v, defaults[SBX_LIMIT_OUTPUT]);
+	CU_ASSERT_EQUAL(sbx_set_flag(sbx, SBX_FLAG_SINGLE_ID, 1), 0);
+	CU_ASSERT_EQUAL(sbx_get_flag(sbx, SBX_FLAG_SINGLE_ID), 1);
+	CU_ASSERT_EQUAL(sbx_get_flag(sbx, SBX_FLAG_MAX), -EINVAL);
+	CU_ASSERT(strstr(sbx_last_error(sbx), "unknown flag") != NULL);
+	CU_ASSERT_EQUAL(sbx_get_flag(sbx, -1), -EINVAL);
+	/* no result: no layers, no reason */
+	CU_ASSERT_PTR_NULL(sbx_result_layers(sbx));
+	CU_ASSERT_PTR_NULL(sbx_result_degraded_reason(sbx));
+	CU_ASSERT_PTR_NULL(sbx_result_layers(NULL));
+	CU_ASSERT_PTR_NULL(sbx_result_degraded_reason(NULL));
+	sbx_destroy(sbx);
+}
+
+/* A copy has the configuration, all of it, and nothing of a run. */
+static void test_dup(void)
+{
+	const char *sleeper[] = { "/bin/sleep", "30", NULL };
+	const char *env[] = { "/bin/sh", "-c", "echo $SBX_DUP", NULL };
+	char *a, *b;
+	const char *data;
+	size_t len;
+	sbx_t *sbx, *copy = NULL;
+	uint64_t v;
+	int r;
+
+	CU_ASSERT_EQUAL(sbx_dup(NULL, &copy), -EINVAL);
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	CU_ASSERT_EQUAL(sbx_dup(sbx, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_set_workspace(sbx, "/tmp", SBX_WORKSPACE_RW), 0);
+	CU_ASSERT_EQUAL(sbx_add_bind(sbx, "/etc", "/mnt/etc", 0), 0);
+	CU_ASSERT_EQUAL(sbx_set_cwd(sbx, "/mnt"), 0);
+	CU_ASSERT_EQUAL(sbx_set_env(sbx, "SBX_DUP", "copied"), 0);
+	CU_ASSERT_EQUAL(sbx_limit(sbx, SBX_LIMIT_PIDS, 77), 0);
+	CU_ASSERT_EQUAL(sbx_set_flag(sbx, SBX_FLAG_SECCOMP_KILL, 1), 0);
+	CU_ASSERT_EQUAL(sbx_set_syscall(sbx, "ptrace", SBX_SYSCALL_DENY, 1),
+			0);
+	CU_ASSERT_EQUAL(sbx_require_layer(sbx, "seccomp"), 0);
+	CU_ASSERT_EQUAL(sbx_set_network(sbx, SBX_NET_HOST), 0);
+	CU_ASSERT_EQUAL(sbx_dup(sbx, &copy), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+	a = strdup(sbx_policy_export(sbx, SBX_POLICY_JSON));
+	b = strdup(sbx_policy_export(copy, SBX_POLICY_JSON));
+	CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT(strstr(b, "ptrace") != NULL);
+	CU_ASSERT(strstr(b, "/mnt/etc") != NULL);
+	free(a);
+	free(b);
+	/* independent: a change to one is not the other's */
+	CU_ASSERT_EQUAL(sbx_limit(sbx, SBX_LIMIT_PIDS, 5), 0);
+	CU_ASSERT_EQUAL(sbx_clear_env(sbx), 0);
+	CU_ASSERT_EQUAL(sbx_get_limit(copy, SBX_LIMIT_PIDS, &v), 0);
+	CU_ASSERT_EQUAL(v, 77);
+	sbx_destroy(sbx);
+	/* the copy outlives the original and runs */
+	CU_ASSERT_EQUAL(sbx_set_workspace(copy, NULL, SBX_WORKSPACE_RO), 0);
+	CU_ASSERT_EQUAL(sbx_set_cwd(copy, NULL), 0);
+	CU_ASSERT_EQUAL(sbx_set_network(copy, SBX_NET_NONE), 0);
+	/* libseccomp asks seccomp() whether the kill action exists, which
+	 * valgrind (the memcheck pass of this suite) does not answer */
+	CU_ASSERT_EQUAL(sbx_set_flag(copy, SBX_FLAG_SECCOMP_KILL, 0), 0);
+	sbx_set_stdio(copy, 0, SBX_STDIO_NULL, -1);
+	sbx_set_stdio(copy, 1, SBX_STDIO_CAPTURE, -1);
+	r = sbx_exec(copy, env);
+	if (r < 0)
+		fprintf(stderr, "\n  sbx_exec of the copy: %s\n",
+			sbx_last_error(copy));
+	CU_ASSERT_EQUAL_FATAL(r, 0);
+	CU_ASSERT_EQUAL_FATAL(sbx_wait(copy), 0);
+	CU_ASSERT_EQUAL(sbx_result(copy, SBX_RESULT_EXIT_CODE), 0);
+	CU_ASSERT_EQUAL(sbx_output(copy, 1, &data, &len), 0);
+	CU_ASSERT(len == 7 && memcmp(data, "copied\n", 7) == 0);
+
+	/* a copy of a handle that ran, or runs, has none of its run */
+	CU_ASSERT_FATAL(sbx_dup(copy, &sbx) == 0);
+	CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_STATUS), -ENODATA);
+	CU_ASSERT_PTR_NULL(sbx_result_json(sbx));
+	sbx_destroy(sbx);
+	sbx_set_stdio(copy, 1, SBX_STDIO_NULL, -1);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(copy, sleeper), 0);
+	CU_ASSERT_FATAL(sbx_dup(copy, &sbx) == 0);
+	CU_ASSERT_EQUAL(sbx_fd(sbx, SBX_FD_STATUS), -ECHILD);
+	CU_ASSERT_EQUAL(sbx_pid(sbx), -ECHILD);
+	CU_ASSERT_EQUAL(sbx_kill(sbx), -ECHILD);
+	CU_ASSERT_EQUAL(sbx_limit(sbx, SBX_LIMIT_PIDS, 9), 0); /* idle */
+	sbx_destroy(sbx);
+	CU_ASSERT_EQUAL(sbx_kill(copy), 0);
+	CU_ASSERT_EQUAL(sbx_wait(copy), 0);
+	CU_ASSERT_EQUAL(sbx_result(copy, SBX_RESULT_STATUS), SBX_STATUS_KILLED);
+	sbx_destroy(copy);
+}
+
+/* Read from fd until text arrives (the program is ready) or EOF. */
+static int await_text(int fd, const char *text)
+{
+	char buf[256];
+	size_t have = 0;
+
+	while (have < sizeof(buf) - 1) {
+		ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+
+		if (n <= 0)
+			return -1;
+		have += (size_t)n;
+		buf[have] = '\0';
+		if (strstr(buf, text))
+			return 0;
+	}
+	return -1;
+}
+
+static void test_signal_and_pid(void)
+{
+	const char *trap[] = { "/bin/sh", "-c",
+			       "trap 'echo got-term; exit 7' TERM; echo ready; "
+			       "while :; do sleep 0.05; done",
+			       NULL };
+	const char *sleeper[] = { "/bin/sh", "-c", "echo ready; exec sleep 30",
+				  NULL };
+	const char *quick[] = { "/bin/true", NULL };
+	const char *data;
+	size_t len;
+	char path[64], stat[512], *p;
+	FILE *f;
+	pid_t pid;
+	sbx_t *sbx;
+	int fd;
+
+	CU_ASSERT_EQUAL(sbx_signal(NULL, SIGTERM), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_pid(NULL), -EINVAL);
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	/* no run */
+	CU_ASSERT_EQUAL(sbx_signal(sbx, SIGTERM), -ECHILD);
+	CU_ASSERT(strstr(sbx_last_error(sbx), "no sandbox is running") != NULL);
+	CU_ASSERT_EQUAL(sbx_pid(sbx), -ECHILD);
+	CU_ASSERT_EQUAL(sbx_signal(sbx, SIGKILL), -EINVAL);
+	CU_ASSERT(strstr(sbx_last_error(sbx), "sbx_kill") != NULL);
+	CU_ASSERT_EQUAL(sbx_signal(sbx, SIGSEGV), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_signal(sbx, 0), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_signal(sbx, 200), -EINVAL);
+
+	/* a program that handles SIGTERM ends as it chooses */
+	sbx_set_stdio(sbx, 0, SBX_STDIO_NULL, -1);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_PIPE, -1);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, trap), 0);
+	pid = sbx_pid(sbx);
+	CU_ASSERT(pid > 0);
+	/* the caller's own child: the supervisor */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT(fgets(stat, sizeof(stat), f) != NULL);
+	fclose(f);
+	p = strrchr(stat, ')');
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	{
+		char state;
+		int ppid = 0;
+
+		CU_ASSERT_EQUAL(sscanf(p + 1, " %c %d", &state, &ppid), 2);
+		CU_ASSERT_EQUAL(ppid, (int)getpid());
+	}
+	fd = sbx_fd(sbx, SBX_FD_STDOUT);
+	CU_ASSERT_EQUAL_FATAL(await_text(fd, "ready"), 0);
+	CU_ASSERT_EQUAL(sbx_signal(sbx, SIGTERM), 0);
+	CU_ASSERT_EQUAL(await_text(fd, "got-term"), 0);
+	CU_ASSERT_EQUAL_FATAL(sbx_wait(sbx), 0);
+	CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_STATUS), SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_EXIT_CODE), 7);
+	/* run finished */
+	CU_ASSERT_EQUAL(sbx_signal(sbx, SIGTERM), -ECHILD);
+	CU_ASSERT_EQUAL(sbx_pid(sbx), -ECHILD);
+
+	/* one that does not: killed by it, as the result says */
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, sleeper), 0);
+	CU_ASSERT_EQUAL_FATAL(await_text(sbx_fd(sbx, SBX_FD_STDOUT), "ready"),
+			      0);
+	CU_ASSERT_EQUAL(sbx_signal(sbx, SIGUSR1), 0);
+	CU_ASSERT_EQUAL_FATAL(sbx_wait(sbx), 0);
+	CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_STATUS),
+			SBX_STATUS_SIGNALED);
+	CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_SIGNAL), SIGUSR1);
+
+	/* ended, not yet waited for */
+	sbx_set_stdio(sbx, 1, SBX_STDIO_CAPTURE, -1);
+	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, quick), 0);
+	{
+		struct pollfd pf = { sbx_fd(sbx, SBX_FD_STATUS), POLLIN, 0 };
+
+		CU_ASSERT_EQUAL(poll(&pf, 1, 60000), 1);
+	}
+	CU_ASSERT_EQUAL(sbx_signal(sbx, SIGTERM), -ECHILD);
+	CU_ASSERT(strstr(sbx_last_error(sbx), "has ended") != NULL);
+	CU_ASSERT_EQUAL(sbx_wait(sbx), 0);
+	CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_EXIT_CODE), 0);
+	CU_ASSERT_EQUAL(sbx_output(sbx, 1, &data, &len), 0);
+	/* the layers of the run, as the JSON lists them */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sbx_result_layers(sbx));
+	CU_ASSERT(strncmp(sbx_result_layers(sbx), "userns ", 7) == 0);
+	CU_ASSERT(strstr(sbx_result_layers(sbx), "seccomp") != NULL);
+	CU_ASSERT_STRING_EQUAL(sbx_result_degraded_reason(sbx), "");
+	sbx_destroy(sbx);
 }
 
 static void test_missing_supervisor(void)
@@ -399,6 +720,10 @@ static CU_TestInfo api_tests[] = {
 	{ "bad values", test_bad_values },
 	{ "calls in the wrong state", test_wrong_state },
 	{ "size strings", test_parse_size },
+	{ "duration strings", test_parse_duration },
+	{ "getters", test_getters },
+	{ "dup", test_dup },
+	{ "signal and pid", test_signal_and_pid },
 	{ "missing supervisor", test_missing_supervisor },
 	{ "reuse and results", test_reuse_and_results },
 	{ "input and pipes", test_input_and_pipes },

@@ -228,6 +228,54 @@ static void test_hidden_dirs(void)
 	tl_run_free(&r);
 }
 
+/*
+ * `sbx policy explain` describes the sandbox from the same layout the
+ * supervisor builds it from (layout.c): every entry the program finds in
+ * its /, /dev and /home is a place explain knows ("exists": true), not
+ * one it would call absent or leave unknown.  A /dev entry mounts.c makes
+ * that explain leaves out (it said nothing of /dev/mqueue before) fails.
+ */
+static void test_explain_matches(void)
+{
+	struct iso_cfg c = { .net = SBX_NET_NONE };
+	char *ws = tl_tmpdir(), *line, *save = NULL;
+	struct tl_run r;
+	sbx_t *sbx;
+	int n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	c.workspace = ws;
+	c.ws_mode = SBX_WORKSPACE_RW;
+	tl_run_sh(&r, configure, &c,
+		  "for e in /* /dev/* /home/*; do echo \"entry=$e\"; done; "
+		  "echo done=1");
+	TL_ASSERT_STATUS(&r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL_FATAL(live_int(r.out, "done", 0), 1);
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	configure(sbx, &c);
+	for (line = strtok_r(r.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *e = line + strlen("entry="), *t;
+
+		if (strncmp(line, "entry=", 6) != 0)
+			continue;
+		n++;
+		t = sbx_policy_explain(sbx, e);
+		CU_ASSERT_PTR_NOT_NULL(t);
+		if (t && !strstr(t, "\"exists\": true")) {
+			fprintf(stderr, "\n  in the sandbox, unknown to "
+					"explain: %s\n%s\n", e, t);
+			CU_FAIL("an entry explain does not know");
+		}
+	}
+	/* the control: the listing was there, /dev's dozen entries too */
+	CU_ASSERT(n >= 20);
+	sbx_destroy(sbx);
+	tl_run_free(&r);
+	tl_rmrf(ws);
+	free(ws);
+}
+
 /* A read-only workspace cannot be changed: not written, removed, or
  * added to. */
 static void test_readonly_workspace(void)
@@ -882,6 +930,7 @@ static void test_runtime(void)
 static CU_TestInfo isolation_tests[] = {
 	{ "host files outside the binds", test_host_files },
 	{ "host directories are not there", test_hidden_dirs },
+	{ "explain knows every entry of /, /dev and /home", test_explain_matches },
 	{ "a read-only workspace stays unchanged", test_readonly_workspace },
 	{ "leaked file and directory fds, and the cwd", test_leaked_fds },
 	{ "the caller's environment", test_environment },

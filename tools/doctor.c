@@ -87,8 +87,8 @@ int cmd_doctor(int argc, char **argv)
 		       "Check what this host lets libsandbox enforce: user "
 		       "namespaces and what\nblocks them, the other "
 		       "namespaces, mounts, ids, seccomp, Landlock, cgroups,\n"
-		       "overlayfs, pidfd and clone3; and how to fix what is "
-		       "missing.\nExit status 0 when the default policy can "
+		       "overlayfs, pidfd, clone3, AppArmor and SELinux; and "
+		       "how to fix what is\nmissing.  Exit status 0 when the default policy can "
 		       "run here, 1 when it cannot.\n");
 		return 0;
 	}

@@ -169,23 +169,10 @@ void cli_note_degraded(sbx_t *sbx)
 
 	if (sbx_result(sbx, SBX_RESULT_DEGRADED) != 1 || !json)
 		return;
+	cli_wrap(stderr, "sbx: warning: ran degraded, without namespaces:",
+		 sbx_result_degraded_reason(sbx), 5);
+	cli_wrap(stderr, "sbx: enforced:", sbx_result_layers(sbx), 5);
 	o = json_tokener_parse(json);
-	if (json_object_object_get_ex(o, "degraded_reason", &v))
-		cli_wrap(stderr,
-			 "sbx: warning: ran degraded, without namespaces:",
-			 json_object_get_string(v), 5);
-	if (json_object_object_get_ex(o, "layers", &v)) {
-		char layers[512] = "";
-		size_t i;
-
-		for (i = 0; i < json_object_array_length(v); i++)
-			snprintf(layers + strlen(layers),
-				 sizeof(layers) - strlen(layers), "%s%s",
-				 i ? " " : "",
-				 json_object_get_string(
-					 json_object_array_get_idx(v, i)));
-		cli_wrap(stderr, "sbx: enforced:", layers, 5);
-	}
 	if (json_object_object_get_ex(o, "degraded_not_hidden", &v) &&
 	    json_object_array_length(v)) {
 		size_t i;

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
-#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +37,10 @@ static const char usage_text[] =
 	"  --cwd DIR             start directory inside the sandbox\n"
 	"  --rw-live             make the workspace a live, writable bind\n"
 	"                        (changes land at once; no disk budget)\n"
-	"  --timeout SECONDS     wall-clock limit (kills every process)\n"
-	"  --cpu SECONDS         CPU time of the whole sandbox (e.g. 1.5)\n"
+	"  --timeout SECONDS     wall-clock limit (kills every process;\n"
+	"                        0: none; 500ms, 90s, 2m, 1h too)\n"
+	"  --cpu SECONDS         CPU time of the whole sandbox (e.g. 1.5;\n"
+	"                        0: none; units as --timeout)\n"
 	"  --memory SIZE         memory + swap of the whole sandbox (256M)\n"
 	"  --pids N              processes and threads\n"
 	"  --disk SIZE           every byte written to /tmp, the home and a\n"
@@ -72,9 +73,10 @@ static const char usage_text[] =
 	"SIZE: bytes, or with K, M, G, T (powers of 1024; KiB... too).\n"
 	"\n"
 	"Exit status: the program's own; 128+N if killed by signal N (137\n"
-	"for the memory and CPU limits, with the reason on stderr); 124 on\n"
-	"timeout; 125 if the sandbox could not be set up; 126 if the\n"
-	"program cannot be executed; 127 if it is not found.\n";
+	"for the memory, CPU and process limits, with the reason on stderr;\n"
+	"a program that failed at the memory or process limit by itself\n"
+	"keeps its own); 124 on timeout; 125 if the sandbox could not be set\n"
+	"up; 126 if the program cannot be executed; 127 if it is not found.\n";
 
 enum {
 	OPT_WORKSPACE = 256,
@@ -149,18 +151,29 @@ static int fail(const char *fmt, ...)
 	return EXIT_SETUP;
 }
 
-/* "12", "0.5", "1.25": milliseconds, or -1 when not a duration. */
-static long long parse_seconds(const char *s)
+/* --timeout, --cpu: seconds or a number with a unit, as the library
+ * parses them for every front end (0: no limit); --cpus: CPUs, rounded to
+ * thousandths alike, without a unit. */
+static int limit_duration(sbx_t *sbx, const char *flag, int kind,
+			  const char *arg)
 {
-	char *end;
-	double v;
+	char err[256];
+	uint64_t v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0) || !isfinite(v) ||
-	    v > 365.0 * 24 * 3600)
-		return -1;
-	return (long long)(v * 1000.0 + 0.5);
+	if (kind == SBX_LIMIT_CPU_SHARE && arg[strspn(arg, "0123456789.")])
+		return fail("--%s %s: expected a number of CPUs, like 1 or "
+			    "0.5 (0: no limit)",
+			    flag, arg);
+	if (sbx_parse_duration(arg, &v, err, sizeof(err)) < 0)
+		return kind == SBX_LIMIT_CPU_SHARE
+			       ? fail("--%s %s: expected a number of CPUs, "
+				      "like 1 or 0.5, at least 0.001 (0: no "
+				      "limit)",
+				      flag, arg)
+			       : fail("--%s: %s", flag, err);
+	if (sbx_limit(sbx, kind, v) < 0)
+		return fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
+	return 0;
 }
 
 /* --memory 256M and friends: a size, with a message that names the flag. */
@@ -287,15 +300,20 @@ static int exit_status(sbx_t *sbx)
 	case SBX_STATUS_TIMEOUT:
 		fprintf(stderr, "sbx: timed out: %s\n", sbx_result_message(sbx));
 		return EXIT_TIMEOUT;
-	case SBX_STATUS_MEMORY_LIMIT:
 	case SBX_STATUS_CPU_LIMIT:
 	case SBX_STATUS_KILLED:
 		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
 		return 128 + 9;
+	case SBX_STATUS_MEMORY_LIMIT:
 	case SBX_STATUS_PIDS_LIMIT:
+		/* killed at the limit, or failed there by itself: then its
+		 * own status */
 		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
-		return sig ? 128 + (int)sig
-			   : (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE);
+		if (sig)
+			return 128 + (int)sig;
+		return sbx_result(sbx, SBX_RESULT_EXIT_CODE) > 0
+			       ? (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE)
+			       : 128 + 9;
 	case SBX_STATUS_SETUP_ERROR:
 		fprintf(stderr, "sbx: %s\n", sbx_last_error(sbx));
 		if (json && strstr(json, "\"step\":\"exec\""))
@@ -314,7 +332,6 @@ int cli_run(int argc, char **argv, const char *policy_action)
 	const char *json_dest = NULL, *workspace = NULL;
 	int rw = 0, rw_flags = 0, pty = -1, c, r, rc = EXIT_SETUP;
 	int option_index = 0;
-	long long ms;
 
 	r = sbx_create(&sbx);
 	if (r < 0)
@@ -342,19 +359,13 @@ int cli_run(int argc, char **argv, const char *policy_action)
 			break;
 		case OPT_CPU:
 		case OPT_CPUS:
-			ms = parse_seconds(optarg);
-			if (ms < 0) {
-				rc = fail("--%s %s: expected a positive number, "
-					  "like 1 or 0.5",
-					  c == OPT_CPU ? "cpu" : "cpus", optarg);
+		case OPT_TIMEOUT:
+			if (limit_duration(sbx, run_options[option_index].name,
+					   c == OPT_CPU	   ? SBX_LIMIT_CPU_MS
+					   : c == OPT_CPUS ? SBX_LIMIT_CPU_SHARE
+							   : SBX_LIMIT_WALL_MS,
+					   optarg))
 				goto out;
-			}
-			if (c == OPT_CPU)
-				r = sbx_limit(sbx, SBX_LIMIT_CPU_MS,
-					      (uint64_t)ms);
-			else
-				r = sbx_limit(sbx, SBX_LIMIT_CPU_SHARE,
-					      (uint64_t)ms);
 			break;
 		case OPT_OUTPUT_LIMIT:
 		case OPT_MEMORY:
@@ -394,16 +405,6 @@ int cli_run(int argc, char **argv, const char *policy_action)
 			break;
 		case OPT_CWD:
 			r = sbx_set_cwd(sbx, optarg);
-			break;
-		case OPT_TIMEOUT:
-			ms = parse_seconds(optarg);
-			if (ms < 0) {
-				rc = fail("--timeout %s: expected a positive "
-					  "number of seconds, like 10 or 0.5",
-					  optarg);
-				goto out;
-			}
-			r = sbx_limit(sbx, SBX_LIMIT_WALL_MS, (uint64_t)ms);
 			break;
 		case OPT_NET:
 			if (strcmp(optarg, "none") == 0)

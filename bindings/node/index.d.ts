@@ -226,9 +226,10 @@ export type Status =
   | 'exited' | 'signaled' | 'timeout' | 'setup_error' | 'cpu_limit'
   | 'memory_limit' | 'pids_limit' | 'killed';
 
+/** What ended a run: a limit, a kill, a sandbox that could not be set
+ * up.  The Python binding's Result.reason has the same words. */
 export type Reason =
-  | 'exit' | 'signal' | 'timeout' | 'setup' | 'cpu' | 'memory' | 'pids'
-  | 'killed';
+  | 'timeout' | 'setup' | 'cpu' | 'memory' | 'pids' | 'killed';
 
 export interface LimitReport {
   value: number;
@@ -249,9 +250,13 @@ export interface SetupErrorInfo {
 export interface Result<T = string> {
   /** The library's status. */
   status: Status;
-  /** Why it ended, in one word ("memory" for the memory limit). */
-  reason: Reason;
-  /** The exit code when status is "exited", else null. */
+  /** What ended it, in one word ("memory" for the memory limit, "pids"
+   * when the process limit stopped it); null when the program ended by
+   * itself (status "exited" or "signaled"). */
+  reason: Reason | null;
+  /** The program's own exit code: status "exited", or "pids_limit" /
+   * "memory_limit" when it failed there with a code; else null (a
+   * timeout, a kill: never 0). */
   exitCode: number | null;
   /** The signal that ended it ("SIGKILL"), else null. */
   signal: string | null;
@@ -334,7 +339,12 @@ export function run(file: string, args?: readonly string[],
 export function run(file: string, args: readonly string[] | undefined,
                     options: RunOptions & { encoding: 'buffer' | null }): Promise<Result<Buffer>>;
 export function run(file: string, options: RunOptions & { encoding: 'buffer' | null }): Promise<Result<Buffer>>;
-export function run(file: string, options?: RunOptions): Promise<Result<string>>;
+export function run(file: string, options?: RunOptions & { encoding?: BufferEncoding }): Promise<Result<string>>;
+/* Options in a variable of type RunOptions, whose encoding may be either:
+ * the output is a string or a Buffer as options.encoding says. */
+export function run(file: string, args: readonly string[] | undefined,
+                    options: RunOptions): Promise<Result<string | Buffer>>;
+export function run(file: string, options: RunOptions): Promise<Result<string | Buffer>>;
 
 /** Start file with args in a new sandbox, with streams. */
 export function spawn(file: string, args?: readonly string[], options?: RunOptions): SandboxProcess;
@@ -355,7 +365,11 @@ export class Sandbox {
       options?: RunOptions & { encoding?: BufferEncoding }): Promise<Result<string>>;
   run(file: string, args: readonly string[] | undefined,
       options: RunOptions & { encoding: 'buffer' | null }): Promise<Result<Buffer>>;
-  run(file: string, options?: RunOptions): Promise<Result<string>>;
+  run(file: string, options: RunOptions & { encoding: 'buffer' | null }): Promise<Result<Buffer>>;
+  run(file: string, options?: RunOptions & { encoding?: BufferEncoding }): Promise<Result<string>>;
+  run(file: string, args: readonly string[] | undefined,
+      options: RunOptions): Promise<Result<string | Buffer>>;
+  run(file: string, options: RunOptions): Promise<Result<string | Buffer>>;
   spawn(file: string, args?: readonly string[], options?: RunOptions): SandboxProcess;
   spawn(file: string, options?: RunOptions): SandboxProcess;
   /** The effective policy of its runs (preset, policy and options) as one

@@ -21,8 +21,8 @@ AC_ARG_WITH([node-engine],
 	[], [with_node_engine=auto])
 AC_ARG_WITH([node-pkgdir],
 	[AS_HELP_STRING([--with-node-pkgdir=DIR],
-		[where make install puts the npm package folder (default: PREFIX/lib/node_modules/sandbox)])],
-	[], [with_node_pkgdir='${prefix}/lib/node_modules/sandbox'])
+		[where make install puts the npm package folder (default: PREFIX/lib/node_modules/libsandbox)])],
+	[], [with_node_pkgdir='${prefix}/lib/node_modules/libsandbox'])
 AC_SUBST([nodepkgdir], [$with_node_pkgdir])
 
 AC_PROG_CXX

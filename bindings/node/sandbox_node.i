@@ -34,6 +34,23 @@
 	$result = SWIG_AppendOutput($result, SWIG_From(double)((double)*$1));
 }
 
+/* sbx_parse_duration(text, &ms, err, errlen) -> [rc, ms, message] */
+%typemap(in, numinputs=0) (uint64_t *ret_ms, char *err, size_t errlen)
+	(uint64_t ms = 0, char buf[512]) {
+	buf[0] = '\0';
+	$1 = &ms;
+	$2 = buf;
+	$3 = sizeof(buf);
+}
+%typemap(argout, fragment=SWIG_From_frag(double))
+	(uint64_t *ret_ms, char *err, size_t errlen) {
+	$result = SWIG_AppendOutput($result, SWIG_From(double)((double)*$1));
+	$result = SWIG_AppendOutput($result, SWIG_FromCharPtr($2));
+}
+
+/* sbx_get_limit(sbx, kind, uint64_t *ret_value) -> [rc, value] */
+%apply uint64_t *ret_bytes { uint64_t *ret_value };
+
 /* argv: an array of strings, NULL-terminated for C.  Held in C++
  * containers so that nothing leaks when a conversion fails half-way (the
  * generated wrappers skip freearg on their failure path).  Strings with a

@@ -85,6 +85,36 @@ static PyObject *sbx_py_pair(PyObject *rc, int ok, PyObject *value)
 		SWIG_fail;
 }
 
+/* sbx_parse_duration(text, &ms, err, errlen) -> (rc, int or None, message):
+ * the library's message for a text that is not a duration ("" when it is) */
+%typemap(in, numinputs=0) (uint64_t *ret_ms, char *err, size_t errlen)
+	(uint64_t ms = 0, char buf[512]) {
+	buf[0] = '\0';
+	$1 = &ms;
+	$2 = buf;
+	$3 = sizeof(buf);
+}
+%typemap(argout) (uint64_t *ret_ms, char *err, size_t errlen) {
+	PyObject *v = result == 0 ? PyLong_FromUnsignedLongLong(
+				(unsigned long long)ms$argnum) : Py_None;
+	PyObject *m = PyUnicode_DecodeUTF8(buf$argnum, strlen(buf$argnum),
+					   "replace");
+	PyObject *t;
+
+	if (result != 0)
+		Py_INCREF(v);
+	t = v && m && $result ? PyTuple_Pack(3, $result, v, m) : NULL;
+	Py_XDECREF(v);
+	Py_XDECREF(m);
+	Py_XDECREF($result);
+	$result = t;
+	if (!$result)
+		SWIG_fail;
+}
+
+/* sbx_get_limit(sbx, kind, &value) -> (rc, int) */
+%apply uint64_t *ret_bytes { uint64_t *ret_value };
+
 /* sbx_output(sbx, stream, &data, &len) -> (rc, bytes): a copy, because the
  * handle's buffer is freed by the next run. */
 %typemap(in, numinputs=0) (const char **ret_data, size_t *ret_len)

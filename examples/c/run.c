@@ -45,7 +45,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("result: %s\n", sbx_result_json(sbx));
-	r = (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE);
+	/* The exit code means something only when the program exited: a
+	 * timeout, a limit or a sandbox that could not be built is a
+	 * failure, whatever SBX_RESULT_EXIT_CODE holds (0). */
+	switch (sbx_result(sbx, SBX_RESULT_STATUS)) {
+	case SBX_STATUS_EXITED:
+		r = (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE);
+		break;
+	case SBX_STATUS_SETUP_ERROR:
+		fprintf(stderr, "sandbox: %s\n", sbx_last_error(sbx));
+		r = 125;
+		break;
+	default:
+		fprintf(stderr, "sandbox: %s\n", sbx_result_message(sbx));
+		r = sbx_result(sbx, SBX_RESULT_SIGNAL) > 0
+			    ? 128 + (int)sbx_result(sbx, SBX_RESULT_SIGNAL)
+			    : 1;
+		break;
+	}
 	sbx_destroy(sbx);
 	return r;
 }

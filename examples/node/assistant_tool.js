@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { Sandbox } = require('sandbox');
+const { Sandbox } = require('libsandbox');
 
 const LANGUAGES = {
 	python: ['python3', '-'],
@@ -64,9 +64,9 @@ function makeRunCodeTool({ workspace, timeoutMs = 10000 } = {}) {
 				// could not run at all: say why, as the library said it
 				return { verdict: 'not-run', note: `${err.code}: ${err.message}` };
 			}
+			/* reason: what stopped the program, null when it
+			 * ended by itself */
 			const verdicts = {
-				exit: r.exitCode === 0 ? 'ok' : 'error',
-				signal: 'crashed',
 				timeout: 'timeout',
 				memory: 'out-of-memory',
 				cpu: 'cpu-limit',
@@ -74,7 +74,9 @@ function makeRunCodeTool({ workspace, timeoutMs = 10000 } = {}) {
 				killed: 'killed',
 			};
 			return {
-				verdict: verdicts[r.reason] ?? r.reason,
+				verdict: r.reason === null
+					? (r.signal ? 'crashed' : r.exitCode === 0 ? 'ok' : 'error')
+					: verdicts[r.reason] ?? r.reason,
 				exitCode: r.exitCode,
 				signal: r.signal,
 				stdout: clip(r.stdout),

@@ -1,10 +1,13 @@
-/* landlock.c - Landlock (DESIGN.md, step 6): a second wall around the
- * filesystem when the namespaces work, and the only one in a run without
- * them.  Best effort across ABI 1 up to SBX_LANDLOCK_ABI_KNOWN: the rules
- * match the sandbox's view (read and execute on the system directories
- * and read-only binds, everything on the writable areas); in a run
- * without a network namespace TCP bind and connect are denied (ABI 4);
- * abstract unix sockets and signals are scoped to the sandbox (ABI 6).
+/* landlock.c - Landlock (docs/design.md, "The layer order"): a second
+ * wall around the filesystem when the namespaces work, and the only one
+ * in a run without them.  Best effort across ABI 1 up to
+ * SBX_LANDLOCK_ABI_KNOWN: the rules match the sandbox's view (read and
+ * execute on the system directories and read-only binds, everything on
+ * the writable areas); in a degraded run (no namespaces) whose network
+ * is none, TCP bind and connect are denied (ABI 4), as an empty network
+ * namespace would (a run with the host's network allows them, by the
+ * caller's choice); abstract unix sockets and signals are scoped to the
+ * sandbox (ABI 6).
  * The supervisor plans, the sandbox's init applies: after the
  * capabilities and no_new_privs, before seccomp. */
 #include <dirent.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include "layers.h"
+#include "layout.h"
 #include "sup.h"
 
 #ifndef SYS_landlock_create_ruleset
@@ -197,10 +201,10 @@ static void rules_namespaced(struct ruleset *rs, const struct sup_config *cfg)
 	size_t i;
 
 	allow(rs, "/", LL_FS_READ_DIR);
-	for (i = 0; i < SBX_N_SYSTEM_PATHS; i++)
+	for (i = 0; i < sbx_n_system_paths; i++)
 		allow(rs, sbx_system_paths[i], LL_RX);
 	if (cfg->workspace)
-		allow(rs, "/workspace",
+		allow(rs, SBX_WORKSPACE_INSIDE,
 		      cfg->workspace_mode == SBX_WORKSPACE_RO ? LL_RX : LL_ALL);
 	for (i = 0; i < cfg->n_binds; i++)
 		allow(rs, cfg->binds[i].dst,
@@ -208,8 +212,14 @@ static void rules_namespaced(struct ruleset *rs, const struct sup_config *cfg)
 	allow(rs, "/tmp", w);
 	allow(rs, cfg->home, w);
 	allow(rs, "/dev", LL_DEV);
-	allow(rs, "/dev/shm", w);
-	allow(rs, "/dev/mqueue", w); /* mounts.c: POSIX message queues */
+	for (i = 0; i < sbx_n_dev_dirs; i++) {
+		char dir[32];
+
+		if (!sbx_dev_dirs[i].read_only_flag)
+			continue; /* /dev's rule: devices, ptys */
+		snprintf(dir, sizeof(dir), "/dev/%s", sbx_dev_dirs[i].name);
+		allow(rs, dir, w);
+	}
 	allow(rs, "/proc", LL_RO);
 	/* memfds, in a tmpfs of their own without a path (memwatch.c) */
 	if (sandbox_memwatch_memfs() >= 0)
@@ -283,7 +293,7 @@ static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg)
 	char dev[32];
 	size_t i;
 
-	for (i = 0; i < SBX_N_SYSTEM_PATHS; i++)
+	for (i = 0; i < sbx_n_system_paths; i++)
 		allow_except_masks(rs, cfg, sbx_system_paths[i], LL_RX, 0);
 	if (cfg->workspace)
 		allow(rs, cfg->workspace,
@@ -292,7 +302,7 @@ static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg)
 		allow(rs, cfg->binds[i].src,
 		      cfg->binds[i].flags & SBX_BIND_RW ? LL_ALL : LL_RX);
 	allow(rs, cfg->pol.tmpdir, w);
-	for (i = 0; i < SBX_N_DEV_NODES; i++) {
+	for (i = 0; i < sbx_n_dev_nodes; i++) {
 		snprintf(dev, sizeof(dev), "/dev/%s", sbx_dev_nodes[i]);
 		allow(rs, dev, LL_DEV);
 	}

@@ -201,6 +201,7 @@ int main(int argc, char **argv)
 	int go[2], report[2];
 	int child_stdio[3] = { -1, -1, -1 }, in_cgroup = 0;
 	pid_t prewarm;
+	sigset_t fwd, saved_mask;
 	char err[512];
 	int i, r;
 
@@ -276,7 +277,12 @@ int main(int argc, char **argv)
 	if (cfg.net == SBX_NET_NONE)
 		flags |= CLONE_NEWNET;
 	sup_landlock_plan(&cfg);
+	/* init handles sbx_signal()'s signals before it takes them */
+	sup_signal_forward_set(&fwd);
+	sigprocmask(SIG_BLOCK, &fwd, &saved_mask);
 	run.init_pid = sup_clone(flags, plan.cg_fd, &run.init_pidfd, &in_cgroup);
+	if (run.init_pid != 0)
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	/* Refuse, or run without namespaces (degraded.c): in the sandbox's
 	 * cgroup all the same. */
 	if (run.init_pid < 0 && sup_ladder(&run, &cfg, &ids, errno) == 0) {
@@ -285,8 +291,11 @@ int main(int argc, char **argv)
 							   : getuid(),
 			      cfg.pol.run_gid != (gid_t)-1 ? cfg.pol.run_gid
 							   : getgid());
+		sigprocmask(SIG_BLOCK, &fwd, &saved_mask);
 		run.init_pid = sup_clone(0, plan.cg_fd, &run.init_pidfd,
 					 &in_cgroup);
+		if (run.init_pid != 0)
+			sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	}
 	if (run.init_pid < 0) {
 		int e = sup_ladder_failed(&run, &cfg, errno);

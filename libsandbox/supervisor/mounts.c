@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "sup.h"
 #include "trusted.h"
 
@@ -49,16 +50,6 @@ struct sbx_open_how {
 	uint64_t resolve;
 };
 
-/* What the sandbox sees of the host's system: bound read-only when a
- * directory, recreated when a symlink (merged /usr), skipped when absent. */
-static const char *const system_paths[] = {
-	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc",
-};
-
-static const char *const dev_nodes[] = {
-	"null", "zero", "full", "random", "urandom", "tty",
-};
-
 /* A bind source, opened before the root tmpfs covers anything: a detached
  * recursive clone (new mount API) or an O_PATH fd (older kernels). */
 struct source {
@@ -82,7 +73,7 @@ struct planned_bind {
 /* ... and the trusted paths of writable binds, bound read-only over
  * themselves (plan_trusted()). */
 #define MAX_TRUSTED SBX_TRUST_WALK_BINDS
-#define MAX_PLANNED (SBX_ARRAY_SIZE(system_paths) + 1 + 256 + MAX_TRUSTED)
+#define MAX_PLANNED (SBX_MAX_SYSTEM_PATHS + 1 + 256 + MAX_TRUSTED)
 
 struct root_ctx {
 	const struct sup_config *cfg;
@@ -361,10 +352,10 @@ static void plan_system(struct root_ctx *rc)
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < SBX_ARRAY_SIZE(system_paths); i++)
-		if (lstat(system_paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-			plan_bind(rc, SBX_STEP_MOUNT, -1, system_paths[i],
-				  system_paths[i], 0, 1);
+	for (i = 0; i < sbx_n_system_paths; i++)
+		if (lstat(sbx_system_paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			plan_bind(rc, SBX_STEP_MOUNT, -1, sbx_system_paths[i],
+				  sbx_system_paths[i], 0, 1);
 }
 
 /* Merged /usr: /bin -> usr/bin and the like are recreated as they are. */
@@ -374,8 +365,8 @@ static void make_system_links(struct root_ctx *rc)
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < SBX_ARRAY_SIZE(system_paths); i++) {
-		const char *p = system_paths[i];
+	for (i = 0; i < sbx_n_system_paths; i++) {
+		const char *p = sbx_system_paths[i];
 		ssize_t n;
 
 		if (lstat(p, &st) < 0 || !S_ISLNK(st.st_mode))
@@ -422,35 +413,72 @@ static void mount_proc(struct root_ctx *rc, const struct sup_plan *plan)
 			   "cannot make /proc read-only: %s", strerror(errno));
 }
 
+/* What a directory of /dev holds (layout.c's sbx_dev_dirs). */
+static void mount_dev_dir(struct root_ctx *rc, const struct sbx_dev_dir *d,
+			  uint64_t ptys, char *opts, size_t len)
+{
+	char at[32];
+
+	snprintf(at, sizeof(at), "dev/%s", d->name);
+	switch (d->kind) {
+	case SBX_DEV_DIR_PTS:
+		/* An instance of its own, with a maximum: ptys come from
+		 * one pool for all instances but the host's (kernel.pty.max
+		 * less kernel.pty.reserve), which other sandboxes and
+		 * containers share. */
+		snprintf(opts, len, "newinstance,ptmxmode=0666,mode=0620");
+		if (ptys)
+			snprintf(opts + strlen(opts), len - strlen(opts),
+				 ",max=%llu", (unsigned long long)ptys);
+		if (mount("devpts", at, "devpts", MS_NOSUID | MS_NOEXEC,
+			  opts) < 0)
+			child_fail(rc->report, SBX_STEP_DEV, errno,
+				   "cannot mount /%s: %s", at, strerror(errno));
+		break;
+	case SBX_DEV_DIR_MQUEUE:
+		/* POSIX message queues: the IPC namespace's own file
+		 * system.  mq_open() reaches it without a path, but Landlock
+		 * allows a file only below a rule, and its rule is on this
+		 * directory (the same inode the queues live under).  Their
+		 * bytes are RLIMIT_MSGQUEUE's and their number
+		 * fs.mqueue.queues_max's (budgets.c). */
+		if (mount("mqueue", at, "mqueue",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			child_fail(rc->report, SBX_STEP_DEV, errno,
+				   "cannot mount /%s: %s", at, strerror(errno));
+		break;
+	case SBX_DEV_DIR_SHM:
+		break; /* on the root tmpfs */
+	}
+}
+
 static void mount_dev(struct root_ctx *rc, const struct sup_plan *plan)
 {
-	static const char *const links[][2] = {
-		{ "/proc/self/fd", "dev/fd" },
-		{ "/proc/self/fd/0", "dev/stdin" },
-		{ "/proc/self/fd/1", "dev/stdout" },
-		{ "/proc/self/fd/2", "dev/stderr" },
-		{ "pts/ptmx", "dev/ptmx" },
-	};
 	uint64_t ptys = rc->cfg->limits[SBX_LIMIT_PTYS];
 	char src[32], dst[32], opts[96];
 	size_t i;
 
-	if (mkdirat(rc->rootfd, "dev", 0755) < 0 ||
-	    mkdirat(rc->rootfd, "dev/pts", 0755) < 0 ||
-	    mkdirat(rc->rootfd, "dev/mqueue", 0755) < 0 ||
-	    mkdirat(rc->rootfd, "dev/shm", 01777) < 0 ||
-	    fchmodat(rc->rootfd, "dev/shm", 01777, 0) < 0)
+	if (mkdirat(rc->rootfd, "dev", 0755) < 0)
 		child_fail(rc->report, SBX_STEP_DEV, errno, "mkdir /dev: %s",
 			   strerror(errno));
-	for (i = 0; i < SBX_ARRAY_SIZE(dev_nodes); i++) {
+	for (i = 0; i < sbx_n_dev_dirs; i++) {
+		const struct sbx_dev_dir *d = &sbx_dev_dirs[i];
+
+		snprintf(dst, sizeof(dst), "dev/%s", d->name);
+		if (mkdirat(rc->rootfd, dst, d->mode & 0777) < 0 ||
+		    fchmodat(rc->rootfd, dst, d->mode, 0) < 0)
+			child_fail(rc->report, SBX_STEP_DEV, errno,
+				   "mkdir /%s: %s", dst, strerror(errno));
+	}
+	for (i = 0; i < sbx_n_dev_nodes; i++) {
 		int fd;
 
-		snprintf(src, sizeof(src), "/dev/%s", dev_nodes[i]);
-		snprintf(dst, sizeof(dst), "dev/%s", dev_nodes[i]);
+		snprintf(src, sizeof(src), "/dev/%s", sbx_dev_nodes[i]);
+		snprintf(dst, sizeof(dst), "dev/%s", sbx_dev_nodes[i]);
 		/* A shared mapping of /dev/zero is shared memory the memory
 		 * watch cannot see once shrunk (memwatch.c); /dev/full reads
 		 * the same zeros and cannot be mapped. */
-		if (plan->mem_watch && strcmp(dev_nodes[i], "zero") == 0)
+		if (plan->mem_watch && strcmp(sbx_dev_nodes[i], "zero") == 0)
 			snprintf(src, sizeof(src), "/dev/full");
 		fd = openat(rc->rootfd, dst,
 			    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
@@ -470,31 +498,14 @@ static void mount_dev(struct root_ctx *rc, const struct sup_plan *plan)
 				   "cannot bind %s read-only: %s", src,
 				   strerror(errno));
 	}
-	/* An instance of its own, with a maximum: ptys come from one pool
-	 * for all instances but the host's (kernel.pty.max less
-	 * kernel.pty.reserve), which other sandboxes and containers share. */
-	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620");
-	if (ptys)
-		snprintf(opts + strlen(opts), sizeof(opts) - strlen(opts),
-			 ",max=%llu", (unsigned long long)ptys);
-	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		  opts) < 0)
-		child_fail(rc->report, SBX_STEP_DEV, errno,
-			   "cannot mount /dev/pts: %s", strerror(errno));
-	/* POSIX message queues: the IPC namespace's own file system.
-	 * mq_open() reaches it without a path, but Landlock allows a file
-	 * only below a rule, and its rule is on this directory (the same
-	 * inode the queues live under).  Their bytes are RLIMIT_MSGQUEUE's
-	 * and their number fs.mqueue.queues_max's (budgets.c). */
-	if (mount("mqueue", "dev/mqueue", "mqueue",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		child_fail(rc->report, SBX_STEP_DEV, errno,
-			   "cannot mount /dev/mqueue: %s", strerror(errno));
-	for (i = 0; i < SBX_ARRAY_SIZE(links); i++)
-		if (symlinkat(links[i][0], rc->rootfd, links[i][1]) < 0)
+	for (i = 0; i < sbx_n_dev_dirs; i++)
+		mount_dev_dir(rc, &sbx_dev_dirs[i], ptys, opts, sizeof(opts));
+	for (i = 0; i < sbx_n_dev_links; i++) {
+		snprintf(dst, sizeof(dst), "dev/%s", sbx_dev_links[i].name);
+		if (symlinkat(sbx_dev_links[i].target, rc->rootfd, dst) < 0)
 			child_fail(rc->report, SBX_STEP_DEV, errno,
-				   "symlink /%s: %s", links[i][1],
-				   strerror(errno));
+				   "symlink /%s: %s", dst, strerror(errno));
+	}
 }
 
 /* A read-only bind of what the sandbox sees at dst over itself, made

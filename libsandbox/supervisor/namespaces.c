@@ -72,8 +72,14 @@ pid_t sup_clone(unsigned long flags, int cgroup_fd, int *ret_pidfd,
 	if (pid >= 0 || errno != ENOSYS)
 		goto done;
 #endif
+	/* The raw clone's first two arguments swap places on s390 */
+#if defined(__s390__)
+	pid = syscall(SYS_clone, NULL, flags | CLONE_PIDFD | SIGCHLD, &pidfd,
+		      NULL, 0);
+#else
 	pid = syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, &pidfd,
 		      NULL, 0);
+#endif
 done:
 	if (pid > 0)
 		*ret_pidfd = pidfd;

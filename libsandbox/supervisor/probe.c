@@ -111,8 +111,9 @@ static void probe_kernel(struct probe *p, json_object *report)
 
 /* ------------------------------------------------------------ namespaces */
 
-/* In the new namespaces: what mounts work (DESIGN.md step 4 needs a
- * tmpfs and proc; the copy-on-write workspace needs overlayfs). */
+/* In the new namespaces: what mounts work (docs/design.md, "The layer
+ * order": building the root needs a tmpfs and proc; the copy-on-write
+ * workspace needs overlayfs). */
 static __attribute__((noreturn)) void ns_child(int go, int out)
 {
 	unsigned char bits = 0;
@@ -613,6 +614,74 @@ static void probe_idmap(struct probe *p)
 		      bad);
 }
 
+/*
+ * The Linux security modules that can stand between the supervisor and
+ * what it needs: AppArmor (Debian, Ubuntu, SUSE) confines by the
+ * executable's path, and a profile that applies to the caller or to the
+ * supervisor decides whether it may mount and create user namespaces;
+ * Ubuntu's apparmor_restrict_unprivileged_userns sysctl is read by the
+ * userns check.  SELinux in enforcing mode can deny the same.  What
+ * worked is the other checks' verdict; this says who else decides.
+ */
+static void probe_lsm(struct probe *p)
+{
+	json_object *extra = json_object_new_object();
+	char lsms[256] = "", aa[8] = "", label[256] = "", se[8] = "";
+	char summary[640];
+	int apparmor, confined = 0, selinux;
+	size_t n = 0;
+
+	if (read_text("/sys/kernel/security/lsm", lsms, sizeof(lsms)) < 0)
+		lsms[0] = '\0';
+	apparmor = read_text("/sys/module/apparmor/parameters/enabled", aa,
+			     sizeof(aa)) == 0 && aa[0] == 'Y';
+	if (apparmor &&
+	    read_text("/proc/self/attr/apparmor/current", label,
+		      sizeof(label)) < 0 &&
+	    read_text("/proc/self/attr/current", label, sizeof(label)) < 0)
+		label[0] = '\0';
+	if (apparmor && label[0] && strcmp(label, "unconfined") != 0)
+		confined = 1;
+	selinux = read_text("/sys/fs/selinux/enforce", se, sizeof(se)) == 0;
+	json_object_object_add(extra, "modules",
+			       lsms[0] ? json_object_new_string(lsms) : NULL);
+	json_object_object_add(extra, "apparmor",
+			       json_object_new_boolean(apparmor));
+	json_object_object_add(extra, "apparmor_label",
+			       label[0] ? json_object_new_string(label)
+					: NULL);
+	json_object_object_add(
+		extra, "selinux",
+		selinux ? json_object_new_string(se[0] == '1' ? "enforcing"
+							      : "permissive")
+			: NULL);
+	if (apparmor)
+		n += (size_t)snprintf(summary + n, sizeof(summary) - n,
+				      "AppArmor on, the supervisor %s%s%s",
+				      confined ? "confined by " : "unconfined",
+				      confined ? label : "",
+				      selinux ? "; " : "");
+	if (selinux && n < sizeof(summary))
+		n += (size_t)snprintf(summary + n, sizeof(summary) - n,
+				      "SELinux %s", se[0] == '1'
+							    ? "enforcing"
+							    : "permissive");
+	if (!apparmor && !selinux)
+		snprintf(summary, sizeof(summary), "no AppArmor or SELinux");
+	if (lsms[0] && n < sizeof(summary))
+		snprintf(summary + strlen(summary),
+			 sizeof(summary) - strlen(summary), " (modules: %s)",
+			 lsms);
+	if (confined && (!p->userns_ok || !p->mounts_ok))
+		check(p, "lsm", "warn",
+		      "let the profile allow userns and mount for the "
+		      "supervisor (docs/policy.md), or run from an unconfined "
+		      "process",
+		      extra, "%s: it may be what denies the above", summary);
+	else
+		check(p, "lsm", "ok", NULL, extra, "%s", summary);
+}
+
 /* What a run without namespaces would not hide (layers.c), all of it:
  * the network's part holds only with the host's network. */
 static json_object *not_hidden(void)
@@ -650,6 +719,7 @@ int sup_probe_main(void)
 	probe_cgroup(&p);
 	probe_process_api(&p);
 	probe_idmap(&p);
+	probe_lsm(&p);
 	runs = p.userns_ok && p.ns_ok && p.mounts_ok && p.seccomp_ok;
 	degraded = p.seccomp_ok &&
 		   p.landlock_abi >= SBX_DEGRADED_LANDLOCK_ABI;

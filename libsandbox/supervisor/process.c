@@ -234,18 +234,88 @@ static void run_program(const struct sup_config *cfg)
 		   cfg->argv[0], strerror(err));
 }
 
+static const int forwarded[] = { SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
+				  SIGUSR1, SIGUSR2, SIGALRM, SIGCONT,
+				  SIGTSTP, SIGWINCH };
+
+int sup_signal_forwarded(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < SBX_ARRAY_SIZE(forwarded); i++)
+		if (forwarded[i] == sig)
+			return 1;
+	return 0;
+}
+
+void sup_signal_forward_set(sigset_t *set)
+{
+	size_t i;
+
+	sigemptyset(set);
+	for (i = 0; i < SBX_ARRAY_SIZE(forwarded); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+/* The program, while init has not reaped it; 0 before and after. */
+static volatile pid_t forward_to;
+
+static void forward(int sig)
+{
+	int e = errno;
+
+	if (forward_to > 0)
+		kill(forward_to, sig);
+	errno = e;
+}
+
+/* Signals that sbx_signal() sends (the supervisor sends them to us, PID
+ * 1, which gets only those it handles) go on to the program.  Called
+ * first thing: they are blocked since the clone (main.c), and stay so
+ * until the program runs. */
+static void forward_signals(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < SBX_ARRAY_SIZE(forwarded); i++)
+		sigaction(forwarded[i], &sa, NULL);
+}
+
 /* Reap everything; when the program ends, report its status and end the
- * sandbox (the kernel kills what is left in the PID namespace). */
+ * sandbox (the kernel kills what is left in the PID namespace).  The
+ * program is reaped with the forwarded signals blocked, so that none is
+ * sent to its pid once another process may have it. */
 static __attribute__((noreturn)) void reap_until(pid_t program)
 {
 	struct sup_report rep = { .kind = SUP_REPORT_EXIT };
+	sigset_t fwd;
 
+	sup_signal_forward_set(&fwd);
+	forward_to = program;
+	sigprocmask(SIG_UNBLOCK, &fwd, NULL);
 	for (;;) {
+		siginfo_t si;
 		int st;
-		pid_t p = waitpid(-1, &st, 0);
+		pid_t p;
 
-		if (p < 0 && errno == EINTR)
-			continue;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOWAIT) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (si.si_pid == program) {
+			sigprocmask(SIG_BLOCK, &fwd, NULL);
+			forward_to = 0;
+		}
+		do
+			p = waitpid(si.si_pid, &st, 0);
+		while (p < 0 && errno == EINTR);
 		if (p < 0)
 			_exit(1);
 		if (p == program) {
@@ -275,6 +345,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	int fds[3] = { stdio[0], stdio[1], stdio[2] };
 	int i, cap_max;
 
+	forward_signals(); /* sbx_signal() */
 	sup_sanitizers_in_sandbox(); /* --enable-sanitizers: reports */
 	/* The sandbox dies with its supervisor.  Its death before this
 	 * point shows as EOF on the go pipe. */

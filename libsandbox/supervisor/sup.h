@@ -4,6 +4,7 @@
 
 #include <linux/filter.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -58,8 +59,8 @@ static inline int sup_flag(const struct sup_config *c, int flag)
 /* config.c */
 int sup_config_read(int fd, struct sup_config *cfg, char *err, size_t errlen);
 
-/* A record on the report pipe from the sandbox to the supervisor: small
- * enough to be written atomically. */
+/* A record on the report socket (a SOCK_SEQPACKET pair) from the
+ * sandbox to the supervisor: one message each. */
 enum sup_report_kind {
 	SUP_REPORT_SETUP = 1, /* a setup step failed */
 	SUP_REPORT_EXIT = 2,  /* the program ended: wait status */
@@ -268,6 +269,12 @@ __attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,
 /* 1 when the supervisor's end of the report socket is closed (it died):
  * after an id switch, which clears the parent-death signal. */
 int sandbox_supervisor_gone(int report_fd);
+/* sbx_signal(): the signals init relays to the program (the library's
+ * list in api-get.c is the same).  The supervisor blocks them around the
+ * clone of init, which handles them before it unblocks them, so that
+ * none ends an init without a handler (degraded: no PID namespace). */
+int sup_signal_forwarded(int sig);
+void sup_signal_forward_set(sigset_t *set);
 
 /* apply.c: the paths the host runs or trusts (trusted.h) that the apply
  * left alone: NUL-terminated paths relative to the workspace, as many as

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -154,13 +155,29 @@ static void on_init_exit(struct watch *w)
 	}
 }
 
+/* sbx_signal(): init sends it on to the program (process.c).  Through
+ * the pidfd, so that it never reaches a pid used again; dropped once
+ * init is gone (the program ended) or for a signal init does not relay. */
+static void forward_signal(struct watch *w, unsigned char sig)
+{
+	if (w->init_done || w->run->init_pidfd < 0 ||
+	    !sup_signal_forwarded(sig))
+		return;
+	if (syscall(SYS_pidfd_send_signal, w->run->init_pidfd, (int)sig,
+		    NULL, 0) < 0) {
+		/* init is ending: its exit is on the way */
+	}
+}
+
 static void on_ctl(struct watch *w)
 {
-	char tmp[256];
-	ssize_t n = read(w->run->ctl_fd, tmp, sizeof(tmp));
+	unsigned char tmp[256];
+	ssize_t n = read(w->run->ctl_fd, tmp, sizeof(tmp)), i;
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
+	for (i = 0; i < n; i++) /* after the config: signals */
+		forward_signal(w, tmp[i]);
 	if (n <= 0) {
 		/* sbx_kill(), sbx_destroy() or the caller died */
 		w->caller_gone = 1;
@@ -359,7 +376,21 @@ static void fill_result(struct watch *w)
 	memfs_full = w->reason == END_NONE && program_failed &&
 		     sup_memwatch_memfs_full(&w->run->mem);
 
-	if (w->reason == END_TIMEOUT) {
+	if (w->reason == END_TIMEOUT && cg.pids_max_hits) {
+		/* A fork bomb the process limit held until the wall clock
+		 * ended it: what stopped it was the process limit. */
+		res->status = SBX_STATUS_PIDS_LIMIT;
+		res->signal = SIGKILL;
+		res->limits[SBX_LIMIT_WALL_MS].fired = 1;
+		snprintf(w->run->msg, sizeof(w->run->msg),
+			 "the process limit of %llu was reached (%llu "
+			 "fork/clone calls failed) and the program kept "
+			 "trying until the wall-clock limit of %llu ms, "
+			 "which killed every process of the sandbox",
+			 (unsigned long long)cfg->limits[SBX_LIMIT_PIDS],
+			 (unsigned long long)cg.pids_max_hits,
+			 (unsigned long long)cfg->limits[SBX_LIMIT_WALL_MS]);
+	} else if (w->reason == END_TIMEOUT) {
 		res->status = SBX_STATUS_TIMEOUT;
 		res->signal = SIGKILL;
 		res->limits[SBX_LIMIT_WALL_MS].fired = 1;

@@ -366,6 +366,60 @@ static void test_cow_disguises(void)
 	free(d);
 }
 
+/*
+ * Names that ext4's and f2fs's casefold directories read as withheld
+ * ones: a sharp s for "ss", a ligature for "fi" or "st", a zero-width
+ * space that kernels before 6.14 drop.  Such a directory can hold a
+ * project (chattr +F on a casefold file system): the host's git and
+ * shell then open these entries by their plain names.
+ */
+static const char *const casefolded[] = {
+	".\xc3\x9fh/config",			/* .ssh, U+00DF */
+	".pro\xef\xac\x81le",			/* .profile, U+FB01 */
+	"ru\xef\xac\x86-toolchain",		/* rust-toolchain, U+FB06 */
+	".g\xe2\x80\x8bitmodules",		/* .gitmodules, U+200B */
+	".ENVRC\xe2\x80\x8b",			/* .envrc, U+200B */
+};
+#define N_CASEFOLDED (sizeof(casefolded) / sizeof(casefolded[0]))
+
+static void test_cow_casefolded(void)
+{
+	struct cfg c = { .mode = SBX_WORKSPACE_RW };
+	char *d = make_project();
+	char script[1024] = "";
+	struct res x;
+	size_t i;
+
+	for (i = 0; i < N_CASEFOLDED; i++) {
+		const char *slash = strchr(casefolded[i], '/');
+
+		if (slash)
+			snprintf(script + strlen(script),
+				 sizeof(script) - strlen(script),
+				 "mkdir '%.*s'\n", (int)(slash - casefolded[i]),
+				 casefolded[i]);
+		snprintf(script + strlen(script), sizeof(script) - strlen(script),
+			 "echo x > '%s'\n", casefolded[i]);
+	}
+	/* the control: U+017F folds to s, and .envsrc is no name of
+	 * the list */
+	strcat(script, "echo x > '.ENV\xc5\xbfRC'\n"
+		       "echo done=1\n");
+	c.workspace = d;
+	run(&x, &c, script);
+	TL_ASSERT_STATUS(&x.r, SBX_STATUS_EXITED);
+	CU_ASSERT_EQUAL(live_int(x.r.out, "done", 0), 1);
+	for (i = 0; i < N_CASEFOLDED; i++) {
+		CU_ASSERT(same(d, casefolded[i], NULL));
+		CU_ASSERT(listed(&x, casefolded[i]));
+	}
+	/* the control, applied: the names above were held for theirs */
+	CU_ASSERT(same(d, ".ENV\xc5\xbfRC", "x\n"));
+	res_free(&x);
+	tl_rmrf(d);
+	free(d);
+}
+
 /* A repository whose config names its hooks inside the project
  * (core.hooksPath, as husky sets it): those files run at each commit. */
 static void test_cow_hooks_path(void)
@@ -1512,6 +1566,7 @@ out:
 static CU_TestInfo tests[] = {
 	{ "copy-on-write: trusted paths withheld", test_cow_withheld },
 	{ "copy-on-write: .git replaced, symlinks, case", test_cow_disguises },
+	{ "copy-on-write: names a casefolding file system reads as withheld", test_cow_casefolded },
 	{ "copy-on-write: core.hooksPath", test_cow_hooks_path },
 	{ "copy-on-write: a real git status", test_real_git },
 	{ "copy-on-write: HEAD after its config", test_cow_head_split },

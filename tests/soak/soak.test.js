@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { run } = require('sandbox');
+const { run } = require('libsandbox');
 
 const AT_ONCE = Number(process.env.SOAK_AT_ONCE || 100);
 

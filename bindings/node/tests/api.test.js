@@ -8,7 +8,7 @@ const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const { finished } = require('node:stream/promises');
-const sandbox = require('sandbox');
+const sandbox = require('libsandbox');
 const { run, spawn, Sandbox, SandboxError, SandboxProcess } = sandbox;
 const { tmpDir } = require('./helpers');
 
@@ -24,7 +24,7 @@ test('version and exports', () => {
 test('run() resolves with the result of the program', async () => {
 	const r = await run('sh', ['-c', 'echo out; echo err >&2; exit 3']);
 	assert.equal(r.status, 'exited');
-	assert.equal(r.reason, 'exit');
+	assert.equal(r.reason, null); /* it ended by itself: Python's None */
 	assert.equal(r.exitCode, 3);
 	assert.equal(r.signal, null);
 	assert.equal(r.stdout, 'out\n');
@@ -258,4 +258,33 @@ test('a forgotten Sandbox is cleaned up by the garbage collector', async () => {
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
 	assert.equal(sandbox._liveHandles, base, 'the finalizer destroyed the handles');
+});
+
+test('one meaning in every front end: timeout 0, exit codes, the pids limit, wrong types', async () => {
+	/* 0 is no limit, as in C, `sbx run` and Python */
+	let r = await run('true', { timeout: 0 });
+	assert.equal(r.limits.wall_ms.value, 0);
+	/* a timeout has no exit code (null, never 0) */
+	r = await run('sleep', ['30'], { timeout: 300 });
+	assert.deepEqual([r.status, r.reason, r.exitCode, r.signal],
+		['timeout', 'timeout', null, 'SIGKILL']);
+	/* a program that failed itself at the process limit: its own code */
+	r = await run('sh', ['-c', 'sleep 60 & sleep 60 & sleep 60 & sleep 60 & wait'], { pids: 3 });
+	if (r.limits.pids.mechanism.startsWith('cgroup')) {
+		assert.deepEqual([r.status, r.reason, r.signal], ['pids_limit', 'pids', null]);
+		assert.ok(r.exitCode > 0, `exit code ${r.exitCode}`);
+	}
+	/* run('echo', 'hi'): args is an array */
+	await assert.rejects(run('echo', 'hi'),
+		{ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: /args must be an array of strings \(run\('echo', \['hi'\]\)/ });
+});
+
+test('CPUs round as every front end does (sbx_parse_duration)', () => {
+	const sb = new Sandbox({ cpuShare: 0.0015 });
+	try {
+		assert.equal(sb.policy().limits.cpus, 0.002);
+	} finally {
+		sb.close();
+	}
+	assert.throws(() => new Sandbox({ cpuShare: 0.0001 }), { code: 'ERR_OUT_OF_RANGE' });
 });

@@ -5,7 +5,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const sandbox = require('sandbox');
+const sandbox = require('libsandbox');
 const { run, Sandbox } = sandbox;
 const { fdCount, children } = require('./helpers');
 

@@ -102,4 +102,13 @@ s.close()
 	};
 }
 
-module.exports = { fdCount, processesWith, children, uniqueSeconds, tmpDir, srcdir, listener };
+/* Skip a test for want of what user namespaces give; a failure where
+ * tools/run-tests found they work (SBX_TEST_REQUIRE_USERNS=1), so that a
+ * regression cannot hide as a skip. */
+function skipUserns(t, reason) {
+	if (process.env.SBX_TEST_REQUIRE_USERNS === '1')
+		throw new Error(`${reason} (SBX_TEST_REQUIRE_USERNS=1: user namespaces work on this host, so this must not be skipped)`);
+	t.skip(reason);
+}
+
+module.exports = { fdCount, processesWith, children, uniqueSeconds, tmpDir, srcdir, listener, skipUserns };

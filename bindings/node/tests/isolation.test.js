@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { run } = require('sandbox');
+const { run } = require('libsandbox');
 
 test('a memory bomb ends with reason memory', async (t) => {
 	const probe = await run('true', { memory: '64M' });

@@ -5,7 +5,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { run, spawn, Sandbox } = require('sandbox');
+const { run, spawn, Sandbox } = require('libsandbox');
 const { processesWith, children, uniqueSeconds } = require('./helpers');
 
 function assertNothingLeft(token) {
@@ -127,7 +127,7 @@ test('a Node process that exits mid-run leaves no sandbox behind', async () => {
 	const token = uniqueSeconds();
 	const { execFile } = require('node:child_process');
 	const helpers = require.resolve('./helpers');
-	const script = `const { run } = require('sandbox');
+	const script = `const { run } = require('libsandbox');
 		const { processesWith } = require(${JSON.stringify(helpers)});
 		run('sh', ['-c', 'sleep ${token} & sleep ${token}']);
 		let tries = 0;

@@ -10,7 +10,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { performance } = require('node:perf_hooks');
-const { run, spawn, Sandbox } = require('sandbox');
+const { run, spawn, Sandbox } = require('libsandbox');
 
 const BOUND_MS = 100;
 

@@ -15,15 +15,15 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFile } = require('node:child_process');
-const { run, spawn, Sandbox } = require('sandbox');
-const { tmpDir, srcdir, listener, children } = require('./helpers');
+const { run, spawn, Sandbox } = require('libsandbox');
+const { tmpDir, srcdir, listener, children, skipUserns } = require('./helpers');
 
 const PY = '/usr/bin/python3';
 const hasPython = fs.existsSync(PY);
 
 /* The properties of an interface of index.d.ts: name -> declared type. */
 function declared(name) {
-	const dts = fs.readFileSync(path.join(path.dirname(require.resolve('sandbox')), 'index.d.ts'), 'utf8');
+	const dts = fs.readFileSync(path.join(path.dirname(require.resolve('libsandbox')), 'index.d.ts'), 'utf8');
 	const body = dts.match(new RegExp(`export interface ${name}\\b[^{]*\\{([\\s\\S]*?)\\n\\}`))[1];
 	const props = new Map();
 	for (const m of body.matchAll(/^ {2}(\w+)\?: ([^;]+);/gm))
@@ -358,7 +358,7 @@ test('attack: network "none" and the default cannot reach a listener on the host
  * runs a program that creates ran-N in a live workspace; one JSON line
  * says how the call ended. */
 const DEGRADED_PROBE = `
-const { run } = require('sandbox');
+const { run } = require('libsandbox');
 (async () => {
 	const ws = process.argv[1];
 	const cases = [{ allowDegraded: 'false' }, { allowDegraded: 1 }, { allowDegraded: 'no' },
@@ -388,7 +388,7 @@ test('attack: allowDegraded "false" on a host without user namespaces throws, an
 				resolve({ code: err ? err.code : 0, stdout: out, stderr: errOut }));
 	});
 	if (code === 77) {
-		t.skip(`cannot disable user namespaces in a user namespace here: ${stderr.trim()}`);
+		skipUserns(t, `cannot disable user namespaces in a user namespace here: ${stderr.trim()}`);
 		return;
 	}
 	assert.equal(code, 0, stderr);

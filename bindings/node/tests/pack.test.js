@@ -1,7 +1,7 @@
 'use strict';
 // pack.test.js - `npm pack` makes a tarball of the package folder that
-// `npm install ./sandbox-*.tgz` installs offline into a fresh project,
-// where `require('sandbox')` works (without NODE_PATH) and runs programs.
+// `npm install ./libsandbox-*.tgz` installs offline into a fresh project,
+// where `require('libsandbox')` works (without NODE_PATH) and runs programs.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -27,7 +27,7 @@ test('npm pack, npm install offline into a fresh project, require', { timeout: 1
 		t.skip('npm is not installed');
 		return;
 	}
-	const pkgdir = path.dirname(require.resolve('sandbox/package.json'));
+	const pkgdir = path.dirname(require.resolve('libsandbox/package.json'));
 	const work = tmpDir('sbx-node-pack-');
 	// npm must not reach for a registry, nor touch the user's cache
 	const env = {
@@ -46,16 +46,16 @@ test('npm pack, npm install offline into a fresh project, require', { timeout: 1
 	const files = packed[0].files.map((f) => f.path).sort();
 	assert.deepEqual(files, ['README.md', '_sandbox.node', 'index.d.ts', 'index.js', 'package.json']);
 	const tgz = path.join(work, packed[0].filename);
-	assert.match(packed[0].filename, /^sandbox-\d+\.\d+\.\d+\.tgz$/);
+	assert.match(packed[0].filename, /^libsandbox-\d+\.\d+\.\d+\.tgz$/);
 
 	const project = path.join(work, 'project');
 	fs.mkdirSync(project);
 	fs.writeFileSync(path.join(project, 'package.json'),
 		JSON.stringify({ name: 'fresh-project', version: '1.0.0', private: true }));
 	npmRun(['install', '--no-save', tgz], project);
-	assert.ok(fs.existsSync(path.join(project, 'node_modules/sandbox/_sandbox.node')));
+	assert.ok(fs.existsSync(path.join(project, 'node_modules/libsandbox/_sandbox.node')));
 
-	const script = "require('sandbox').run('echo', ['installed and running'])" +
+	const script = "require('libsandbox').run('echo', ['installed and running'])" +
 		'.then((r) => console.log(r.stdout.trim(), r.status))';
 	const out = await new Promise((resolve, reject) => {
 		execFile(process.execPath, ['-e', script], { cwd: project, env, timeout: 60000 },

@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { execFile } = require('node:child_process');
-const { run } = require('sandbox');
+const { run } = require('libsandbox');
 
 /* execFile, reduced to what both report. */
 function viaExecFile(file, args, { input, encoding = 'utf8' } = {}) {

@@ -11,9 +11,9 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFile } = require('node:child_process');
-const sandbox = require('sandbox');
+const sandbox = require('libsandbox');
 const { run, spawn, Sandbox, SandboxError } = sandbox;
-const { tmpDir, srcdir, listener } = require('./helpers');
+const { tmpDir, srcdir, listener, skipUserns } = require('./helpers');
 
 const PY = '/usr/bin/python3';
 const hasPython = fs.existsSync(PY);
@@ -271,7 +271,7 @@ test('allowTrustedPaths: a writable workspace withholds .git/config unless allow
 /* Runs in a child where user namespaces are disabled (nouserns.py, with
  * the system's python3); prints one JSON line per case. */
 const DEGRADED_PROBE = `
-const { run } = require('sandbox');
+const { run } = require('libsandbox');
 (async () => {
 	const cases = [{}, { allowDegraded: true }, { policy: { allow_degraded: true } },
 		{ allowDegraded: true, require: ['netns'] }];
@@ -300,7 +300,7 @@ test('allowDegraded for real, on a host without user namespaces', { timeout: 300
 				resolve({ code: err ? err.code : 0, stdout: out, stderr: errOut }));
 	});
 	if (code === 77) {
-		t.skip(`cannot disable user namespaces in a user namespace here: ${stderr.trim()}`);
+		skipUserns(t, `cannot disable user namespaces in a user namespace here: ${stderr.trim()}`);
 		return;
 	}
 	assert.equal(code, 0, stderr);

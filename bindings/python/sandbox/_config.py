@@ -147,15 +147,28 @@ def _size(name: str, value: Any) -> int:
     return _u64(name, size, value)
 
 
+def _decimal(value: Union[int, float]) -> str:
+    """A number as the decimal text sbx_parse_duration() reads (no
+    exponent)."""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.12f}"
+
+
 def _seconds_to_ms(name: str, value: Any) -> int:
-    # 0 is refused, as ever: "no limit" is None.
+    # 0 is no limit, as in the library, `sbx run` and Node (None too).
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, "
                         f"not {_kind(value)}")
-    if not value > 0 or not math.isfinite(value):
-        raise ValueError(f"{name} must be a positive number of seconds, "
-                         f"got {value!r}")
-    return _u64(name, max(1, int(math.ceil(value * 1000.0))), value)
+    if not value >= 0 or not math.isfinite(value):
+        raise ValueError(f"{name} must be a number of seconds, 0 or more "
+                         f"(0: no limit), got {value!r}")
+    # the library's rounding (to the nearest ms, halves up), as sbx
+    # run's and a policy's, and its message
+    rc, ms, message = _c.sbx_parse_duration(_decimal(value))
+    if rc < 0 or ms is None:
+        raise ValueError(f"{name}: {message} (got {value!r} seconds)")
+    return int(ms)
 
 
 def _count(name: str, value: Any) -> int:
@@ -173,7 +186,12 @@ def _cpus(value: Any) -> int:
     if not value > 0 or not math.isfinite(value):
         raise ValueError(f"cpus must be a positive number of CPUs, "
                          f"got {value!r}")
-    return _u64("cpus", max(1, int(round(value * 1000))), value)
+    # thousandths, rounded as durations are (sbx run --cpus alike)
+    rc, share, _ = _c.sbx_parse_duration(_decimal(value))
+    if rc < 0 or share is None:
+        raise ValueError(f"cpus must be a number of CPUs from 0.001 to "
+                         f"1024, got {value!r}")
+    return _u64("cpus", int(share), value)
 
 
 def _env(value: Any) -> Tuple[Tuple[str, Optional[str]], ...]:
@@ -387,14 +405,32 @@ class Handle:
             message = f"{what}: {message}"
         raise sandbox_error(-rc, message, config=config)
 
-    def apply(self, opts: Options, template: Optional[str] = None) -> None:
-        """Configure the handle: the policy ``template`` (see
-        policy_template()) first, then the options over it.  SandboxError
-        for what the library refuses (a missing workspace, a reserved bind
-        destination...)."""
+    @classmethod
+    def copy_of(cls, template: Optional["Handle"]) -> "Handle":
+        """A new handle: the configuration of ``template`` (sbx_dup()),
+        or the defaults without one."""
+        if template is None:
+            return cls()
+        h = cls.__new__(cls)
+        rc, ptr = _c.sbx_dup(template.ptr)
+        if rc < 0:
+            raise sandbox_error(-rc, "cannot copy a sandbox handle")
+        h.ptr = ptr
+        return h
+
+    def limit(self, kind: int) -> int:
+        """The value the next run has for a limit (sbx_get_limit()):
+        the options', else the policy's, else the library's default."""
+        rc, value = _c.sbx_get_limit(self.ptr, kind)
+        self.check(rc)
+        return int(value)
+
+    def apply(self, opts: Options) -> None:
+        """Configure the handle: the options over what it has (the
+        policy template, see policy_template()).  SandboxError for what
+        the library refuses (a missing workspace, a reserved bind
+        destination, a mode without a workspace...)."""
         p = self.ptr
-        if template is not None:
-            self.check(_c.sbx_policy_load_string(p, template), config=True)
         for option, kind, value in opts.limits:
             self.check(_c.sbx_limit(p, kind, value), option, config=True)
         for name, text in opts.env:
@@ -453,12 +489,13 @@ class Handle:
             pass
 
 
-def policy_template(opts: Options) -> Optional[str]:
-    """The preset and the policy document of ``opts`` as one complete
-    document (sbx_policy_export() of a scratch handle), or None without
-    either.  Made once per Sandbox: every handle of it starts from the
-    same text, so a policy file is read once, and its relative paths are
-    already resolved against its directory."""
+def policy_template(opts: Options) -> Optional[Handle]:
+    """A handle with the preset and the policy document of ``opts``
+    applied, or None without either.  Made once per Sandbox: every
+    handle of it is a copy (sbx_dup()), so a policy file is read once,
+    and its relative paths are resolved against its directory once.
+    What it says (a run's default wall-clock limit...) is read from it
+    with the getters, not from its text."""
     if not opts.has_policy:
         return None
     h = Handle()
@@ -473,7 +510,7 @@ def policy_template(opts: Options) -> Optional[str]:
             # the library's message names the file (or "policy"), the
             # line and the key
             h.check(load(h.ptr, value), config=True)
-        return h.export()
-    finally:
+    except BaseException:
         h.close()
-
+        raise
+    return h

@@ -7,10 +7,12 @@ import subprocess
 from typing import Any, Dict, Mapping, NamedTuple, Optional, Tuple, Union
 
 # The library's status names (enum sbx_status, as in the result JSON), and
-# the run() option whose limit each one means: Result.reason.
+# what ended the run in one word: Result.reason, the same words as the
+# Node binding's result.reason (README, "Results").  A program that ended
+# by itself (status "exited" or "signaled") has no reason: None.
 _REASONS = {
     "timeout": "timeout",
-    "cpu_limit": "cpu_time",
+    "cpu_limit": "cpu",
     "memory_limit": "memory",
     "pids_limit": "pids",
     "killed": "killed",
@@ -53,11 +55,14 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
 
     From the sandbox: ``status`` (the library's status: "exited",
     "signaled", "timeout", "cpu_limit", "memory_limit", "pids_limit",
-    "killed"), ``reason`` (None when the program ended by itself, else the
-    option whose limit ended it: "timeout", "cpu_time", "memory", "pids",
-    or "killed" for kill() and cancellation), ``message`` (the library's
-    one-line explanation, "" when there is nothing to say),
-    ``exit_code`` and ``signal`` (None when not applicable),
+    "killed"), ``reason`` (None when the program ended by itself, exited
+    or signaled, else what ended it: "timeout", "cpu", "memory", "pids"
+    (the process limit stopped it: it failed there, or kept trying until
+    the timeout), or "killed" for kill() and cancellation; the Node
+    binding's words), ``message`` (the library's one-line explanation, ""
+    when there is nothing to say), ``exit_code`` (the program's own exit
+    code, None when it did not exit by itself) and ``signal`` (None when
+    not applicable),
     ``wall_time`` and ``cpu_time`` (seconds), ``peak_memory`` (bytes, None
     when unknown), ``truncated`` / ``stdout_truncated`` /
     ``stderr_truncated`` (output past the output limit was dropped),
@@ -100,15 +105,20 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
                  stderr: Any = None, *, stdout_truncated: bool = False,
                  stderr_truncated: bool = False) -> None:
         status = str(record.get("status", ""))
-        exit_code = int(record.get("exit_code", 0))
+        # null when the program did not exit by itself (a timeout, a
+        # kill); a program that failed at the pids or memory limit with
+        # an exit code has it
+        code = record.get("exit_code")
+        exit_code = int(code) if code is not None else None
         sig = int(record.get("signal", 0))
-        if status in _REASONS and not sig:
+        if status in _REASONS and not sig and exit_code is None:
             sig = int(_signal.SIGKILL)  # what every limit kills with
-        super().__init__(args, -sig if sig else exit_code, stdout, stderr)
+        super().__init__(args, -sig if sig else (exit_code or 0), stdout,
+                         stderr)
         self.status = status
         self.reason = _REASONS.get(status)
         self.message = str(record.get("message", ""))
-        self.exit_code = exit_code if status == "exited" else None
+        self.exit_code = exit_code
         self.signal = sig or None
         self.wall_time = int(record.get("wall_ms", 0)) / 1000.0
         self.cpu_time = int(record.get("cpu_ms", 0)) / 1000.0

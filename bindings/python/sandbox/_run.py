@@ -20,7 +20,7 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List,
 
 from . import _sandbox as _c
 from ._config import (Handle, Options, Policy, StrPath, Size, make_options,
-                      parse_size, policy_template, check_path, switch)
+                      policy_template, check_path, switch)
 from ._errors import sandbox_error
 from ._result import Chunk, Result
 
@@ -550,7 +550,8 @@ class Sandbox:
         writable binds keep the existing ones read-only.
 
     The limits that are 0 mean "no limit", except disk and output_limit;
-    timeout and cpu_time refuse 0 (None is no limit).
+    timeout and cpu_time of 0 are no limit, as None is (as in the library,
+    `sbx run` and Node).
 
     Order, as ``sbx run`` applies them: the preset, then the policy
     document, then the other options, which override both (an explicit
@@ -595,32 +596,29 @@ class Sandbox:
         self._lock = threading.Lock()
         self._idle: List[Handle] = []
         self._options: Options = make_options(**options)
-        # The preset and the policy, read once; every handle starts there.
+        # The preset and the policy, read once; every handle is a copy
+        # of this one (never closed before the Sandbox is collected: a
+        # run in another thread may be copying it).
         self._template = policy_template(self._options)
-        doc = json.loads(self._template) if self._template else {}
-        if self._options.policy_mode is not None and not doc.get(
-                "workspace"):
-            raise ValueError("writable needs a workspace, and neither "
-                             "workspace= nor the policy gives one")
-        limits = doc.get("limits") or {}
+        # Configure one handle now, so a bad configuration fails here.
+        first = self._new_handle()
+        self._idle.append(first)
         self._timeout = timeout
         self._timeout_ms = self._options.timeout_ms
-        if timeout is None and limits.get("wall") is not None:
+        if timeout is None and self._template is not None:
             # The policy's wall-clock limit is each run's default.
-            self._timeout_ms = int(round(float(limits["wall"]) * 1000))
+            self._timeout_ms = self._template.limit(_c.SBX_LIMIT_WALL_MS)
             self._timeout = self._timeout_ms / 1000.0 or None
-        self._output_limit = self._options.output_limit
-        if output_limit is None and limits.get("output") is not None:
-            self._output_limit = parse_size(limits["output"])
-        # Configure one handle now, so a bad configuration fails here.
-        self._idle.append(self._new_handle())
+        # the option's, else the policy's, else the default (the library
+        # decides)
+        self._output_limit = first.limit(_c.SBX_LIMIT_OUTPUT)
         self._closed = False
 
     # ------------------------------------------------------------ handles
     def _new_handle(self) -> Handle:
-        h = Handle()
+        h = Handle.copy_of(self._template)
         try:
-            h.apply(self._options, self._template)
+            h.apply(self._options)
         except BaseException:
             h.close()
             raise

@@ -23,11 +23,32 @@ def sandbox_problem():
     return None
 
 
+def userns_required():
+    """True when the host gives user namespaces and a test that needs only
+    them must run: tools/run-tests sets SBX_TEST_REQUIRE_USERNS=1 where
+    `unshare --user` works, so that a regression that breaks every run is
+    no "all skipped"."""
+    return os.environ.get("SBX_TEST_REQUIRE_USERNS") == "1"
+
+
+def skip_userns(test, reason):
+    """Skip a test for want of what user namespaces give (test: a
+    TestCase, or None in setUpClass); a failure where they are
+    required."""
+    if userns_required():
+        raise AssertionError(f"{reason} (SBX_TEST_REQUIRE_USERNS=1: user "
+                             f"namespaces work on this host, so this "
+                             f"must not be skipped)")
+    if test is not None:
+        test.skipTest(reason)
+    raise unittest.SkipTest(reason)
+
+
 def require_sandbox(test):
     """Skip (with the library's reason) where no sandbox can be built."""
     problem = sandbox_problem()
     if problem:
-        raise unittest.SkipTest(f"cannot build a sandbox here: {problem}")
+        skip_userns(None, f"cannot build a sandbox here: {problem}")
 
 
 class SandboxTestCase(unittest.TestCase):

@@ -10,8 +10,10 @@ import tempfile
 import threading
 import time
 import unittest
+from unittest import mock
 
 import sandbox
+import helpers
 from helpers import PY, SandboxTestCase, procs_with, wait_until
 
 
@@ -34,10 +36,28 @@ class Sizes(unittest.TestCase):
                 sandbox.parse_size(bad)
 
 
+class RequireUserns(unittest.TestCase):
+    """Under tools/run-tests on a host with user namespaces, a suite that
+    cannot build a sandbox fails instead of skipping every test."""
+
+    def test_a_skip_for_want_of_a_sandbox_fails_when_required(self):
+        broken = mock.patch.object(helpers, "sandbox_problem",
+                                   lambda: "the supervisor is broken")
+        with broken, mock.patch.dict(os.environ,
+                                     {"SBX_TEST_REQUIRE_USERNS": "1"}):
+            with self.assertRaisesRegex(AssertionError, "must not be "
+                                        "skipped"):
+                helpers.require_sandbox(None)
+        with broken, mock.patch.dict(os.environ,
+                                     {"SBX_TEST_REQUIRE_USERNS": ""}):
+            with self.assertRaises(unittest.SkipTest):
+                helpers.require_sandbox(None)
+
+
 class Options(unittest.TestCase):
     def test_values_that_cannot_be_right(self):
-        bad = [dict(timeout=0), dict(timeout=-1), dict(timeout=float("nan")),
-               dict(cpu_time=0), dict(pids=-1), dict(memory="lots"),
+        bad = [dict(timeout=-1), dict(timeout=float("nan")),
+               dict(cpu_time=-1), dict(pids=-1), dict(memory="lots"),
                dict(memory=-1), dict(cpus=0), dict(writable=True),
                dict(writable="yes", workspace="/tmp")]
         for kw in bad:
@@ -51,6 +71,26 @@ class Options(unittest.TestCase):
             sandbox.Sandbox(no_such_option=1)
         with self.assertRaisesRegex(ValueError, "memory"):
             sandbox.Sandbox(memory="lots")
+
+    def test_zero_duration_is_no_limit(self):
+        # as in C, `sbx run` and Node
+        with sandbox.Sandbox(timeout=0, cpu_time=0) as sb:
+            limits = sb.policy()["limits"]
+            self.assertEqual((limits["wall"], limits["cpu"]), (0, 0))
+
+    def test_durations_round_as_everywhere(self):
+        # sbx_parse_duration(): to the nearest ms, halves up (sbx run's,
+        # a policy's, Node's)
+        with sandbox.Sandbox(timeout=0.0015, cpu_time=90, cpus=0.0015) as sb:
+            limits = sb.policy()["limits"]
+            self.assertEqual((limits["wall"], limits["cpu"], limits["cpus"]),
+                             (0.002, 90, 0.002))
+        with self.assertRaisesRegex(ValueError, "shorter than a millisecond"):
+            sandbox.Sandbox(timeout=0.0001)
+
+    def test_args_of_the_wrong_type(self):
+        with self.assertRaisesRegex(TypeError, "args must be .*not dict"):
+            sandbox.run({"a": 1})
 
     def test_library_refusals_are_sandbox_errors(self):
         missing = "/nonexistent/sbx-workspace"
@@ -130,6 +170,22 @@ class Runs(SandboxTestCase):
         self.assertEqual(r.json["status"], "exited")
         self.assertIn("returncode=0", repr(r))
         self.assertTrue(r.peak_memory is None or r.peak_memory > 0)
+
+    def test_one_meaning_in_every_front_end(self):
+        r = sandbox.run(["true"], timeout=0)
+        self.assertEqual(r.limits["wall_ms"].value, 0)
+        # a timeout has no exit code (None, never 0)
+        r = sandbox.run(["sleep", "30"], timeout=0.3)
+        self.assertEqual((r.status, r.reason, r.exit_code, r.signal),
+                         ("timeout", "timeout", None, 9))
+        # a program that failed itself at the process limit: its own code
+        r = sandbox.run(["sh", "-c", "sleep 60 & sleep 60 & sleep 60 & "
+                         "sleep 60 & wait"], pids=3)
+        if r.limits["pids"].mechanism.startswith("cgroup"):
+            self.assertEqual((r.status, r.reason, r.signal),
+                             ("pids_limit", "pids", None))
+            self.assertGreater(r.exit_code, 0)
+            self.assertEqual(r.returncode, r.exit_code)
 
     def test_sandbox_reuse_close_and_timeout_override(self):
         with sandbox.Sandbox(timeout=20, env={"N": "x"}) as sb:

@@ -16,7 +16,7 @@ import tempfile
 import unittest
 
 import sandbox
-from helpers import PY, Listener, SandboxTestCase
+from helpers import PY, Listener, SandboxTestCase, skip_userns
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -358,8 +358,8 @@ class Degraded(SandboxTestCase):
              sys.executable, "-c", DEGRADED_PROBE],
             capture_output=True, text=True, timeout=300)
         if p.returncode == 77:
-            self.skipTest(f"cannot disable user namespaces in a user "
-                          f"namespace here: {p.stderr.strip()}")
+            skip_userns(self, f"cannot disable user namespaces in a "
+                              f"user namespace here: {p.stderr.strip()}")
         self.assertEqual(p.returncode, 0, p.stderr)
         refused, degraded, by_policy, required = [
             json.loads(line) for line in p.stdout.splitlines()]
