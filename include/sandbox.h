@@ -504,8 +504,12 @@ int sbx_dup(const sbx_t *sbx, sbx_t **ret_sbx);
  *   -EINVAL  argv is NULL or empty, or SBX_FLAG_READ_ONLY is set with a
  *            writable workspace or bind
  *   -EBUSY   a sandbox is already running on this handle
- *   -ENOENT  the supervisor executable is missing (see sbx_last_error())
- *   -EMFILE, -ENFILE, -ENOMEM, -EAGAIN  out of resources
+ *   -ENOENT  the supervisor executable is missing, a directory, or not
+ *            executable (see sbx_last_error())
+ *   -EPROTO  the supervisor exited before reading its configuration
+ *            (SBX_SUPERVISOR names something that is not one)
+ *   -EMFILE  the calling process has no free file descriptors
+ *   -ENFILE, -ENOMEM, -EAGAIN  out of resources
  */
 int sbx_exec(sbx_t *sbx, const char *const *argv);
 
@@ -523,7 +527,11 @@ enum sbx_fd_kind {
 /**
  * A descriptor of the running sandbox, owned by the handle (do not close
  * it, except SBX_FD_STDIN, which the caller may close with
- * sbx_close_stdin()).  Valid until sbx_wait() returns.
+ * sbx_close_stdin()).  Valid until sbx_wait() returns.  SBX_FD_STDIN is
+ * the write end of a pipe, written by the caller: once the sandbox has
+ * ended, a write() fails with EPIPE and, as on any pipe, raises SIGPIPE
+ * unless the caller ignores or blocks it.  The library's own writes never
+ * raise SIGPIPE.
  *
  * Returns the fd, or
  *   -EINVAL  kind unknown
@@ -661,6 +669,17 @@ enum sbx_result_field {
 					   * workspace, and symlinks out of
 					   * it, that were not applied (the
 					   * JSON's "withheld" lists them) */
+	SBX_RESULT_UNAPPLIED = 15,        /* changes to a RW workspace the
+					   * host had no room for (a full
+					   * disk): kept in a new directory
+					   * /var/tmp/sbx-unapplied-XXXXXX of
+					   * the caller's, mode 0700, which
+					   * the message and the JSON's
+					   * workspace.unapplied_dir name
+					   * (null when even that failed: the
+					   * message says how many were
+					   * lost).  Nothing half-written is
+					   * ever left in the workspace */
 	SBX_RESULT_FIELD_MAX
 };
 

@@ -664,6 +664,8 @@ SBX_EXPORT int64_t sbx_result(const sbx_t *sbx, int field)
 		return r->degraded;
 	case SBX_RESULT_WITHHELD:
 		return r->withheld;
+	case SBX_RESULT_UNAPPLIED:
+		return r->unapplied;
 	}
 	return -EINVAL;
 }

@@ -91,6 +91,7 @@ struct sbx {
 	char *res_json;
 	char *res_withheld; /* NUL-terminated paths, res_withheld_len bytes */
 	size_t res_withheld_len;
+	char *res_unapplied_dir; /* "" when nothing was kept */
 
 	/* policy: seccomp additions, required layers (policy.h) */
 	struct sbx_policy_state pol;
@@ -123,6 +124,8 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv);
 int sbx_wait_internal(sbx_t *sbx, int block);
 int sbx_kill_internal(sbx_t *sbx);
 void sbx_reap(sbx_t *sbx);
+void sbx_reap_status(sbx_t *sbx, int *ret_status);
+int sbx_check_supervisor(sbx_t *sbx, const char *sup);
 void sbx_reap_zombie(sbx_t *sbx);
 
 /* result.c */

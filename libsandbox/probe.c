@@ -111,12 +111,9 @@ int sbx_probe(sbx_t *sbx)
 	int pipefd[2], status = 0, r;
 	pid_t pid;
 
-	if (access(sup, X_OK) < 0)
-		return sbx_error(sbx, ENOENT,
-				 "the supervisor %s cannot be run (%s); is "
-				 "libsandbox installed, or SBX_SUPERVISOR set "
-				 "to the build tree's supervisor?",
-				 sup, strerror(errno));
+	r = sbx_check_supervisor(sbx, sup);
+	if (r < 0)
+		return r;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return sbx_error(sbx, errno, "cannot probe the host: %s",
 				 strerror(errno));

@@ -35,6 +35,8 @@ void sbx_result_reset(sbx_t *sbx)
 	free(sbx->res_layers);
 	free(sbx->res_json);
 	free(sbx->res_withheld);
+	free(sbx->res_unapplied_dir);
+	sbx->res_unapplied_dir = NULL;
 	free(sbx->pol.reason);
 	sbx->res_msg = sbx->res_layers = sbx->res_json = NULL;
 	sbx->res_withheld = NULL;
@@ -179,7 +181,8 @@ static int build_json(sbx_t *sbx)
 		r = appendf(&b,
 			    "},\"workspace\":{\"mode\":\"%s\",\"budgeted\":%s,"
 			    "\"changes_applied\":%u,\"apply_errno\":%d,"
-			    "\"withheld_count\":%u}",
+			    "\"withheld_count\":%u,\"unapplied_count\":%u,"
+			    "\"unapplied_dir\":",
 			    !sbx->workspace ? "none"
 			    : sbx->workspace_mode == SBX_WORKSPACE_RO ? "ro"
 			    : sbx->workspace_mode == SBX_WORKSPACE_RW ? "rw"
@@ -190,7 +193,14 @@ static int build_json(sbx_t *sbx)
 				    ? "false"
 				    : "true",
 			    res->workspace_changes, res->workspace_apply_errno,
-			    res->withheld);
+			    res->withheld, res->unapplied);
+	if (!r && sbx->res_unapplied_dir && sbx->res_unapplied_dir[0])
+		r = sbx_json_escape(&b, sbx->res_unapplied_dir,
+				    strlen(sbx->res_unapplied_dir));
+	else if (!r)
+		r = sbx_buf_append(&b, "null", 4);
+	if (!r)
+		r = sbx_buf_append(&b, "}", 1);
 	if (!r)
 		r = sbx_buf_append(&b, ",\"withheld\":", 12);
 	if (!r)
@@ -246,7 +256,7 @@ int sbx_result_take(sbx_t *sbx, const char *data, size_t len)
 	memcpy(&res, data, sizeof(res));
 	if (res.magic != SBX_WIRE_MAGIC || res.status >= SBX_STATUS_MAX ||
 	    (size_t)res.msg_len + res.layers_len + res.reason_len +
-			    res.withheld_len >
+			    res.withheld_len + res.unapplied_dir_len >
 		    len - sizeof(res))
 		return -EPROTO;
 	sbx->res = res;
@@ -260,8 +270,12 @@ int sbx_result_take(sbx_t *sbx, const char *data, size_t len)
 					     res.layers_len + res.reason_len,
 				     res.withheld_len);
 	sbx->res_withheld_len = res.withheld_len;
+	sbx->res_unapplied_dir =
+		text_dup(data + sizeof(res) + res.msg_len + res.layers_len +
+				 res.reason_len + res.withheld_len,
+			 res.unapplied_dir_len);
 	if (!sbx->res_msg || !sbx->res_layers || !sbx->pol.reason ||
-	    !sbx->res_withheld)
+	    !sbx->res_withheld || !sbx->res_unapplied_dir)
 		return -ENOMEM;
 	r = build_json(sbx);
 	if (r < 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -276,6 +277,80 @@ static int setup_stdio(sbx_t *sbx, struct spawn_fds *f,
 	return 0;
 }
 
+/*
+ * Say what is wrong with the supervisor's path before starting it:
+ * posix_spawn's bare EACCES does not tell a directory from a file
+ * without the x bit.
+ */
+int sbx_check_supervisor(sbx_t *sbx, const char *sup)
+{
+	static const char *const hint =
+		"is libsandbox installed, or SBX_SUPERVISOR set to the build "
+		"tree's sbx-supervisor?";
+	struct stat st;
+
+	if (stat(sup, &st) < 0)
+		return sbx_error(sbx, ENOENT,
+				 "the supervisor %s cannot be found (%s); %s",
+				 sup, strerror(errno), hint);
+	if (S_ISDIR(st.st_mode))
+		return sbx_error(sbx, ENOENT,
+				 "the supervisor %s is a directory, not the "
+				 "sbx-supervisor executable; %s",
+				 sup, hint);
+	if (!S_ISREG(st.st_mode))
+		return sbx_error(sbx, ENOENT,
+				 "the supervisor %s is not a regular file; %s",
+				 sup, hint);
+	if (access(sup, X_OK) < 0)
+		return sbx_error(sbx, ENOENT,
+				 "the supervisor %s is not executable (mode "
+				 "%04o: %s); %s",
+				 sup, (unsigned)(st.st_mode & 07777),
+				 strerror(errno), hint);
+	return 0;
+}
+
+/* "exited with status N" or "was killed by signal N", for messages. */
+static const char *describe_exit(int status, char *buf, size_t size)
+{
+	if (status != -1 && WIFSIGNALED(status))
+		snprintf(buf, size, "was killed by signal %d",
+			 WTERMSIG(status));
+	else if (status != -1 && WIFEXITED(status))
+		snprintf(buf, size, "exited with status %d",
+			 WEXITSTATUS(status));
+	else
+		snprintf(buf, size, "ended");
+	return buf;
+}
+
+/* The caller's descriptor table is full: its own limit, not ours. */
+static int caller_out_of_fds(sbx_t *sbx)
+{
+	struct rlimit rl = { 0, 0 };
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	return sbx_error(sbx, EMFILE,
+			 "cannot start a sandbox: the calling process ran out "
+			 "of file descriptors (RLIMIT_NOFILE soft limit %llu); "
+			 "a run needs about ten free ones to start and five "
+			 "while it runs: close some, or raise the limit",
+			 (unsigned long long)rl.rlim_cur);
+}
+
+/* The supervisor starts with an empty environment but for the caller's
+ * TMPDIR: where a run without namespaces keeps its /tmp when the host's
+ * is read-only (degraded.c).  envp[0] is malloc'd or NULL. */
+static void supervisor_env(char **envp)
+{
+	const char *t = getenv("TMPDIR");
+
+	envp[0] = NULL;
+	if (t && t[0] == '/' && asprintf(&envp[0], "TMPDIR=%s", t) < 0)
+		envp[0] = NULL;
+}
+
 int sbx_spawn(sbx_t *sbx, const char *const *argv)
 {
 	struct spawn_fds f = { { -1, -1 },
@@ -288,21 +363,19 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 	sigset_t all, none;
 	const char *sup = sbx_supervisor_path();
 	char *const sup_argv[] = { (char *)"sbx-supervisor", NULL };
-	char *const sup_env[] = { NULL };
+	char *sup_env[2] = { NULL, NULL };
 	uint32_t relay = 0;
 	pid_t pid;
 	int i, r;
 
-	if (access(sup, X_OK) < 0)
-		return sbx_error(sbx, ENOENT,
-				 "the supervisor %s cannot be run (%s); is "
-				 "libsandbox installed, or SBX_SUPERVISOR set "
-				 "to the build tree's supervisor?",
-				 sup, strerror(errno));
+	/* The last run's supervisor first, whatever happens to this one. */
+	sbx_reap_zombie(sbx);
+	r = sbx_check_supervisor(sbx, sup);
+	if (r < 0)
+		return r;
 	r = sbx_seccomp_compile(sbx);
 	if (r < 0)
 		return r;
-	sbx_reap_zombie(sbx);
 	sbx_result_reset(sbx);
 
 	posix_spawn_file_actions_init(&fa);
@@ -350,7 +423,9 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setflags(&attr,
 				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	supervisor_env(sup_env);
 	r = posix_spawn(&pid, sup, &fa, &attr, sup_argv, sup_env);
+	free(sup_env[0]);
 	if (r) {
 		r = sbx_error(sbx, r, "cannot start the supervisor %s: %s",
 			      sup, strerror(r));
@@ -368,24 +443,30 @@ int sbx_spawn(sbx_t *sbx, const char *const *argv)
 		sbx->out[i].len = 0;
 	/* The supervisor reads the whole config before anything else, so a
 	 * blocking write cannot deadlock; EPIPE means it died at once. */
-	r = sbx_write_full(sbx->ctl_fd, cfg.data, cfg.len);
+	r = sbx_send_full(sbx->ctl_fd, cfg.data, cfg.len);
 	sbx_buf_free(&cfg);
-	if (r < 0) {
-		sbx_reap(sbx);
-		return sbx_error(sbx, EPROTO,
-				 "the supervisor %s exited before reading its "
-				 "configuration",
-				 sup);
-	}
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	if (r < 0) {
+		char how[48];
+		int status;
+
+		sbx_reap_status(sbx, &status);
+		return sbx_error(sbx, EPROTO,
+				 "the supervisor %s %s before reading its "
+				 "configuration: is it libsandbox's "
+				 "sbx-supervisor (SBX_SUPERVISOR)?",
+				 sup, describe_exit(status, how, sizeof(how)));
+	}
 	return 0;
 out:
 	sbx_buf_free(&cfg);
 	close_spawn_fds(&f, 0);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	if (r == -ENOMEM || r == -EMFILE || r == -ENFILE || r == -EAGAIN)
+	if (r == -EMFILE)
+		return caller_out_of_fds(sbx);
+	if (r == -ENOMEM || r == -ENFILE || r == -EAGAIN)
 		return sbx_error(sbx, r, "cannot start a sandbox: %s",
 				 strerror(-r));
 	return r;
@@ -419,9 +500,11 @@ static void reap_supervisor(sbx_t *sbx, int block, int *ret_status)
 static void collect_dead_supervisors(void)
 {
 	char *const argv[] = { (char *)"sbx-supervisor", (char *)"--gc", NULL };
-	char *const envp[] = { NULL };
+	char *envp[2] = { NULL, NULL };
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
+
+	supervisor_env(envp);
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -432,6 +515,7 @@ static void collect_dead_supervisors(void)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	posix_spawn_file_actions_destroy(&fa);
+	free(envp[0]);
 }
 
 void sbx_reap_zombie(sbx_t *sbx)
@@ -454,7 +538,8 @@ static int result_complete(const struct sbx_buf *b)
 		return 0;
 	memcpy(&res, b->data, sizeof(res));
 	return b->len >= sizeof(res) + (size_t)res.msg_len + res.layers_len +
-				 res.reason_len + res.withheld_len;
+				 res.reason_len + res.withheld_len +
+				 res.unapplied_dir_len;
 }
 
 static void close_run_fds(sbx_t *sbx)
@@ -567,8 +652,10 @@ int sbx_wait_internal(sbx_t *sbx, int block)
 					 "%d before it reported a result",
 					 WTERMSIG(status));
 		return sbx_error(sbx, EPROTO,
-				 "the supervisor exited (status %d) without a "
-				 "result",
+				 "the supervisor %s exited (status %d) without "
+				 "a result: is it libsandbox's sbx-supervisor "
+				 "(SBX_SUPERVISOR), of this version?",
+				 sbx_supervisor_path(),
 				 status != -1 && WIFEXITED(status)
 					 ? WEXITSTATUS(status)
 					 : -1);
@@ -629,6 +716,34 @@ void sbx_reap(sbx_t *sbx)
 	sbx_reap_zombie(sbx);
 	if (killed)
 		collect_dead_supervisors();
+	close_run_fds(sbx);
+	sbx->state = SBX_STATE_IDLE;
+}
+
+/*
+ * The supervisor closed its end of the control socket before reading the
+ * configuration: it is exiting, or it is not a supervisor at all and may
+ * go on running (anything SBX_SUPERVISOR names).  Reap it without
+ * hanging on such a program: a moment's grace, then SIGKILL.
+ */
+void sbx_reap_status(sbx_t *sbx, int *ret_status)
+{
+	int status = -1, i;
+	pid_t r = 0;
+
+	for (i = 0; i < 200 && sbx->sup_pid > 0; i++) {
+		r = waitpid(sbx->sup_pid, &status, WNOHANG);
+		if (r != 0 && !(r < 0 && errno == EINTR))
+			break;
+		usleep(10000);
+	}
+	if (sbx->sup_pid > 0 && r == 0) {
+		kill(sbx->sup_pid, SIGKILL);
+		while (waitpid(sbx->sup_pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	sbx->sup_pid = -1;
+	*ret_status = status;
 	close_run_fds(sbx);
 	sbx->state = SBX_STATE_IDLE;
 }

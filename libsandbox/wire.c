@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "wire.h"
@@ -187,6 +188,26 @@ int sbx_write_full(int fd, const void *data, size_t len)
 
 	while (len) {
 		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Never write() to a socket from the library: when the peer is gone,
+ * write raises SIGPIPE, which kills a caller that left it at SIG_DFL
+ * (most C programs).  send(MSG_NOSIGNAL) says EPIPE instead. */
+int sbx_send_full(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;

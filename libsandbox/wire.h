@@ -9,7 +9,7 @@
 
 /* Both ends come from one build: a mismatch is a setup error, not a guess. */
 #define SBX_WIRE_MAGIC 0x53425831u /* "SBX1" */
-#define SBX_WIRE_VERSION 7u
+#define SBX_WIRE_VERSION 8u
 
 /* The supervisor's descriptors, placed by posix_spawn file actions. */
 #define SBX_SUP_FD_CTL 3
@@ -147,6 +147,11 @@ struct sbx_wire_result {
 	 * bytes of NUL-terminated paths after the reason (as many as fit) */
 	uint32_t withheld;
 	uint32_t withheld_len;
+	/* changes the apply had no room for: how many (kept or lost), and
+	 * unapplied_dir_len bytes after the withheld paths: the directory
+	 * that keeps them, empty when none does */
+	uint32_t unapplied;
+	uint32_t unapplied_dir_len;
 };
 
 /* A growable byte buffer. */
@@ -186,5 +191,7 @@ const char *sbx_mech_name(uint32_t mech);
  * (-EPIPE on a short read at EOF). */
 int sbx_read_full(int fd, void *data, size_t len);
 int sbx_write_full(int fd, const void *data, size_t len);
+/* The same on a socket, with EPIPE instead of SIGPIPE. */
+int sbx_send_full(int fd, const void *data, size_t len);
 
 #endif

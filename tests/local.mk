@@ -65,7 +65,10 @@ tests_try_escape_CFLAGS = $(BASE_CFLAGS)
 tests_try_escape_LDFLAGS = $(BASE_LINK_FLAGS)
 
 check_PROGRAMS += tests/test-isolation tests/test-seccomp \
-	tests/test-lifecycle tests/test-programs
+	tests/test-lifecycle tests/test-programs tests/test-faults
+tests_test_faults_SOURCES = tests/test-faults.c
+tests_test_faults_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_test_faults_LDADD = $(LIVE_LDADD)
 tests_test_isolation_SOURCES = tests/test-isolation.c
 tests_test_isolation_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_isolation_LDADD = $(LIVE_LDADD)
@@ -79,12 +82,14 @@ tests_test_programs_SOURCES = tests/test-programs.c
 tests_test_programs_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_programs_LDADD = $(LIVE_LDADD)
 
-# test-lifecycle kills a supervisor on purpose, which leaves a cgroup for
-# the next run to collect; test-limits counts such leftovers around its
-# 1,000 runs.  Under `make -j check` the two must not overlap.
+# test-lifecycle and test-faults kill supervisors on purpose, which
+# leaves a cgroup for the next run to collect; test-limits counts such
+# leftovers around its 1,000 runs.  Under `make -j check` they must not
+# overlap it.
 # (Through a variable: automake would take the rule for its own.)
 LIMITS_LOG = tests/test-limits.log
-$(LIMITS_LOG): tests/test-lifecycle.log
+$(LIMITS_LOG): tests/test-lifecycle.log tests/test-faults.log
 
 include tests/security/local.mk
+include tests/soak/local.mk
 include tests/vm/local.mk

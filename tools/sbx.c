@@ -50,11 +50,13 @@ static int wait_run(sbx_t *sbx)
 	return sbx_wait(sbx);
 }
 
-/* Changes the copy-on-write workspace did not take: the developer must
- * hear of them, whatever the program's status says. */
+/* Changes the copy-on-write workspace did not take (withheld, or no room
+ * for them on a full disk: the message names where they are kept): the
+ * developer must hear of them, whatever the program's status says. */
 static void note_withheld(sbx_t *sbx)
 {
-	if (sbx_result(sbx, SBX_RESULT_WITHHELD) > 0)
+	if (sbx_result(sbx, SBX_RESULT_WITHHELD) > 0 ||
+	    sbx_result(sbx, SBX_RESULT_UNAPPLIED) > 0)
 		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
 }
 

@@ -63,6 +63,10 @@ struct apply {
 	int host_only;  /* leads_out() sees the host alone (recheck_links()) */
 	char *made;     /* the symlinks applied, NUL-separated paths */
 	size_t made_len, made_cap;
+	/* changes that could not be applied (a full disk), kept for the
+	 * caller in a directory of its own */
+	struct sup_unapplied *un;
+	int un_fd;
 	char path[PATH_MAX]; /* the entry at hand, relative to the workspace */
 	size_t path_len;
 	int path_short; /* the entry at hand's name did not fit in path */
@@ -493,7 +497,7 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 {
 	char tmp[64];
 	struct stat hst;
-	int in, out, r = 0;
+	int in, out, r = 0, anon = 0, named = 0;
 	/* no set-id bits; group and other write only where the host's file
 	 * had them (a chmod 666 src/main.c would let others plant code) */
 	mode_t mode = ust->st_mode & 0777 & ~GO_WRITE;
@@ -510,11 +514,22 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 	in = openat(ufd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0)
 		return -errno;
-	snprintf(tmp, sizeof(tmp), ".sbx-apply-%d", (int)getpid());
-	unlinkat(hfd, tmp, 0);
-	out = openat(hfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				       O_CLOEXEC,
-		     0600);
+	/* Written unnamed (O_TMPFILE), named only once complete: a full
+	 * disk or a killed apply leaves nothing half-written to be seen.
+	 * Only where the file system has no O_TMPFILE, a hidden name is
+	 * written, and removed on every way out. */
+	out = openat(hfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (out >= 0) {
+		anon = 1;
+	} else if (errno == EOPNOTSUPP || errno == EISDIR ||
+		   errno == EINVAL) {
+		snprintf(tmp, sizeof(tmp), ".sbx-apply-%d", (int)getpid());
+		unlinkat(hfd, tmp, 0);
+		out = openat(hfd, tmp,
+			     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				     O_CLOEXEC,
+			     0600);
+	}
 	if (out < 0) {
 		r = -errno;
 		close(in);
@@ -524,6 +539,35 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 	if (!r && fchmod(out, mode) < 0)
 		r = -errno;
 	close(in);
+	if (!r && anon) {
+		char fdpath[64];
+
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", out);
+		/* a new file gets its name at once, complete */
+		if (fstatat(hfd, name, &hst, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    errno == ENOENT &&
+		    linkat(AT_FDCWD, fdpath, hfd, name, AT_SYMLINK_FOLLOW) ==
+			    0) {
+			if (close(out) < 0) {
+				r = -errno; /* NFS says it late */
+				unlinkat(hfd, name, 0);
+				return r;
+			}
+			if (ust->st_nlink > 1)
+				remember_link(a, hfd, name, ust->st_ino, mode);
+			return 0;
+		}
+		/* one that replaces another gets its hidden name only for
+		 * the rename below */
+		snprintf(tmp, sizeof(tmp), ".sbx-apply-%d", (int)getpid());
+		unlinkat(hfd, tmp, 0);
+		if (linkat(AT_FDCWD, fdpath, hfd, tmp, AT_SYMLINK_FOLLOW) < 0)
+			r = -errno;
+		else
+			named = 1;
+	} else if (!anon) {
+		named = 1;
+	}
 	if (close(out) < 0 && !r)
 		r = -errno;
 	if (!r) {
@@ -536,11 +580,189 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 		if (!r && renameat(hfd, tmp, hfd, name) < 0)
 			r = -errno;
 	}
-	if (r)
+	if (r && named)
 		unlinkat(hfd, tmp, 0);
-	else if (ust->st_nlink > 1)
+	else if (!r && ust->st_nlink > 1)
 		remember_link(a, hfd, name, ust->st_ino, mode);
 	return r;
+}
+
+/* ------------------------------------------------- what does not fit */
+
+/* The caller's directory for what could not be applied, made at the
+ * first such change: /var/tmp survives a reboot, and is rarely the
+ * full disk's own /tmp. */
+static int unapplied_root(struct apply *a)
+{
+	char path[sizeof(a->un->dir)];
+
+	if (a->un_fd >= 0)
+		return a->un_fd;
+	if (!a->un)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/var/tmp/sbx-unapplied-XXXXXX");
+	if (!mkdtemp(path))
+		return -errno;
+	a->un_fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (a->un_fd < 0) {
+		int e = errno;
+
+		rmdir(path);
+		return -e;
+	}
+	snprintf(a->un->dir, sizeof(a->un->dir), "%s", path);
+	return a->un_fd;
+}
+
+/* The directory of a->path's parent in the unapplied tree, made as
+ * needed; an fd, or -errno. */
+static int unapplied_parent(struct apply *a)
+{
+	char rel[PATH_MAX], *c, *slash;
+	int fd, next;
+
+	fd = unapplied_root(a);
+	if (fd < 0)
+		return fd;
+	fd = dup(fd);
+	snprintf(rel, sizeof(rel), "%s", a->path);
+	slash = strrchr(rel, '/');
+	if (!slash)
+		return fd;
+	*slash = '\0';
+	for (c = rel; fd >= 0 && c && *c;) {
+		char *e = strchr(c, '/');
+
+		if (e)
+			*e = '\0';
+		mkdirat(fd, c, 0700);
+		next = openat(fd, c,
+			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		c = e ? e + 1 : NULL;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
+		     const struct stat *st);
+
+/* Copy one entry of the upper layer (and what is below it) into pfd. */
+static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
+		     const struct stat *st)
+{
+	char buf[65536];
+	int in, out, r = 0;
+	ssize_t n;
+
+	if (S_ISLNK(st->st_mode)) {
+		n = readlinkat(ufd, name, buf, sizeof(buf) - 1);
+		if (n < 0)
+			return -errno;
+		buf[n] = '\0';
+		if (symlinkat(buf, pfd, name) < 0)
+			return -errno;
+		a->un->count++;
+		return 0;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		struct dirent *de;
+		DIR *d;
+		int sub;
+
+		if (mkdirat(pfd, name, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		out = openat(pfd, name,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		in = openat(ufd, name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		sub = in >= 0 ? dup(in) : -1;
+		d = sub >= 0 ? fdopendir(sub) : NULL;
+		if (out < 0 || in < 0 || !d) {
+			r = -errno;
+			if (d)
+				closedir(d);
+			else if (sub >= 0)
+				close(sub);
+		} else {
+			while ((de = readdir(d))) {
+				struct stat cst;
+				int e;
+
+				if (!strcmp(de->d_name, ".") ||
+				    !strcmp(de->d_name, "..") ||
+				    fstatat(in, de->d_name, &cst,
+					    AT_SYMLINK_NOFOLLOW) < 0 ||
+				    is_whiteout(&cst))
+					continue;
+				e = keep_tree(a, out, in, de->d_name, &cst);
+				if (e < 0 && !r)
+					r = e;
+			}
+			closedir(d);
+		}
+		if (out >= 0)
+			close(out);
+		if (in >= 0)
+			close(in);
+		return r;
+	}
+	if (!S_ISREG(st->st_mode))
+		return 0;
+	in = openat(ufd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	out = openat(pfd, name,
+		     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		     st->st_mode & 0700);
+	if (out < 0) {
+		r = -errno;
+		close(in);
+		return r;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (sbx_write_full(out, buf, (size_t)n) < 0) {
+			r = -errno;
+			break;
+		}
+	if (n < 0 && !r)
+		r = -errno;
+	close(in);
+	if (close(out) < 0 && !r)
+		r = -errno;
+	if (r)
+		unlinkat(pfd, name, 0); /* half a file helps nobody */
+	else
+		a->un->count++;
+	return r;
+}
+
+/*
+ * The program's entry a->path (name below ufd) could not be applied, for
+ * want of room: keep it for the caller instead of losing it.  When even
+ * that fails, the run's message says so (fail()).
+ */
+static void keep_unapplied(struct apply *a, int ufd, const char *name,
+			   const struct stat *st)
+{
+	int pfd = unapplied_parent(a), r;
+
+	if (pfd < 0) {
+		a->un->lost++;
+		return;
+	}
+	r = keep_tree(a, pfd, ufd, name, st);
+	close(pfd);
+	if (r < 0)
+		a->un->lost++;
+}
+
+/* Errors for which a change is kept rather than lost: the host had no
+ * room (or no budget) for it. */
+static int no_room(int err)
+{
+	return err == ENOSPC || err == EDQUOT || err == EFBIG;
 }
 
 /*
@@ -827,7 +1049,14 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 		a->changes++;
 		created = 1;
 	} else if (errno != EEXIST) {
-		fail(a, errno, "creating the directory", name);
+		int e = errno;
+
+		fail(a, e, "creating the directory", name);
+		if (no_room(e)) {
+			keep_unapplied(a, ufd, name, ust);
+			close(usub);
+			return;
+		}
 	}
 	hsub = open_host_dir(hfd, name, O_RDONLY);
 	if (hsub < 0) {
@@ -887,12 +1116,15 @@ static void apply_entry(struct apply *a, int ufd, int hfd, unsigned ctx,
 		note_withheld(a, "");
 		return;
 	}
-	if (r < 0)
+	if (r < 0) {
 		fail(a, -r,
 		     r == -EXDEV ? "not replacing the mount point" : "applying",
 		     name);
-	else
+		if (no_room(-r) && !is_whiteout(st))
+			keep_unapplied(a, ufd, name, st);
+	} else {
 		a->changes++;
+	}
 }
 
 static void apply_dir(struct apply *a, int ufd, int hfd, unsigned ctx)
@@ -959,9 +1191,10 @@ static void withhold_all(struct apply *a, int ufd)
 	closedir(d);
 }
 
-long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
-		       int allow_trusted, struct sup_withheld *wh, char *err,
-		       size_t errlen)
+int sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
+		      int allow_trusted, struct sup_withheld *wh,
+		      struct sup_unapplied *un, long *ret_changes, char *err,
+		      size_t errlen)
 {
 	static struct apply a;
 	enum sbx_trust v = SBX_TRUST_CONTENT;
@@ -975,7 +1208,10 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 	a.budget = budget;
 	a.guard = !allow_trusted;
 	a.wh = wh;
+	a.un = un;
+	a.un_fd = -1;
 	a.upper_root = upper_fd;
+	*ret_changes = 0;
 	if (a.guard)
 		v = sbx_trust_host_path(host_dir, &ctx);
 
@@ -1004,11 +1240,15 @@ long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
 	free(a.made);
 	for (i = 0; i < a.n_links; i++)
 		close(a.links[i].host_fd);
+	if (a.un_fd >= 0)
+		close(a.un_fd);
 	if (a.err == EDQUOT)
 		snprintf(err, errlen,
 			 "applying the changes would write more than the disk "
 			 "budget (%llu bytes) to the host; the rest was not "
 			 "applied",
 			 (unsigned long long)budget);
-	return a.err ? -a.err : a.changes;
+	/* what was applied, even when not everything was */
+	*ret_changes = a.changes;
+	return a.err ? -a.err : 0;
 }

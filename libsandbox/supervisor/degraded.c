@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <signal.h>
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "etcmask.h"
@@ -179,18 +181,99 @@ static int refuse_root(struct sup_run *run, struct sup_config *cfg,
 		      (unsigned)cfg->pol.run_uid, strerror(errno));
 }
 
-/* The run's own /tmp and home: the host's /tmp is shared. */
+/*
+ * Where a run's own /tmp and home may go (the host's /tmp is shared): the
+ * host's /tmp, else the caller's $TMPDIR (the library passes it on), else
+ * /var/tmp, else /dev/shm.  A read-only /tmp must not stop the run.
+ */
+static const char *tmp_base(int i)
+{
+	static const char *const bases[] = { "/tmp", NULL, "/var/tmp",
+					     "/dev/shm" };
+	const char *t;
+
+	if (i < 0 || i >= (int)SBX_ARRAY_SIZE(bases))
+		return NULL;
+	if (bases[i])
+		return bases[i];
+	t = getenv("TMPDIR");
+	return t && t[0] == '/' && strcmp(t, "/tmp") != 0 ? t : "";
+}
+
+#define TMP_PREFIX "sbx-degraded-"
+
+static void remove_tree(const char *path);
+
+/*
+ * A supervisor killed before its cleanup leaves its run's directory; the
+ * directory is named after it (TMP_PREFIX PID-XXXXXX), so the next run,
+ * or the library's collection after a killed supervisor (--gc), removes
+ * those whose supervisor is gone.  Everything of that run died with its
+ * supervisor (the parent-death signal, its cgroup).
+ */
+void sup_degraded_collect(void)
+{
+	const char *base;
+	int i;
+
+	for (i = 0; (base = tmp_base(i)); i++) {
+		struct dirent *de;
+		DIR *d;
+
+		if (!base[0] || !(d = opendir(base)))
+			continue;
+		while ((de = readdir(d))) {
+			char path[PATH_MAX], *end;
+			struct stat st;
+			long pid;
+
+			if (strncmp(de->d_name, TMP_PREFIX,
+				    strlen(TMP_PREFIX)) != 0)
+				continue;
+			pid = strtol(de->d_name + strlen(TMP_PREFIX), &end, 10);
+			if (*end != '-' || pid <= 0 || kill((pid_t)pid, 0) == 0 ||
+			    errno != ESRCH)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
+			if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+			    (geteuid() != 0 && st.st_uid != geteuid()))
+				continue;
+			remove_tree(path);
+		}
+		closedir(d);
+	}
+}
+
 static int make_tmpdir(struct sup_run *run, struct sup_config *cfg)
 {
 	static const char *const subdirs[] = { "home", "tmp" };
-	char path[64], sub[96];
-	size_t i;
+	char path[PATH_MAX], sub[PATH_MAX + 16], tried[768] = "";
+	const char *base;
+	size_t i, n = 0;
+	int made = 0, err = 0;
 
-	snprintf(path, sizeof(path), "/tmp/sbx-degraded-XXXXXX");
-	if (!mkdtemp(path))
-		return refuse(run, cfg, SBX_STEP_DEGRADED, errno,
-			      "cannot create the run's directory in /tmp: %s",
-			      strerror(errno));
+	for (i = 0; (base = tmp_base((int)i)) && !made; i++) {
+		if (!base[0])
+			continue;
+		snprintf(path, sizeof(path), "%s/" TMP_PREFIX "%d-XXXXXX", base,
+			 (int)getpid());
+		if (mkdtemp(path)) {
+			made = 1;
+			break;
+		}
+		err = errno;
+		if (n < sizeof(tried))
+			n += (size_t)snprintf(tried + n, sizeof(tried) - n,
+					      "%s%s: %s", n ? ", " : "", base,
+					      strerror(err));
+	}
+	if (!made)
+		return refuse(run, cfg, SBX_STEP_DEGRADED, err,
+			      "a run without namespaces needs a directory of "
+			      "its own for /tmp and the home, and none could "
+			      "be created (%s): make one of them writable, or "
+			      "set TMPDIR to a writable directory",
+			      tried);
 	cfg->pol.tmpdir = strdup(path);
 	if (!cfg->pol.tmpdir)
 		return refuse(run, cfg, SBX_STEP_DEGRADED, ENOMEM,
@@ -259,6 +342,7 @@ static int prepare(struct sup_run *run, struct sup_config *cfg)
 			      "the library sent no filter for a run without "
 			      "namespaces; reinstall libsandbox");
 	choose_ids(cfg);
+	sup_degraded_collect();
 	if (make_tmpdir(run, cfg) < 0)
 		return -1;
 	if (move_env(cfg, "HOME", cfg->home, "home") < 0 ||
@@ -374,6 +458,70 @@ int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
 		_exit(127); /* the supervisor is gone or refused */
 	prctl(PR_SET_DUMPABLE, 0);
 	return 0;
+}
+
+/*
+ * Without a PID namespace nothing ends what init took in as the
+ * subreaper of the program's orphans (a setsid() daemon) when the
+ * supervisor dies: init does, on its way out.  Its parent-death signal
+ * becomes SIGTERM, caught: it kills its children until none is left
+ * (the program's own come to it as they are orphaned), then itself.
+ * The list of its children is opened before Landlock can refuse it.
+ */
+static int children_fd = -1;
+
+static void end_everything(int sig)
+{
+	struct timespec ms = { 0, 1000000 };
+	char buf[4096];
+	int round;
+
+	(void)sig;
+	for (round = 0; round < 100000; round++) {
+		ssize_t n = pread(children_fd, buf, sizeof(buf) - 1, 0);
+		char *p = buf;
+		int any = 0;
+
+		buf[n > 0 ? n : 0] = '\0';
+		while (*p) {
+			long pid = 0;
+
+			while (*p == ' ' || *p == '\n')
+				p++;
+			while (*p >= '0' && *p <= '9')
+				pid = pid * 10 + (*p++ - '0');
+			if (pid <= 0)
+				break;
+			kill((pid_t)pid, SIGKILL);
+			any = 1;
+		}
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!any && waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	_exit(127);
+}
+
+void sandbox_degraded_guard_open(void)
+{
+	children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+}
+
+void sandbox_degraded_guard(int report)
+{
+	struct sigaction sa;
+
+	if (children_fd < 0)
+		return; /* no /proc: init's SIGKILL, as before */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = end_everything;
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (sandbox_supervisor_gone(report))
+		end_everything(SIGTERM);
 }
 
 /* drop_privileges() for a process that may hold no capability at all:
@@ -515,12 +663,17 @@ static int remove_one(const char *path, const struct stat *st, int type,
 
 /* Nothing of the run stays in /tmp.  Everything in it has ended, so no
  * symlink can be swapped in under us (and FTW_PHYS follows none). */
+static void remove_tree(const char *path)
+{
+	nftw(path, make_removable, 16, FTW_PHYS);
+	nftw(path, remove_one, 16, FTW_PHYS | FTW_DEPTH);
+}
+
 void sup_degraded_cleanup(struct sup_config *cfg)
 {
 	if (!cfg->pol.tmpdir)
 		return;
-	nftw(cfg->pol.tmpdir, make_removable, 16, FTW_PHYS);
-	nftw(cfg->pol.tmpdir, remove_one, 16, FTW_PHYS | FTW_DEPTH);
+	remove_tree(cfg->pol.tmpdir);
 	free(cfg->pol.tmpdir);
 	cfg->pol.tmpdir = NULL;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -48,6 +49,28 @@ static void note_withheld(void)
 			 w->count > (uint32_t)i ? ", ..." : "");
 }
 
+/* What the apply had no room for, in the message: where it is kept. */
+static void note_unapplied(void)
+{
+	const struct sup_unapplied *u = &run.unapplied;
+	size_t n = strlen(run.msg);
+
+	if (u->count && n < sizeof(run.msg))
+		snprintf(run.msg + n, sizeof(run.msg) - n,
+			 "%s%u change%s found no room in the workspace and "
+			 "%s kept in %s: copy what you need from there, then "
+			 "remove it",
+			 n ? "; " : "", u->count, u->count == 1 ? "" : "s",
+			 u->count == 1 ? "is" : "are", u->dir);
+	n = strlen(run.msg);
+	if (u->lost && n < sizeof(run.msg))
+		snprintf(run.msg + n, sizeof(run.msg) - n,
+			 "%s%u change%s found no room in the workspace nor "
+			 "in /var/tmp and %s lost",
+			 n ? "; " : "", u->lost, u->lost == 1 ? "" : "s",
+			 u->lost == 1 ? "was" : "were");
+}
+
 static void send_result(void)
 {
 	size_t ml, ll = strlen(run.layers);
@@ -64,6 +87,7 @@ static void send_result(void)
 			 n ? "; " : "", run.apply_msg);
 	}
 	note_withheld();
+	note_unapplied();
 	ml = strlen(run.msg);
 
 	run.res.magic = SBX_WIRE_MAGIC;
@@ -73,13 +97,16 @@ static void send_result(void)
 	run.res.reason_len = (uint32_t)rl;
 	run.res.withheld = run.withheld.count;
 	run.res.withheld_len = (uint32_t)run.withheld.len;
+	run.res.unapplied_dir_len = (uint32_t)strlen(run.unapplied.dir);
 	/* The caller may be gone: then nobody needs the result. */
 	if (sbx_write_full(run.ctl_fd, &run.res, sizeof(run.res)) == 0 &&
 	    sbx_write_full(run.ctl_fd, run.msg, ml) == 0 &&
 	    sbx_write_full(run.ctl_fd, run.layers, ll) == 0 &&
-	    sbx_write_full(run.ctl_fd, reason, rl) == 0)
-		sbx_write_full(run.ctl_fd, run.withheld.list,
-			       run.withheld.len);
+	    sbx_write_full(run.ctl_fd, reason, rl) == 0 &&
+	    sbx_write_full(run.ctl_fd, run.withheld.list,
+			   run.withheld.len) == 0)
+		sbx_write_full(run.ctl_fd, run.unapplied.dir,
+			       run.res.unapplied_dir_len);
 	/* EOF on the status fd: the result is there to read. */
 	close(SBX_SUP_FD_DONE);
 }
@@ -187,9 +214,21 @@ int main(int argc, char **argv)
 		if (sup_cg_detect(&host, "/proc/self/mountinfo",
 				  "/proc/self/cgroup") == 0)
 			sup_cg_collect(&host);
+		sup_degraded_collect();
 		return 0;
 	}
 	run.start_ns = sup_now_ns();
+	/* A caller with a low soft limit (ulimit -Sn 16) left us too few
+	 * descriptors to build a sandbox: we take what the hard limit
+	 * allows, and give the program the caller's limit back
+	 * (process.c). */
+	if (getrlimit(RLIMIT_NOFILE, &plan.caller_nofile) == 0 &&
+	    plan.caller_nofile.rlim_cur < plan.caller_nofile.rlim_max) {
+		struct rlimit raised = plan.caller_nofile;
+
+		raised.rlim_cur = raised.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &raised);
+	}
 	run.ctl_fd = SBX_SUP_FD_CTL;
 	run.root_fd = run.upper_fd = -1;
 	sup_memwatch_init(&run.mem);

@@ -71,6 +71,10 @@ static void set_rlimits(const struct sup_config *cfg,
 	if (lim[SBX_LIMIT_NOFILE])
 		set_rlimit(report, RLIMIT_NOFILE, "RLIMIT_NOFILE",
 			   lim[SBX_LIMIT_NOFILE], lim[SBX_LIMIT_NOFILE]);
+	else if (plan->caller_nofile.rlim_max)
+		set_rlimit(report, RLIMIT_NOFILE, "RLIMIT_NOFILE",
+			   plan->caller_nofile.rlim_cur,
+			   plan->caller_nofile.rlim_max);
 	if (lim[SBX_LIMIT_FSIZE])
 		set_rlimit(report, RLIMIT_FSIZE, "RLIMIT_FSIZE",
 			   lim[SBX_LIMIT_FSIZE], lim[SBX_LIMIT_FSIZE]);
@@ -337,7 +341,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 {
 	char err[256];
 	char go;
-	pid_t program;
+	pid_t program, init;
 	int fds[3] = { stdio[0], stdio[1], stdio[2] };
 	int i, cap_max;
 
@@ -433,6 +437,8 @@ enter_cwd:
 	if (setsid() < 0)
 		child_fail(REPORT_FD, SBX_STEP_FDS, errno, "setsid: %s",
 			   strerror(errno));
+	if (cfg->pol.degraded)
+		sandbox_degraded_guard_open();
 
 	sandbox_policy_pre_caps(cfg, REPORT_FD); /* read-only root (policy.c) */
 	if (!cfg->pol.degraded)
@@ -449,13 +455,24 @@ enter_cwd:
 	if (plan->rl_data)
 		set_rlimit(REPORT_FD, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
 			   plan->rl_data);
+	if (cfg->pol.degraded) /* after the last change of ids */
+		sandbox_degraded_guard(REPORT_FD);
 	load_seccomp(cfg, REPORT_FD);
 
+	init = getpid();
 	program = fork();
 	if (program < 0)
 		child_fail(REPORT_FD, SBX_STEP_FORK, errno,
 			   "cannot start the program: %s", strerror(errno));
-	if (program == 0)
+	if (program == 0) {
+		/* Without a PID namespace (a degraded run) nothing kills the
+		 * program when init dies with the supervisor: it dies with
+		 * init, unless init is gone already (then we have another
+		 * parent).  No set-id exec can clear it: no_new_privs. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != init)
+			_exit(127);
 		run_program(cfg);
+	}
 	reap_until(program);
 }

@@ -55,8 +55,14 @@ int sup_ladder(struct sup_run *run, struct sup_config *cfg,
 int sup_ladder_failed(struct sup_run *run, struct sup_config *cfg, int err);
 int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report);
 void sandbox_degraded_drop(const struct sup_config *cfg, int report);
+/* Init of a degraded run ends its orphans when the supervisor dies:
+ * open what it needs (before Landlock), then arm it. */
+void sandbox_degraded_guard_open(void);
+void sandbox_degraded_guard(int report);
 void sup_degraded_end(const struct sup_config *cfg);
 void sup_degraded_cleanup(struct sup_config *cfg);
+/* Remove what runs of killed supervisors left in /tmp (or where it went). */
+void sup_degraded_collect(void);
 const char *sup_degraded_reason(void);
 
 /* probe.c */

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -177,6 +178,10 @@ struct sup_plan {
 	int idmap;                  /* the supervisor sends idmapped binds */
 	int mem_watch;              /* no memory cgroup: memwatch.c */
 	struct sup_budgets budget;
+	/* RLIMIT_NOFILE as the caller had it: the supervisor runs with its
+	 * soft limit raised to the hard one, the program with the caller's
+	 * (unless SBX_LIMIT_NOFILE sets its own) */
+	struct rlimit caller_nofile;
 };
 
 /* limits.c: choose the mechanisms and note them in the result. */
@@ -287,12 +292,22 @@ struct sup_withheld {
 	uint32_t count;
 };
 
+/* Changes the apply had no room for on the host: kept, count entries in
+ * dir (the caller's, 0700), lost those that did not fit there either. */
+struct sup_unapplied {
+	uint32_t count;
+	uint32_t lost;
+	char dir[64];
+};
+
 /* apply.c: copy the changes of an overlay upper dir onto the host
- * directory, withholding trusted paths into *wh unless allow_trusted;
- * returns how many entries changed, or -errno. */
-long sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
-		       int allow_trusted, struct sup_withheld *wh, char *err,
-		       size_t errlen);
+ * directory, withholding trusted paths into *wh unless allow_trusted,
+ * keeping what has no room into *un; *ret_changes is how many entries
+ * changed (also on failure); returns 0 or -errno (the first error). */
+int sup_apply_changes(int upper_fd, const char *host_dir, uint64_t budget,
+		      int allow_trusted, struct sup_withheld *wh,
+		      struct sup_unapplied *un, long *ret_changes, char *err,
+		      size_t errlen);
 
 /* watch.c (the supervisor's loop) */
 struct sup_run {
@@ -310,6 +325,7 @@ struct sup_run {
 	char msg[1024];
 	char layers[512];
 	char apply_msg[512];
+	struct sup_unapplied unapplied;
 	struct sup_withheld withheld; /* apply.c */
 };
 void sup_watch(struct sup_run *run);

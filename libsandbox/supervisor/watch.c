@@ -307,19 +307,21 @@ static void apply_workspace(struct watch *w)
 {
 	struct sup_run *run = w->run;
 	char err[512];
-	long n;
+	long n = 0;
+	int r;
 
 	if (run->upper_fd < 0 || run->cfg->workspace_mode != SBX_WORKSPACE_RW)
 		return;
-	n = sup_apply_changes(run->upper_fd, run->cfg->workspace,
+	r = sup_apply_changes(run->upper_fd, run->cfg->workspace,
 			      run->cfg->limits[SBX_LIMIT_DISK],
 			      sup_flag(run->cfg, SBX_FLAG_ALLOW_TRUSTED_PATHS),
-			      &run->withheld, err, sizeof(err));
-	if (n >= 0) {
-		run->res.workspace_changes = (uint32_t)n;
+			      &run->withheld, &run->unapplied, &n, err,
+			      sizeof(err));
+	run->res.workspace_changes = (uint32_t)n;
+	run->res.unapplied = run->unapplied.count + run->unapplied.lost;
+	if (r == 0)
 		return;
-	}
-	run->res.workspace_apply_errno = (int32_t)-n;
+	run->res.workspace_apply_errno = (int32_t)-r;
 	snprintf(run->apply_msg, sizeof(run->apply_msg), "%s", err);
 }
 
