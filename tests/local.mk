@@ -49,6 +49,10 @@ TESTS += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh \
 EXTRA_DIST += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh \
 	tests/valgrind-api.sh tests/sanitizer-logs.sh
 
+# The sbx tool: its exit statuses against the documented ones.
+TESTS += tests/cli-exit.sh
+EXTRA_DIST += tests/cli-exit.sh
+
 # The live suites: each test is an attack on one layer of the sandbox and
 # fails if the attack works.  The helpers they bind into the sandbox are
 # built for `make check` only, and are not tests themselves.

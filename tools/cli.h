@@ -7,7 +7,21 @@
 
 #include "sandbox.h"
 
-#define SBX_EXIT_SETUP 125
+/* Every exit status sbx decides itself, the one list of them; README's
+ * "Exit status" table documents it and tests/cli-exit.sh holds the two
+ * together.  Otherwise a run exits with the program's own status. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_CANNOT_RUN = 1, /* sbx doctor: the default policy cannot
+				  * run on this host */
+	CLI_EXIT_TIMEOUT = 124,  /* the wall clock (--timeout) ended the run */
+	CLI_EXIT_SETUP = 125,    /* a bad option or policy, or the sandbox
+				  * could not be set up: sbx said why */
+	CLI_EXIT_NOEXEC = 126,   /* the program cannot be executed */
+	CLI_EXIT_NOTFOUND = 127, /* the program is not found inside */
+	CLI_EXIT_SIGNAL = 128,   /* + N: signal N killed the program; SIGKILL
+				  * (137) too when a limit did */
+};
 
 /* sbx.c: `sbx run`; with policy_action ("show", "explain", "export") the
  * options build the policy and policy-cmd.c prints it instead. */
@@ -52,7 +66,7 @@ void cli_tty_check(void);
 /* doctor.c */
 int cmd_doctor(int argc, char **argv);
 
-/* Print "sbx: ..." on stderr; returns SBX_EXIT_SETUP. */
+/* Print "sbx: ..." on stderr; returns CLI_EXIT_SETUP. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print text wrapped at 79 columns, each line after the first indented. */
 void cli_wrap(FILE *f, const char *first, const char *text, int indent);

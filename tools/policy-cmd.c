@@ -240,7 +240,7 @@ int cmd_policy(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
 		fputs(policy_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? SBX_EXIT_SETUP : 0;
+		return argc < 2 ? CLI_EXIT_SETUP : CLI_EXIT_OK;
 	}
 	if (strcmp(argv[1], "show") && strcmp(argv[1], "explain") &&
 	    strcmp(argv[1], "export"))

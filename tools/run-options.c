@@ -269,7 +269,7 @@ int cli_fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return SBX_EXIT_SETUP;
+	return CLI_EXIT_SETUP;
 }
 
 /* The run options followed by the policy options. */
@@ -368,7 +368,7 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 	rc = cli_policy_prescan(sbx, argc, argv, run_options); /* policy */
 	if (rc)
 		goto out;
-	rc = SBX_EXIT_SETUP;
+	rc = CLI_EXIT_SETUP;
 	optind = 0; /* getopt starts over (the prescan used it) */
 	/* cli_options() puts run_options first: option_index names them */
 	while ((c = getopt_long(argc, argv, "+h", cli_options(run_options),

@@ -1,6 +1,7 @@
 /* sbx.c - the command-line tool: a thin layer over the public API. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,11 +9,6 @@
 
 #include "cli.h"
 #include "sandbox.h"
-
-#define EXIT_TIMEOUT 124
-#define EXIT_SETUP 125
-#define EXIT_NOEXEC 126
-#define EXIT_NOTFOUND 127
 
 static int write_json(sbx_t *sbx, const char *dest)
 {
@@ -73,33 +69,34 @@ static int exit_status(sbx_t *sbx)
 	case SBX_STATUS_EXITED:
 		return (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE);
 	case SBX_STATUS_SIGNALED:
-		return 128 + (int)sig;
+		return CLI_EXIT_SIGNAL + (int)sig;
 	case SBX_STATUS_TIMEOUT:
 		fprintf(stderr, "sbx: timed out: %s\n", sbx_result_message(sbx));
-		return EXIT_TIMEOUT;
+		return CLI_EXIT_TIMEOUT;
 	case SBX_STATUS_CPU_LIMIT:
 	case SBX_STATUS_KILLED:
 		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
-		return 128 + 9;
+		return CLI_EXIT_SIGNAL + SIGKILL;
 	case SBX_STATUS_MEMORY_LIMIT:
 	case SBX_STATUS_PIDS_LIMIT:
 		/* killed at the limit, or failed there by itself: then its
 		 * own status */
 		fprintf(stderr, "sbx: %s\n", sbx_result_message(sbx));
 		if (sig)
-			return 128 + (int)sig;
+			return CLI_EXIT_SIGNAL + (int)sig;
 		return sbx_result(sbx, SBX_RESULT_EXIT_CODE) > 0
 			       ? (int)sbx_result(sbx, SBX_RESULT_EXIT_CODE)
-			       : 128 + 9;
+			       : CLI_EXIT_SIGNAL + SIGKILL;
 	case SBX_STATUS_SETUP_ERROR:
 		fprintf(stderr, "sbx: %s\n", sbx_last_error(sbx));
 		if (json && strstr(json, "\"step\":\"exec\""))
-			return err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
-		return EXIT_SETUP;
+			return err == ENOENT ? CLI_EXIT_NOTFOUND
+					     : CLI_EXIT_NOEXEC;
+		return CLI_EXIT_SETUP;
 	}
 	fprintf(stderr, "sbx: the sandbox ended in an unknown way: %s\n",
 		json ? json : "(no result)");
-	return EXIT_SETUP;
+	return CLI_EXIT_SETUP;
 }
 
 /* cli.h: policy_action is NULL for `sbx run`. */
@@ -107,14 +104,14 @@ int cli_run(int argc, char **argv, const char *policy_action)
 {
 	struct cli_run_opts o;
 	sbx_t *sbx = NULL;
-	int r, rc = EXIT_SETUP;
+	int r, rc = CLI_EXIT_SETUP;
 
 	r = sbx_create(&sbx);
 	if (r < 0)
 		return cli_fail("cannot create a sandbox: %s", strerror(-r));
 	if (cli_run_parse(sbx, argc, argv, policy_action, &o, &rc))
 		goto out;
-	rc = EXIT_SETUP;
+	rc = CLI_EXIT_SETUP;
 	if (policy_action) { /* sbx policy ...: print, do not run */
 		rc = cli_policy_finish(sbx, policy_action, argc - o.argi,
 				       argv + o.argi);
@@ -142,7 +139,7 @@ int cli_run(int argc, char **argv, const char *policy_action)
 	note_withheld(sbx);
 	rc = exit_status(sbx);
 	if (write_json(sbx, o.json_dest))
-		rc = EXIT_SETUP;
+		rc = CLI_EXIT_SETUP;
 out:
 	cli_tty_restore();
 	sbx_destroy(sbx);
