@@ -23,6 +23,12 @@ enum cli_exit {
 				  * (137) too when a limit did */
 };
 
+/* cli.c: print "sbx: ..." on stderr; returns CLI_EXIT_SETUP. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli.c: print text wrapped at 79 columns, each line after the first
+ * indented. */
+void cli_wrap(FILE *f, const char *first, const char *text, int indent);
+
 /* sbx.c: `sbx run`; with policy_action ("show", "explain", "export") the
  * options build the policy and policy-cmd.c prints it instead. */
 int cli_run(int argc, char **argv, const char *policy_action);
@@ -65,10 +71,5 @@ void cli_tty_check(void);
 
 /* doctor.c */
 int cmd_doctor(int argc, char **argv);
-
-/* Print "sbx: ..." on stderr; returns CLI_EXIT_SETUP. */
-int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print text wrapped at 79 columns, each line after the first indented. */
-void cli_wrap(FILE *f, const char *first, const char *text, int indent);
 
 #endif

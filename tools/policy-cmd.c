@@ -9,32 +9,6 @@
 
 #include "cli.h"
 
-void cli_wrap(FILE *f, const char *first, const char *text, int indent)
-{
-	int col = fprintf(f, "%s", first), fresh = col == 0;
-	const char *p = text ? text : "";
-
-	while (*p) {
-		int n = (int)strcspn(p, " ");
-
-		if (!fresh && col > indent && col + 1 + n > 79) {
-			fprintf(f, "\n%*s", indent, "");
-			col = indent;
-			fresh = 1;
-		}
-		if (!fresh) {
-			fputc(' ', f);
-			col++;
-		}
-		col += fprintf(f, "%.*s", n, p);
-		fresh = 0;
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	fputc('\n', f);
-}
-
 /* After a run: a degraded sandbox is said out loud. */
 void cli_note_degraded(sbx_t *sbx)
 {

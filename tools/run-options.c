@@ -5,7 +5,6 @@
  * file. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,18 +258,6 @@ const char cli_policy_usage[] =
 	"  sbx policy export --format docker-seccomp [OPTIONS]\n"
 	"                                           the seccomp part for Docker\n"
 	"  sbx doctor [--json]                      what this host can enforce\n";
-
-int cli_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sbx: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return CLI_EXIT_SETUP;
-}
 
 /* The run options followed by the policy options. */
 const struct option *cli_options(const struct option *base)
