@@ -1,4 +1,7 @@
-/* cli.h - what the parts of the sbx tool share. */
+/* cli.h - what the parts of the sbx tool share: the exit statuses, the
+ * helpers (cli.c), the options (run-options.c), the commands, the
+ * terminal (tty.c).  sbx.c calls the commands, the commands the options,
+ * the terminal and the helpers, the options the helpers: never back. */
 #ifndef SBX_CLI_H
 #define SBX_CLI_H
 
@@ -29,10 +32,6 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * indented. */
 void cli_wrap(FILE *f, const char *first, const char *text, int indent);
 
-/* sbx.c: `sbx run`; with policy_action ("show", "explain", "export") the
- * options build the policy and policy-cmd.c prints it instead. */
-int cli_run(int argc, char **argv, const char *policy_action);
-
 /* run-options.c: the options of `sbx run` (those of policies too:
  * --policy, --preset, --allow-degraded, --require, --read-only) parsed
  * onto sbx, without running anything.  0: parsed, the program (or the
@@ -53,10 +52,11 @@ int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
 		       const struct option *base);
 int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r);
 
-/* policy-cmd.c: `sbx policy`, and what sbx says after a run */
-int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv);
-void cli_note_degraded(sbx_t *sbx);
-int cmd_policy(int argc, char **argv);
+/* The commands, which main() (sbx.c) chooses among: argv[0] is "sbx run",
+ * "sbx policy" or "sbx doctor"; each returns sbx's exit status. */
+int cmd_run(int argc, char **argv);    /* run.c */
+int cmd_policy(int argc, char **argv); /* policy-cmd.c */
+int cmd_doctor(int argc, char **argv); /* doctor.c */
 
 /* tty.c: the caller's terminal fd in raw mode while a program's terminal
  * is relayed and sbx is in the foreground (keys, ^C included, go to the
@@ -68,8 +68,5 @@ void cli_tty_restore(void);
  * of a running job sends no signal, so cli_tty_check() now and then). */
 int cli_tty_cooked(void);
 void cli_tty_check(void);
-
-/* doctor.c */
-int cmd_doctor(int argc, char **argv);
 
 #endif

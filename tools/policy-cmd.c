@@ -1,6 +1,5 @@
 /* policy-cmd.c - `sbx policy show|explain|export`, whose options are
- * those of `sbx run` (run-options.c), and what sbx says of a degraded
- * run. */
+ * those of `sbx run` (run-options.c). */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -8,32 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-
-/* After a run: a degraded sandbox is said out loud. */
-void cli_note_degraded(sbx_t *sbx)
-{
-	json_object *o, *v;
-	const char *json = sbx_result_json(sbx);
-
-	if (sbx_result(sbx, SBX_RESULT_DEGRADED) != 1 || !json)
-		return;
-	cli_wrap(stderr, "sbx: warning: ran degraded, without namespaces:",
-		 sbx_result_degraded_reason(sbx), 5);
-	cli_wrap(stderr, "sbx: enforced:", sbx_result_layers(sbx), 5);
-	o = json_tokener_parse(json);
-	if (json_object_object_get_ex(o, "degraded_not_hidden", &v) &&
-	    json_object_array_length(v)) {
-		size_t i;
-
-		fprintf(stderr, "sbx: not hidden without namespaces:\n");
-		for (i = 0; i < json_object_array_length(v); i++)
-			cli_wrap(stderr, "  -",
-				 json_object_get_string(
-					 json_object_array_get_idx(v, i)),
-				 4);
-	}
-	json_object_put(o);
-}
 
 /* ------------------------------------------------------------- explain */
 
@@ -164,7 +137,7 @@ static int strip_own(int argc, char **argv, struct policy_args *pa, char **out)
 
 static struct policy_args args;
 
-int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv)
+static int finish(sbx_t *sbx, const char *action, int argc, char **argv)
 {
 	const char *text;
 	int format = SBX_POLICY_JSON;
@@ -189,6 +162,23 @@ int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv)
 	return fflush(stdout) == 0
 		       ? 0
 		       : cli_fail("cannot write: %s", strerror(errno));
+}
+
+/* The options of `sbx run` onto a handle (run-options.c), which action
+ * prints instead of running anything. */
+static int policy(int argc, char **argv, const char *action)
+{
+	struct cli_run_opts o;
+	sbx_t *sbx;
+	int r, rc = CLI_EXIT_SETUP;
+
+	r = sbx_create(&sbx);
+	if (r < 0)
+		return cli_fail("cannot create a sandbox: %s", strerror(-r));
+	if (!cli_run_parse(sbx, argc, argv, action, &o, &rc))
+		rc = finish(sbx, action, argc - o.argi, argv + o.argi);
+	sbx_destroy(sbx);
+	return rc;
 }
 
 static const char policy_usage[] =
@@ -240,7 +230,7 @@ int cmd_policy(int argc, char **argv)
 	/* getopt's messages name rest[0]: "sbx policy show: ..." */
 	snprintf(name, sizeof(name), "sbx policy %s", argv[1]);
 	rest[0] = name;
-	rc = cli_run(n, rest, argv[1]);
+	rc = policy(n, rest, argv[1]);
 	free(rest);
 	return rc;
 }
