@@ -5,7 +5,6 @@
 #ifndef SBX_CLI_H
 #define SBX_CLI_H
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "sandbox.h"
@@ -45,12 +44,8 @@ struct cli_run_opts {
 };
 int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 		  struct cli_run_opts *o, int *ret_exit);
+/* run-options.c: the usage text of sbx, its options included. */
 void cli_usage(FILE *f);
-extern const char cli_policy_usage[];
-const struct option *cli_options(const struct option *base);
-int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
-		       const struct option *base);
-int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r);
 
 /* The commands, which main() (sbx.c) chooses among: argv[0] is "sbx run",
  * "sbx policy" or "sbx doctor"; each returns sbx's exit status. */

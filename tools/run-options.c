@@ -239,7 +239,7 @@ static const struct option policy_options[] = {
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 };
 
-const char cli_policy_usage[] =
+static const char cli_policy_usage[] =
 	"\n"
 	"Policy options (applied first: --preset, then --policy; the options\n"
 	"above override them):\n"
@@ -260,7 +260,7 @@ const char cli_policy_usage[] =
 	"  sbx doctor [--json]                      what this host can enforce\n";
 
 /* The run options followed by the policy options. */
-const struct option *cli_options(const struct option *base)
+static const struct option *cli_options(const struct option *base)
 {
 	static struct option all[128];
 	size_t n = 0, i;
@@ -276,8 +276,8 @@ const struct option *cli_options(const struct option *base)
 
 /* Presets, then policy files, before any other option (parsed with all
  * of them, so that option arguments are not taken for options). */
-int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
-		       const struct option *base)
+static int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
+			      const struct option *base)
 {
 	const struct option *opts = cli_options(base);
 	int pass, c, r, saved = opterr;
@@ -316,7 +316,8 @@ static int require(sbx_t *sbx, const char *arg)
 	return r;
 }
 
-int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r)
+static int cli_policy_option(sbx_t *sbx, int c, const char *arg,
+			     int *ret_r)
 {
 	switch (c) {
 	case OPT_POLICY:
