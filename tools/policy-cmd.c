@@ -135,25 +135,25 @@ static int strip_own(int argc, char **argv, struct policy_args *pa, char **out)
 	return n;
 }
 
-static struct policy_args args;
-
-static int finish(sbx_t *sbx, const char *action, int argc, char **argv)
+static int finish(sbx_t *sbx, const char *action,
+		  const struct policy_args *args, int argc, char **argv)
 {
 	const char *text;
 	int format = SBX_POLICY_JSON;
 
 	if (strcmp(action, "explain") == 0)
-		return explain(sbx, argc, argv, args.json);
+		return explain(sbx, argc, argv, args->json);
 	if (argc > 0)
 		return cli_fail("sbx policy %s: unexpected argument '%s'",
 				action, argv[0]);
 	if (strcmp(action, "export") == 0) {
-		if (!args.format || strcmp(args.format, "docker-seccomp") == 0)
+		if (!args->format ||
+		    strcmp(args->format, "docker-seccomp") == 0)
 			format = SBX_POLICY_DOCKER_SECCOMP;
-		else if (strcmp(args.format, "json") != 0)
+		else if (strcmp(args->format, "json") != 0)
 			return cli_fail("--format %s: expected docker-seccomp "
 					"or json",
-					args.format);
+					args->format);
 	}
 	text = sbx_policy_export(sbx, format);
 	if (!text)
@@ -166,7 +166,8 @@ static int finish(sbx_t *sbx, const char *action, int argc, char **argv)
 
 /* The options of `sbx run` onto a handle (run-options.c), which action
  * prints instead of running anything. */
-static int policy(int argc, char **argv, const char *action)
+static int policy(int argc, char **argv, const char *action,
+		  const struct policy_args *args)
 {
 	struct cli_run_opts o;
 	sbx_t *sbx;
@@ -176,7 +177,8 @@ static int policy(int argc, char **argv, const char *action)
 	if (r < 0)
 		return cli_fail("cannot create a sandbox: %s", strerror(-r));
 	if (!cli_run_parse(sbx, argc, argv, action, &o, &rc))
-		rc = finish(sbx, action, argc - o.argi, argv + o.argi);
+		rc = finish(sbx, action, args, argc - o.argi,
+			    argv + o.argi);
 	sbx_destroy(sbx);
 	return rc;
 }
@@ -198,6 +200,7 @@ static const char policy_usage[] =
 int cmd_policy(int argc, char **argv)
 {
 	static char name[32];
+	struct policy_args args = { NULL, 0 };
 	char **rest;
 	int n, rc;
 
@@ -230,7 +233,7 @@ int cmd_policy(int argc, char **argv)
 	/* getopt's messages name rest[0]: "sbx policy show: ..." */
 	snprintf(name, sizeof(name), "sbx policy %s", argv[1]);
 	rest[0] = name;
-	rc = policy(n, rest, argv[1]);
+	rc = policy(n, rest, argv[1], &args);
 	free(rest);
 	return rc;
 }
