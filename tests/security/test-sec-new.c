@@ -1,0 +1,217 @@
+/* test-sec-new.c - attacks on what ABI 1.1's session added: the
+ * copy-on-write apply's unapplied changes, kept in the caller's
+ * /var/tmp/sbx-unapplied-XXXXXX when the host has no room for them.
+ *
+ * The program cannot choose when the host's disk is full, but it chooses
+ * what is kept then: a sparse file (a byte of data, a size of 40 MB)
+ * costs the sandbox's disk budget one page, and a file with a hundred
+ * names costs it one copy.  Judged on the host: what the apply kept in
+ * /var/tmp stays within the disk budget, and the directory is the
+ * caller's, mode 0700.  /var/tmp and the workspace are tmpfs mounts of
+ * the test's own, in a mount namespace of its own: the host's /var/tmp is
+ * never written. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "live.h"
+
+#define DISK_BUDGET (4u << 20)
+#define VAR_TMP_SIZE "size=64M"
+
+/* Fill the file system of dir until it has no room left. */
+static int fill(const char *dir)
+{
+	char path[600], buf[65536];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/filler", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	memset(buf, 'f', sizeof(buf));
+	while (write(fd, buf, sizeof(buf)) > 0)
+		;
+	while (write(fd, buf, 1) > 0)
+		;
+	close(fd);
+	return 0;
+}
+
+/* Bytes used on the file system of path. */
+static long long used_bytes(const char *path)
+{
+	struct statvfs sv;
+
+	if (statvfs(path, &sv) < 0)
+		return -1;
+	return (long long)(sv.f_blocks - sv.f_bfree) * (long long)sv.f_frsize;
+}
+
+/* In a mount namespace of its own: /var/tmp and ws are fresh tmpfs
+ * mounts, ws full; the program runs script; what /var/tmp holds
+ * afterwards is written to out as KEY=VALUE lines. */
+static void full_host_child(int out, const char *ws, const char *script)
+{
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	const char *json, *p;
+	struct stat sb;
+	sbx_t *sbx;
+	int r;
+
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/var/tmp", "tmpfs", 0, VAR_TMP_SIZE) < 0 ||
+	    mount("tmpfs", ws, "tmpfs", 0, "size=1M,mode=0755") < 0 ||
+	    fill(ws) < 0) {
+		dprintf(out, "setup=%s\n", strerror(errno));
+		return;
+	}
+	dprintf(out, "before=%lld\n", used_bytes("/var/tmp"));
+	if (sbx_create(&sbx) < 0)
+		return;
+	sbx_set_workspace(sbx, ws, SBX_WORKSPACE_RW);
+	sbx_limit(sbx, SBX_LIMIT_WALL_MS, LIVE_WALL_MS);
+	sbx_limit(sbx, SBX_LIMIT_DISK, DISK_BUDGET);
+	r = sbx_exec(sbx, argv);
+	if (r == 0)
+		r = sbx_wait(sbx);
+	dprintf(out, "rc=%d\nstatus=%lld\nunapplied=%lld\n", r,
+		(long long)sbx_result(sbx, SBX_RESULT_STATUS),
+		(long long)sbx_result(sbx, SBX_RESULT_UNAPPLIED));
+	dprintf(out, "after=%lld\n", used_bytes("/var/tmp"));
+	json = sbx_result_json(sbx);
+	p = json ? strstr(json, "\"unapplied_dir\":\"") : NULL;
+	if (p) {
+		char dir[512];
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)strcspn(p + 17, "\""),
+			 p + 17);
+		dprintf(out, "dir=%s\n", dir);
+		if (lstat(dir, &sb) == 0)
+			dprintf(out, "mode=%o\nowner=%u\n",
+				(unsigned)(sb.st_mode & 07777),
+				(unsigned)sb.st_uid);
+	}
+	dprintf(out, "msg=%s\n",
+		sbx_result_message(sbx) ? sbx_result_message(sbx) : "");
+	sbx_destroy(sbx);
+	umount2(ws, MNT_DETACH);
+	umount2("/var/tmp", MNT_DETACH);
+}
+
+static char *read_all(int fd)
+{
+	char *buf = calloc(1, 65536);
+	size_t len = 0;
+	ssize_t n;
+
+	while (buf && len < 65535 &&
+	       (n = read(fd, buf + len, 65535 - len)) > 0)
+		len += (size_t)n;
+	return buf;
+}
+
+/* Run script against a full host workspace; judge what /var/tmp got. */
+static void kept_within_budget(const char *script)
+{
+	char *ws = tl_tmpdir(), *text;
+	long long grew;
+	int p[2], st;
+	pid_t pid;
+
+	if (getuid() != 0) {
+		tl_skip("needs root for tmpfs mounts in a private mount "
+			"namespace");
+		tl_rmrf(ws);
+		free(ws);
+		return;
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		full_host_child(p[1], ws, script);
+		_exit(0);
+	}
+	close(p[1]);
+	text = read_all(p[0]);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	if (live_value(text, "setup")) {
+		tl_skip("no tmpfs in a mount namespace: %s",
+			live_value(text, "setup"));
+		goto out;
+	}
+	CU_ASSERT_EQUAL(live_int(text, "rc", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "status", -1), SBX_STATUS_EXITED);
+	/* something was kept: the attack reached the unapplied directory */
+	CU_ASSERT(live_int(text, "unapplied", 0) > 0);
+	CU_ASSERT_PTR_NOT_NULL(live_value(text, "dir"));
+	CU_ASSERT_EQUAL(live_int(text, "owner", -1), 0);
+	CU_ASSERT_STRING_EQUAL(live_value(text, "mode") ?
+				       live_value(text, "mode") : "",
+			       "700");
+	/* the host's side: /var/tmp got no more than the disk budget (and
+	 * some room for the directories) */
+	grew = atoll(live_value(text, "after") ? live_value(text, "after")
+					       : "-1") -
+	       atoll(live_value(text, "before") ? live_value(text, "before")
+						: "0");
+	if (getenv("SBX_TEST_VERBOSE") ||
+	    grew > (long long)DISK_BUDGET + (1 << 20) || grew < 0)
+		fprintf(stderr, "\n  /var/tmp grew by %lld bytes\n%s\n", grew,
+			text);
+	CU_ASSERT(grew >= 0 && grew <= (long long)DISK_BUDGET + (1 << 20));
+out:
+	free(text);
+	tl_rmrf(ws);
+	free(ws);
+}
+
+/* One byte of data, 40 MB of size: one page of the disk budget.  (Within
+ * the test's 64 MB /var/tmp: a larger one fills it, and is removed.) */
+static void test_sparse_kept(void)
+{
+	kept_within_budget("printf x > sparse && "
+			   "dd if=/dev/null of=sparse bs=1 seek=40M "
+			   "2>/dev/null");
+}
+
+/* 300 KB with a hundred names: one copy's worth of the budget. */
+static void test_links_kept(void)
+{
+	kept_within_budget("head -c 300000 /dev/urandom > f && i=0 && "
+			   "while [ $i -lt 100 ]; do ln f l$i; i=$((i+1)); "
+			   "done");
+}
+
+static CU_TestInfo unapplied_tests[] = {
+	{ "unapplied: a sparse file does not fill /var/tmp",
+	  test_sparse_kept },
+	{ "unapplied: a hundred hard links do not fill /var/tmp",
+	  test_links_kept },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "new", NULL, NULL, NULL, NULL, unapplied_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+int main(void)
+{
+	return tl_main(suites);
+}
