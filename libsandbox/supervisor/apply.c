@@ -52,6 +52,7 @@ struct apply {
 	int depth;
 	uint64_t budget;  /* bytes the host may receive: the disk budget */
 	uint64_t written;
+	uint64_t kept;    /* bytes kept unapplied, held to the budget too */
 	struct link links[MAX_LINKS];
 	size_t n_links;
 	/* trusted paths: withheld unless SBX_FLAG_ALLOW_TRUSTED_PATHS */
@@ -398,8 +399,10 @@ static void withhold(struct apply *a, int ufd, const char *name,
 }
 
 /* Copy the data of in to out, holes kept as holes: a sparse file costs the
- * host what it cost the sandbox.  The total is held to the budget. */
-static int copy_data(struct apply *a, int in, int out, off_t size)
+ * host what it cost the sandbox.  The total (*used) is held to the
+ * budget. */
+static int copy_data(struct apply *a, uint64_t *used, int in, int out,
+		     off_t size)
 {
 	char buf[65536];
 	off_t pos = 0;
@@ -425,11 +428,11 @@ static int copy_data(struct apply *a, int in, int out, off_t size)
 				return -errno;
 			if (n == 0)
 				return 0;
-			if (a->written + (uint64_t)n > a->budget)
+			if (*used + (uint64_t)n > a->budget)
 				return -EDQUOT;
 			if (sbx_write_full(out, buf, (size_t)n) < 0)
 				return -errno;
-			a->written += (uint64_t)n;
+			*used += (uint64_t)n;
 			pos += n;
 		}
 	}
@@ -535,7 +538,7 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 		close(in);
 		return r;
 	}
-	r = copy_data(a, in, out, ust->st_size);
+	r = copy_data(a, &a->written, in, out, ust->st_size);
 	if (!r && fchmod(out, mode) < 0)
 		r = -errno;
 	close(in);
@@ -721,13 +724,11 @@ static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
 		close(in);
 		return r;
 	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (sbx_write_full(out, buf, (size_t)n) < 0) {
-			r = -errno;
-			break;
-		}
-	if (n < 0 && !r)
-		r = -errno;
+	/* holes kept and the bytes held to the disk budget, as on the way
+	 * to the workspace: a sparse file of 1 TB, or a file with a
+	 * thousand names (each kept as a copy), costs the sandbox little
+	 * and would fill the caller's /var/tmp */
+	r = copy_data(a, &a->kept, in, out, st->st_size);
 	close(in);
 	if (close(out) < 0 && !r)
 		r = -errno;
