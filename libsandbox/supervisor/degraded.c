@@ -211,6 +211,20 @@ static void remove_tree(const char *path);
  * those whose supervisor is gone.  Everything of that run died with its
  * supervisor (the parent-death signal, its cgroup).
  */
+/*
+ * Whose run directories we collect: our own, and a root caller's runs'
+ * (make_tmpdir() gives them to the id its program runs as).  Never those
+ * of another local user, whatever their name: root would walk by path a
+ * tree that user may change under it (a directory swapped for a symlink
+ * to /etc between the listing and the removal).
+ */
+static int collectable(uid_t owner)
+{
+	uid_t me = geteuid();
+
+	return owner == me || (me == 0 && owner == SBX_ROOT_ID_BASE);
+}
+
 void sup_degraded_collect(void)
 {
 	const char *base;
@@ -236,7 +250,7 @@ void sup_degraded_collect(void)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
 			if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
-			    (geteuid() != 0 && st.st_uid != geteuid()))
+			    !collectable(st.st_uid))
 				continue;
 			remove_tree(path);
 		}

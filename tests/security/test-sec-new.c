@@ -9,7 +9,8 @@
  * /var/tmp stays within the disk budget, and the directory is the
  * caller's, mode 0700.  /var/tmp and the workspace are tmpfs mounts of
  * the test's own, in a mount namespace of its own: the host's /var/tmp is
- * never written. */
+ * never written.  And the collection of dead degraded runs: root spares
+ * another local user's directories. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -198,11 +199,109 @@ static void test_links_kept(void)
 			   "done");
 }
 
+/* ------------------------------------------- degraded runs' collection */
+
+/* A pid no process has now (a child of ours, reaped). */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return pid;
+}
+
+static void plant(int out, const char *dir, uid_t uid)
+{
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s/secret", dir);
+	if (mkdir(dir, 0700) < 0 || tl_write_file(path, "x\n") < 0 ||
+	    lchown(path, uid, uid) < 0 || chown(dir, uid, uid) < 0)
+		dprintf(out, "setup=%s: %s\n", dir, strerror(errno));
+}
+
+static void gc_child(int out)
+{
+	const char *sup = getenv("SBX_SUPERVISOR");
+	char mine[300], theirs[300], cmd[600];
+	pid_t pid = dead_pid();
+
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=1M") < 0 ||
+	    mount("tmpfs", "/var/tmp", "tmpfs", 0, "size=1M") < 0 ||
+	    mount("tmpfs", "/dev/shm", "tmpfs", 0, "size=1M") < 0) {
+		dprintf(out, "setup=%s\n", strerror(errno));
+		return;
+	}
+	/* a dead run of the caller's (root's program runs as
+	 * SBX_ROOT_ID_BASE, which owns its directory), and a directory of
+	 * the same form that another local user made */
+	snprintf(mine, sizeof(mine), "/tmp/sbx-degraded-%d-AAAAAA", (int)pid);
+	snprintf(theirs, sizeof(theirs), "/tmp/sbx-degraded-%d-BBBBBB",
+		 (int)pid);
+	plant(out, mine, 1879048192u);
+	plant(out, theirs, 4242);
+	unsetenv("TMPDIR");
+	snprintf(cmd, sizeof(cmd), "%s --gc", sup ? sup : "sbx-supervisor");
+	dprintf(out, "gc=%d\n", system(cmd));
+	dprintf(out, "mine=%d\ntheirs=%d\n", access(mine, F_OK) == 0,
+		access(theirs, F_OK) == 0);
+}
+
+/*
+ * Root's collection of dead degraded runs removed every directory named
+ * like one, whoever owned it: another local user could have root walk
+ * (by path, nftw) a tree that user changes meanwhile, and swap a
+ * directory for a symlink to /etc between the listing and the removal.
+ * Judged on the host (a /tmp of the test's own): the other user's
+ * directory stays; the dead run's own goes (the control).
+ */
+static void test_gc_other_user(void)
+{
+	char *text;
+	int p[2], st;
+	pid_t pid;
+
+	if (getuid() != 0) {
+		tl_skip("needs root: a directory of another user's, and "
+			"tmpfs mounts in a private mount namespace");
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		gc_child(p[1]);
+		_exit(0);
+	}
+	close(p[1]);
+	text = read_all(p[0]);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	if (live_value(text, "setup")) {
+		tl_skip("cannot set up: %s", live_value(text, "setup"));
+		free(text);
+		return;
+	}
+	CU_ASSERT_EQUAL(live_int(text, "gc", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "mine", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "theirs", -1), 1);
+	free(text);
+}
+
 static CU_TestInfo unapplied_tests[] = {
 	{ "unapplied: a sparse file does not fill /var/tmp",
 	  test_sparse_kept },
 	{ "unapplied: a hundred hard links do not fill /var/tmp",
 	  test_links_kept },
+	{ "degraded: root's collection spares another user's directory",
+	  test_gc_other_user },
 	CU_TEST_INFO_NULL,
 };
 
