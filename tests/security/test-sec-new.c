@@ -45,6 +45,14 @@ static int fill(const char *dir)
 	while (write(fd, buf, 1) > 0)
 		;
 	close(fd);
+	/* and its inodes, where it has a count of them */
+	for (int i = 0; i < 100000; i++) {
+		snprintf(path, sizeof(path), "%s/i%d", dir, i);
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			break;
+		close(fd);
+	}
 	return 0;
 }
 
@@ -72,7 +80,8 @@ static void full_host_child(int out, const char *ws, const char *script)
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("tmpfs", "/var/tmp", "tmpfs", 0, VAR_TMP_SIZE) < 0 ||
-	    mount("tmpfs", ws, "tmpfs", 0, "size=1M,mode=0755") < 0 ||
+	    mount("tmpfs", ws, "tmpfs", 0,
+		  "size=1M,nr_inodes=64,mode=0755") < 0 ||
 	    fill(ws) < 0) {
 		dprintf(out, "setup=%s\n", strerror(errno));
 		return;
@@ -86,6 +95,8 @@ static void full_host_child(int out, const char *ws, const char *script)
 	r = sbx_exec(sbx, argv);
 	if (r == 0)
 		r = sbx_wait(sbx);
+	if (r < 0)
+		dprintf(out, "error=%s\n", sbx_last_error(sbx));
 	dprintf(out, "rc=%d\nstatus=%lld\nunapplied=%lld\n", r,
 		(long long)sbx_result(sbx, SBX_RESULT_STATUS),
 		(long long)sbx_result(sbx, SBX_RESULT_UNAPPLIED));
@@ -295,11 +306,22 @@ static void test_gc_other_user(void)
 	free(text);
 }
 
+/* Nested directories, where the host has no inode left for the first:
+ * the supervisor that keeps the tree does not crash on the way down (it
+ * did at 200, 64 KiB a level), and keeps a file beside it. */
+static void test_deep_kept(void)
+{
+	kept_within_budget("echo x > top; i=0; while [ $i -lt 3000 ]; do "
+			   "mkdir d && cd d || exit 1; i=$((i+1)); done; "
+			   "echo x > f");
+}
+
 static CU_TestInfo unapplied_tests[] = {
 	{ "unapplied: a sparse file does not fill /var/tmp",
 	  test_sparse_kept },
 	{ "unapplied: a hundred hard links do not fill /var/tmp",
 	  test_links_kept },
+	{ "unapplied: 3,000 nested directories", test_deep_kept },
 	{ "degraded: root's collection spares another user's directory",
 	  test_gc_other_user },
 	CU_TEST_INFO_NULL,
