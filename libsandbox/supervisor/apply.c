@@ -648,17 +648,18 @@ static int unapplied_parent(struct apply *a)
 	return fd < 0 ? -errno : fd;
 }
 
+/* Copy one entry of the upper layer (and what is below it) into pfd.
+ * The program chose the tree's depth: a level costs little stack, and
+ * none goes deeper than the apply would have (MAX_DEPTH). */
 static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
-		     const struct stat *st);
-
-/* Copy one entry of the upper layer (and what is below it) into pfd. */
-static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
-		     const struct stat *st)
+		     const struct stat *st, int depth)
 {
-	char buf[65536];
+	char buf[PATH_MAX];
 	int in, out, r = 0;
 	ssize_t n;
 
+	if (depth > MAX_DEPTH)
+		return -ELOOP;
 	if (S_ISLNK(st->st_mode)) {
 		n = readlinkat(ufd, name, buf, sizeof(buf) - 1);
 		if (n < 0)
@@ -699,7 +700,8 @@ static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
 					    AT_SYMLINK_NOFOLLOW) < 0 ||
 				    is_whiteout(&cst))
 					continue;
-				e = keep_tree(a, out, in, de->d_name, &cst);
+				e = keep_tree(a, out, in, de->d_name, &cst,
+					      depth + 1);
 				if (e < 0 && !r)
 					r = e;
 			}
@@ -753,7 +755,7 @@ static void keep_unapplied(struct apply *a, int ufd, const char *name,
 		a->un->lost++;
 		return;
 	}
-	r = keep_tree(a, pfd, ufd, name, st);
+	r = keep_tree(a, pfd, ufd, name, st, a->depth);
 	close(pfd);
 	if (r < 0)
 		a->un->lost++;
