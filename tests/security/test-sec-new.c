@@ -317,6 +317,85 @@ static void test_deep_kept(void)
 			   "echo x 2>/dev/null > f");
 }
 
+/* ------------------------------------------------------------ sbx_dup() */
+
+/*
+ * A copy shares no memory with its original: everything a handle holds
+ * (workspace, cwd, input, environment, binds, system call rules,
+ * required layers) is set, copied, the original destroyed with its
+ * memory reused, and the copy runs with all of it.  Under valgrind (the
+ * suite's memcheck pass) or the sanitizers, a shared pointer is a read
+ * after free.
+ */
+static void test_dup_owns(void)
+{
+	char *ws = tl_tmpdir(), out_path[600], sub[600], *out, *junk;
+	const char *const argv[] = { "/bin/sh", "-c",
+				     "cat; pwd; echo \"$SBX_DUP\"", NULL };
+	sbx_t *sbx, *copy = NULL;
+	int fd, r, i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	snprintf(sub, sizeof(sub), "%s/sub", ws);
+	snprintf(out_path, sizeof(out_path), "%s.out", ws);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(sbx_create(&sbx), 0);
+	{
+		char *w = strdup(ws), *c = strdup("/workspace/sub");
+		char *in = strdup("input bytes\n"), *v = strdup("copied");
+
+		CU_ASSERT_EQUAL(sbx_set_workspace(sbx, w, SBX_WORKSPACE_RO),
+				0);
+		CU_ASSERT_EQUAL(sbx_set_cwd(sbx, c), 0);
+		CU_ASSERT_EQUAL(sbx_set_input(sbx, in, strlen(in)), 0);
+		CU_ASSERT_EQUAL(sbx_set_env(sbx, "SBX_DUP", v), 0);
+		/* the caller's strings go too */
+		memset(w, 'x', strlen(w));
+		memset(c, 'x', strlen(c));
+		memset(in, 'x', strlen(in));
+		memset(v, 'x', strlen(v));
+		free(w);
+		free(c);
+		free(in);
+		free(v);
+	}
+	CU_ASSERT_EQUAL(sbx_add_bind(sbx, "/etc", "/mnt/etc", 0), 0);
+	CU_ASSERT_EQUAL(sbx_set_syscall(sbx, "ptrace", SBX_SYSCALL_DENY, 1),
+			0);
+	CU_ASSERT_EQUAL(sbx_require_layer(sbx, "seccomp"), 0);
+	sbx_limit(sbx, SBX_LIMIT_WALL_MS, LIVE_WALL_MS);
+	CU_ASSERT_EQUAL_FATAL(sbx_dup(sbx, &copy), 0);
+	sbx_destroy(sbx);
+	/* reuse what the original freed */
+	for (i = 0; i < 64; i++) {
+		junk = malloc(32 + (size_t)i * 8);
+		if (junk)
+			memset(junk, 'J', 32 + (size_t)i * 8);
+		free(junk);
+	}
+	fd = open(out_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(sbx_set_stdio(copy, 1, SBX_STDIO_FD, fd), 0);
+	r = sbx_exec(copy, argv);
+	if (r == 0)
+		r = sbx_wait(copy);
+	CU_ASSERT_EQUAL(r, 0);
+	if (r < 0)
+		fprintf(stderr, "\n  %s\n", sbx_last_error(copy));
+	CU_ASSERT_EQUAL(sbx_result(copy, SBX_RESULT_EXIT_CODE), 0);
+	close(fd);
+	out = tl_read_file(out_path);
+	CU_ASSERT_PTR_NOT_NULL(out);
+	if (out)
+		CU_ASSERT_STRING_EQUAL(out, "input bytes\n/workspace/sub\n"
+					    "copied\n");
+	free(out);
+	sbx_destroy(copy);
+	unlink(out_path);
+	tl_rmrf(ws);
+	free(ws);
+}
+
 static CU_TestInfo unapplied_tests[] = {
 	{ "unapplied: a sparse file does not fill /var/tmp",
 	  test_sparse_kept },
@@ -325,6 +404,7 @@ static CU_TestInfo unapplied_tests[] = {
 	{ "unapplied: 3,000 nested directories", test_deep_kept },
 	{ "degraded: root's collection spares another user's directory",
 	  test_gc_other_user },
+	{ "dup: the copy owns everything it holds", test_dup_owns },
 	CU_TEST_INFO_NULL,
 };
 
