@@ -21,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -317,6 +318,143 @@ static void test_deep_kept(void)
 			   "echo x 2>/dev/null > f");
 }
 
+#define SWAP_FILES 5000
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* As the collection's removal begins in dir/a, dir/a becomes a symlink to
+ * target: what a process left of a dead run can do to its own /tmp. */
+static pid_t swapper(const char *dir, const char *target)
+{
+	char a[600], moved[600];
+	int p[2], fd;
+	pid_t pid;
+
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(moved, sizeof(moved), "%s/moved", dir);
+	if (pipe(p) < 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		char buf[4096];
+
+		alarm(60);
+		fd = inotify_init1(IN_CLOEXEC);
+		if (fd < 0 || inotify_add_watch(fd, a, IN_DELETE) < 0)
+			_exit(1);
+		close(p[0]);
+		close(p[1]); /* ready */
+		if (read(fd, buf, sizeof(buf)) <= 0 || rename(a, moved) < 0 ||
+		    symlink(target, a) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &fd, 1) < 0)
+		fd = -1; /* ready either way: closed */
+	close(p[0]);
+	return pid;
+}
+
+static void gc_swap_child(int out)
+{
+	const char *sup = getenv("SBX_SUPERVISOR");
+	char dir[300], sub[400], path[500], cmd[600];
+	const char *target = "/var/tmp/target";
+	pid_t pid = dead_pid(), sw;
+	int i, st = 0;
+
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=4M") < 0 ||
+	    mount("tmpfs", "/var/tmp", "tmpfs", 0, "size=4M") < 0 ||
+	    mount("tmpfs", "/dev/shm", "tmpfs", 0, "size=1M") < 0) {
+		dprintf(out, "setup=%s\n", strerror(errno));
+		return;
+	}
+	/* a dead run of the caller's own: its /tmp holds a directory of
+	 * many files, and a host directory holds the same names */
+	snprintf(dir, sizeof(dir), "/tmp/sbx-degraded-%d-CCCCCC", (int)pid);
+	snprintf(sub, sizeof(sub), "%s/tmp", dir);
+	if (mkdir(dir, 0700) < 0 || mkdir(sub, 0700) < 0 ||
+	    mkdir(target, 0755) < 0) {
+		dprintf(out, "setup=%s\n", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/a", sub);
+	mkdir(path, 0700);
+	for (i = 0; i < SWAP_FILES; i++) {
+		snprintf(path, sizeof(path), "%s/a/f%05d", sub, i);
+		close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+		snprintf(path, sizeof(path), "%s/f%05d", target, i);
+		close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	}
+	sw = swapper(sub, target);
+	unsetenv("TMPDIR");
+	snprintf(cmd, sizeof(cmd), "%s --gc", sup ? sup : "sbx-supervisor");
+	dprintf(out, "gc=%d\n", system(cmd));
+	waitpid(sw, &st, 0);
+	dprintf(out, "swapped=%d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	dprintf(out, "target=%d\n", count_entries(target));
+	dprintf(out, "left=%d\n", access(dir, F_OK) == 0);
+}
+
+/*
+ * The collection removes a dead run's directory, whose contents the
+ * run's program made; one of its processes left behind (a degraded run
+ * documents that one may outlive a supervisor killed with SIGKILL) can
+ * change them while they go, Landlock or not: a directory becomes a
+ * symlink to a host directory as its removal begins.  Judged on the
+ * host: the host directory keeps every file.
+ */
+static void test_gc_swap(void)
+{
+	char *text;
+	int p[2], st;
+	pid_t pid;
+
+	if (getuid() != 0) {
+		tl_skip("needs root for tmpfs mounts in a private mount "
+			"namespace");
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		gc_swap_child(p[1]);
+		_exit(0);
+	}
+	close(p[1]);
+	text = read_all(p[0]);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	if (live_value(text, "setup")) {
+		tl_skip("cannot set up: %s", live_value(text, "setup"));
+		free(text);
+		return;
+	}
+	if (live_int(text, "target", -1) != SWAP_FILES)
+		fprintf(stderr, "\n%s\n", text);
+	CU_ASSERT_EQUAL(live_int(text, "gc", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "target", -1), SWAP_FILES);
+	free(text);
+}
+
 /* ------------------------------------------------------------ sbx_dup() */
 
 /*
@@ -404,6 +542,8 @@ static CU_TestInfo unapplied_tests[] = {
 	{ "unapplied: 3,000 nested directories", test_deep_kept },
 	{ "degraded: root's collection spares another user's directory",
 	  test_gc_other_user },
+	{ "degraded: a directory swapped for a symlink during the collection",
+	  test_gc_swap },
 	{ "dup: the copy owns everything it holds", test_dup_owns },
 	CU_TEST_INFO_NULL,
 };
