@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -655,32 +654,73 @@ void sup_degraded_end(const struct sup_config *cfg)
 	}
 }
 
-static int make_removable(const char *path, const struct stat *st, int type,
-			  struct FTW *ftw)
+/* How deep the removal of a run's directory goes (a descriptor a level);
+ * what a program nested deeper stays. */
+#define REMOVE_DEPTH 256
+
+/*
+ * Remove name below dfd and everything in it, never through a symlink:
+ * each directory is opened without following one, and its entries are
+ * removed relative to it.  The collection removes the directory of a
+ * dead run, whose contents its program made, and a process the run left
+ * may still change them: a directory swapped for a symlink to a host
+ * directory, as its removal begins, took a removal by path there.  A
+ * directory is made the owner's (0700) through its descriptor first: the
+ * program may have left one that cannot be read or written.
+ */
+static void remove_at(int dfd, const char *name, int depth)
 {
-	(void)st;
-	(void)ftw;
-	if (type == FTW_D || type == FTW_DNR)
-		chmod(path, 0700);
-	return 0;
+	char self[64];
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int pfd, fd;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlinkat(dfd, name, 0);
+		return;
+	}
+	if (depth > REMOVE_DEPTH)
+		return;
+	pfd = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	chmod(self, 0700); /* the inode pfd holds, whatever name is now */
+	fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(pfd);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			remove_at(dirfd(d), de->d_name, depth + 1);
+	closedir(d);
+	/* a symlink put in its place meanwhile: ENOTDIR, and it stays for
+	 * the next collection, which removes the link itself */
+	unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* Nothing of the run stays in /tmp.  Everything in it has ended, so no
- * symlink can be swapped in under us (and FTW_PHYS follows none). */
+/* Nothing of the run stays in /tmp (path is BASE/NAME). */
 static void remove_tree(const char *path)
 {
-	nftw(path, make_removable, 16, FTW_PHYS);
-	nftw(path, remove_one, 16, FTW_PHYS | FTW_DEPTH);
+	const char *slash = strrchr(path, '/');
+	char base[PATH_MAX];
+	int dfd;
+
+	if (!slash || (size_t)(slash - path) >= sizeof(base))
+		return;
+	snprintf(base, sizeof(base), "%.*s", (int)(slash - path), path);
+	dfd = open(base[0] ? base : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	remove_at(dfd, slash + 1, 0);
+	close(dfd);
 }
 
 void sup_degraded_cleanup(struct sup_config *cfg)
