@@ -477,10 +477,14 @@ int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
  * Without a PID namespace nothing ends what init took in as the
  * subreaper of the program's orphans (a setsid() daemon) when the
  * supervisor dies: init does, on its way out.  Its parent-death signal
- * becomes SIGTERM, caught: it kills its children until none is left
+ * becomes DEATH_SIG, caught: it kills its children until none is left
  * (the program's own come to it as they are orphaned), then itself.
+ * Not SIGTERM, which init relays to the program (sbx_signal(), the
+ * caller's Ctrl-C): that asked the program to end, and killed the run.
  * The list of its children is opened before Landlock can refuse it.
  */
+#define DEATH_SIG SIGPWR
+
 static int children_fd = -1;
 
 static void end_everything(int sig)
@@ -531,10 +535,10 @@ void sandbox_degraded_guard(int report)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = end_everything;
 	sigfillset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	sigaction(DEATH_SIG, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, DEATH_SIG);
 	if (sandbox_supervisor_gone(report))
-		end_everything(SIGTERM);
+		end_everything(DEATH_SIG);
 }
 
 /* drop_privileges() for a process that may hold no capability at all:
