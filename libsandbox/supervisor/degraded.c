@@ -658,9 +658,11 @@ void sup_degraded_end(const struct sup_config *cfg)
 	}
 }
 
-/* How deep the removal of a run's directory goes (a descriptor a level);
- * what a program nested deeper stays. */
-#define REMOVE_DEPTH 256
+/* How deep the removal of a run's directory goes in one pass (a
+ * descriptor a level); a tree nested deeper is moved up, whole, into the
+ * run's directory, and the next pass goes on with it. */
+#define REMOVE_DEPTH 128
+#define REMOVE_PASSES 1024
 
 /*
  * Remove name below dfd and everything in it, never through a symlink:
@@ -670,27 +672,32 @@ void sup_degraded_end(const struct sup_config *cfg)
  * may still change them: a directory swapped for a symlink to a host
  * directory, as its removal begins, took a removal by path there.  A
  * directory is made the owner's (0700) through its descriptor first: the
- * program may have left one that cannot be read or written.
+ * program may have left one that cannot be read or written.  top is the
+ * run's directory (-1 at its own level); returns 1 when a tree too deep
+ * was moved up into it.
  */
-static void remove_at(int dfd, const char *name, int depth)
+static int remove_at(int dfd, const char *name, int depth, int top)
 {
+	static unsigned moved;
 	char self[64];
 	struct stat st;
 	struct dirent *de;
 	DIR *d;
-	int pfd, fd;
+	int pfd, fd, more = 0;
 
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return;
+		return 0;
 	if (!S_ISDIR(st.st_mode)) {
 		unlinkat(dfd, name, 0);
-		return;
+		return 0;
 	}
-	if (depth > REMOVE_DEPTH)
-		return;
+	if (depth > REMOVE_DEPTH) {
+		snprintf(self, sizeof(self), ".sbx-deep-%u", moved++);
+		return renameat(dfd, name, top, self) == 0;
+	}
 	pfd = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (pfd < 0)
-		return;
+		return 0;
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
 	chmod(self, 0700); /* the inode pfd holds, whatever name is now */
 	fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -699,15 +706,18 @@ static void remove_at(int dfd, const char *name, int depth)
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return;
+		return 0;
 	}
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			remove_at(dirfd(d), de->d_name, depth + 1);
+			more |= remove_at(dirfd(d), de->d_name, depth + 1,
+					  top >= 0 ? top : dirfd(d));
 	closedir(d);
 	/* a symlink put in its place meanwhile: ENOTDIR, and it stays for
 	 * the next collection, which removes the link itself */
-	unlinkat(dfd, name, AT_REMOVEDIR);
+	if (!more || top >= 0)
+		unlinkat(dfd, name, AT_REMOVEDIR);
+	return more;
 }
 
 /* Nothing of the run stays in /tmp (path is BASE/NAME). */
@@ -715,7 +725,7 @@ static void remove_tree(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	char base[PATH_MAX];
-	int dfd;
+	int dfd, pass;
 
 	if (!slash || (size_t)(slash - path) >= sizeof(base))
 		return;
@@ -723,7 +733,9 @@ static void remove_tree(const char *path)
 	dfd = open(base[0] ? base : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return;
-	remove_at(dfd, slash + 1, 0);
+	for (pass = 0; pass < REMOVE_PASSES; pass++)
+		if (!remove_at(dfd, slash + 1, 0, -1))
+			break;
 	close(dfd);
 }
 

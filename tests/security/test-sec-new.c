@@ -455,6 +455,80 @@ static void test_gc_swap(void)
 	free(text);
 }
 
+static void gc_deep_child(int out)
+{
+	const char *sup = getenv("SBX_SUPERVISOR");
+	char dir[300], cmd[600];
+	pid_t pid = dead_pid();
+	int i, fd;
+
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=8M") < 0 ||
+	    mount("tmpfs", "/var/tmp", "tmpfs", 0, "size=1M") < 0 ||
+	    mount("tmpfs", "/dev/shm", "tmpfs", 0, "size=1M") < 0) {
+		dprintf(out, "setup=%s\n", strerror(errno));
+		return;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/sbx-degraded-%d-DDDDDD", (int)pid);
+	fd = mkdir(dir, 0700) == 0 ? open(dir, O_PATH | O_CLOEXEC) : -1;
+	/* 3,000 levels: deeper than one pass goes, and than a path
+	 * of PATH_MAX can name */
+	for (i = 0; fd >= 0 && i < 3000; i++) {
+		int next;
+
+		if (mkdirat(fd, "d", 0700) < 0)
+			break;
+		next = openat(fd, "d", O_PATH | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	if (fd < 0 || i < 3000) {
+		dprintf(out, "setup=nesting: %s\n", strerror(errno));
+		return;
+	}
+	close(fd);
+	unsetenv("TMPDIR");
+	snprintf(cmd, sizeof(cmd), "%s --gc", sup ? sup : "sbx-supervisor");
+	dprintf(out, "gc=%d\n", system(cmd));
+	dprintf(out, "left=%d\n", access(dir, F_OK) == 0);
+}
+
+/* A dead run's /tmp nested 3,000 levels deep is collected whole. */
+static void test_gc_deep(void)
+{
+	char *text;
+	int p[2], st;
+	pid_t pid;
+
+	if (getuid() != 0) {
+		tl_skip("needs root for tmpfs mounts in a private mount "
+			"namespace");
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		gc_deep_child(p[1]);
+		_exit(0);
+	}
+	close(p[1]);
+	text = read_all(p[0]);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	if (live_value(text, "setup")) {
+		tl_skip("cannot set up: %s", live_value(text, "setup"));
+		free(text);
+		return;
+	}
+	CU_ASSERT_EQUAL(live_int(text, "gc", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "left", -1), 0);
+	free(text);
+}
+
 /* ------------------------------------------------------------ sbx_dup() */
 
 /*
@@ -544,6 +618,8 @@ static CU_TestInfo unapplied_tests[] = {
 	  test_gc_other_user },
 	{ "degraded: a directory swapped for a symlink during the collection",
 	  test_gc_swap },
+	{ "degraded: a dead run's /tmp 3,000 levels deep is collected",
+	  test_gc_deep },
 	{ "dup: the copy owns everything it holds", test_dup_owns },
 	CU_TEST_INFO_NULL,
 };
