@@ -28,6 +28,13 @@
 #include "live.h"
 
 #define DISK_BUDGET (4u << 20)
+
+/* Paths the tests look for in the unapplied directory. */
+static const char *const kept_names[] = {
+	"proj/ok.txt",	      "proj/.envrc",	 "proj/.git/config",
+	"proj/.git/hooks",    "proj/.git/HEAD", "proj/.vscode",
+	"proj/sub/HEAD",      "proj/sub/config", "proj/out",
+};
 #define VAR_TMP_SIZE "size=64M"
 
 /* Fill the file system of dir until it has no room left. */
@@ -114,9 +121,20 @@ static void full_host_child(int out, const char *ws, const char *script)
 			dprintf(out, "mode=%o\nowner=%u\n",
 				(unsigned)(sb.st_mode & 07777),
 				(unsigned)sb.st_uid);
+		/* what the directory holds, by name */
+		for (int i = 0; i < (int)LIVE_N(kept_names); i++) {
+			char path[1100];
+
+			snprintf(path, sizeof(path), "%s/%s", dir,
+				 kept_names[i]);
+			dprintf(out, "kept:%s=%d\n", kept_names[i],
+				lstat(path, &sb) == 0);
+		}
 	}
 	dprintf(out, "msg=%s\n",
 		sbx_result_message(sbx) ? sbx_result_message(sbx) : "");
+	dprintf(out, "withheld=%lld\n",
+		(long long)sbx_result(sbx, SBX_RESULT_WITHHELD));
 	sbx_destroy(sbx);
 	umount2(ws, MNT_DETACH);
 	umount2("/var/tmp", MNT_DETACH);
@@ -134,21 +152,21 @@ static char *read_all(int fd)
 	return buf;
 }
 
-/* Run script against a full host workspace; judge what /var/tmp got. */
-static void kept_within_budget(const char *script)
+/* Run script against a full host workspace (as root, in a mount
+ * namespace of its own); what full_host_child() said, or NULL when the
+ * test was skipped. */
+static char *full_host_run(const char *script)
 {
-	char *ws = tl_tmpdir(), *text;
-	long long grew;
+	char *ws, *text;
 	int p[2], st;
 	pid_t pid;
 
 	if (getuid() != 0) {
 		tl_skip("needs root for tmpfs mounts in a private mount "
 			"namespace");
-		tl_rmrf(ws);
-		free(ws);
-		return;
+		return NULL;
 	}
+	ws = tl_tmpdir();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
 	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
 	fflush(NULL);
@@ -162,12 +180,26 @@ static void kept_within_budget(const char *script)
 	text = read_all(p[0]);
 	close(p[0]);
 	waitpid(pid, &st, 0);
+	tl_rmrf(ws);
+	free(ws);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	if (live_value(text, "setup")) {
 		tl_skip("no tmpfs in a mount namespace: %s",
 			live_value(text, "setup"));
-		goto out;
+		free(text);
+		return NULL;
 	}
+	return text;
+}
+
+/* Run script against a full host workspace; judge what /var/tmp got. */
+static void kept_within_budget(const char *script)
+{
+	char *text = full_host_run(script);
+	long long grew;
+
+	if (!text)
+		return;
 	CU_ASSERT_EQUAL(live_int(text, "rc", -1), 0);
 	CU_ASSERT_EQUAL(live_int(text, "status", -1), SBX_STATUS_EXITED);
 	/* something was kept: the attack reached the unapplied directory */
@@ -188,10 +220,49 @@ static void kept_within_budget(const char *script)
 		fprintf(stderr, "\n  /var/tmp grew by %lld bytes\n%s\n", grew,
 			text);
 	CU_ASSERT(grew >= 0 && grew <= (long long)DISK_BUDGET + (1 << 20));
-out:
 	free(text);
-	tl_rmrf(ws);
-	free(ws);
+}
+
+/*
+ * A directory the host has no room for is kept whole; what the apply
+ * withholds in it must be withheld there too.  The caller is told to copy
+ * what it needs from the unapplied directory: a git directory's config
+ * with core.fsmonitor, a hook, an .envrc or a .vscode copied from there
+ * runs the program's code on the host, and a symlink out of the project
+ * writes outside it.
+ */
+static void test_kept_withheld(void)
+{
+	char *text = full_host_run("mkdir -p proj/.git/hooks proj/sub proj/.vscode && "
+				   "echo ok > proj/ok.txt && "
+				   "echo 'echo pwned' > proj/.envrc && "
+				   "printf '[core]\\n\\tfsmonitor = touch /tmp/x\\n' "
+				   "> proj/.git/config && "
+				   "echo 'ref: refs/heads/main' > proj/.git/HEAD && "
+				   "echo '#!/bin/sh' > proj/.git/hooks/pre-commit && "
+				   "echo '{}' > proj/.vscode/tasks.json && "
+				   "echo 'ref: refs/heads/main' > proj/sub/HEAD && "
+				   "printf '[core]\\n\\tfsmonitor = x\\n' > proj/sub/config && "
+				   "ln -s ../../../.ssh proj/out");
+
+	if (!text)
+		return;
+	if (live_int(text, "kept:proj/ok.txt", 0) != 1 ||
+	    live_int(text, "kept:proj/.envrc", 1) != 0)
+		fprintf(stderr, "\n%s\n", text);
+	CU_ASSERT_EQUAL(live_int(text, "rc", -1), 0);
+	/* the control: the directory was kept */
+	CU_ASSERT_EQUAL(live_int(text, "kept:proj/ok.txt", -1), 1);
+	CU_ASSERT_EQUAL(live_int(text, "kept:proj/.git/HEAD", -1), 1);
+	/* the trusted paths were not, and are listed */
+	CU_ASSERT_EQUAL(live_int(text, "kept:proj/.envrc", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "kept:proj/.git/config", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "kept:proj/.git/hooks", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "kept:proj/.vscode", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "kept:proj/sub/config", -1), 0);
+	CU_ASSERT_EQUAL(live_int(text, "kept:proj/out", -1), 0);
+	CU_ASSERT(live_int(text, "withheld", 0) >= 6);
+	free(text);
 }
 
 /* One byte of data, 40 MB of size: one page of the disk budget.  (Within
@@ -614,6 +685,8 @@ static CU_TestInfo unapplied_tests[] = {
 	{ "unapplied: a hundred hard links do not fill /var/tmp",
 	  test_links_kept },
 	{ "unapplied: 3,000 nested directories", test_deep_kept },
+	{ "unapplied: trusted paths and links out are not kept",
+	  test_kept_withheld },
 	{ "degraded: root's collection spares another user's directory",
 	  test_gc_other_user },
 	{ "degraded: a directory swapped for a symlink during the collection",
