@@ -648,11 +648,49 @@ static int unapplied_parent(struct apply *a)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Copy one entry of the upper layer (and what is below it) into pfd.
- * The program chose the tree's depth: a level costs little stack, and
- * none goes deeper than the apply would have (MAX_DEPTH). */
+static int leads_out(struct apply *a, const char *target);
+
+/*
+ * Whether the entry at hand (a->path, name below ufd), met below a kept
+ * directory whose entries have context ctx, is withheld as the apply
+ * would have withheld it: a trusted path, or a symlink out of the
+ * workspace.  The caller is told to copy what it needs from the kept
+ * tree, and the copy must not plant what the apply kept out.  Listed
+ * when withheld; *ret_ctx the context of its own entries.
+ */
+static int keep_withheld(struct apply *a, int ufd, const char *name,
+			 const struct stat *st, unsigned ctx,
+			 unsigned *ret_ctx)
+{
+	char target[4096];
+	ssize_t n;
+
+	*ret_ctx = 0;
+	if (!a->guard)
+		return 0;
+	if (judge(a, ctx, name, S_ISDIR(st->st_mode), ret_ctx) ==
+	    SBX_TRUST_WITHHELD) {
+		withhold(a, ufd, name, st, 0);
+		return 1;
+	}
+	if (!S_ISLNK(st->st_mode))
+		return 0;
+	n = readlinkat(ufd, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return 0; /* keep_tree() fails on it */
+	target[n] = '\0';
+	if (!leads_out(a, target))
+		return 0;
+	note_withheld(a, "");
+	return 1;
+}
+
+/* Copy one entry of the upper layer (and what is below it) into pfd;
+ * ctx the context of its entries (a directory's), without HEAD.  The
+ * program chose the tree's depth: a level costs little stack, and none
+ * goes deeper than the apply would have (MAX_DEPTH). */
 static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
-		     const struct stat *st, int depth)
+		     const struct stat *st, int depth, unsigned ctx)
 {
 	char buf[PATH_MAX];
 	int in, out, r = 0;
@@ -690,9 +728,16 @@ static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
 			else if (sub >= 0)
 				close(sub);
 		} else {
+			/* no host directory: a HEAD the program wrote
+			 * makes this a git directory, and is withheld
+			 * itself where it would be the one to */
+			if (a->guard)
+				ctx = head_ctx(in, -1, 0, ctx);
 			while ((de = readdir(d))) {
 				struct stat cst;
-				int e;
+				unsigned sub_ctx;
+				size_t old;
+				int e = 0;
 
 				if (!strcmp(de->d_name, ".") ||
 				    !strcmp(de->d_name, "..") ||
@@ -700,8 +745,13 @@ static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
 					    AT_SYMLINK_NOFOLLOW) < 0 ||
 				    is_whiteout(&cst))
 					continue;
-				e = keep_tree(a, out, in, de->d_name, &cst,
-					      depth + 1);
+				old = path_push(a, de->d_name);
+				if (!keep_withheld(a, in, de->d_name, &cst,
+						   ctx, &sub_ctx))
+					e = keep_tree(a, out, in, de->d_name,
+						      &cst, depth + 1,
+						      sub_ctx);
+				path_pop(a, old);
 				if (e < 0 && !r)
 					r = e;
 			}
@@ -743,11 +793,12 @@ static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
 
 /*
  * The program's entry a->path (name below ufd) could not be applied, for
- * want of room: keep it for the caller instead of losing it.  When even
- * that fails, the run's message says so (fail()).
+ * want of room: keep it for the caller instead of losing it (ctx: the
+ * context of its entries, when a directory).  When even that fails, the
+ * run's message says so (fail()).
  */
 static void keep_unapplied(struct apply *a, int ufd, const char *name,
-			   const struct stat *st)
+			   const struct stat *st, unsigned ctx)
 {
 	int pfd = unapplied_parent(a), r;
 
@@ -755,7 +806,7 @@ static void keep_unapplied(struct apply *a, int ufd, const char *name,
 		a->un->lost++;
 		return;
 	}
-	r = keep_tree(a, pfd, ufd, name, st, a->depth);
+	r = keep_tree(a, pfd, ufd, name, st, a->depth, ctx);
 	close(pfd);
 	if (r < 0)
 		a->un->lost++;
@@ -1056,7 +1107,7 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 
 		fail(a, e, "creating the directory", name);
 		if (no_room(e)) {
-			keep_unapplied(a, ufd, name, ust);
+			keep_unapplied(a, ufd, name, ust, sub_ctx);
 			close(usub);
 			return;
 		}
@@ -1124,7 +1175,7 @@ static void apply_entry(struct apply *a, int ufd, int hfd, unsigned ctx,
 		     r == -EXDEV ? "not replacing the mount point" : "applying",
 		     name);
 		if (no_room(-r) && !is_whiteout(st))
-			keep_unapplied(a, ufd, name, st);
+			keep_unapplied(a, ufd, name, st, 0);
 	} else {
 		a->changes++;
 	}
