@@ -204,13 +204,6 @@ static const char *tmp_base(int i)
 static void remove_tree(const char *path);
 
 /*
- * A supervisor killed before its cleanup leaves its run's directory; the
- * directory is named after it (TMP_PREFIX PID-XXXXXX), so the next run,
- * or the library's collection after a killed supervisor (--gc), removes
- * those whose supervisor is gone.  Everything of that run died with its
- * supervisor (the parent-death signal, its cgroup).
- */
-/*
  * Whose run directories we collect: our own, and a root caller's runs'
  * (make_tmpdir() gives them to the id its program runs as).  Never those
  * of another local user, whatever their name: root would walk by path a
@@ -224,6 +217,13 @@ static int collectable(uid_t owner)
 	return owner == me || (me == 0 && owner == SBX_ROOT_ID_BASE);
 }
 
+/*
+ * A supervisor killed before its cleanup leaves its run's directory; the
+ * directory is named after it (TMP_PREFIX PID-XXXXXX), so the next run,
+ * or the library's collection after a killed supervisor (--gc), removes
+ * those whose supervisor is gone.  Everything of that run died with its
+ * supervisor (the parent-death signal, its cgroup).
+ */
 void sup_degraded_collect(void)
 {
 	const char *base;
@@ -709,7 +709,8 @@ static int remove_at(int dfd, const char *name, int depth, int top)
 		return 0;
 	}
 	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
 			more |= remove_at(dirfd(d), de->d_name, depth + 1,
 					  top >= 0 ? top : dirfd(d));
 	closedir(d);

@@ -233,17 +233,19 @@ static void kept_within_budget(const char *script)
  */
 static void test_kept_withheld(void)
 {
-	char *text = full_host_run("mkdir -p proj/.git/hooks proj/sub proj/.vscode && "
-				   "echo ok > proj/ok.txt && "
-				   "echo 'echo pwned' > proj/.envrc && "
-				   "printf '[core]\\n\\tfsmonitor = touch /tmp/x\\n' "
-				   "> proj/.git/config && "
-				   "echo 'ref: refs/heads/main' > proj/.git/HEAD && "
-				   "echo '#!/bin/sh' > proj/.git/hooks/pre-commit && "
-				   "echo '{}' > proj/.vscode/tasks.json && "
-				   "echo 'ref: refs/heads/main' > proj/sub/HEAD && "
-				   "printf '[core]\\n\\tfsmonitor = x\\n' > proj/sub/config && "
-				   "ln -s ../../../.ssh proj/out");
+	static const char script[] =
+		"mkdir -p proj/.git/hooks proj/sub proj/.vscode && "
+		"echo ok > proj/ok.txt && "
+		"echo 'echo pwned' > proj/.envrc && "
+		"printf '[core]\\n\\tfsmonitor = touch /tmp/x\\n' "
+		"> proj/.git/config && "
+		"echo 'ref: refs/heads/main' > proj/.git/HEAD && "
+		"echo '#!/bin/sh' > proj/.git/hooks/pre-commit && "
+		"echo '{}' > proj/.vscode/tasks.json && "
+		"echo 'ref: refs/heads/main' > proj/sub/HEAD && "
+		"printf '[core]\\n\\tfsmonitor = x\\n' > proj/sub/config && "
+		"ln -s ../../../.ssh proj/out";
+	char *text = full_host_run(script);
 
 	if (!text)
 		return;
