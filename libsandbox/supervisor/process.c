@@ -3,13 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,23 +29,6 @@
 
 /* The report descriptor's number once every other fd is closed. */
 #define REPORT_FD 3
-
-void child_fail(int report_fd, enum sbx_step step, int err, const char *fmt,
-		...)
-{
-	struct sup_report rep = { .kind = SUP_REPORT_SETUP,
-				  .step = step,
-				  .err = err };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(rep.msg, sizeof(rep.msg), fmt, ap);
-	va_end(ap);
-	if (write(report_fd, &rep, sizeof(rep)) < 0) {
-		/* nothing more can be said */
-	}
-	_exit(127);
-}
 
 static void set_rlimit(int report, int resource, const char *name,
 		       uint64_t soft, uint64_t hard)
@@ -326,14 +307,6 @@ static __attribute__((noreturn)) void reap_until(pid_t program)
 			_exit(0);
 		}
 	}
-}
-
-/* The supervisor's end of the report socket closes when it dies. */
-int sandbox_supervisor_gone(int report)
-{
-	struct pollfd p = { report, POLLOUT, 0 };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }
 
 void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "cgroup.h"
 #include "sandbox.h"
@@ -50,6 +51,16 @@ struct sup_config {
 	size_t n_masks;
 	struct sup_policy pol; /* sup-policy.h */
 };
+
+/* The monotonic clock, nanoseconds: the run's wall time (main.c,
+ * watch.c) and the memory watch's cost (memwatch.c). */
+static inline uint64_t sup_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static inline int sup_flag(const struct sup_config *c, int flag)
 {
@@ -100,10 +111,13 @@ struct sup_report {
 	char msg[496];
 };
 
-/* The sandbox side: report a failed step and exit.  Async-signal-safe
- * enough for the sandbox's single thread. */
+/* fail.c (in the sandbox): report a failed step and exit.
+ * Async-signal-safe enough for the sandbox's single thread. */
 __attribute__((noreturn, format(printf, 4, 5))) void
 child_fail(int report_fd, enum sbx_step step, int err, const char *fmt, ...);
+/* 1 when the supervisor's end of the report socket is closed (it died):
+ * after an id switch, which clears the parent-death signal. */
+int sandbox_supervisor_gone(int report_fd);
 
 /* namespaces.c */
 struct sup_ids {
@@ -272,9 +286,6 @@ __attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,
 					    const struct sup_plan *plan,
 					    const int stdio[3], int go_fd,
 					    int report_fd);
-/* 1 when the supervisor's end of the report socket is closed (it died):
- * after an id switch, which clears the parent-death signal. */
-int sandbox_supervisor_gone(int report_fd);
 /* sbx_signal(): the signals init relays to the program (the library's
  * list in api-get.c is the same).  The supervisor blocks them around the
  * clone of init, which handles them before it unblocks them, so that
@@ -329,6 +340,5 @@ struct sup_run {
 	struct sup_withheld withheld; /* apply.c */
 };
 void sup_watch(struct sup_run *run);
-uint64_t sup_now_ns(void);
 
 #endif

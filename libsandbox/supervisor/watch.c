@@ -21,14 +21,6 @@
 
 #define OUTPUT_GRACE_MS 2000
 
-uint64_t sup_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 enum end_reason { END_NONE, END_TIMEOUT, END_KILLED, END_CPU, END_MEMORY };
 
 struct watch {
