@@ -444,12 +444,13 @@ int sup_ladder_failed(struct sup_run *run, struct sup_config *cfg, int err)
 
 /* ------------------------------------------------------ in the sandbox */
 
-int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
+/* A sandbox without namespaces up to its working directory (the rest is
+ * start_program(), process.c, as for a namespaced one): no new root to
+ * build, no ids to become. */
+void sandbox_degraded_enter(int go_fd)
 {
 	char go;
 
-	(void)cfg;
-	(void)report;
 	/* Orphans of the program stay in reach until the end. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	/* The first byte of the go pipe; the second, once the sandbox is in
@@ -457,7 +458,6 @@ int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127); /* the supervisor is gone or refused */
 	prctl(PR_SET_DUMPABLE, 0);
-	return 0;
 }
 
 /*

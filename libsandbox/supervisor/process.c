@@ -309,24 +309,19 @@ static __attribute__((noreturn)) void reap_until(pid_t program)
 	}
 }
 
-void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
-		  const int stdio[3], int go_fd, int report)
+/*
+ * A sandbox in its own namespaces, up to its new root: lo, the sources
+ * (with the caller's ids), the first go byte, root of the user namespace,
+ * the root and the hostname.  Returns the highest capability, read from
+ * the host's /proc before the root changes.  (A degraded sandbox has its
+ * own: sandbox_degraded_enter(), degraded.c.)
+ */
+static int enter_namespaces(const struct sup_config *cfg,
+			    const struct sup_plan *plan, int go_fd, int report)
 {
 	char err[256];
 	char go;
-	pid_t program, init;
-	int fds[3] = { stdio[0], stdio[1], stdio[2] };
-	int i, cap_max;
-
-	forward_signals(); /* sbx_signal() */
-	sup_sanitizers_in_sandbox(); /* --enable-sanitizers: reports */
-	/* The sandbox dies with its supervisor.  Its death before this
-	 * point shows as EOF on the go pipe. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (cfg->pol.degraded) { /* no namespaces, no new root (degraded.c) */
-		cap_max = sandbox_degraded_enter(cfg, go_fd, report);
-		goto enter_cwd;
-	}
+	int cap_max;
 
 	/* The empty network namespace needs nothing but lo. */
 	if (cfg->net == SBX_NET_NONE && sandbox_loopback_up(err, sizeof(err)))
@@ -369,7 +364,23 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	if (sethostname("sandbox", 7) < 0)
 		child_fail(report, SBX_STEP_HOSTNAME, errno,
 			   "sethostname: %s", strerror(errno));
-enter_cwd:
+	return cap_max;
+}
+
+/*
+ * Either kind of sandbox from its working directory on: rlimits, the
+ * second go byte (in the cgroup), the streams and nothing else, the
+ * privileges, Landlock, seccomp; then the program, and init reaps.
+ */
+static __attribute__((noreturn)) void
+start_program(const struct sup_config *cfg, const struct sup_plan *plan,
+	      const int stdio[3], int go_fd, int report, int cap_max)
+{
+	char go;
+	pid_t program, init;
+	int fds[3] = { stdio[0], stdio[1], stdio[2] };
+	int i;
+
 	if (chdir(cfg->cwd) < 0)
 		child_fail(report, SBX_STEP_CWD, errno,
 			   "cannot enter the working directory %s inside the "
@@ -448,4 +459,21 @@ enter_cwd:
 		run_program(cfg);
 	}
 	reap_until(program);
+}
+
+void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
+		  const int stdio[3], int go_fd, int report)
+{
+	int cap_max = 0;
+
+	forward_signals(); /* sbx_signal() */
+	sup_sanitizers_in_sandbox(); /* --enable-sanitizers: reports */
+	/* The sandbox dies with its supervisor.  Its death before this
+	 * point shows as EOF on the go pipe. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (cfg->pol.degraded) /* no namespaces, no new root (degraded.c) */
+		sandbox_degraded_enter(go_fd);
+	else
+		cap_max = enter_namespaces(cfg, plan, go_fd, report);
+	start_program(cfg, plan, stdio, go_fd, report, cap_max);
 }

@@ -53,7 +53,7 @@ void sandbox_landlock(const struct sup_config *cfg, int report);
 int sup_ladder(struct sup_run *run, struct sup_config *cfg,
 	       struct sup_ids *ids, int err);
 int sup_ladder_failed(struct sup_run *run, struct sup_config *cfg, int err);
-int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report);
+void sandbox_degraded_enter(int go_fd);
 void sandbox_degraded_drop(const struct sup_config *cfg, int report);
 /* Init of a degraded run ends its orphans when the supervisor dies:
  * open what it needs (before Landlock), then arm it. */
