@@ -105,17 +105,6 @@ void sup_landlock_plan(struct sup_config *cfg)
 		cfg->pol.landlock_parts |= SUP_LL_SCOPE;
 }
 
-int sup_landlock_token(const struct sup_config *cfg, char *buf, size_t len)
-{
-	unsigned p = cfg->pol.landlock_parts;
-
-	if (!cfg->pol.landlock_abi)
-		return 0;
-	return snprintf(buf, len, "landlock-abi%d:fs%s%s",
-			cfg->pol.landlock_abi, p & SUP_LL_TCP ? ",tcp" : "",
-			p & SUP_LL_SCOPE ? ",scope" : "");
-}
-
 struct ruleset {
 	int fd;
 	uint64_t handled;

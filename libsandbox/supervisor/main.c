@@ -163,37 +163,6 @@ static void ensure_stdio(void)
 			open("/dev/null", i ? O_WRONLY : O_RDONLY);
 }
 
-/* The layers this run enforces, for the result. */
-static void describe_layers(const struct sup_ids *ids)
-{
-	static const char *const ctl[SUP_CG_N] = { "memory", "pids", "cpu",
-						   "cpuacct" };
-	size_t n;
-	int i, first = 1;
-
-	n = (size_t)snprintf(run.layers, sizeof(run.layers),
-			     "userns%s pidns mountns%s ipcns utsns cgroupns "
-			     "caps%s nnp seccomp",
-			     ids->range > 1 ? "" : ":single-id",
-			     cfg.net == SBX_NET_NONE ? " netns" : "",
-			     /* degraded: no user namespace to keep them in */
-			     sup_flag(&cfg, SBX_FLAG_ALLOW_SETID) &&
-					     !cfg.pol.degraded
-				     ? ":setid"
-				     : "");
-	if (!plan.cg.version || n >= sizeof(run.layers))
-		return;
-	n += (size_t)snprintf(run.layers + n, sizeof(run.layers) - n,
-			      " cgroup-v%d:", plan.cg.version);
-	for (i = 0; i < SUP_CG_N && n < sizeof(run.layers); i++) {
-		if (!(plan.cg.limited & (1u << i)) || i == SUP_CG_CPUACCT)
-			continue;
-		n += (size_t)snprintf(run.layers + n, sizeof(run.layers) - n,
-				      "%s%s", first ? "" : ",", ctl[i]);
-		first = 0;
-	}
-}
-
 int main(int argc, char **argv)
 {
 	struct sup_ids ids;
@@ -336,9 +305,10 @@ int main(int argc, char **argv)
 		}
 	}
 	run.res.id_range = ids.range;
-	describe_layers(&ids);
-	/* Landlock, a run without namespaces, required layers (policy.c) */
-	sup_layers_adjust(run.layers, sizeof(run.layers), &cfg);
+	/* Every layer is decided now: the list for the result, and the
+	 * check of the required ones (policy.c). */
+	sup_layers_record(&run.enforced, &cfg, &plan, &ids);
+	sup_layers_render(&run.enforced, run.layers, sizeof(run.layers));
 	r = sup_layers_check(&cfg, run.layers, run.msg, sizeof(run.msg));
 	if (r < 0)
 		abort_init(SBX_STEP_REQUIRE, -r);

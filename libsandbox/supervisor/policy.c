@@ -1,8 +1,10 @@
 /* policy.c - the supervisor's part of the policy: the layers a run
- * reports (namespaces, Landlock, seccomp's additions), the check of the
+ * enforces, recorded once they are all decided and rendered once for the
+ * result (namespaces, Landlock, seccomp's additions), the check of the
  * layers the caller requires, and the read-only root.  Its configuration
  * records are decoded with the others (config.c). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,83 +13,97 @@
 #include "layers.h"
 #include "sup.h"
 
-static int ns_layer(const char *tok, size_t len)
+/* Append one token (printf-style) to the list; a token that does not
+ * fit is left out, as a whole. */
+__attribute__((format(printf, 4, 5))) static void
+put(char *out, size_t cap, size_t *n, const char *fmt, ...)
 {
-	static const char *const ns[] = { "userns", "pidns", "mountns", "netns",
-					  "ipcns",  "utsns", "cgroupns" };
-	size_t i, n;
+	char tok[128];
+	size_t len;
+	va_list ap;
+	int r;
 
-	for (i = 0; i < SBX_ARRAY_SIZE(ns); i++) {
-		n = strlen(ns[i]);
-		if (len >= n && strncmp(tok, ns[i], n) == 0 &&
-		    (len == n || tok[n] == ':'))
-			return 1;
-	}
-	return 0;
+	va_start(ap, fmt);
+	r = vsnprintf(tok, sizeof(tok), fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= sizeof(tok))
+		return;
+	len = (size_t)r;
+	if (*n + len + 2 > cap)
+		return;
+	if (*n)
+		out[(*n)++] = ' ';
+	memcpy(out + *n, tok, len + 1);
+	*n += len;
 }
 
-static void append(char *out, size_t cap, const char *tok, size_t len)
+void sup_layers_record(struct sup_layers *l, const struct sup_config *cfg,
+		       const struct sup_plan *plan, const struct sup_ids *ids)
 {
-	size_t o = strlen(out);
-
-	if (o + len + 2 > cap)
-		return;
-	if (o)
-		out[o++] = ' ';
-	memcpy(out + o, tok, len);
-	out[o + len] = '\0';
-}
-
-/* What seccomp adds in a run without namespaces (seccomp-policy.c on
- * the library's side builds it). */
-static void seccomp_token(const struct sup_config *cfg, char *buf, size_t len)
-{
-	if (!cfg->pol.degraded) {
-		snprintf(buf, len, "seccomp");
-		return;
-	}
-	snprintf(buf, len,
-		 "seccomp:%s,no-sysv-ipc,no-metadata-changes,no-file-watching,"
-		 "no-other-processes",
-		 cfg->net == SBX_NET_NONE ? "no-sockets" : "no-unix-sockets");
+	memset(l, 0, sizeof(*l));
+	l->degraded = cfg->pol.degraded;
+	l->single_id = ids->range <= 1;
+	l->net_none = cfg->net == SBX_NET_NONE;
+	/* degraded: no user namespace to keep them in */
+	l->setid = sup_flag(cfg, SBX_FLAG_ALLOW_SETID) && !cfg->pol.degraded;
+	l->landlock_abi = cfg->pol.landlock_abi;
+	l->landlock_parts = cfg->pol.landlock_parts;
+	l->cg_version = plan->cg.version;
+	l->cg_limited = plan->cg.limited;
+	l->read_only = sup_flag(cfg, SBX_FLAG_READ_ONLY);
 }
 
 /*
- * The layers main.c lists describe a namespaced sandbox.  Make the list
- * true: a run without namespaces drops them, Landlock goes before seccomp
- * (the order they are applied in), seccomp says what it adds, and a
- * read-only root says so.  Tokens this file does not know (a cgroup's)
- * stay as they are.
+ * The list, in the order the layers are applied: the namespaces (none in
+ * a degraded run), capabilities and no_new_privs, Landlock, seccomp with
+ * what it adds in a degraded run (seccomp-policy.c on the library's side
+ * builds that), the cgroup's controllers, a read-only root.
  */
-void sup_layers_adjust(char *layers, size_t len, const struct sup_config *cfg)
+void sup_layers_render(const struct sup_layers *l, char *out, size_t cap)
 {
-	char out[512] = "", ll[64] = "", sc[128];
-	const char *p = layers;
-	int done_ll = 0;
+	static const char *const ctl[SUP_CG_N] = { "memory", "pids", "cpu",
+						   "cpuacct" };
+	char cg[64] = "";
+	size_t n = 0, c = 0;
+	int i;
 
-	sup_landlock_token(cfg, ll, sizeof(ll));
-	seccomp_token(cfg, sc, sizeof(sc));
-	while (*p) {
-		size_t n = strcspn(p, " ");
-
-		if (n && cfg->pol.degraded && ns_layer(p, n)) {
-			/* not there */
-		} else if (n == 7 && strncmp(p, "seccomp", 7) == 0) {
-			if (ll[0] && !done_ll++)
-				append(out, sizeof(out), ll, strlen(ll));
-			append(out, sizeof(out), sc, strlen(sc));
-		} else if (n) {
-			append(out, sizeof(out), p, n);
-		}
-		p += n;
-		while (*p == ' ')
-			p++;
+	if (!cap)
+		return;
+	out[0] = '\0';
+	if (!l->degraded) {
+		put(out, cap, &n, "userns%s", l->single_id ? ":single-id" : "");
+		put(out, cap, &n, "pidns");
+		put(out, cap, &n, "mountns");
+		if (l->net_none)
+			put(out, cap, &n, "netns");
+		put(out, cap, &n, "ipcns");
+		put(out, cap, &n, "utsns");
+		put(out, cap, &n, "cgroupns");
 	}
-	if (ll[0] && !done_ll)
-		append(out, sizeof(out), ll, strlen(ll));
-	if (sup_flag(cfg, SBX_FLAG_READ_ONLY))
-		append(out, sizeof(out), "read-only", 9);
-	snprintf(layers, len, "%s", out);
+	put(out, cap, &n, "caps%s", l->setid ? ":setid" : "");
+	put(out, cap, &n, "nnp");
+	if (l->landlock_abi)
+		put(out, cap, &n, "landlock-abi%d:fs%s%s", l->landlock_abi,
+		    l->landlock_parts & SUP_LL_TCP ? ",tcp" : "",
+		    l->landlock_parts & SUP_LL_SCOPE ? ",scope" : "");
+	if (!l->degraded)
+		put(out, cap, &n, "seccomp");
+	else
+		put(out, cap, &n,
+		    "seccomp:%s,no-sysv-ipc,no-metadata-changes,"
+		    "no-file-watching,no-other-processes",
+		    l->net_none ? "no-sockets" : "no-unix-sockets");
+	if (l->cg_version) {
+		for (i = 0; i < SUP_CG_N; i++) {
+			if (!(l->cg_limited & (1u << i)) || i == SUP_CG_CPUACCT)
+				continue;
+			c += (size_t)snprintf(cg + c, sizeof(cg) - c, "%s%s",
+					      c ? "," : "", ctl[i]);
+		}
+		put(out, cap, &n, "cgroup-v%d:%s", l->cg_version, cg);
+	}
+	if (l->read_only)
+		put(out, cap, &n, "read-only");
 }
 
 static const char *why_missing(const struct sup_config *cfg, const char *name)

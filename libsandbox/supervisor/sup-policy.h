@@ -33,8 +33,28 @@ struct sup_policy {
 	unsigned landlock_parts;
 };
 
+/* The layers a run enforces, as decided by the time the sandbox is
+ * cloned; policy.c renders them once, for the result and the check of
+ * required layers. */
+struct sup_layers {
+	int degraded;            /* no namespaces; seccomp adds rules */
+	int single_id;           /* the user namespace maps one id */
+	int net_none;            /* a network namespace; degraded: no sockets */
+	int setid;               /* CAP_SETUID and CAP_SETGID kept inside */
+	int landlock_abi;        /* 0: no Landlock */
+	unsigned landlock_parts; /* SUP_LL_* */
+	int cg_version;          /* 0: no cgroup */
+	unsigned cg_limited;     /* 1 << SUP_CG_* */
+	int read_only;
+};
+
 /* policy.c */
-void sup_layers_adjust(char *layers, size_t len, const struct sup_config *cfg);
+struct sup_plan;
+void sup_layers_record(struct sup_layers *l, const struct sup_config *cfg,
+		       const struct sup_plan *plan, const struct sup_ids *ids);
+/* The space-separated list ("userns pidns ... seccomp cgroup-v2:pids"),
+ * in the order the layers are applied. */
+void sup_layers_render(const struct sup_layers *l, char *out, size_t cap);
 int sup_layers_check(const struct sup_config *cfg, const char *layers,
 		     char *msg, size_t len);
 /* In the sandbox, before the capabilities go: the read-only root, and in
@@ -43,7 +63,6 @@ void sandbox_policy_pre_caps(const struct sup_config *cfg, int report);
 
 /* landlock.c */
 void sup_landlock_plan(struct sup_config *cfg);
-int sup_landlock_token(const struct sup_config *cfg, char *buf, size_t len);
 void sandbox_landlock(const struct sup_config *cfg, int report);
 
 /* degraded.c */

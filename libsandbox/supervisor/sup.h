@@ -334,7 +334,8 @@ struct sup_run {
 	uint64_t start_ns;
 	struct sbx_wire_result res;
 	char msg[1024];
-	char layers[512];
+	struct sup_layers enforced; /* sup-policy.h */
+	char layers[512];           /* rendered from it, once */
 	char apply_msg[512];
 	struct sup_unapplied unapplied;
 	struct sup_withheld withheld; /* apply.c */
