@@ -41,13 +41,13 @@ void sup_layers_record(struct sup_layers *l, const struct sup_config *cfg,
 		       const struct sup_plan *plan, const struct sup_ids *ids)
 {
 	memset(l, 0, sizeof(*l));
-	l->degraded = cfg->pol.degraded;
+	l->degraded = plan->pol.degraded;
 	l->single_id = ids->range <= 1;
 	l->net_none = cfg->net == SBX_NET_NONE;
 	/* degraded: no user namespace to keep them in */
-	l->setid = sup_flag(cfg, SBX_FLAG_ALLOW_SETID) && !cfg->pol.degraded;
-	l->landlock_abi = cfg->pol.landlock_abi;
-	l->landlock_parts = cfg->pol.landlock_parts;
+	l->setid = sup_flag(cfg, SBX_FLAG_ALLOW_SETID) && !plan->pol.degraded;
+	l->landlock_abi = plan->pol.landlock_abi;
+	l->landlock_parts = plan->pol.landlock_parts;
 	l->cg_version = plan->cg.version;
 	l->cg_limited = plan->cg.limited;
 	l->read_only = sup_flag(cfg, SBX_FLAG_READ_ONLY);
@@ -106,10 +106,10 @@ void sup_layers_render(const struct sup_layers *l, char *out, size_t cap)
 		put(out, cap, &n, "read-only");
 }
 
-static const char *why_missing(const struct sup_config *cfg, const char *name)
+static const char *why_missing(const struct sup_plan *plan, const char *name)
 {
 	if (strncmp(name, "landlock", 8) == 0)
-		return cfg->pol.landlock_abi
+		return plan->pol.landlock_abi
 			       ? "this kernel's Landlock ABI is older"
 			       : "this kernel has no Landlock (see sbx doctor)";
 	if (strncmp(name, "cgroup", 6) == 0 && strcmp(name, "cgroupns") != 0)
@@ -117,12 +117,13 @@ static const char *why_missing(const struct sup_config *cfg, const char *name)
 		       "doctor)";
 	if (strcmp(name, "read-only") == 0)
 		return "the policy is not read-only";
-	if (cfg->pol.degraded) /* the namespaces */
+	if (plan->pol.degraded) /* the namespaces */
 		return sup_degraded_reason();
 	return "see sbx doctor";
 }
 
-int sup_layers_check(const struct sup_config *cfg, const char *layers,
+int sup_layers_check(const struct sup_config *cfg,
+		     const struct sup_plan *plan, const char *layers,
 		     char *msg, size_t len)
 {
 	size_t i;
@@ -135,16 +136,17 @@ int sup_layers_check(const struct sup_config *cfg, const char *layers,
 		snprintf(msg, len,
 			 "the policy requires the layer %s, which cannot be "
 			 "enforced here: %s (enforced: %s)",
-			 name, why_missing(cfg, name), layers);
+			 name, why_missing(plan, name), layers);
 		return -ENOTSUP;
 	}
 	return 0;
 }
 
-void sandbox_policy_pre_caps(const struct sup_config *cfg, int report)
+void sandbox_policy_pre_caps(const struct sup_config *cfg,
+			     const struct sup_plan *plan, int report)
 {
-	if (cfg->pol.degraded) {
-		sandbox_degraded_drop(cfg, report);
+	if (plan->pol.degraded) {
+		sandbox_degraded_drop(plan, report);
 		return;
 	}
 	/* Nothing writable: /tmp, the home and /dev/shm live on the root

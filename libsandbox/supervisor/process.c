@@ -126,11 +126,11 @@ static void drop_privileges(int report, int cap_max, int keep_setid)
 			   "cannot set no_new_privs: %s", strerror(errno));
 }
 
-static void load_seccomp(const struct sup_config *cfg, int report)
+static void load_seccomp(const struct sup_plan *plan, int report)
 {
 	struct sock_fprog prog = {
-		.len = cfg->bpf_count,
-		.filter = (struct sock_filter *)cfg->bpf,
+		.len = plan->bpf_count,
+		.filter = (struct sock_filter *)plan->bpf,
 	};
 
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
@@ -188,7 +188,8 @@ static int exec_program(char *const *argv, char *const *envp)
 	return saw_eacces ? EACCES : ENOENT;
 }
 
-static void run_program(const struct sup_config *cfg)
+static void run_program(const struct sup_config *cfg,
+			const struct sup_plan *plan)
 {
 	sigset_t none;
 	int err, sig;
@@ -201,16 +202,16 @@ static void run_program(const struct sup_config *cfg)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	sandbox_pty_ctty(cfg, REPORT_FD); /* SBX_FLAG_PTY (pty.c) */
-	err = exec_program(cfg->argv, cfg->envp);
+	err = exec_program(cfg->argv, plan->envp);
 	if (err == ENOENT)
 		child_fail(REPORT_FD, SBX_STEP_EXEC, err,
 			   "%s: command not found inside the sandbox "
 			   "(PATH=%s); system directories are bound "
 			   "read-only, other host paths need --ro-bind",
 			   cfg->argv[0],
-			   env_get(cfg->envp, "PATH") ? env_get(cfg->envp,
-								"PATH")
-						      : "");
+			   env_get(plan->envp, "PATH") ? env_get(plan->envp,
+								 "PATH")
+						       : "");
 	child_fail(REPORT_FD, SBX_STEP_EXEC, err, "cannot execute %s: %s",
 		   cfg->argv[0], strerror(err));
 }
@@ -381,11 +382,11 @@ start_program(const struct sup_config *cfg, const struct sup_plan *plan,
 	int fds[3] = { stdio[0], stdio[1], stdio[2] };
 	int i;
 
-	if (chdir(cfg->cwd) < 0)
+	if (chdir(plan->cwd) < 0)
 		child_fail(report, SBX_STEP_CWD, errno,
 			   "cannot enter the working directory %s inside the "
 			   "sandbox: %s",
-			   cfg->cwd, strerror(errno));
+			   plan->cwd, strerror(errno));
 	set_rlimits(cfg, plan, report);
 
 	/* Nothing of the program runs before the sandbox is in its cgroup
@@ -395,7 +396,7 @@ start_program(const struct sup_config *cfg, const struct sup_plan *plan,
 		_exit(127); /* the supervisor could not place it, or died */
 	close(go_fd);
 	/* (a degraded run has no user namespace to own one: degraded.c) */
-	if (!cfg->pol.degraded && unshare(CLONE_NEWCGROUP) < 0)
+	if (!plan->pol.degraded && unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(report, SBX_STEP_CLONE, errno,
 			   "cannot create the cgroup namespace: %s",
 			   strerror(errno));
@@ -421,14 +422,14 @@ start_program(const struct sup_config *cfg, const struct sup_plan *plan,
 	if (setsid() < 0)
 		child_fail(REPORT_FD, SBX_STEP_FDS, errno, "setsid: %s",
 			   strerror(errno));
-	if (cfg->pol.degraded)
+	if (plan->pol.degraded)
 		sandbox_degraded_guard_open();
 
-	sandbox_policy_pre_caps(cfg, REPORT_FD); /* read-only root (policy.c) */
-	if (!cfg->pol.degraded)
+	sandbox_policy_pre_caps(cfg, plan, REPORT_FD); /* read-only root (policy.c) */
+	if (!plan->pol.degraded)
 		drop_privileges(REPORT_FD, cap_max,
 				sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
-	sandbox_landlock(cfg, REPORT_FD); /* after no_new_privs (landlock.c) */
+	sandbox_landlock(cfg, plan, REPORT_FD); /* after no_new_privs (landlock.c) */
 	sandbox_memwatch_filter(cfg, plan, REPORT_FD); /* memwatch.c */
 	/* Init allocates until here (its Landlock rules walk /etc), and
 	 * RLIMIT_DATA counts all of a process's private mappings, however
@@ -439,9 +440,9 @@ start_program(const struct sup_config *cfg, const struct sup_plan *plan,
 	if (plan->rl_data)
 		set_rlimit(REPORT_FD, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
 			   plan->rl_data);
-	if (cfg->pol.degraded) /* after the last change of ids */
+	if (plan->pol.degraded) /* after the last change of ids */
 		sandbox_degraded_guard(REPORT_FD);
-	load_seccomp(cfg, REPORT_FD);
+	load_seccomp(plan, REPORT_FD);
 
 	init = getpid();
 	program = fork();
@@ -456,7 +457,7 @@ start_program(const struct sup_config *cfg, const struct sup_plan *plan,
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != init)
 			_exit(127);
-		run_program(cfg);
+		run_program(cfg, plan);
 	}
 	reap_until(program);
 }
@@ -471,7 +472,7 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	/* The sandbox dies with its supervisor.  Its death before this
 	 * point shows as EOF on the go pipe. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (cfg->pol.degraded) /* no namespaces, no new root (degraded.c) */
+	if (plan->pol.degraded) /* no namespaces, no new root (degraded.c) */
 		sandbox_degraded_enter(go_fd);
 	else
 		cap_max = enter_namespaces(cfg, plan, go_fd, report);

@@ -27,6 +27,8 @@ struct sup_bind {
 	uint32_t flags;
 };
 
+/* What the library sent (config.c), as it sent it; what the supervisor
+ * decides for the run goes in struct sup_plan. */
 struct sup_config {
 	char *raw; /* owns every string below */
 	char **argv;
@@ -196,6 +198,13 @@ struct sup_plan {
 	 * soft limit raised to the hard one, the program with the caller's
 	 * (unless SBX_LIMIT_NOFILE sets its own) */
 	struct rlimit caller_nofile;
+	struct sup_policy_plan pol; /* the ladder, Landlock (sup-policy.h) */
+	/* What the program gets: the library's filter, start directory and
+	 * environment, or what the ladder chose instead (degraded.c). */
+	const struct sock_filter *bpf;
+	unsigned short bpf_count;
+	const char *cwd;
+	char *const *envp;
 };
 
 /* limits.c: choose the mechanisms and note them in the result. */
