@@ -28,7 +28,7 @@ sbx_supervisor_SOURCES += \
 	libsandbox/layers.c \
 	libsandbox/supervisor/degraded.c \
 	libsandbox/supervisor/landlock.c \
-	libsandbox/supervisor/policy.c \
+	libsandbox/supervisor/layers.c \
 	libsandbox/supervisor/probe.c \
 	libsandbox/supervisor/sup-policy.h
 sbx_supervisor_CFLAGS += $(JSONC_CFLAGS)

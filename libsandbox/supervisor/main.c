@@ -312,7 +312,7 @@ int main(int argc, char **argv)
 	}
 	run.res.id_range = ids.range;
 	/* Every layer is decided now: the list for the result, and the
-	 * check of the required ones (policy.c). */
+	 * check of the required ones (layers.c). */
 	sup_layers_record(&run.enforced, &cfg, &plan, &ids);
 	sup_layers_render(&run.enforced, run.layers, sizeof(run.layers));
 	r = sup_layers_check(&cfg, &plan, run.layers, run.msg, sizeof(run.msg));

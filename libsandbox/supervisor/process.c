@@ -425,10 +425,16 @@ start_program(const struct sup_config *cfg, const struct sup_plan *plan,
 	if (plan->pol.degraded)
 		sandbox_degraded_guard_open();
 
-	sandbox_policy_pre_caps(cfg, plan, REPORT_FD); /* read-only root (policy.c) */
-	if (!plan->pol.degraded)
+	/* The privileges go; a read-only root first, which needs
+	 * CAP_SYS_ADMIN (mounts.c).  A degraded init may hold no capability
+	 * at all, and leaves a host root's ids (degraded.c). */
+	if (plan->pol.degraded) {
+		sandbox_degraded_drop(plan, REPORT_FD);
+	} else {
+		sandbox_root_read_only(cfg, REPORT_FD);
 		drop_privileges(REPORT_FD, cap_max,
 				sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
+	}
 	sandbox_landlock(cfg, plan, REPORT_FD); /* after no_new_privs (landlock.c) */
 	sandbox_memwatch_filter(cfg, plan, REPORT_FD); /* memwatch.c */
 	/* Init allocates until here (its Landlock rules walk /etc), and

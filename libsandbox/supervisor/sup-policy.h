@@ -1,7 +1,7 @@
 /* sup-policy.h - the supervisor's policy layers: Landlock (landlock.c),
- * the fallback ladder to a sandbox without namespaces (degraded.c),
- * required layers and the read-only root (policy.c), and the host probe
- * of `sbx doctor` (probe.c). */
+ * the fallback ladder to a sandbox without namespaces (degraded.c), the
+ * layers a run enforces and the required ones (layers.c), and the host
+ * probe of `sbx doctor` (probe.c). */
 #ifndef SBX_SUP_POLICY_H
 #define SBX_SUP_POLICY_H
 
@@ -42,7 +42,7 @@ struct sup_policy_plan {
 };
 
 /* The layers a run enforces, as decided by the time the sandbox is
- * cloned; policy.c renders them once, for the result and the check of
+ * cloned; layers.c renders them once, for the result and the check of
  * required layers. */
 struct sup_layers {
 	int degraded;            /* no namespaces; seccomp adds rules */
@@ -56,7 +56,7 @@ struct sup_layers {
 	int read_only;
 };
 
-/* policy.c */
+/* layers.c */
 void sup_layers_record(struct sup_layers *l, const struct sup_config *cfg,
 		       const struct sup_plan *plan, const struct sup_ids *ids);
 /* The space-separated list ("userns pidns ... seccomp cgroup-v2:pids"),
@@ -65,10 +65,6 @@ void sup_layers_render(const struct sup_layers *l, char *out, size_t cap);
 int sup_layers_check(const struct sup_config *cfg,
 		     const struct sup_plan *plan, const char *layers,
 		     char *msg, size_t len);
-/* In the sandbox, before the capabilities go: the read-only root, and in
- * a degraded run the privileges (drop_privileges() needs CAP_SETPCAP). */
-void sandbox_policy_pre_caps(const struct sup_config *cfg,
-			     const struct sup_plan *plan, int report);
 
 /* landlock.c */
 void sup_landlock_plan(const struct sup_config *cfg, struct sup_plan *plan);

@@ -146,6 +146,9 @@ void sandbox_open_sources(const struct sup_config *cfg, int report_fd);
 struct sup_plan;
 void sandbox_build_root(const struct sup_config *cfg,
 			const struct sup_plan *plan, int report_fd);
+/* SBX_FLAG_READ_ONLY: remount the root read-only (after the fds, before
+ * the capabilities go). */
+void sandbox_root_read_only(const struct sup_config *cfg, int report);
 /* Use the idmapped tree fd for source index (idmap.c's numbering). */
 void sandbox_use_tree(uint32_t index, int fd, int report);
 /* openat2(2) with resolve flags (SUP_RESOLVE_*): an fd, or -1 and errno. */

@@ -1,14 +1,13 @@
-/* policy.c - the supervisor's part of the policy: the layers a run
- * enforces, recorded once they are all decided and rendered once for the
- * result (namespaces, Landlock, seccomp's additions), the check of the
- * layers the caller requires, and the read-only root.  Its configuration
- * records are decoded with the others (config.c). */
+/* layers.c - the layers a run enforces: recorded once they are all
+ * decided, rendered once for the result (namespaces, Landlock, seccomp's
+ * additions, the cgroup, a read-only root), and checked against the
+ * layers the caller requires.  Their names and how a required one is
+ * matched are the library's (libsandbox/layers.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 
 #include "layers.h"
 #include "sup.h"
@@ -140,22 +139,4 @@ int sup_layers_check(const struct sup_config *cfg,
 		return -ENOTSUP;
 	}
 	return 0;
-}
-
-void sandbox_policy_pre_caps(const struct sup_config *cfg,
-			     const struct sup_plan *plan, int report)
-{
-	if (plan->pol.degraded) {
-		sandbox_degraded_drop(plan, report);
-		return;
-	}
-	/* Nothing writable: /tmp, the home and /dev/shm live on the root
-	 * tmpfs, so one read-only remount of it covers them. */
-	if (sup_flag(cfg, SBX_FLAG_READ_ONLY) &&
-	    mount(NULL, "/", NULL,
-		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
-		  NULL) < 0)
-		child_fail(report, SBX_STEP_MOUNT, errno,
-			   "cannot make the sandbox's root read-only: %s",
-			   strerror(errno));
 }
