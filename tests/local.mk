@@ -27,6 +27,17 @@ tests_test_config_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/libsandbox/superviso
 tests_test_config_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_config_LDADD = tests/libtestlib.la libsandbox.la $(CUNIT_LIBS)
 
+# The request for a delegated scope, against a fake systemd on libdbus.
+check_PROGRAMS += tests/test-systemd
+tests_test_systemd_SOURCES = tests/test-systemd.c \
+	libsandbox/supervisor/systemd.c libsandbox/supervisor/systemd.h \
+	libsandbox/supervisor/dbus.c libsandbox/supervisor/dbus.h \
+	libsandbox/supervisor/readfile.c libsandbox/supervisor/readfile.h
+tests_test_systemd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/libsandbox/supervisor
+tests_test_systemd_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_test_systemd_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/fake-systemd.py
+
 check_PROGRAMS += tests/test-limits
 tests_test_limits_SOURCES = tests/test-limits.c
 tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)

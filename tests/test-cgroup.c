@@ -11,16 +11,21 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "testlib.h"
 
-#define SELF "/user.slice/user-1000.slice/user@1000.service/app.slice/term.scope"
+#define USER "/user.slice/user-1000.slice/user@1000.service"
+#define SELF USER "/app.slice/term.scope"
 #define CHILD "sbx-4242"
+/* the scope the fake systemd below gives */
+#define SCOPE USER "/app.slice/sbx-4242-0a1b2c3d.scope"
 
 static char *root;     /* temp dir */
 static char mnt[4096]; /* the fake cgroup2 mount */
+static char calls[4200]; /* the fake systemd's calls */
 
 static void put(const char *rel, const char *text)
 {
@@ -70,6 +75,46 @@ static void fake_cgroup(const char *rel, const char *controllers)
 	put(path, controllers);
 }
 
+/* systemd, as cgroup.c asks it for a delegated scope (systemd.c): it
+ * answers unit_answer; the scope (and what the kernel would put in it)
+ * is made by the test beforehand.  Each call is counted in a file that
+ * the forked callers, of another uid, may write. */
+static int unit_answer;
+
+int sup_cg_unit(const struct sup_cg_host *h, char *ret_cgroup, size_t len,
+		char *why, size_t why_len)
+{
+	char path[8192];
+	FILE *f;
+
+	(void)h;
+	snprintf(path, sizeof(path), "%s/calls/unit", root);
+	f = fopen(path, "a");
+	if (f) {
+		fputs("x", f);
+		fclose(f);
+	}
+	if (unit_answer < 0) {
+		snprintf(why, why_len, "fake: no manager");
+		return unit_answer;
+	}
+	snprintf(ret_cgroup, len, "%s", SCOPE);
+	return 0;
+}
+
+static int unit_calls(void)
+{
+	char path[8192], *text;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/calls/unit", root);
+	text = tl_read_file(path);
+	n = text ? (int)strlen(text) : 0;
+	free(text);
+	unlink(path);
+	return n;
+}
+
 static void write_proc_files(const char *fstype, const char *self)
 {
 	char path[8192], text[8192];
@@ -91,7 +136,9 @@ static int setup(void)
 	if (!root)
 		return 1;
 	snprintf(mnt, sizeof(mnt), "%s/cg", root);
-	return mkdir(mnt, 0755);
+	snprintf(calls, sizeof(calls), "%s/calls", root);
+	return mkdir(mnt, 0755) || mkdir(calls, 0777) || chmod(calls, 0777) ||
+	       chmod(root, 0755);
 }
 
 static int teardown(void)
@@ -198,6 +245,8 @@ static void test_root_caller(void)
 		free(top);
 		free(ls);
 	}
+	/* root's own parent at the top: no scope asked for */
+	CU_ASSERT_EQUAL(unit_calls(), 0);
 	CU_ASSERT_EQUAL(sup_cg_attach(&cg, 777), 0);
 	assert_file("libsandbox/" CHILD "/cgroup.procs", "777");
 }
@@ -228,6 +277,8 @@ static int as_user(void (*fn)(void *), void *arg)
 struct user_case {
 	char expect[8192];
 	int ok;
+	int unheld;     /* expected */
+	int no_limits;  /* a run without limits */
 };
 
 static void user_create(void *arg)
@@ -237,6 +288,8 @@ static void user_create(void *arg)
 	struct sup_cgroup cg;
 	struct sup_cg_host h;
 
+	if (uc->no_limits)
+		memset(&want, 0, sizeof(want));
 	detect(&h);
 	if (sup_cg_create(&cg, &h, &want, CHILD) != 0 || cg.version != 2 ||
 	    strcmp(cg.v2_dir, uc->expect) != 0) {
@@ -244,9 +297,14 @@ static void user_create(void *arg)
 			cg.version, cg.v2_dir, cg.why, uc->expect);
 		_exit(1);
 	}
-	if (!(cg.limited & (1u << SUP_CG_MEMORY)) ||
-	    !(cg.limited & (1u << SUP_CG_PIDS)))
+	if (!uc->no_limits && (!(cg.limited & (1u << SUP_CG_MEMORY)) ||
+			       !(cg.limited & (1u << SUP_CG_PIDS))))
 		_exit(2);
+	if (cg.unheld != uc->unheld) {
+		fprintf(stderr, "\n  unheld %d, expected %d (%s)\n", cg.unheld,
+			uc->unheld, cg.why);
+		_exit(3);
+	}
 }
 
 /* chown the tree to the uid that will act, then take write access away
@@ -283,7 +341,11 @@ static void test_unprivileged_caller(void)
 	uid_t uid = geteuid() == 0 ? 65534 : geteuid();
 	struct user_case uc;
 
-	/* the nearest delegated ancestor holds the sandbox beside us */
+	memset(&uc, 0, sizeof(uc));
+	/* the nearest writable ancestor holds the sandbox beside us; here
+	 * app.slice, which systemd manages: with no systemd to give a
+	 * scope, there as before, and the result says it may not hold */
+	unit_answer = -ENOENT;
 	build_tree("cpuset cpu io memory pids");
 	fake_cgroup("user.slice/user-1000.slice/user@1000.service/app.slice/"
 		    CHILD,
@@ -293,12 +355,14 @@ static void test_unprivileged_caller(void)
 		 "%s/user.slice/user-1000.slice/user@1000.service/app.slice/"
 		 CHILD,
 		 mnt);
+	uc.unheld = 1;
 	CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
+	CU_ASSERT_EQUAL(unit_calls(), 1);
 	assert_file("user.slice/user-1000.slice/user@1000.service/app.slice/"
 		    CHILD "/memory.max",
 		    "134217728");
 
-	/* app.slice not ours: one level up */
+	/* app.slice not ours: one level up (which systemd manages too) */
 	build_tree("cpuset cpu io memory pids");
 	fake_cgroup("user.slice/user-1000.slice/user@1000.service/" CHILD,
 		    "memory pids");
@@ -306,6 +370,126 @@ static void test_unprivileged_caller(void)
 	snprintf(uc.expect, sizeof(uc.expect),
 		 "%s/user.slice/user-1000.slice/user@1000.service/" CHILD, mnt);
 	CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
+	CU_ASSERT_EQUAL(unit_calls(), 1);
+	if (geteuid() == 0) {
+		char cmd[8300];
+
+		snprintf(cmd, sizeof(cmd), "chown -R root '%s'; chmod -R u+w '%s'",
+			 mnt, mnt);
+		CU_ASSERT_EQUAL(system(cmd), 0);
+	}
+}
+
+/* Where systemd would take controllers from the slice we would use, a
+ * scope of our own from it (cgroup.c, systemd.c): the supervisor moves
+ * into a leaf of the scope, the sandbox's cgroup is the leaf's sibling,
+ * and the scope hands memory, pids and cpu to both. */
+static void test_systemd_scope(void)
+{
+	static const char *const nothing[] = { "user.slice",
+					       "user.slice/user-1000.slice",
+					       NULL };
+	uid_t uid = geteuid() == 0 ? 65534 : geteuid();
+	struct user_case uc;
+	char path[8192], *procs, *sub;
+
+	memset(&uc, 0, sizeof(uc));
+	unit_answer = 0;
+	build_tree("cpuset cpu io memory pids");
+	fake_cgroup(SCOPE + 1, "cpu memory pids");
+	fake_cgroup(SCOPE "/supervisor" + 1, "");
+	fake_cgroup(SCOPE "/" CHILD + 1, "memory pids");
+	own_tree(uid, nothing);
+	snprintf(uc.expect, sizeof(uc.expect), "%s" SCOPE "/" CHILD, mnt);
+	CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
+	CU_ASSERT_EQUAL(unit_calls(), 1);
+	/* "0": the writer, the supervisor */
+	procs = get(SCOPE "/supervisor/cgroup.procs" + 1);
+	CU_ASSERT(procs && strcmp(procs, "0") == 0);
+	free(procs);
+	sub = get(SCOPE "/cgroup.subtree_control" + 1);
+	CU_ASSERT(sub && strlen(sub) > 0);
+	free(sub);
+	assert_file(SCOPE "/" CHILD "/memory.max" + 1, "134217728");
+	/* nothing was made in app.slice */
+	snprintf(path, sizeof(path), "%s" USER "/app.slice/" CHILD, mnt);
+	CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+
+	/* a run without limits needs no scope: accounting only, as before */
+	build_tree("cpuset cpu io memory pids");
+	fake_cgroup(USER "/app.slice/" CHILD + 1, "memory pids");
+	own_tree(uid, nothing);
+	snprintf(uc.expect, sizeof(uc.expect), "%s" USER "/app.slice/" CHILD,
+		 mnt);
+	uc.no_limits = 1;
+	CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
+	CU_ASSERT_EQUAL(unit_calls(), 0);
+	uc.no_limits = 0;
+
+	/* delegated to us (systemd's user.delegate on app.slice): ours,
+	 * no scope asked for */
+	build_tree("cpuset cpu io memory pids");
+	fake_cgroup(USER "/app.slice/" CHILD + 1, "memory pids");
+	snprintf(path, sizeof(path), "%s" USER "/app.slice", mnt);
+	if (setxattr(path, "user.delegate", "1", 1, 0) == 0) {
+		own_tree(uid, nothing);
+		CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
+		CU_ASSERT_EQUAL(unit_calls(), 0);
+	} else {
+		fprintf(stderr, "\n  (no user xattrs here: %s; the delegated "
+				"case is not checked)\n",
+			strerror(errno));
+	}
+
+	/* the root of a systemd instance's tree (it holds init.scope):
+	 * managed, whatever its name and marks */
+	build_tree("cpuset cpu io memory pids");
+	fake_cgroup(SCOPE + 1, "cpu memory pids");
+	fake_cgroup(SCOPE "/supervisor" + 1, "");
+	fake_cgroup(SCOPE "/" CHILD + 1, "memory pids");
+	fake_cgroup(USER "/app.slice/payload" + 1, "memory pids");
+	fake_cgroup(USER "/app.slice/payload/inner" + 1, "memory pids");
+	fake_cgroup(USER "/app.slice/payload/init.scope" + 1, "");
+	put(USER "/app.slice/payload/inner/cgroup.procs" + 1, "1234\n");
+	write_proc_files("cgroup2", USER "/app.slice/payload/inner");
+	own_tree(uid, nothing);
+	snprintf(uc.expect, sizeof(uc.expect), "%s" SCOPE "/" CHILD, mnt);
+	CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
+	CU_ASSERT_EQUAL(unit_calls(), 1);
+	/* a directory of our own below app.slice, with no manager: ours */
+	build_tree("cpuset cpu io memory pids");
+	fake_cgroup(USER "/app.slice/payload" + 1, "memory pids");
+	fake_cgroup(USER "/app.slice/payload/inner" + 1, "memory pids");
+	fake_cgroup(USER "/app.slice/payload/" CHILD + 1, "memory pids");
+	put(USER "/app.slice/payload/inner/cgroup.procs" + 1, "1234\n");
+	write_proc_files("cgroup2", USER "/app.slice/payload/inner");
+	own_tree(uid, nothing);
+	snprintf(uc.expect, sizeof(uc.expect),
+		 "%s" USER "/app.slice/payload/" CHILD, mnt);
+	CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
+	CU_ASSERT_EQUAL(unit_calls(), 0);
+
+	/* a login session's scope, root's: nothing writable, but the
+	 * user's manager gives a scope */
+	build_tree("cpuset cpu io memory pids");
+	fake_cgroup("user.slice/user-1000.slice/session-3.scope",
+		    "memory pids");
+	fake_cgroup(SCOPE + 1, "cpu memory pids");
+	fake_cgroup(SCOPE "/supervisor" + 1, "");
+	fake_cgroup(SCOPE "/" CHILD + 1, "memory pids");
+	write_proc_files("cgroup2",
+			 "/user.slice/user-1000.slice/session-3.scope");
+	{
+		static const char *const session[] = {
+			"", "user.slice", "user.slice/user-1000.slice",
+			"user.slice/user-1000.slice/session-3.scope", NULL
+		};
+
+		own_tree(uid, session);
+	}
+	snprintf(uc.expect, sizeof(uc.expect), "%s" SCOPE "/" CHILD, mnt);
+	CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
+	CU_ASSERT_EQUAL(unit_calls(), 1);
 	if (geteuid() == 0) {
 		char cmd[8300];
 
@@ -364,6 +548,8 @@ static void test_v2_without_controllers(void)
 	CU_ASSERT_EQUAL(cg.version, 0);
 	CU_ASSERT(strlen(cg.why) > 0);
 	CU_ASSERT_EQUAL(cg.limited, 0);
+	/* no scope could have those controllers either */
+	CU_ASSERT_EQUAL(unit_calls(), 0);
 }
 
 /* v1 hierarchies, found through mountinfo's super options, with the
@@ -400,6 +586,7 @@ static CU_TestInfo cg_tests[] = {
 	{ "detect v2 from mountinfo", test_detect },
 	{ "root caller: libsandbox parent, limits", test_root_caller },
 	{ "unprivileged: nearest delegated ancestor", test_unprivileged_caller },
+	{ "systemd: a delegated scope of our own", test_systemd_scope },
 	{ "stats", test_stats },
 	{ "v2 without memory/pids is not used", test_v2_without_controllers },
 	{ "detect v1 hierarchies", test_v1_detect },

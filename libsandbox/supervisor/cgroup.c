@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -131,8 +132,10 @@ int sup_cg_detect(struct sup_cg_host *h, const char *mountinfo,
 	}
 	fclose(f);
 
+	snprintf(h->self_file, sizeof(h->self_file), "%s", self_cgroup);
 	if (v2.mnt[0] && v2_rel[0]) {
 		snprintf(h->v2_mount, sizeof(h->v2_mount), "%s", v2.mnt);
+		snprintf(h->v2_root, sizeof(h->v2_root), "%s", v2.root);
 		join_mount(h->v2_self, sizeof(h->v2_self), v2.mnt, v2.root,
 			   v2_rel);
 	}
@@ -369,11 +372,113 @@ static void v2_limit(struct sup_cgroup *cg, const struct sup_cg_want *want)
 	cg->limited |= 1u << SUP_CG_CPUACCT; /* cpu.stat is always there */
 }
 
+/* ------------------------------------------------------------- systemd */
+
+/* systemd names the cgroup of a unit after it. */
+static int unit_name(const char *base)
+{
+	static const char *const suffix[] = { ".slice",	 ".scope", ".service",
+					      ".socket", ".mount", ".swap" };
+	size_t n = strlen(base), i;
+
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		size_t k = strlen(suffix[i]);
+
+		if (n > k && strcmp(base + n - k, suffix[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* systemd marks the cgroup of a unit with Delegate=yes: trusted.delegate
+ * (which only root may read) and, from v251, user.delegate. */
+static int delegated(const char *dir)
+{
+	static const char *const attr[] = { "trusted.delegate",
+					    "user.delegate" };
+	char v[8];
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (getxattr(dir, attr[i], v, sizeof(v)) > 0 && v[0] == '1')
+			return 1;
+	return 0;
+}
+
+/*
+ * Does a systemd instance rewrite dir's cgroup.subtree_control when it
+ * realizes units (any unit starting, a daemon-reload), taking out the
+ * controllers none of its units asked for?  It does for the cgroup of
+ * each of its units that is not delegated (the slices above a terminal's
+ * scope, that scope), and for the root of its own tree, which holds its
+ * init.scope (the host's root; user@UID.service, delegated to the user's
+ * manager but managed by it; a container's root).  It leaves alone a
+ * delegated unit's cgroup and what its payload made below it.
+ */
+static int v2_systemd_managed(const char *dir)
+{
+	const char *base = strrchr(dir, '/');
+
+	if (exists_at(dir, "init.scope"))
+		return 1;
+	return base && unit_name(base + 1) && !delegated(dir);
+}
+
+/* Is our own cgroup a systemd unit's, or below one (so that a manager is
+ * there to ask)? */
+static int v2_systemd_tree(const struct sup_cg_host *h)
+{
+	char rel[PATH_MAX], *p, *save = NULL;
+
+	snprintf(rel, sizeof(rel), "%s", h->v2_self + strlen(h->v2_mount));
+	for (p = strtok_r(rel, "/", &save); p; p = strtok_r(NULL, "/", &save))
+		if (unit_name(p))
+			return 1;
+	return 0;
+}
+
+/*
+ * A scope of our own from systemd, delegated to us (sup_cg_unit()), which
+ * nothing rewrites: the supervisor, alone in it, moves into a leaf of its
+ * own so that the scope may hand its controllers to its children (cgroup
+ * v2 allows no processes beside them); the sandbox's cgroup is the leaf's
+ * sibling.  systemd removes the scope, leaf and all, once we have exited.
+ */
+static int v2_scope(struct sup_cgroup *cg, const struct sup_cg_host *h,
+		    const struct sup_cg_want *want, const char *name)
+{
+	char rel[PATH_MAX], scope[PATH_MAX], leaf[PATH_MAX + 16], msg[320];
+	int r;
+
+	r = sup_cg_unit(h, rel, sizeof(rel), msg, sizeof(msg));
+	if (r < 0) {
+		why(cg, "no delegated scope from systemd (%s)", msg);
+		return r;
+	}
+	join_mount(scope, sizeof(scope), h->v2_mount, h->v2_root, rel);
+	snprintf(leaf, sizeof(leaf), "%s/supervisor", scope);
+	if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+		r = -errno;
+	else
+		r = write_at(leaf, "cgroup.procs", "0");
+	if (r == 0)
+		r = v2_try_parent(cg, scope, want, name);
+	if (r < 0)
+		why(cg, "cannot make the sandbox's cgroup in the delegated "
+			"scope %s",
+		    scope);
+	return r;
+}
+
 static int v2_create(struct sup_cgroup *cg, const struct sup_cg_host *h,
 		     const struct sup_cg_want *want, const char *name)
 {
 	char dir[PATH_MAX], *slash;
 	int root_caller = h->uid == 0;
+	/* a run without limits needs no more than accounting: no scope,
+	 * nothing on its path */
+	int limits = want->memory || want->pids || want->cpu_milli;
+	int asked = 0;
 
 	if (!h->v2_mount[0])
 		return -ENOENT;
@@ -401,10 +506,34 @@ static int v2_create(struct sup_cgroup *cg, const struct sup_cg_host *h,
 		*slash = '\0';
 		if (strlen(dir) < strlen(h->v2_mount))
 			break;
-		if (v2_usable_parent(dir, root_caller) &&
-		    v2_try_parent(cg, dir, want, name) == 0)
+		if (!v2_usable_parent(dir, root_caller))
+			continue;
+		if (limits && v2_systemd_managed(dir)) {
+			/* once: the answer would be the same higher up */
+			if (!asked++ && v2_scope(cg, h, want, name) == 0)
+				return 0;
+			/* what we did before there were scopes: the limits
+			 * hold until systemd next realizes dir */
+			if (v2_try_parent(cg, dir, want, name) == 0) {
+				cg->unheld = 1;
+				why(cg, "the sandbox's cgroup is in %s, whose "
+					"controllers systemd rewrites: it may "
+					"take cpu away mid-run",
+				    dir);
+				return 0;
+			}
+			continue;
+		}
+		if (v2_try_parent(cg, dir, want, name) == 0)
 			return 0;
 	}
+	/* Nothing of ours (a login session's scope belongs to root): the
+	 * user's manager can still give us a scope. */
+	if (limits && !asked && v2_systemd_tree(h) &&
+	    v2_has(h->v2_mount, "cgroup.controllers", "memory") &&
+	    v2_has(h->v2_mount, "cgroup.controllers", "pids") &&
+	    v2_scope(cg, h, want, name) == 0)
+		return 0;
 	return -EACCES;
 }
 

@@ -21,6 +21,8 @@ struct sup_cg_host {
 	char v2_mount[PATH_MAX];          /* "" when there is none */
 	char v2_self[PATH_MAX];           /* our cgroup's directory */
 	char v1_self[SUP_CG_N][PATH_MAX]; /* our directory per controller */
+	char v2_root[PATH_MAX];           /* the cgroup2 mount's root */
+	char self_file[PATH_MAX];         /* where we read our cgroups */
 	uid_t uid;
 };
 
@@ -37,7 +39,11 @@ struct sup_cgroup {
 	char v1_dir[SUP_CG_N][PATH_MAX]; /* "" where not used */
 	unsigned limited;                /* bits: 1 << SUP_CG_* enforced */
 	int swap_limited;                /* swap is in the memory limit */
-	char why[512];                   /* why a limit fell back */
+	/* The v2 cgroup is in a unit's cgroup that systemd manages and
+	 * rewrites (no delegated scope could be had): the controllers it
+	 * does not need itself (cpu) may be taken away mid-run. */
+	int unheld;
+	char why[512]; /* why a limit fell back, or may not hold */
 };
 
 struct sup_cg_stats {
@@ -69,6 +75,11 @@ void sup_cg_read_stats(const struct sup_cgroup *cg, struct sup_cg_stats *st);
 int64_t sup_cg_cpu_us(const struct sup_cgroup *cg);
 /* Kill whatever is left and remove the directories. */
 void sup_cg_destroy(struct sup_cgroup *cg);
+/* A transient scope with Delegate=yes from this uid's service manager,
+ * holding the calling process (systemd.c; tests stand in for it): 0 and
+ * ret_cgroup our new v2 path as h->self_file says it, or -errno and why. */
+int sup_cg_unit(const struct sup_cg_host *h, char *ret_cgroup, size_t len,
+		char *why, size_t why_len);
 /* Remove the cgroups of supervisors that died (sbx-PID, PID gone). */
 void sup_cg_collect(const struct sup_cg_host *h);
 

@@ -71,6 +71,18 @@ static void note_unapplied(void)
 			 u->lost == 1 ? "was" : "were");
 }
 
+/* Limits in a cgroup that systemd rewrites (cgroup.c): say so. */
+static void note_unheld(void)
+{
+	size_t n = strlen(run.msg);
+
+	/* (a setup failure removed the cgroup: its message is the error) */
+	if (plan.cg.version && plan.cg.unheld && n < sizeof(run.msg))
+		snprintf(run.msg + n, sizeof(run.msg) - n,
+			 "%scgroup limits may not hold: %s (see sbx doctor)",
+			 n ? "; " : "", plan.cg.why);
+}
+
 static void send_result(void)
 {
 	size_t ml, ll = strlen(run.layers);
@@ -88,6 +100,7 @@ static void send_result(void)
 	}
 	note_withheld();
 	note_unapplied();
+	note_unheld();
 	ml = strlen(run.msg);
 
 	run.res.magic = SBX_WIRE_MAGIC;

@@ -511,7 +511,14 @@ static void probe_cgroup(struct probe *p)
 					 : NULL);
 	version = cg.version;
 	sup_cg_destroy(&cg);
-	if (ok)
+	if (ok && cg.unheld)
+		check(p, "cgroup", "warn",
+		      "let the supervisor reach systemd's manager (for a user: "
+		      "/run/user/UID/systemd/private or /run/user/UID/bus), or "
+		      "run inside a unit with Delegate=yes",
+		      extra, "v%d (%s), in a cgroup systemd rewrites: %s",
+		      version, limited, cg.why);
+	else if (ok)
 		check(p, "cgroup", "ok", NULL, extra,
 		      "v%d: each sandbox gets a cgroup of its own (%s)",
 		      version, limited);
