@@ -31,7 +31,7 @@ enum sbx_wire_type {
 	SBX_W_SECCOMP = 11,   /* struct sock_filter[] */
 	SBX_W_MASK = 12,      /* path\0 of a host file to hide */
 	SBX_W_HOME = 13,      /* path\0 of HOME inside */
-	/* policy (supervisor/policy.c) */
+	/* policy (supervisor/layers.c, degraded.c) */
 	SBX_W_REQUIRE = 14,   /* name\0 of a required layer */
 	SBX_W_SECCOMP_DEGRADED = 15, /* struct sock_filter[] without namespaces */
 	SBX_W_TYPE_MAX

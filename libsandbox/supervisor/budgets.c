@@ -226,7 +226,7 @@ void sandbox_budgets_early(const struct sup_config *cfg,
 	int sys;
 
 	/* without a user namespace of its own they would be the caller's */
-	if (cfg->pol.degraded || plan->cg.version)
+	if (plan->pol.degraded || plan->cg.version)
 		return;
 	sys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (sys < 0)

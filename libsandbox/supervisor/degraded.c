@@ -43,18 +43,17 @@ const char *sup_degraded_reason(void)
 	return reason;
 }
 
-static int refuse(struct sup_run *run, struct sup_config *cfg, uint32_t step,
-		  int err, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static int refuse(struct sup_run *run, struct sup_config *cfg, uint32_t step,
-		  int err, const char *fmt, ...)
+static int refuse(struct sup_run *run, uint32_t step, int err,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int refuse(struct sup_run *run, uint32_t step, int err,
+		  const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(run->msg, sizeof(run->msg), fmt, ap);
 	va_end(ap);
-	cfg->pol.step = step;
+	run->plan->pol.step = step;
 	errno = err;
 	return -1;
 }
@@ -72,8 +71,7 @@ static void count_trusted(void *arg, const char *rel)
  * directory that holds a trusted path at any depth (trusted.h; mounts.c
  * protects them with binds) is refused, unless allowed; so is one whose
  * walk stops at a limit. */
-static int check_trusted(struct sup_run *run, struct sup_config *cfg,
-			 const char *src)
+static int check_trusted(struct sup_run *run, const char *src)
 {
 	_cleanup_free_ char *first = NULL;
 	struct sbx_trust_walk w = { .max_found = 1 };
@@ -81,7 +79,7 @@ static int check_trusted(struct sup_run *run, struct sup_config *cfg,
 	unsigned ctx;
 	int fd, n = 0;
 
-	if (sup_flag(cfg, SBX_FLAG_ALLOW_TRUSTED_PATHS))
+	if (sup_flag(run->cfg, SBX_FLAG_ALLOW_TRUSTED_PATHS))
 		return 0;
 	if (sbx_trust_host_path(src, &ctx) != SBX_TRUST_CONTENT ||
 	    (ctx & SBX_TRUST_GITDIR))
@@ -96,17 +94,17 @@ static int check_trusted(struct sup_run *run, struct sup_config *cfg,
 	}
 	if (n == -E2BIG) {
 		sbx_trust_walk_message(&w, src, msg, sizeof(msg));
-		return refuse(run, cfg, SBX_STEP_DEGRADED, E2BIG,
+		return refuse(run, SBX_STEP_DEGRADED, E2BIG,
 			      "without namespaces (degraded): %s", msg);
 	}
 	if (n < 0)
-		return refuse(run, cfg, SBX_STEP_DEGRADED, -n,
+		return refuse(run, SBX_STEP_DEGRADED, -n,
 			      "without namespaces (degraded): cannot find "
 			      "what the host runs or trusts in %s: %s",
 			      src, strerror(-n));
 	if (!n)
 		return 0;
-	return refuse(run, cfg, SBX_STEP_DEGRADED, EPERM,
+	return refuse(run, SBX_STEP_DEGRADED, EPERM,
 		      "without namespaces (degraded) %s%s%s cannot be kept "
 		      "read-only in the writable %s: the program could change "
 		      "what git or other tools run on the host; make it "
@@ -117,21 +115,22 @@ static int check_trusted(struct sup_run *run, struct sup_config *cfg,
 }
 
 /* Without a mount namespace nothing can appear elsewhere than it is. */
-static int check_view(struct sup_run *run, struct sup_config *cfg)
+static int check_view(struct sup_run *run)
 {
+	const struct sup_config *cfg = run->cfg;
 	size_t i;
 
 	if (cfg->workspace && cfg->workspace_mode == SBX_WORKSPACE_RW_LIVE &&
-	    check_trusted(run, cfg, cfg->workspace) < 0)
+	    check_trusted(run, cfg->workspace) < 0)
 		return -1;
 	for (i = 0; i < cfg->n_binds; i++)
 		if ((cfg->binds[i].flags & SBX_BIND_RW) &&
-		    check_trusted(run, cfg, cfg->binds[i].src) < 0)
+		    check_trusted(run, cfg->binds[i].src) < 0)
 			return -1;
 
 	for (i = 0; i < cfg->n_binds; i++)
 		if (strcmp(cfg->binds[i].src, cfg->binds[i].dst) != 0)
-			return refuse(run, cfg, SBX_STEP_DEGRADED, EINVAL,
+			return refuse(run, SBX_STEP_DEGRADED, EINVAL,
 				      "without namespaces (degraded) a bind "
 				      "cannot move %s to %s: bind it at its "
 				      "own path",
@@ -141,7 +140,7 @@ static int check_view(struct sup_run *run, struct sup_config *cfg)
 	 * asked, silently. */
 	if (cfg->workspace && cfg->workspace_mode != SBX_WORKSPACE_RO &&
 	    cfg->workspace_mode != SBX_WORKSPACE_RW_LIVE)
-		return refuse(run, cfg, SBX_STEP_DEGRADED, EINVAL,
+		return refuse(run, SBX_STEP_DEGRADED, EINVAL,
 			      "without namespaces (degraded) a copy-on-write "
 			      "workspace (mode rw, --rw) cannot be made: it "
 			      "needs a mount namespace; use mode rw-live "
@@ -154,30 +153,29 @@ static int check_view(struct sup_run *run, struct sup_config *cfg)
  * and every file of the system, and Landlock cannot take /etc/shadow out
  * of a readable /etc.  It runs as the id a root caller's namespaced
  * sandbox maps to, which owns nothing. */
-static void choose_ids(struct sup_config *cfg)
+static void choose_ids(struct sup_plan *plan)
 {
-	cfg->pol.run_uid = (uid_t)-1;
-	cfg->pol.run_gid = (gid_t)-1;
+	plan->pol.run_uid = (uid_t)-1;
+	plan->pol.run_gid = (gid_t)-1;
 	if (sbx_is_host_root()) {
-		cfg->pol.run_uid = SBX_ROOT_ID_BASE;
-		cfg->pol.run_gid = SBX_ROOT_ID_BASE;
+		plan->pol.run_uid = SBX_ROOT_ID_BASE;
+		plan->pol.run_gid = SBX_ROOT_ID_BASE;
 	}
 }
 
-static int refuse_root(struct sup_run *run, struct sup_config *cfg,
-		       const char *path)
+static int refuse_root(struct sup_run *run, const char *path)
 {
 	if (errno == EINVAL)
-		return refuse(run, cfg, SBX_STEP_DEGRADED, EINVAL,
+		return refuse(run, SBX_STEP_DEGRADED, EINVAL,
 			      "without namespaces the program would run as "
 			      "the host's root, and the id it should run as "
 			      "instead (%u) is not mapped in this user "
 			      "namespace: map it, or run as an unprivileged "
 			      "user",
-			      (unsigned)cfg->pol.run_uid);
-	return refuse(run, cfg, SBX_STEP_DEGRADED, errno,
+			      (unsigned)run->plan->pol.run_uid);
+	return refuse(run, SBX_STEP_DEGRADED, errno,
 		      "cannot give %s to uid %u: %s", path,
-		      (unsigned)cfg->pol.run_uid, strerror(errno));
+		      (unsigned)run->plan->pol.run_uid, strerror(errno));
 }
 
 /*
@@ -257,8 +255,9 @@ void sup_degraded_collect(void)
 	}
 }
 
-static int make_tmpdir(struct sup_run *run, struct sup_config *cfg)
+static int make_tmpdir(struct sup_run *run)
 {
+	struct sup_policy_plan *pol = &run->plan->pol;
 	static const char *const subdirs[] = { "home", "tmp" };
 	char path[PATH_MAX], sub[PATH_MAX + 16], tried[768] = "";
 	const char *base;
@@ -281,60 +280,61 @@ static int make_tmpdir(struct sup_run *run, struct sup_config *cfg)
 					      strerror(err));
 	}
 	if (!made)
-		return refuse(run, cfg, SBX_STEP_DEGRADED, err,
+		return refuse(run, SBX_STEP_DEGRADED, err,
 			      "a run without namespaces needs a directory of "
 			      "its own for /tmp and the home, and none could "
 			      "be created (%s): make one of them writable, or "
 			      "set TMPDIR to a writable directory",
 			      tried);
-	cfg->pol.tmpdir = strdup(path);
-	if (!cfg->pol.tmpdir)
-		return refuse(run, cfg, SBX_STEP_DEGRADED, ENOMEM,
+	pol->tmpdir = strdup(path);
+	if (!pol->tmpdir)
+		return refuse(run, SBX_STEP_DEGRADED, ENOMEM,
 			      "out of memory");
 	for (i = 0; i < SBX_ARRAY_SIZE(subdirs); i++) {
 		snprintf(sub, sizeof(sub), "%s/%s", path, subdirs[i]);
 		if (mkdir(sub, 0700) < 0)
-			return refuse(run, cfg, SBX_STEP_DEGRADED, errno,
+			return refuse(run, SBX_STEP_DEGRADED, errno,
 				      "cannot create %s: %s", sub,
 				      strerror(errno));
-		if (cfg->pol.run_uid != (uid_t)-1 &&
-		    chown(sub, cfg->pol.run_uid, cfg->pol.run_gid) < 0)
-			return refuse_root(run, cfg, sub);
+		if (pol->run_uid != (uid_t)-1 &&
+		    chown(sub, pol->run_uid, pol->run_gid) < 0)
+			return refuse_root(run, sub);
 	}
-	if (cfg->pol.run_uid != (uid_t)-1 &&
-	    chown(path, cfg->pol.run_uid, cfg->pol.run_gid) < 0)
-		return refuse_root(run, cfg, path);
+	if (pol->run_uid != (uid_t)-1 &&
+	    chown(path, pol->run_uid, pol->run_gid) < 0)
+		return refuse_root(run, path);
 	return 0;
 }
 
-/* NAME=VALUE of the sandbox's defaults move into the run's directory. */
-static int move_env(struct sup_config *cfg, const char *name,
-		    const char *inside, const char *sub)
+/* NAME=VALUE of the sandbox's defaults move into the run's directory
+ * (in envp, the plan's copy of the library's environment). */
+static int move_env(char **envp, const struct sup_plan *plan,
+		    const char *name, const char *inside, const char *sub)
 {
 	size_t i, n = strlen(name);
 	char *kv;
 
-	for (i = 0; i < cfg->n_env; i++) {
-		const char *e = cfg->envp[i];
+	for (i = 0; envp[i]; i++) {
+		const char *e = envp[i];
 
 		if (strncmp(e, name, n) != 0 || e[n] != '=' ||
 		    strcmp(e + n + 1, inside) != 0)
 			continue;
-		if (asprintf(&kv, "%s=%s/%s", name, cfg->pol.tmpdir, sub) < 0)
+		if (asprintf(&kv, "%s=%s/%s", name, plan->pol.tmpdir, sub) < 0)
 			return -ENOMEM;
-		cfg->envp[i] = kv;
+		envp[i] = kv;
 	}
 	return 0;
 }
 
 /* /workspace, the home: where they are on the host. */
-static int move_cwd(struct sup_config *cfg)
+static int move_cwd(const struct sup_config *cfg, struct sup_plan *plan)
 {
 	size_t n = strlen("/workspace");
 	char *p = NULL;
 
 	if (strcmp(cfg->cwd, cfg->home) == 0) {
-		if (asprintf(&p, "%s/home", cfg->pol.tmpdir) < 0)
+		if (asprintf(&p, "%s/home", plan->pol.tmpdir) < 0)
 			return -ENOMEM;
 	} else if (cfg->workspace && strncmp(cfg->cwd, "/workspace", n) == 0 &&
 		   (cfg->cwd[n] == '\0' || cfg->cwd[n] == '/')) {
@@ -342,28 +342,39 @@ static int move_cwd(struct sup_config *cfg)
 			return -ENOMEM;
 	}
 	if (p)
-		cfg->cwd = p;
+		plan->cwd = p;
 	return 0;
 }
 
-static int prepare(struct sup_run *run, struct sup_config *cfg)
+static int prepare(struct sup_run *run)
 {
-	if (check_view(run, cfg) < 0)
+	const struct sup_config *cfg = run->cfg;
+	struct sup_plan *plan = run->plan;
+	char **envp;
+
+	if (check_view(run) < 0)
 		return -1;
 	if (!cfg->pol.bpf_degraded)
-		return refuse(run, cfg, SBX_STEP_CONFIG, EPROTO,
+		return refuse(run, SBX_STEP_CONFIG, EPROTO,
 			      "the library sent no filter for a run without "
 			      "namespaces; reinstall libsandbox");
-	choose_ids(cfg);
+	choose_ids(plan);
 	sup_degraded_collect();
-	if (make_tmpdir(run, cfg) < 0)
+	if (make_tmpdir(run) < 0)
 		return -1;
-	if (move_env(cfg, "HOME", cfg->home, "home") < 0 ||
-	    move_env(cfg, "TMPDIR", "/tmp", "tmp") < 0 || move_cwd(cfg) < 0)
-		return refuse(run, cfg, SBX_STEP_DEGRADED, ENOMEM,
+	envp = calloc(cfg->n_env + 1, sizeof(*envp));
+	if (!envp)
+		return refuse(run, SBX_STEP_DEGRADED, ENOMEM,
 			      "out of memory");
-	cfg->bpf = cfg->pol.bpf_degraded;
-	cfg->bpf_count = cfg->pol.bpf_degraded_count;
+	memcpy(envp, cfg->envp, cfg->n_env * sizeof(*envp));
+	plan->envp = envp;
+	if (move_env(envp, plan, "HOME", cfg->home, "home") < 0 ||
+	    move_env(envp, plan, "TMPDIR", "/tmp", "tmp") < 0 ||
+	    move_cwd(cfg, plan) < 0)
+		return refuse(run, SBX_STEP_DEGRADED, ENOMEM,
+			      "out of memory");
+	plan->bpf = cfg->pol.bpf_degraded;
+	plan->bpf_count = cfg->pol.bpf_degraded_count;
 	return 0;
 }
 
@@ -375,9 +386,10 @@ static int userns_refused(int err)
 	       err == EUSERS || err == EINVAL;
 }
 
-int sup_ladder(struct sup_run *run, struct sup_config *cfg,
-	       struct sup_ids *ids, int err)
+int sup_ladder(struct sup_run *run, struct sup_ids *ids, int err)
 {
+	const struct sup_config *cfg = run->cfg;
+	struct sup_plan *plan = run->plan;
 	size_t n;
 	int abi;
 
@@ -403,7 +415,7 @@ int sup_ladder(struct sup_run *run, struct sup_config *cfg,
 			 "Landlock (%s), and without namespaces nothing would "
 			 "keep the program from your files",
 			 strerror(-abi));
-		cfg->pol.step = SBX_STEP_DEGRADED;
+		plan->pol.step = SBX_STEP_DEGRADED;
 		errno = err;
 		return -1;
 	}
@@ -416,21 +428,21 @@ int sup_ladder(struct sup_run *run, struct sup_config *cfg,
 			 "sandbox",
 			 abi, SBX_DEGRADED_LANDLOCK_ABI,
 			 SBX_DEGRADED_LANDLOCK_KERNEL);
-		cfg->pol.step = SBX_STEP_DEGRADED;
+		plan->pol.step = SBX_STEP_DEGRADED;
 		errno = err;
 		return -1;
 	}
 	snprintf(reason, sizeof(reason), "%s", run->msg);
 	run->msg[0] = '\0';
-	if (prepare(run, cfg) < 0) {
+	if (prepare(run) < 0) {
 		int e = errno;
 
-		sup_degraded_cleanup(cfg);
+		sup_degraded_cleanup(plan);
 		errno = e;
 		return -1;
 	}
-	cfg->pol.degraded = 1;
-	sup_landlock_plan(cfg);
+	plan->pol.degraded = 1;
+	sup_landlock_plan(cfg, plan);
 	ids->range = 1;
 	/* no tmpfs: /tmp and the home are a directory of the host's /tmp */
 	run->res.limits[SBX_LIMIT_DISK].mechanism = SBX_MECH_NONE;
@@ -445,24 +457,25 @@ int sup_ladder(struct sup_run *run, struct sup_config *cfg,
 
 /* No sandbox could be started: say why if the ladder did not, and leave
  * nothing behind.  Returns err. */
-int sup_ladder_failed(struct sup_run *run, struct sup_config *cfg, int err)
+int sup_ladder_failed(struct sup_run *run, int err)
 {
 	if (!run->msg[0])
 		snprintf(run->msg, sizeof(run->msg),
 			 "cannot start the sandbox without namespaces: %s",
 			 strerror(err));
-	sup_degraded_cleanup(cfg);
+	sup_degraded_cleanup(run->plan);
 	return err;
 }
 
 /* ------------------------------------------------------ in the sandbox */
 
-int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
+/* A sandbox without namespaces up to its working directory (the rest is
+ * start_program(), process.c, as for a namespaced one): no new root to
+ * build, no ids to become. */
+void sandbox_degraded_enter(int go_fd)
 {
 	char go;
 
-	(void)cfg;
-	(void)report;
 	/* Orphans of the program stay in reach until the end. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	/* The first byte of the go pipe; the second, once the sandbox is in
@@ -470,7 +483,6 @@ int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127); /* the supervisor is gone or refused */
 	prctl(PR_SET_DUMPABLE, 0);
-	return 0;
 }
 
 /*
@@ -544,7 +556,7 @@ void sandbox_degraded_guard(int report)
 /* drop_privileges() for a process that may hold no capability at all:
  * what needs CAP_SETPCAP is done when it is held (under no_new_privs an
  * exec gains nothing anyway), then the ids, then no_new_privs. */
-void sandbox_degraded_drop(const struct sup_config *cfg, int report)
+void sandbox_degraded_drop(const struct sup_plan *plan, int report)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
 						0 };
@@ -563,17 +575,17 @@ void sandbox_degraded_drop(const struct sup_config *cfg, int report)
 			      SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
 		      0, 0, 0);
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	if (cfg->pol.run_uid != (uid_t)-1) {
+	if (plan->pol.run_uid != (uid_t)-1) {
 		if (setgroups(0, NULL) < 0 ||
-		    setresgid(cfg->pol.run_gid, cfg->pol.run_gid,
-			      cfg->pol.run_gid) < 0 ||
-		    setresuid(cfg->pol.run_uid, cfg->pol.run_uid,
-			      cfg->pol.run_uid) < 0)
+		    setresgid(plan->pol.run_gid, plan->pol.run_gid,
+			      plan->pol.run_gid) < 0 ||
+		    setresuid(plan->pol.run_uid, plan->pol.run_uid,
+			      plan->pol.run_uid) < 0)
 			child_fail(report, SBX_STEP_DEGRADED, errno,
 				   "cannot leave root for uid %u in the "
 				   "degraded sandbox: %s (map that id, or run "
 				   "as an unprivileged user)",
-				   (unsigned)cfg->pol.run_uid, strerror(errno));
+				   (unsigned)plan->pol.run_uid, strerror(errno));
 		/* The id switch cleared the parent-death signal: set it
 		 * again, and end if the supervisor died meanwhile. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -637,11 +649,11 @@ static int signal_children(int sig)
  * along, whatever the program left running is ended here.  Orphans are
  * ours (we are their subreaper), so killing our children until none is
  * left ends them all, the ones that forked meanwhile too. */
-void sup_degraded_end(const struct sup_config *cfg)
+void sup_degraded_end(const struct sup_plan *plan)
 {
 	int round;
 
-	if (!cfg->pol.degraded)
+	if (!plan->pol.degraded)
 		return;
 	for (round = 0; round < 100000; round++) {
 		pid_t p;
@@ -740,11 +752,11 @@ static void remove_tree(const char *path)
 	close(dfd);
 }
 
-void sup_degraded_cleanup(struct sup_config *cfg)
+void sup_degraded_cleanup(struct sup_plan *plan)
 {
-	if (!cfg->pol.tmpdir)
+	if (!plan->pol.tmpdir)
 		return;
-	remove_tree(cfg->pol.tmpdir);
-	free(cfg->pol.tmpdir);
-	cfg->pol.tmpdir = NULL;
+	remove_tree(plan->pol.tmpdir);
+	free(plan->pol.tmpdir);
+	plan->pol.tmpdir = NULL;
 }

@@ -84,36 +84,25 @@ static uint64_t fs_handled(int abi)
 	return fs;
 }
 
-void sup_landlock_plan(struct sup_config *cfg)
+void sup_landlock_plan(const struct sup_config *cfg, struct sup_plan *plan)
 {
 	int abi = sbx_landlock_abi();
 
-	cfg->pol.landlock_abi = 0;
-	cfg->pol.landlock_parts = 0;
+	plan->pol.landlock_abi = 0;
+	plan->pol.landlock_parts = 0;
 	if (abi <= 0)
 		return; /* not built, disabled at boot, or forbidden */
 	if (abi > SBX_LANDLOCK_ABI_KNOWN)
 		abi = SBX_LANDLOCK_ABI_KNOWN;
-	cfg->pol.landlock_abi = abi;
-	cfg->pol.landlock_parts = SUP_LL_FS;
+	plan->pol.landlock_abi = abi;
+	plan->pol.landlock_parts = SUP_LL_FS;
 	/* With a network namespace TCP reaches only the sandbox's own lo,
 	 * which programs and their tests use: the namespace is the wall.
 	 * Without one, Landlock is. */
-	if (abi >= 4 && cfg->pol.degraded && cfg->net == SBX_NET_NONE)
-		cfg->pol.landlock_parts |= SUP_LL_TCP;
+	if (abi >= 4 && plan->pol.degraded && cfg->net == SBX_NET_NONE)
+		plan->pol.landlock_parts |= SUP_LL_TCP;
 	if (abi >= 6)
-		cfg->pol.landlock_parts |= SUP_LL_SCOPE;
-}
-
-int sup_landlock_token(const struct sup_config *cfg, char *buf, size_t len)
-{
-	unsigned p = cfg->pol.landlock_parts;
-
-	if (!cfg->pol.landlock_abi)
-		return 0;
-	return snprintf(buf, len, "landlock-abi%d:fs%s%s",
-			cfg->pol.landlock_abi, p & SUP_LL_TCP ? ",tcp" : "",
-			p & SUP_LL_SCOPE ? ",scope" : "");
+		plan->pol.landlock_parts |= SUP_LL_SCOPE;
 }
 
 struct ruleset {
@@ -287,7 +276,8 @@ static void allow_except_masks(struct ruleset *rs, const struct sup_config *cfg,
 	closedir(d);
 }
 
-static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg)
+static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg,
+			   const struct sup_plan *plan)
 {
 	uint64_t w = has_flag(cfg, SBX_FLAG_READ_ONLY) ? LL_RX : LL_ALL;
 	char dev[32];
@@ -301,7 +291,7 @@ static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg)
 	for (i = 0; i < cfg->n_binds; i++)
 		allow(rs, cfg->binds[i].src,
 		      cfg->binds[i].flags & SBX_BIND_RW ? LL_ALL : LL_RX);
-	allow(rs, cfg->pol.tmpdir, w);
+	allow(rs, plan->pol.tmpdir, w);
 	for (i = 0; i < sbx_n_dev_nodes; i++) {
 		snprintf(dev, sizeof(dev), "/dev/%s", sbx_dev_nodes[i]);
 		allow(rs, dev, LL_DEV);
@@ -311,19 +301,20 @@ static void rules_degraded(struct ruleset *rs, const struct sup_config *cfg)
 	allow(rs, "/proc", LL_RO);
 }
 
-void sandbox_landlock(const struct sup_config *cfg, int report)
+void sandbox_landlock(const struct sup_config *cfg,
+		      const struct sup_plan *plan, int report)
 {
 	struct ll_ruleset_attr attr = { 0 };
 	struct ruleset rs = { .report = report };
-	int abi = cfg->pol.landlock_abi;
+	int abi = plan->pol.landlock_abi;
 	size_t size;
 
 	if (!abi)
 		return;
 	attr.handled_access_fs = fs_handled(abi);
-	if (cfg->pol.landlock_parts & SUP_LL_TCP)
+	if (plan->pol.landlock_parts & SUP_LL_TCP)
 		attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
-	if (cfg->pol.landlock_parts & SUP_LL_SCOPE)
+	if (plan->pol.landlock_parts & SUP_LL_SCOPE)
 		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
 	/* Older kernels take only the fields they know. */
 	size = abi >= 6 ? sizeof(attr)
@@ -336,8 +327,8 @@ void sandbox_landlock(const struct sup_config *cfg, int report)
 		child_fail(report, SBX_STEP_LANDLOCK, errno,
 			   "cannot create the Landlock ruleset (ABI %d): %s",
 			   abi, strerror(errno));
-	if (cfg->pol.degraded)
-		rules_degraded(&rs, cfg);
+	if (plan->pol.degraded)
+		rules_degraded(&rs, cfg, plan);
 	else
 		rules_namespaced(&rs, cfg);
 	allow_stdio(&rs);

@@ -12,15 +12,16 @@ sbx_supervisor_SOURCES = \
 	libsandbox/supervisor/dbus.c \
 	libsandbox/supervisor/dbus.h \
 	libsandbox/supervisor/degraded.c \
+	libsandbox/supervisor/fail.c \
 	libsandbox/supervisor/idmap.c \
 	libsandbox/supervisor/landlock.c \
+	libsandbox/supervisor/layers.c \
 	libsandbox/supervisor/limits.c \
 	libsandbox/supervisor/main.c \
 	libsandbox/supervisor/memwatch.c \
 	libsandbox/supervisor/mounts.c \
 	libsandbox/supervisor/namespaces.c \
 	libsandbox/supervisor/network.c \
-	libsandbox/supervisor/policy.c \
 	libsandbox/supervisor/probe.c \
 	libsandbox/supervisor/process.c \
 	libsandbox/supervisor/proctree.c \

@@ -87,7 +87,7 @@ static void send_result(void)
 {
 	size_t ml, ll = strlen(run.layers);
 	/* policy: why the run had no namespaces (degraded.c) */
-	const char *reason = cfg.pol.degraded ? sup_degraded_reason() : "";
+	const char *reason = plan.pol.degraded ? sup_degraded_reason() : "";
 	size_t rl = strlen(reason);
 
 	if (run.apply_msg[0]) {
@@ -106,7 +106,7 @@ static void send_result(void)
 	run.res.magic = SBX_WIRE_MAGIC;
 	run.res.msg_len = (uint32_t)ml;
 	run.res.layers_len = (uint32_t)ll;
-	run.res.degraded = cfg.pol.degraded;
+	run.res.degraded = plan.pol.degraded;
 	run.res.reason_len = (uint32_t)rl;
 	run.res.withheld = run.withheld.count;
 	run.res.withheld_len = (uint32_t)run.withheld.len;
@@ -126,7 +126,7 @@ static void send_result(void)
 
 static __attribute__((noreturn)) void setup_failed(enum sbx_step step, int err)
 {
-	sup_degraded_cleanup(&cfg);
+	sup_degraded_cleanup(&plan);
 	sup_cg_destroy(&plan.cg);
 	run.res.status = SBX_STATUS_SETUP_ERROR;
 	run.res.setup_step = step;
@@ -174,37 +174,6 @@ static void ensure_stdio(void)
 	for (i = 0; i < 3; i++)
 		if (fcntl(i, F_GETFD) < 0)
 			open("/dev/null", i ? O_WRONLY : O_RDONLY);
-}
-
-/* The layers this run enforces, for the result. */
-static void describe_layers(const struct sup_ids *ids)
-{
-	static const char *const ctl[SUP_CG_N] = { "memory", "pids", "cpu",
-						   "cpuacct" };
-	size_t n;
-	int i, first = 1;
-
-	n = (size_t)snprintf(run.layers, sizeof(run.layers),
-			     "userns%s pidns mountns%s ipcns utsns cgroupns "
-			     "caps%s nnp seccomp",
-			     ids->range > 1 ? "" : ":single-id",
-			     cfg.net == SBX_NET_NONE ? " netns" : "",
-			     /* degraded: no user namespace to keep them in */
-			     sup_flag(&cfg, SBX_FLAG_ALLOW_SETID) &&
-					     !cfg.pol.degraded
-				     ? ":setid"
-				     : "");
-	if (!plan.cg.version || n >= sizeof(run.layers))
-		return;
-	n += (size_t)snprintf(run.layers + n, sizeof(run.layers) - n,
-			      " cgroup-v%d:", plan.cg.version);
-	for (i = 0; i < SUP_CG_N && n < sizeof(run.layers); i++) {
-		if (!(plan.cg.limited & (1u << i)) || i == SUP_CG_CPUACCT)
-			continue;
-		n += (size_t)snprintf(run.layers + n, sizeof(run.layers) - n,
-				      "%s%s", first ? "" : ",", ctl[i]);
-		first = 0;
-	}
 }
 
 int main(int argc, char **argv)
@@ -260,6 +229,12 @@ int main(int argc, char **argv)
 		setup_failed(SBX_STEP_CONFIG, -r);
 	}
 
+	/* The program's filter, start directory and environment are the
+	 * library's, unless the ladder changes them (degraded.c). */
+	plan.bpf = cfg.bpf;
+	plan.bpf_count = cfg.bpf_count;
+	plan.cwd = cfg.cwd;
+	plan.envp = cfg.envp;
 	/* The cgroup exists, limited, before the sandbox does. */
 	sup_plan_limits(&cfg, &plan, &run.res);
 	prewarm = sup_cg_prewarm(&plan.cg);
@@ -289,7 +264,7 @@ int main(int argc, char **argv)
 		CLONE_NEWUTS;
 	if (cfg.net == SBX_NET_NONE)
 		flags |= CLONE_NEWNET;
-	sup_landlock_plan(&cfg);
+	sup_landlock_plan(&cfg, &plan);
 	/* init handles sbx_signal()'s signals before it takes them */
 	sup_signal_forward_set(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, &saved_mask);
@@ -298,11 +273,11 @@ int main(int argc, char **argv)
 		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	/* Refuse, or run without namespaces (degraded.c): in the sandbox's
 	 * cgroup all the same. */
-	if (run.init_pid < 0 && sup_ladder(&run, &cfg, &ids, errno) == 0) {
+	if (run.init_pid < 0 && sup_ladder(&run, &ids, errno) == 0) {
 		sup_stdio_own(child_stdio,
-			      cfg.pol.run_uid != (uid_t)-1 ? cfg.pol.run_uid
+			      plan.pol.run_uid != (uid_t)-1 ? plan.pol.run_uid
 							   : getuid(),
-			      cfg.pol.run_gid != (gid_t)-1 ? cfg.pol.run_gid
+			      plan.pol.run_gid != (gid_t)-1 ? plan.pol.run_gid
 							   : getgid());
 		sigprocmask(SIG_BLOCK, &fwd, &saved_mask);
 		run.init_pid = sup_clone(0, plan.cg_fd, &run.init_pidfd,
@@ -311,10 +286,10 @@ int main(int argc, char **argv)
 			sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	}
 	if (run.init_pid < 0) {
-		int e = sup_ladder_failed(&run, &cfg, errno);
+		int e = sup_ladder_failed(&run, errno);
 
 		/* sup_ladder() said why (sup_userns_diagnose()) */
-		setup_failed(cfg.pol.step ? cfg.pol.step : SBX_STEP_CLONE, e);
+		setup_failed(plan.pol.step ? plan.pol.step : SBX_STEP_CLONE, e);
 	}
 	if (run.init_pid == 0) {
 		close(go[1]);
@@ -333,14 +308,14 @@ int main(int argc, char **argv)
 			close(child_stdio[i]);
 	run.report_fd = report[0];
 
-	r = cfg.pol.degraded ? 0
+	r = plan.pol.degraded ? 0
 			     : sup_write_idmaps(run.init_pid, &ids, err,
 						sizeof(err));
 	if (r < 0) {
 		snprintf(run.msg, sizeof(run.msg), "%s", err);
 		abort_init(SBX_STEP_IDMAP, -r);
 	}
-	if (!cfg.pol.degraded && plan.idmap) {
+	if (!plan.pol.degraded && plan.idmap) {
 		r = sup_idmap_send(&cfg, &ids, run.init_pid, run.report_fd, err,
 				   sizeof(err));
 		if (r < 0) {
@@ -349,10 +324,11 @@ int main(int argc, char **argv)
 		}
 	}
 	run.res.id_range = ids.range;
-	describe_layers(&ids);
-	/* Landlock, a run without namespaces, required layers (policy.c) */
-	sup_layers_adjust(run.layers, sizeof(run.layers), &cfg);
-	r = sup_layers_check(&cfg, run.layers, run.msg, sizeof(run.msg));
+	/* Every layer is decided now: the list for the result, and the
+	 * check of the required ones (layers.c). */
+	sup_layers_record(&run.enforced, &cfg, &plan, &ids);
+	sup_layers_render(&run.enforced, run.layers, sizeof(run.layers));
+	r = sup_layers_check(&cfg, &plan, run.layers, run.msg, sizeof(run.msg));
 	if (r < 0)
 		abort_init(SBX_STEP_REQUIRE, -r);
 	/* Go: the sandbox builds its root while we move it into its cgroup
@@ -379,7 +355,7 @@ int main(int argc, char **argv)
 	sup_watch(&run);
 	/* The run's own /tmp of a degraded run goes before the answer: the
 	 * caller may look for it at once. */
-	sup_degraded_cleanup(&cfg);
+	sup_degraded_cleanup(&plan);
 	/* The result first: removing the cgroup is not the caller's wait
 	 * (the library reaps us later, and sbx_destroy() waits for us). */
 	send_result();

@@ -157,7 +157,7 @@ void sandbox_memwatch_fs(const struct sup_config *cfg,
 	char opts[96];
 	int fds[3];
 
-	if (!plan->mem_watch || cfg->pol.degraded)
+	if (!plan->mem_watch || plan->pol.degraded)
 		return;
 	snprintf(opts, sizeof(opts), "size=%llu,nr_inodes=%d,mode=0700",
 		 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY],
@@ -234,7 +234,7 @@ int sandbox_memwatch_memfs(void)
 void sandbox_memwatch_filter(const struct sup_config *cfg,
 			     const struct sup_plan *plan, int report)
 {
-	uint32_t act = cfg->pol.degraded ? SECCOMP_RET_ERRNO | ENOSYS
+	uint32_t act = plan->pol.degraded ? SECCOMP_RET_ERRNO | ENOSYS
 					 : SECCOMP_RET_USER_NOTIF;
 	struct sock_filter f[] = {
 		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,

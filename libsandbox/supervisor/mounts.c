@@ -968,3 +968,17 @@ void sandbox_build_root(const struct sup_config *cfg,
 			   strerror(errno));
 	close(rc.rootfd);
 }
+
+/* Nothing writable: /tmp, the home and /dev/shm live on the root tmpfs,
+ * so one read-only remount of it covers them.  Needs CAP_SYS_ADMIN:
+ * before the capabilities go. */
+void sandbox_root_read_only(const struct sup_config *cfg, int report)
+{
+	if (sup_flag(cfg, SBX_FLAG_READ_ONLY) &&
+	    mount(NULL, "/", NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+		  NULL) < 0)
+		child_fail(report, SBX_STEP_MOUNT, errno,
+			   "cannot make the sandbox's root read-only: %s",
+			   strerror(errno));
+}

@@ -3,13 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,23 +29,6 @@
 
 /* The report descriptor's number once every other fd is closed. */
 #define REPORT_FD 3
-
-void child_fail(int report_fd, enum sbx_step step, int err, const char *fmt,
-		...)
-{
-	struct sup_report rep = { .kind = SUP_REPORT_SETUP,
-				  .step = step,
-				  .err = err };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(rep.msg, sizeof(rep.msg), fmt, ap);
-	va_end(ap);
-	if (write(report_fd, &rep, sizeof(rep)) < 0) {
-		/* nothing more can be said */
-	}
-	_exit(127);
-}
 
 static void set_rlimit(int report, int resource, const char *name,
 		       uint64_t soft, uint64_t hard)
@@ -145,11 +126,11 @@ static void drop_privileges(int report, int cap_max, int keep_setid)
 			   "cannot set no_new_privs: %s", strerror(errno));
 }
 
-static void load_seccomp(const struct sup_config *cfg, int report)
+static void load_seccomp(const struct sup_plan *plan, int report)
 {
 	struct sock_fprog prog = {
-		.len = cfg->bpf_count,
-		.filter = (struct sock_filter *)cfg->bpf,
+		.len = plan->bpf_count,
+		.filter = (struct sock_filter *)plan->bpf,
 	};
 
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
@@ -207,7 +188,8 @@ static int exec_program(char *const *argv, char *const *envp)
 	return saw_eacces ? EACCES : ENOENT;
 }
 
-static void run_program(const struct sup_config *cfg)
+static void run_program(const struct sup_config *cfg,
+			const struct sup_plan *plan)
 {
 	sigset_t none;
 	int err, sig;
@@ -220,16 +202,16 @@ static void run_program(const struct sup_config *cfg)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	sandbox_pty_ctty(cfg, REPORT_FD); /* SBX_FLAG_PTY (pty.c) */
-	err = exec_program(cfg->argv, cfg->envp);
+	err = exec_program(cfg->argv, plan->envp);
 	if (err == ENOENT)
 		child_fail(REPORT_FD, SBX_STEP_EXEC, err,
 			   "%s: command not found inside the sandbox "
 			   "(PATH=%s); system directories are bound "
 			   "read-only, other host paths need --ro-bind",
 			   cfg->argv[0],
-			   env_get(cfg->envp, "PATH") ? env_get(cfg->envp,
-								"PATH")
-						      : "");
+			   env_get(plan->envp, "PATH") ? env_get(plan->envp,
+								 "PATH")
+						       : "");
 	child_fail(REPORT_FD, SBX_STEP_EXEC, err, "cannot execute %s: %s",
 		   cfg->argv[0], strerror(err));
 }
@@ -328,32 +310,19 @@ static __attribute__((noreturn)) void reap_until(pid_t program)
 	}
 }
 
-/* The supervisor's end of the report socket closes when it dies. */
-int sandbox_supervisor_gone(int report)
-{
-	struct pollfd p = { report, POLLOUT, 0 };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
-}
-
-void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
-		  const int stdio[3], int go_fd, int report)
+/*
+ * A sandbox in its own namespaces, up to its new root: lo, the sources
+ * (with the caller's ids), the first go byte, root of the user namespace,
+ * the root and the hostname.  Returns the highest capability, read from
+ * the host's /proc before the root changes.  (A degraded sandbox has its
+ * own: sandbox_degraded_enter(), degraded.c.)
+ */
+static int enter_namespaces(const struct sup_config *cfg,
+			    const struct sup_plan *plan, int go_fd, int report)
 {
 	char err[256];
 	char go;
-	pid_t program, init;
-	int fds[3] = { stdio[0], stdio[1], stdio[2] };
-	int i, cap_max;
-
-	forward_signals(); /* sbx_signal() */
-	sup_sanitizers_in_sandbox(); /* --enable-sanitizers: reports */
-	/* The sandbox dies with its supervisor.  Its death before this
-	 * point shows as EOF on the go pipe. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (cfg->pol.degraded) { /* no namespaces, no new root (degraded.c) */
-		cap_max = sandbox_degraded_enter(cfg, go_fd, report);
-		goto enter_cwd;
-	}
+	int cap_max;
 
 	/* The empty network namespace needs nothing but lo. */
 	if (cfg->net == SBX_NET_NONE && sandbox_loopback_up(err, sizeof(err)))
@@ -396,12 +365,28 @@ void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
 	if (sethostname("sandbox", 7) < 0)
 		child_fail(report, SBX_STEP_HOSTNAME, errno,
 			   "sethostname: %s", strerror(errno));
-enter_cwd:
-	if (chdir(cfg->cwd) < 0)
+	return cap_max;
+}
+
+/*
+ * Either kind of sandbox from its working directory on: rlimits, the
+ * second go byte (in the cgroup), the streams and nothing else, the
+ * privileges, Landlock, seccomp; then the program, and init reaps.
+ */
+static __attribute__((noreturn)) void
+start_program(const struct sup_config *cfg, const struct sup_plan *plan,
+	      const int stdio[3], int go_fd, int report, int cap_max)
+{
+	char go;
+	pid_t program, init;
+	int fds[3] = { stdio[0], stdio[1], stdio[2] };
+	int i;
+
+	if (chdir(plan->cwd) < 0)
 		child_fail(report, SBX_STEP_CWD, errno,
 			   "cannot enter the working directory %s inside the "
 			   "sandbox: %s",
-			   cfg->cwd, strerror(errno));
+			   plan->cwd, strerror(errno));
 	set_rlimits(cfg, plan, report);
 
 	/* Nothing of the program runs before the sandbox is in its cgroup
@@ -411,7 +396,7 @@ enter_cwd:
 		_exit(127); /* the supervisor could not place it, or died */
 	close(go_fd);
 	/* (a degraded run has no user namespace to own one: degraded.c) */
-	if (!cfg->pol.degraded && unshare(CLONE_NEWCGROUP) < 0)
+	if (!plan->pol.degraded && unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(report, SBX_STEP_CLONE, errno,
 			   "cannot create the cgroup namespace: %s",
 			   strerror(errno));
@@ -437,14 +422,20 @@ enter_cwd:
 	if (setsid() < 0)
 		child_fail(REPORT_FD, SBX_STEP_FDS, errno, "setsid: %s",
 			   strerror(errno));
-	if (cfg->pol.degraded)
+	if (plan->pol.degraded)
 		sandbox_degraded_guard_open();
 
-	sandbox_policy_pre_caps(cfg, REPORT_FD); /* read-only root (policy.c) */
-	if (!cfg->pol.degraded)
+	/* The privileges go; a read-only root first, which needs
+	 * CAP_SYS_ADMIN (mounts.c).  A degraded init may hold no capability
+	 * at all, and leaves a host root's ids (degraded.c). */
+	if (plan->pol.degraded) {
+		sandbox_degraded_drop(plan, REPORT_FD);
+	} else {
+		sandbox_root_read_only(cfg, REPORT_FD);
 		drop_privileges(REPORT_FD, cap_max,
 				sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
-	sandbox_landlock(cfg, REPORT_FD); /* after no_new_privs (landlock.c) */
+	}
+	sandbox_landlock(cfg, plan, REPORT_FD); /* after no_new_privs (landlock.c) */
 	sandbox_memwatch_filter(cfg, plan, REPORT_FD); /* memwatch.c */
 	/* Init allocates until here (its Landlock rules walk /etc), and
 	 * RLIMIT_DATA counts all of a process's private mappings, however
@@ -455,9 +446,9 @@ enter_cwd:
 	if (plan->rl_data)
 		set_rlimit(REPORT_FD, RLIMIT_DATA, "RLIMIT_DATA", plan->rl_data,
 			   plan->rl_data);
-	if (cfg->pol.degraded) /* after the last change of ids */
+	if (plan->pol.degraded) /* after the last change of ids */
 		sandbox_degraded_guard(REPORT_FD);
-	load_seccomp(cfg, REPORT_FD);
+	load_seccomp(plan, REPORT_FD);
 
 	init = getpid();
 	program = fork();
@@ -472,7 +463,24 @@ enter_cwd:
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != init)
 			_exit(127);
-		run_program(cfg);
+		run_program(cfg, plan);
 	}
 	reap_until(program);
+}
+
+void sandbox_init(const struct sup_config *cfg, const struct sup_plan *plan,
+		  const int stdio[3], int go_fd, int report)
+{
+	int cap_max = 0;
+
+	forward_signals(); /* sbx_signal() */
+	sup_sanitizers_in_sandbox(); /* --enable-sanitizers: reports */
+	/* The sandbox dies with its supervisor.  Its death before this
+	 * point shows as EOF on the go pipe. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (plan->pol.degraded) /* no namespaces, no new root (degraded.c) */
+		sandbox_degraded_enter(go_fd);
+	else
+		cap_max = enter_namespaces(cfg, plan, go_fd, report);
+	start_program(cfg, plan, stdio, go_fd, report, cap_max);
 }

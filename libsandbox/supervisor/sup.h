@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "cgroup.h"
 #include "sandbox.h"
@@ -26,6 +27,8 @@ struct sup_bind {
 	uint32_t flags;
 };
 
+/* What the library sent (config.c), as it sent it; what the supervisor
+ * decides for the run goes in struct sup_plan. */
 struct sup_config {
 	char *raw; /* owns every string below */
 	char **argv;
@@ -50,6 +53,16 @@ struct sup_config {
 	size_t n_masks;
 	struct sup_policy pol; /* sup-policy.h */
 };
+
+/* The monotonic clock, nanoseconds: the run's wall time (main.c,
+ * watch.c) and the memory watch's cost (memwatch.c). */
+static inline uint64_t sup_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static inline int sup_flag(const struct sup_config *c, int flag)
 {
@@ -100,10 +113,13 @@ struct sup_report {
 	char msg[496];
 };
 
-/* The sandbox side: report a failed step and exit.  Async-signal-safe
- * enough for the sandbox's single thread. */
+/* fail.c (in the sandbox): report a failed step and exit.
+ * Async-signal-safe enough for the sandbox's single thread. */
 __attribute__((noreturn, format(printf, 4, 5))) void
 child_fail(int report_fd, enum sbx_step step, int err, const char *fmt, ...);
+/* 1 when the supervisor's end of the report socket is closed (it died):
+ * after an id switch, which clears the parent-death signal. */
+int sandbox_supervisor_gone(int report_fd);
 
 /* namespaces.c */
 struct sup_ids {
@@ -130,6 +146,9 @@ void sandbox_open_sources(const struct sup_config *cfg, int report_fd);
 struct sup_plan;
 void sandbox_build_root(const struct sup_config *cfg,
 			const struct sup_plan *plan, int report_fd);
+/* SBX_FLAG_READ_ONLY: remount the root read-only (after the fds, before
+ * the capabilities go). */
+void sandbox_root_read_only(const struct sup_config *cfg, int report);
 /* Use the idmapped tree fd for source index (idmap.c's numbering). */
 void sandbox_use_tree(uint32_t index, int fd, int report);
 /* openat2(2) with resolve flags (SUP_RESOLVE_*): an fd, or -1 and errno. */
@@ -182,6 +201,13 @@ struct sup_plan {
 	 * soft limit raised to the hard one, the program with the caller's
 	 * (unless SBX_LIMIT_NOFILE sets its own) */
 	struct rlimit caller_nofile;
+	struct sup_policy_plan pol; /* the ladder, Landlock (sup-policy.h) */
+	/* What the program gets: the library's filter, start directory and
+	 * environment, or what the ladder chose instead (degraded.c). */
+	const struct sock_filter *bpf;
+	unsigned short bpf_count;
+	const char *cwd;
+	char *const *envp;
 };
 
 /* limits.c: choose the mechanisms and note them in the result. */
@@ -272,9 +298,6 @@ __attribute__((noreturn)) void sandbox_init(const struct sup_config *cfg,
 					    const struct sup_plan *plan,
 					    const int stdio[3], int go_fd,
 					    int report_fd);
-/* 1 when the supervisor's end of the report socket is closed (it died):
- * after an id switch, which clears the parent-death signal. */
-int sandbox_supervisor_gone(int report_fd);
 /* sbx_signal(): the signals init relays to the program (the library's
  * list in api-get.c is the same).  The supervisor blocks them around the
  * clone of init, which handles them before it unblocks them, so that
@@ -323,12 +346,12 @@ struct sup_run {
 	uint64_t start_ns;
 	struct sbx_wire_result res;
 	char msg[1024];
-	char layers[512];
+	struct sup_layers enforced; /* sup-policy.h */
+	char layers[512];           /* rendered from it, once */
 	char apply_msg[512];
 	struct sup_unapplied unapplied;
 	struct sup_withheld withheld; /* apply.c */
 };
 void sup_watch(struct sup_run *run);
-uint64_t sup_now_ns(void);
 
 #endif

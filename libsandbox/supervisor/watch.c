@@ -21,14 +21,6 @@
 
 #define OUTPUT_GRACE_MS 2000
 
-uint64_t sup_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 enum end_reason { END_NONE, END_TIMEOUT, END_KILLED, END_CPU, END_MEMORY };
 
 struct watch {
@@ -149,7 +141,7 @@ static void on_init_exit(struct watch *w)
 		w->init_status = st;
 		closep(&w->run->init_pidfd);
 		/* no PID namespace ends the rest with init (degraded.c) */
-		sup_degraded_end(w->run->cfg);
+		sup_degraded_end(w->run->plan);
 		sup_relay_program_ended();
 		output_grace(w);
 	}
@@ -261,7 +253,7 @@ static void on_mem_check(struct watch *w)
 {
 	uint64_t limit = w->run->cfg->limits[SBX_LIMIT_MEMORY];
 	uint64_t used = sup_memwatch_sample(&w->run->mem, w->run->init_pid,
-					    w->run->cfg->pol.degraded, limit);
+					    w->run->plan->pol.degraded, limit);
 
 	if (used >= limit) {
 		kill_sandbox(w, END_MEMORY);
