@@ -255,6 +255,9 @@ static void test_parse_duration(void)
 		{ "5S", -EINVAL, 0 },
 		{ "5min", -EINVAL, 0 },
 		{ "99999999999999999999h", -ERANGE, 0 },
+		/* positive past the twelfth decimal: still not "no limit" */
+		{ "0.0000000000001", -ERANGE, 0 },
+		{ "0.0000000000000", 0, 0 },
 	};
 	char err[256];
 	uint64_t v;
@@ -330,6 +333,16 @@ static void test_getters(void)
 	CU_ASSERT_EQUAL(v, 2500);
 	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_MEMORY, &v), 0);
 	CU_ASSERT_EQUAL(v, 256ull << 20);
+	/* a policy's seconds round as sbx_parse_duration() rounds, halves
+	 * up in decimal, whatever a double makes of them */
+	CU_ASSERT_EQUAL(sbx_policy_load_string(
+				sbx, "{\"limits\":{\"wall\":0.0015,"
+				     "\"cpu\":0.0005}}"),
+			0);
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_WALL_MS, &v), 0);
+	CU_ASSERT_EQUAL(v, 2);
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_CPU_MS, &v), 0);
+	CU_ASSERT_EQUAL(v, 1);
 	CU_ASSERT_EQUAL(sbx_get_network(sbx), SBX_NET_HOST);
 	CU_ASSERT_EQUAL(sbx_get_flag(sbx, SBX_FLAG_READ_ONLY), 1);
 	CU_ASSERT_EQUAL(sbx_get_flag(sbx, SBX_FLAG_SECCOMP_KILL), 0);
