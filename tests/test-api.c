@@ -287,6 +287,79 @@ static void test_parse_duration(void)
 	CU_ASSERT_EQUAL(sbx_parse_duration("1", NULL, NULL, 0), -EINVAL);
 }
 
+/* Every limit's value as text, by its unit: what the CLI and the
+ * bindings pass, so that they take and refuse alike. */
+static void test_parse_limit(void)
+{
+	static const struct {
+		int kind;
+		const char *text;
+		int rc;
+		uint64_t value;
+		const char *says;
+	} cases[] = {
+		{ SBX_LIMIT_WALL_MS, "1.5", 0, 1500, "" },
+		{ SBX_LIMIT_WALL_MS, "0.0015", 0, 2, "" },
+		{ SBX_LIMIT_CPU_MS, "2m", 0, 120000, "" },
+		{ SBX_LIMIT_WALL_MS, "0", 0, 0, "" },
+		{ SBX_LIMIT_WALL_MS, "0.0001", -ERANGE, 0, "millisecond" },
+		{ SBX_LIMIT_WALL_MS, "-1", -EINVAL, 0, "not a duration" },
+		{ SBX_LIMIT_CPU_MS, "366d", -EINVAL, 0, "not a duration" },
+		{ SBX_LIMIT_CPU_MS, "31536001", -ERANGE, 0, "365 days" },
+		{ SBX_LIMIT_MEMORY, "256M", 0, 256ull << 20, "" },
+		{ SBX_LIMIT_DISK, "4096", 0, 4096, "" },
+		{ SBX_LIMIT_OUTPUT, "12Q", -EINVAL, 0, "not a size" },
+		{ SBX_LIMIT_FSIZE, "-1", -EINVAL, 0, "not a size" },
+		{ SBX_LIMIT_MEMORY, "99999999999T", -ERANGE, 0, "64 bits" },
+		{ SBX_LIMIT_PIDS, "512", 0, 512, "" },
+		{ SBX_LIMIT_PTYS, "0", 0, 0, "" },
+		{ SBX_LIMIT_PIDS, "1.5", -EINVAL, 0, "whole number" },
+		{ SBX_LIMIT_NOFILE, "-3", -EINVAL, 0, "whole number" },
+		{ SBX_LIMIT_NOFILE, "", -EINVAL, 0, "whole number" },
+		{ SBX_LIMIT_NOFILE, "1e3", -EINVAL, 0, "whole number" },
+		{ SBX_LIMIT_PIDS, "4194305", -ERANGE, 0, "maximum, 4194304" },
+		{ SBX_LIMIT_PIDS, "99999999999999999999999", -ERANGE, 0,
+		  "maximum" },
+		{ SBX_LIMIT_CPU_SHARE, "0.5", 0, 500, "" },
+		{ SBX_LIMIT_CPU_SHARE, "0.0015", 0, 2, "" },
+		{ SBX_LIMIT_CPU_SHARE, "1024", 0, 1024000, "" },
+		{ SBX_LIMIT_CPU_SHARE, "1024.001", -ERANGE, 0, "to 1024" },
+		{ SBX_LIMIT_CPU_SHARE, "0.0001", -ERANGE, 0, "from 0.001" },
+		{ SBX_LIMIT_CPU_SHARE, "2s", -EINVAL, 0, "number of CPUs" },
+		{ SBX_LIMIT_CPU_SHARE, "nan", -EINVAL, 0, "number of CPUs" },
+	};
+	char err[256];
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc;
+
+		v = 4242;
+		strcpy(err, "unset");
+		rc = sbx_parse_limit(cases[i].kind, cases[i].text, &v, err,
+				     sizeof(err));
+		if (rc != cases[i].rc || !strstr(err, cases[i].says) ||
+		    (rc == 0 && (v != cases[i].value || err[0])) ||
+		    (rc < 0 && v != 4242))
+			printf("\n  limit %d \"%s\": %d %llu \"%s\"",
+			       cases[i].kind, cases[i].text, rc,
+			       (unsigned long long)v, err);
+		CU_ASSERT_EQUAL(rc, cases[i].rc);
+		CU_ASSERT(strstr(err, cases[i].says) != NULL);
+		CU_ASSERT_EQUAL(v, rc == 0 ? cases[i].value : 4242);
+	}
+	CU_ASSERT_EQUAL(sbx_parse_limit(SBX_LIMIT_KIND_MAX, "1", &v, err,
+					sizeof(err)),
+			-EINVAL);
+	CU_ASSERT(strstr(err, "unknown limit kind") != NULL);
+	CU_ASSERT_EQUAL(sbx_parse_limit(-1, "1", &v, NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_parse_limit(SBX_LIMIT_PIDS, NULL, &v, NULL, 0),
+			-EINVAL);
+	CU_ASSERT_EQUAL(sbx_parse_limit(SBX_LIMIT_PIDS, "1", NULL, NULL, 0),
+			-EINVAL);
+}
+
 /* Each limit reads back as its documented default, then as set. */
 static void test_getters(void)
 {
@@ -808,6 +881,7 @@ static CU_TestInfo api_tests[] = {
 	{ "calls in the wrong state", test_wrong_state },
 	{ "size strings", test_parse_size },
 	{ "duration strings", test_parse_duration },
+	{ "limit values as text", test_parse_limit },
 	{ "getters", test_getters },
 	{ "dup", test_dup },
 	{ "signal and pid", test_signal_and_pid },
