@@ -96,10 +96,18 @@ SBX_EXPORT int sbx_parse_limit(int kind, const char *text, uint64_t *ret_value,
 				    "\"%s\" is not a number of CPUs: give one "
 				    "like 1 or 0.5 (0: no limit)",
 				    text);
+		/* refused as a duration: too small when the whole part is
+		 * 0, else too large */
+		if (r < 0 && strspn(text, "0") >= strcspn(text, "."))
+			return fail(err, errlen, ERANGE,
+				    "\"%s\" is less than a thousandth of a CPU, "
+				    "which would be 0, no limit: give 0.001 or "
+				    "more, or 0",
+				    text);
 		if (r < 0 || v > l->max)
 			return fail(err, errlen, ERANGE,
-				    "\"%s\" is not a number of CPUs from 0.001 "
-				    "to %llu (0: no limit)",
+				    "\"%s\" is larger than the maximum, %llu "
+				    "CPUs",
 				    text, (unsigned long long)l->max / 1000);
 		break;
 	default:

@@ -579,21 +579,22 @@ static int apply_require(struct pctx *c, const char *ptr, json_object *v)
 
 /* ------------------------------------------------------------- limits */
 
-/* Seconds as a number, or a string of seconds or with a unit: "500ms",
- * "90s", "2m", "1h".  Both go through sbx_parse_duration(), the parser of
- * every front end, which reads them the same in any locale, rounds them
- * alike, and refuses a positive duration that would round to 0 (no
- * limit). */
-static int get_ms(struct pctx *c, const char *ptr, json_object *v,
-		  uint64_t *ret)
+/* A duration or CPUs, as a number or (a duration) a string of seconds or
+ * with a unit: "500ms", "90s", "2m", "1h".  Both go through
+ * sbx_parse_limit(), the check of every front end, which reads them the
+ * same in any locale, rounds them alike (to the thousandth, halves up),
+ * and refuses a positive value that would round to 0 (no limit). */
+static int get_decimal(struct pctx *c, const char *ptr, json_object *v,
+		       int kind, uint64_t *ret)
 {
 	char err[256], text[64];
 	uint64_t whole, frac;
 	const char *s;
-	double d;
+	double d = 0;
 	int r;
 
-	if (json_object_is_type(v, json_type_string)) {
+	if (json_object_is_type(v, json_type_string) &&
+	    sbx_limit_table[kind].unit == SBX_UNIT_MS) {
 		r = get_str(c, ptr, v, "", &s);
 		if (r < 0)
 			return r;
@@ -601,11 +602,17 @@ static int get_ms(struct pctx *c, const char *ptr, json_object *v,
 		r = get_real(c, ptr, v, &d);
 		if (r < 0)
 			return r;
-		/* in range before the conversion: 1e13 s is far past the
+		/* in range before the conversion: 1e13 is far past either
 		 * maximum, and the text stays short */
-		if (d >= 1e13)
+		if (d >= 1e13 && sbx_limit_table[kind].unit == SBX_UNIT_MS)
 			return perr(c, ptr, EINVAL,
 				    "is too long: at most 365 days");
+		if (d >= 1e13)
+			return perr(c, ptr, EINVAL,
+				    "is larger than the maximum, %llu CPUs",
+				    (unsigned long long)sbx_limit_table[kind]
+						    .max /
+					    1000);
 		/* decimal digits, more than sbx_parse_duration()'s twelve,
 		 * never an exponent, nor a locale's decimal comma */
 		whole = (uint64_t)d;
@@ -618,7 +625,7 @@ static int get_ms(struct pctx *c, const char *ptr, json_object *v,
 			 (unsigned long long)whole, (unsigned long long)frac);
 		s = text;
 	}
-	r = sbx_parse_duration(s, ret, err, sizeof(err));
+	r = sbx_parse_limit(kind, s, ret, err, sizeof(err));
 	return r < 0 ? perr(c, ptr, EINVAL, "%s", err) : 0;
 }
 
@@ -650,29 +657,18 @@ static int apply_limit(struct pctx *c, const char *ptr, json_object *v,
 {
 	const struct sbx_limit_info *l = &sbx_limit_table[kind];
 	uint64_t value = 0;
-	double d;
 	int r;
 
 	switch (l->unit) {
 	case SBX_UNIT_MS:
-		r = get_ms(c, ptr, v, &value);
+	case SBX_UNIT_MILLICPU:
+		r = get_decimal(c, ptr, v, kind, &value);
 		break;
 	case SBX_UNIT_BYTES:
 		r = get_size(c, ptr, v, &value);
 		break;
 	case SBX_UNIT_COUNT:
 		r = get_u64(c, ptr, v, UINT64_MAX, &value);
-		break;
-	case SBX_UNIT_MILLICPU:
-		/* In range before the conversion: a double too large for
-		 * the integer is undefined behaviour, not a big number. */
-		r = get_real(c, ptr, v, &d);
-		if (!r && d * 1000 + 0.5 >= (double)l->max + 1)
-			r = perr(c, ptr, EINVAL,
-				 "is larger than the maximum, %llu CPUs",
-				 (unsigned long long)l->max / 1000);
-		if (!r)
-			value = (uint64_t)(d * 1000 + 0.5);
 		break;
 	default:
 		r = -EINVAL;

@@ -332,6 +332,8 @@ static void test_bad_input(void)
 	    "shorter than a millisecond");
 	bad("{\"limits\": {\"cpu\": 1e-13}}", EINVAL, "limits.cpu",
 	    "shorter than a millisecond");
+	bad("{\"limits\": {\"cpus\": 0.0004}}", EINVAL, "limits.cpus",
+	    "less than a thousandth of a CPU");
 	bad("{\"limits\": {\"timeout\": \"0.00001\"}}", EINVAL,
 	    "limits.timeout", "shorter than a millisecond");
 	bad("{\"limits\": {\"wall\": 1, \"timeout\": 2}}", EINVAL,
