@@ -364,6 +364,80 @@ static void test_parse_limit(void)
 			-EINVAL);
 }
 
+/* The defaults sandbox.h documents in its table above enum
+ * sbx_limit_kind ("WALL_MS     1 hour ..."), read from the header itself,
+ * are the ones a new handle has (the library's table of limits). */
+static void test_header_defaults(void)
+{
+	static const char *const names[SBX_LIMIT_KIND_MAX] = {
+		"WALL_MS", "CPU_MS", "MEMORY", "PIDS", "FSIZE",
+		"NOFILE", "DISK", "OUTPUT", "CPU_SHARE", "PTYS",
+	};
+	static const struct {
+		const char *unit;
+		uint64_t mult;
+	} units[] = {
+		{ "hour", 3600000 }, { "minutes", 60000 }, { "GiB", 1ull << 30 },
+		{ "MiB", 1ull << 20 }, { "", 1 },
+	};
+	const char *dir = getenv("srcdir");
+	char path[4096], line[512];
+	int seen[SBX_LIMIT_KIND_MAX] = { 0 };
+	sbx_t *sbx;
+	FILE *f;
+	int k;
+
+	snprintf(path, sizeof(path), "%s/include/sandbox.h", dir ? dir : ".");
+	f = fopen(path, "r");
+	if (!f) {
+		tl_skip("cannot read %s (srcdir)", path);
+		return;
+	}
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	while (fgets(line, sizeof(line), f)) {
+		char name[32], value[32], unit[32] = "";
+		unsigned long long n;
+		uint64_t want, have;
+		size_t u;
+
+		/* " *   NAME   VALUE [UNIT]   mechanism..." */
+		if (sscanf(line, " * %31s %31s %31s", name, value, unit) < 2)
+			continue;
+		for (k = 0; k < SBX_LIMIT_KIND_MAX; k++)
+			if (strcmp(name, names[k]) == 0)
+				break;
+		if (k == SBX_LIMIT_KIND_MAX || seen[k])
+			continue;
+		seen[k] = 1;
+		if (strcmp(value, "none") == 0) {
+			want = 0;
+		} else {
+			CU_ASSERT_FATAL(sscanf(value, "%llu", &n) == 1);
+			for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+				if (strcmp(unit, units[u].unit) == 0 ||
+				    !units[u].unit[0])
+					break;
+			want = n * units[u].mult;
+			if (!units[u].unit[0])
+				unit[0] = '\0'; /* the mechanism's first word */
+		}
+		CU_ASSERT_EQUAL(sbx_get_limit(sbx, k, &have), 0);
+		if (have != want)
+			printf("\n  sandbox.h says %s is %s %s, the library "
+			       "gives %llu",
+			       name, value, unit, (unsigned long long)have);
+		CU_ASSERT_EQUAL(have, want);
+	}
+	fclose(f);
+	for (k = 0; k < SBX_LIMIT_KIND_MAX; k++) {
+		if (!seen[k])
+			printf("\n  sandbox.h documents no default for %s",
+			       names[k]);
+		CU_ASSERT(seen[k]);
+	}
+	sbx_destroy(sbx);
+}
+
 /* Each limit reads back as its documented default, then as set. */
 static void test_getters(void)
 {
@@ -886,6 +960,7 @@ static CU_TestInfo api_tests[] = {
 	{ "size strings", test_parse_size },
 	{ "duration strings", test_parse_duration },
 	{ "limit values as text", test_parse_limit },
+	{ "the header's documented defaults", test_header_defaults },
 	{ "getters", test_getters },
 	{ "dup", test_dup },
 	{ "signal and pid", test_signal_and_pid },
