@@ -33,10 +33,11 @@ fuzz/fuzz-policy: fuzz/fuzz-policy.c fuzz/libsandbox-fuzz.a
 fuzz/fuzz-result: fuzz/fuzz-result.c fuzz/libsandbox-fuzz.a
 	$(AM_V_GEN)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz-result.c \
 		fuzz/libsandbox-fuzz.a $(FUZZ_LIBS) -o $@
-fuzz/fuzz-cli: fuzz/fuzz-cli.c tools/run-options.c tools/cli.h fuzz/libsandbox-fuzz.a
+fuzz/fuzz-cli: fuzz/fuzz-cli.c tools/run-options.c tools/cli.c tools/cli.h \
+		fuzz/libsandbox-fuzz.a
 	$(AM_V_GEN)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz-cli.c \
-		$(srcdir)/tools/run-options.c fuzz/libsandbox-fuzz.a \
-		$(FUZZ_LIBS) -o $@
+		$(srcdir)/tools/run-options.c $(srcdir)/tools/cli.c \
+		fuzz/libsandbox-fuzz.a $(FUZZ_LIBS) -o $@
 fuzz/fuzz-size: fuzz/fuzz-size.c libsandbox/size.c libsandbox/size.h
 	$(AM_V_GEN)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz-size.c \
 		$(srcdir)/libsandbox/size.c -o $@

@@ -44,6 +44,37 @@ tests_test_limits_SOURCES = tests/test-limits.c
 tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_limits_LDADD = $(TEST_LDADD)
 
+# Policies, Landlock and the fallback ladder: test-ladder and test-layers
+# disable user namespaces in a user namespace of their own (nouserns.c);
+# ladder-sysctl.sh does it host-wide, run by tools/run-tests only.  The
+# helper their sandboxes run is not a test itself.
+noinst_PROGRAMS = tests/sbx-try
+tests_sbx_try_SOURCES = tests/sbx-try.c
+tests_sbx_try_CFLAGS = $(BASE_CFLAGS)
+tests_sbx_try_LDFLAGS = $(BASE_LINK_FLAGS)
+
+POLICY_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(JSONC_CFLAGS)
+POLICY_TEST_LDADD = $(TEST_LDADD) $(JSONC_LIBS) -lpthread
+
+check_PROGRAMS += tests/test-policy tests/test-layers tests/test-ladder
+tests_test_policy_SOURCES = tests/test-policy.c
+tests_test_policy_CFLAGS = $(POLICY_TEST_CFLAGS) $(LIBSECCOMP_CFLAGS)
+tests_test_policy_LDADD = $(POLICY_TEST_LDADD) $(LIBSECCOMP_LIBS)
+tests_test_layers_SOURCES = tests/test-layers.c tests/nouserns.c \
+	tests/nouserns.h
+tests_test_layers_CFLAGS = $(POLICY_TEST_CFLAGS)
+tests_test_layers_LDADD = $(POLICY_TEST_LDADD)
+tests_test_ladder_SOURCES = tests/test-ladder.c tests/nouserns.c \
+	tests/nouserns.h
+tests_test_ladder_CFLAGS = $(POLICY_TEST_CFLAGS)
+tests_test_ladder_LDADD = $(POLICY_TEST_LDADD)
+EXTRA_DIST += tests/ladder-sysctl.sh
+
+# The sbx tool: its policy options and commands and `sbx doctor`; its
+# exit statuses against the documented ones.
+TESTS += tests/cli-policy.sh tests/cli-exit.sh
+EXTRA_DIST += tests/cli-policy.sh tests/cli-exit.sh
+
 # Checks of the build itself.
 TESTS += tests/header-c89.sh tests/symbols.sh tests/pkgconfig-example.sh \
 	tests/valgrind-api.sh

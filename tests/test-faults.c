@@ -696,10 +696,80 @@ static void test_degraded_no_tmp(void)
 	free(text);
 }
 
+/* The caller of test_degraded_signal: a program that answers SIGTERM,
+ * sbx_signal(SIGTERM) once it is ready, and what came of it. */
+static void signal_caller(int out, void *arg)
+{
+	const char *argv[] = { "/bin/sh", "-c",
+			       "trap 'echo TERM; exit 3' TERM; echo ready; "
+			       "while :; do sleep 0.1; done",
+			       NULL };
+	char buf[64] = "";
+	int p[2], r, i;
+	ssize_t n;
+	sbx_t *sbx;
+
+	(void)arg;
+	if (pipe2(p, O_CLOEXEC) < 0 || sbx_create(&sbx) < 0)
+		_exit(6);
+	degraded_config(sbx);
+	sbx_set_stdio(sbx, 1, SBX_STDIO_FD, p[1]);
+	if (sbx_exec(sbx, argv) < 0) {
+		dprintf(out, "E%s\n", sbx_last_error(sbx));
+		_exit(7);
+	}
+	close(p[1]);
+	n = read(p[0], buf, 6);
+	if (n != 6 || strncmp(buf, "ready\n", 6) != 0)
+		dprintf(out, "Enot ready: %.*s\n", (int)(n > 0 ? n : 0), buf);
+	r = sbx_signal(sbx, SIGTERM);
+	/* the trap runs after sleep's 0.1 s */
+	for (i = 0; i < 3; i++)
+		n = read(p[0], buf, sizeof(buf) - 1);
+	(void)n;
+	r = r < 0 ? r : sbx_wait(sbx);
+	dprintf(out, "W%d exit=%lld signal=%lld\n", r,
+		(long long)sbx_result(sbx, SBX_RESULT_EXIT_CODE),
+		(long long)sbx_result(sbx, SBX_RESULT_SIGNAL));
+	sbx_destroy(sbx);
+}
+
+/*
+ * sbx_signal() without namespaces: SIGTERM reaches the program, which
+ * handles it as it would in a full sandbox (exit status 3 from its
+ * trap), rather than ending every process of the run with SIGKILL.
+ */
+static void test_degraded_signal(void)
+{
+	char *text;
+	int in, st;
+	pid_t caller;
+
+	caller = start_degraded_caller(NULL, signal_caller, NULL, &in);
+	if (caller < 0) {
+		tl_skip("cannot make a user namespace to disable them in");
+		return;
+	}
+	text = read_until_eof(in);
+	close(in);
+	waitpid(caller, &st, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	if (text[0] == 'E' && strstr(text, "Landlock")) {
+		tl_skip("no degraded runs here: %s", text + 1);
+		free(text);
+		return;
+	}
+	if (!strstr(text, "W0 exit=3 signal=0"))
+		fprintf(stderr, "\n  caller: %s\n", text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "W0 exit=3 signal=0"));
+	free(text);
+}
+
 static CU_TestInfo degraded_tests[] = {
 	{ "supervisor killed: nothing left", test_degraded_killed_supervisor },
 	{ "/tmp read-only: another place", test_degraded_ro_tmp },
 	{ "no writable place: a clear refusal", test_degraded_no_tmp },
+	{ "sbx_signal(SIGTERM) reaches the program", test_degraded_signal },
 	CU_TEST_INFO_NULL,
 };
 

@@ -177,6 +177,7 @@ static void test_fork_bomb_until_timeout(void)
 	if (strncmp(mechanism(&w.r, "pids"), "cgroup", 6) != 0) {
 		tl_skip("the pids limit is not a cgroup's here: nothing "
 			"counts the failed forks");
+		tl_run_free(&w.r);
 		return;
 	}
 	CU_ASSERT_EQUAL(w.r.status, SBX_STATUS_PIDS_LIMIT);
@@ -189,6 +190,7 @@ static void test_fork_bomb_until_timeout(void)
 	CU_ASSERT(json_has(&w.r, "fork/clone calls failed"));
 	CU_ASSERT(w.host_spawned > 0);
 	CU_ASSERT_EQUAL(w.host_spawn_failed, 0);
+	tl_run_free(&w.r);
 }
 
 static void test_fork_bomb(void)

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -325,6 +327,100 @@ static void test_addresses(void)
 			-EINVAL);
 }
 
+/* A peer on the socket that authenticates, then sends msg (len bytes). */
+static pid_t raw_peer(const char *path, const unsigned char *msg, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int l, c;
+	pid_t pid;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(l, 1) < 0) {
+		if (l >= 0)
+			close(l);
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		char buf[512];
+		const char ok[] = "OK 0123456789abcdef0123456789abcdef\r\n";
+
+		alarm(30);
+		c = accept(l, NULL, NULL);
+		if (c < 0 || read(c, buf, sizeof(buf)) <= 0 ||
+		    write(c, ok, sizeof(ok) - 1) < 0 ||
+		    write(c, msg, len) < 0)
+			_exit(1);
+		while (read(c, buf, sizeof(buf)) > 0)
+			;
+		_exit(0);
+	}
+	close(l);
+	return pid;
+}
+
+/*
+ * A broken or hostile peer on the manager's socket: a reply whose header
+ * holds an array of empty structs ("a()", which the specification does
+ * not allow), 8 bytes long.  Each element takes no bytes, so a reader
+ * that steps element by element never reaches the array's end.  The
+ * supervisor must call it malformed (EBADMSG), not spin until killed.
+ */
+static void test_empty_struct_array(void)
+{
+	static const char *const sigs[] = { "a()", "a{}" };
+	char path[4200];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/raw.sock", dir);
+	for (i = 0; i < 2; i++) {
+		unsigned char msg[40] = { 'l', 2, 0, 1 };
+		uint32_t v;
+		struct sup_bus bus;
+		struct sup_dmsg m;
+		pid_t peer, reader;
+		int st = 0;
+
+		v = 1; /* serial */
+		memcpy(msg + 8, &v, 4);
+		v = 24; /* the header fields: 16..40 */
+		memcpy(msg + 12, &v, 4);
+		msg[16] = 100; /* a field code nobody knows */
+		msg[17] = 3;
+		memcpy(msg + 18, sigs[i], 4);
+		v = 8; /* the array's bytes, 32..40 */
+		memcpy(msg + 24, &v, 4);
+		peer = raw_peer(path, msg, sizeof(msg));
+		CU_ASSERT_FATAL(peer > 0);
+		fflush(NULL);
+		reader = fork();
+		if (reader == 0) {
+			int64_t end = sup_bus_now_ns() + 5000000000LL;
+			int r;
+
+			alarm(20); /* a reader that spins */
+			r = sup_bus_open(&bus, path, 1, end);
+			if (r == 0)
+				r = sup_bus_read(&bus, &m, end);
+			_exit(r == -EBADMSG ? 0 : 1);
+		}
+		waitpid(reader, &st, 0);
+		kill(peer, SIGKILL);
+		waitpid(peer, NULL, 0);
+		if (!WIFEXITED(st))
+			fprintf(stderr, "\n  %s: the reader was killed by "
+				"signal %d\n", sigs[i], WTERMSIG(st));
+		CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	unlink(path);
+}
+
 static CU_TestInfo tests[] = {
 	{ "scope over a bus daemon", test_bus },
 	{ "scope over a manager's own socket", test_direct },
@@ -333,6 +429,7 @@ static CU_TestInfo tests[] = {
 	{ "job failed: not in it", test_job_failed },
 	{ "no manager, then the next address", test_no_manager },
 	{ "bus addresses", test_addresses },
+	{ "a reply with an array of empty structs", test_empty_struct_array },
 	CU_TEST_INFO_NULL,
 };
 

@@ -1,17 +1,35 @@
-/* cli.h - what the parts of the sbx tool share. */
+/* cli.h - what the parts of the sbx tool share: the exit statuses, the
+ * helpers (cli.c), the options (run-options.c), the commands, the
+ * terminal (tty.c).  sbx.c calls the commands, the commands the options,
+ * the terminal and the helpers, the options the helpers: never back. */
 #ifndef SBX_CLI_H
 #define SBX_CLI_H
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "sandbox.h"
 
-#define SBX_EXIT_SETUP 125
+/* Every exit status sbx decides itself, the one list of them; README's
+ * "Exit status" table documents it and tests/cli-exit.sh holds the two
+ * together.  Otherwise a run exits with the program's own status. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_CANNOT_RUN = 1, /* sbx doctor: the default policy cannot
+				  * run on this host */
+	CLI_EXIT_TIMEOUT = 124,  /* the wall clock (--timeout) ended the run */
+	CLI_EXIT_SETUP = 125,    /* a bad option or policy, or the sandbox
+				  * could not be set up: sbx said why */
+	CLI_EXIT_NOEXEC = 126,   /* the program cannot be executed */
+	CLI_EXIT_NOTFOUND = 127, /* the program is not found inside */
+	CLI_EXIT_SIGNAL = 128,   /* + N: signal N killed the program; SIGKILL
+				  * (137) too when a limit did */
+};
 
-/* sbx.c: `sbx run`; with policy_action ("show", "explain", "export") the
- * options build the policy and policy-cmd.c prints it instead. */
-int cli_run(int argc, char **argv, const char *policy_action);
+/* cli.c: print "sbx: ..." on stderr; returns CLI_EXIT_SETUP. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli.c: print text wrapped at 79 columns, each line after the first
+ * indented. */
+void cli_wrap(FILE *f, const char *first, const char *text, int indent);
 
 /* run-options.c: the options of `sbx run` (those of policies too:
  * --policy, --preset, --allow-degraded, --require, --read-only) parsed
@@ -26,17 +44,14 @@ struct cli_run_opts {
 };
 int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 		  struct cli_run_opts *o, int *ret_exit);
+/* run-options.c: the usage text of sbx, its options included. */
 void cli_usage(FILE *f);
-extern const char cli_policy_usage[];
-const struct option *cli_options(const struct option *base);
-int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
-		       const struct option *base);
-int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r);
 
-/* policy-cmd.c: `sbx policy`, and what sbx says after a run */
-int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv);
-void cli_note_degraded(sbx_t *sbx);
-int cmd_policy(int argc, char **argv);
+/* The commands, which main() (sbx.c) chooses among: argv[0] is "sbx run",
+ * "sbx policy" or "sbx doctor"; each returns sbx's exit status. */
+int cmd_run(int argc, char **argv);    /* run.c */
+int cmd_policy(int argc, char **argv); /* policy-cmd.c */
+int cmd_doctor(int argc, char **argv); /* doctor.c */
 
 /* tty.c: the caller's terminal fd in raw mode while a program's terminal
  * is relayed and sbx is in the foreground (keys, ^C included, go to the
@@ -48,13 +63,5 @@ void cli_tty_restore(void);
  * of a running job sends no signal, so cli_tty_check() now and then). */
 int cli_tty_cooked(void);
 void cli_tty_check(void);
-
-/* doctor.c */
-int cmd_doctor(int argc, char **argv);
-
-/* Print "sbx: ..." on stderr; returns SBX_EXIT_SETUP. */
-int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print text wrapped at 79 columns, each line after the first indented. */
-void cli_wrap(FILE *f, const char *first, const char *text, int indent);
 
 #endif

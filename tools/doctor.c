@@ -73,7 +73,7 @@ static int print_report(const char *json)
 				 4);
 	}
 	json_object_put(o);
-	return runs ? 0 : 1;
+	return runs ? CLI_EXIT_OK : CLI_EXIT_CANNOT_RUN;
 }
 
 int cmd_doctor(int argc, char **argv)
@@ -104,7 +104,7 @@ int cmd_doctor(int argc, char **argv)
 		rc = cli_fail("%s", sbx_last_error(sbx));
 	} else if (json) {
 		printf("%s\n", sbx_probe_report(sbx));
-		rc = r;
+		rc = r ? CLI_EXIT_CANNOT_RUN : CLI_EXIT_OK;
 	} else {
 		rc = print_report(sbx_probe_report(sbx));
 	}

@@ -1,6 +1,5 @@
 /* policy-cmd.c - `sbx policy show|explain|export`, whose options are
- * those of `sbx run` (run-options.c), and what sbx says of a degraded
- * run. */
+ * those of `sbx run` (run-options.c). */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -8,58 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-
-void cli_wrap(FILE *f, const char *first, const char *text, int indent)
-{
-	int col = fprintf(f, "%s", first), fresh = col == 0;
-	const char *p = text ? text : "";
-
-	while (*p) {
-		int n = (int)strcspn(p, " ");
-
-		if (!fresh && col > indent && col + 1 + n > 79) {
-			fprintf(f, "\n%*s", indent, "");
-			col = indent;
-			fresh = 1;
-		}
-		if (!fresh) {
-			fputc(' ', f);
-			col++;
-		}
-		col += fprintf(f, "%.*s", n, p);
-		fresh = 0;
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	fputc('\n', f);
-}
-
-/* After a run: a degraded sandbox is said out loud. */
-void cli_note_degraded(sbx_t *sbx)
-{
-	json_object *o, *v;
-	const char *json = sbx_result_json(sbx);
-
-	if (sbx_result(sbx, SBX_RESULT_DEGRADED) != 1 || !json)
-		return;
-	cli_wrap(stderr, "sbx: warning: ran degraded, without namespaces:",
-		 sbx_result_degraded_reason(sbx), 5);
-	cli_wrap(stderr, "sbx: enforced:", sbx_result_layers(sbx), 5);
-	o = json_tokener_parse(json);
-	if (json_object_object_get_ex(o, "degraded_not_hidden", &v) &&
-	    json_object_array_length(v)) {
-		size_t i;
-
-		fprintf(stderr, "sbx: not hidden without namespaces:\n");
-		for (i = 0; i < json_object_array_length(v); i++)
-			cli_wrap(stderr, "  -",
-				 json_object_get_string(
-					 json_object_array_get_idx(v, i)),
-				 4);
-	}
-	json_object_put(o);
-}
 
 /* ------------------------------------------------------------- explain */
 
@@ -188,25 +135,25 @@ static int strip_own(int argc, char **argv, struct policy_args *pa, char **out)
 	return n;
 }
 
-static struct policy_args args;
-
-int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv)
+static int finish(sbx_t *sbx, const char *action,
+		  const struct policy_args *args, int argc, char **argv)
 {
 	const char *text;
 	int format = SBX_POLICY_JSON;
 
 	if (strcmp(action, "explain") == 0)
-		return explain(sbx, argc, argv, args.json);
+		return explain(sbx, argc, argv, args->json);
 	if (argc > 0)
 		return cli_fail("sbx policy %s: unexpected argument '%s'",
 				action, argv[0]);
 	if (strcmp(action, "export") == 0) {
-		if (!args.format || strcmp(args.format, "docker-seccomp") == 0)
+		if (!args->format ||
+		    strcmp(args->format, "docker-seccomp") == 0)
 			format = SBX_POLICY_DOCKER_SECCOMP;
-		else if (strcmp(args.format, "json") != 0)
+		else if (strcmp(args->format, "json") != 0)
 			return cli_fail("--format %s: expected docker-seccomp "
 					"or json",
-					args.format);
+					args->format);
 	}
 	text = sbx_policy_export(sbx, format);
 	if (!text)
@@ -215,6 +162,25 @@ int cli_policy_finish(sbx_t *sbx, const char *action, int argc, char **argv)
 	return fflush(stdout) == 0
 		       ? 0
 		       : cli_fail("cannot write: %s", strerror(errno));
+}
+
+/* The options of `sbx run` onto a handle (run-options.c), which action
+ * prints instead of running anything. */
+static int policy(int argc, char **argv, const char *action,
+		  const struct policy_args *args)
+{
+	struct cli_run_opts o;
+	sbx_t *sbx;
+	int r, rc = CLI_EXIT_SETUP;
+
+	r = sbx_create(&sbx);
+	if (r < 0)
+		return cli_fail("cannot create a sandbox: %s", strerror(-r));
+	if (!cli_run_parse(sbx, argc, argv, action, &o, &rc))
+		rc = finish(sbx, action, args, argc - o.argi,
+			    argv + o.argi);
+	sbx_destroy(sbx);
+	return rc;
 }
 
 static const char policy_usage[] =
@@ -234,13 +200,14 @@ static const char policy_usage[] =
 int cmd_policy(int argc, char **argv)
 {
 	static char name[32];
+	struct policy_args args = { NULL, 0 };
 	char **rest;
 	int n, rc;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
 		fputs(policy_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? SBX_EXIT_SETUP : 0;
+		return argc < 2 ? CLI_EXIT_SETUP : CLI_EXIT_OK;
 	}
 	if (strcmp(argv[1], "show") && strcmp(argv[1], "explain") &&
 	    strcmp(argv[1], "export"))
@@ -266,7 +233,7 @@ int cmd_policy(int argc, char **argv)
 	/* getopt's messages name rest[0]: "sbx policy show: ..." */
 	snprintf(name, sizeof(name), "sbx policy %s", argv[1]);
 	rest[0] = name;
-	rc = cli_run(n, rest, argv[1]);
+	rc = policy(n, rest, argv[1], &args);
 	free(rest);
 	return rc;
 }

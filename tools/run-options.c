@@ -5,7 +5,6 @@
  * file. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,7 +195,7 @@ static const struct option policy_options[] = {
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 };
 
-const char cli_policy_usage[] =
+static const char cli_policy_usage[] =
 	"\n"
 	"Policy options (applied first: --preset, then --policy; the options\n"
 	"above override them):\n"
@@ -216,20 +215,8 @@ const char cli_policy_usage[] =
 	"                                           the seccomp part for Docker\n"
 	"  sbx doctor [--json]                      what this host can enforce\n";
 
-int cli_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sbx: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return SBX_EXIT_SETUP;
-}
-
 /* The run options followed by the policy options. */
-const struct option *cli_options(const struct option *base)
+static const struct option *cli_options(const struct option *base)
 {
 	static struct option all[128];
 	size_t n = 0, i;
@@ -245,8 +232,8 @@ const struct option *cli_options(const struct option *base)
 
 /* Presets, then policy files, before any other option (parsed with all
  * of them, so that option arguments are not taken for options). */
-int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
-		       const struct option *base)
+static int cli_policy_prescan(sbx_t *sbx, int argc, char **argv,
+			      const struct option *base)
 {
 	const struct option *opts = cli_options(base);
 	int pass, c, r, saved = opterr;
@@ -285,7 +272,8 @@ static int require(sbx_t *sbx, const char *arg)
 	return r;
 }
 
-int cli_policy_option(sbx_t *sbx, int c, const char *arg, int *ret_r)
+static int cli_policy_option(sbx_t *sbx, int c, const char *arg,
+			     int *ret_r)
 {
 	switch (c) {
 	case OPT_POLICY:
@@ -324,7 +312,7 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 	rc = cli_policy_prescan(sbx, argc, argv, run_options); /* policy */
 	if (rc)
 		goto out;
-	rc = SBX_EXIT_SETUP;
+	rc = CLI_EXIT_SETUP;
 	optind = 0; /* getopt starts over (the prescan used it) */
 	/* cli_options() puts run_options first: option_index names them */
 	while ((c = getopt_long(argc, argv, "+h", cli_options(run_options),

@@ -52,6 +52,7 @@ struct apply {
 	int depth;
 	uint64_t budget;  /* bytes the host may receive: the disk budget */
 	uint64_t written;
+	uint64_t kept;    /* bytes kept unapplied, held to the budget too */
 	struct link links[MAX_LINKS];
 	size_t n_links;
 	/* trusted paths: withheld unless SBX_FLAG_ALLOW_TRUSTED_PATHS */
@@ -398,8 +399,10 @@ static void withhold(struct apply *a, int ufd, const char *name,
 }
 
 /* Copy the data of in to out, holes kept as holes: a sparse file costs the
- * host what it cost the sandbox.  The total is held to the budget. */
-static int copy_data(struct apply *a, int in, int out, off_t size)
+ * host what it cost the sandbox.  The total (*used) is held to the
+ * budget. */
+static int copy_data(struct apply *a, uint64_t *used, int in, int out,
+		     off_t size)
 {
 	char buf[65536];
 	off_t pos = 0;
@@ -425,11 +428,11 @@ static int copy_data(struct apply *a, int in, int out, off_t size)
 				return -errno;
 			if (n == 0)
 				return 0;
-			if (a->written + (uint64_t)n > a->budget)
+			if (*used + (uint64_t)n > a->budget)
 				return -EDQUOT;
 			if (sbx_write_full(out, buf, (size_t)n) < 0)
 				return -errno;
-			a->written += (uint64_t)n;
+			*used += (uint64_t)n;
 			pos += n;
 		}
 	}
@@ -535,7 +538,7 @@ static int copy_file(struct apply *a, int ufd, int hfd, const char *name,
 		close(in);
 		return r;
 	}
-	r = copy_data(a, in, out, ust->st_size);
+	r = copy_data(a, &a->written, in, out, ust->st_size);
 	if (!r && fchmod(out, mode) < 0)
 		r = -errno;
 	close(in);
@@ -645,17 +648,56 @@ static int unapplied_parent(struct apply *a)
 	return fd < 0 ? -errno : fd;
 }
 
-static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
-		     const struct stat *st);
+static int leads_out(struct apply *a, const char *target);
 
-/* Copy one entry of the upper layer (and what is below it) into pfd. */
-static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
-		     const struct stat *st)
+/*
+ * Whether the entry at hand (a->path, name below ufd), met below a kept
+ * directory whose entries have context ctx, is withheld as the apply
+ * would have withheld it: a trusted path, or a symlink out of the
+ * workspace.  The caller is told to copy what it needs from the kept
+ * tree, and the copy must not plant what the apply kept out.  Listed
+ * when withheld; *ret_ctx the context of its own entries.
+ */
+static int keep_withheld(struct apply *a, int ufd, const char *name,
+			 const struct stat *st, unsigned ctx,
+			 unsigned *ret_ctx)
 {
-	char buf[65536];
+	char target[4096];
+	ssize_t n;
+
+	*ret_ctx = 0;
+	if (!a->guard)
+		return 0;
+	if (judge(a, ctx, name, S_ISDIR(st->st_mode), ret_ctx) ==
+	    SBX_TRUST_WITHHELD) {
+		withhold(a, ufd, name, st, 0);
+		return 1;
+	}
+	if (!S_ISLNK(st->st_mode))
+		return 0;
+	n = readlinkat(ufd, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return 0; /* keep_tree() fails on it */
+	target[n] = '\0';
+	if (!leads_out(a, target))
+		return 0;
+	note_withheld(a, "");
+	return 1;
+}
+
+/* Copy one entry of the upper layer (and what is below it) into pfd;
+ * ctx the context of its entries (a directory's), without HEAD.  The
+ * program chose the tree's depth: a level costs little stack, and none
+ * goes deeper than the apply would have (MAX_DEPTH). */
+static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
+		     const struct stat *st, int depth, unsigned ctx)
+{
+	char buf[PATH_MAX];
 	int in, out, r = 0;
 	ssize_t n;
 
+	if (depth > MAX_DEPTH)
+		return -ELOOP;
 	if (S_ISLNK(st->st_mode)) {
 		n = readlinkat(ufd, name, buf, sizeof(buf) - 1);
 		if (n < 0)
@@ -686,9 +728,16 @@ static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
 			else if (sub >= 0)
 				close(sub);
 		} else {
+			/* no host directory: a HEAD the program wrote
+			 * makes this a git directory, and is withheld
+			 * itself where it would be the one to */
+			if (a->guard)
+				ctx = head_ctx(in, -1, 0, ctx);
 			while ((de = readdir(d))) {
 				struct stat cst;
-				int e;
+				unsigned sub_ctx;
+				size_t old;
+				int e = 0;
 
 				if (!strcmp(de->d_name, ".") ||
 				    !strcmp(de->d_name, "..") ||
@@ -696,7 +745,13 @@ static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
 					    AT_SYMLINK_NOFOLLOW) < 0 ||
 				    is_whiteout(&cst))
 					continue;
-				e = keep_tree(a, out, in, de->d_name, &cst);
+				old = path_push(a, de->d_name);
+				if (!keep_withheld(a, in, de->d_name, &cst,
+						   ctx, &sub_ctx))
+					e = keep_tree(a, out, in, de->d_name,
+						      &cst, depth + 1,
+						      sub_ctx);
+				path_pop(a, old);
 				if (e < 0 && !r)
 					r = e;
 			}
@@ -721,13 +776,11 @@ static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
 		close(in);
 		return r;
 	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (sbx_write_full(out, buf, (size_t)n) < 0) {
-			r = -errno;
-			break;
-		}
-	if (n < 0 && !r)
-		r = -errno;
+	/* holes kept and the bytes held to the disk budget, as on the way
+	 * to the workspace: a sparse file of 1 TB, or a file with a
+	 * thousand names (each kept as a copy), costs the sandbox little
+	 * and would fill the caller's /var/tmp */
+	r = copy_data(a, &a->kept, in, out, st->st_size);
 	close(in);
 	if (close(out) < 0 && !r)
 		r = -errno;
@@ -740,11 +793,12 @@ static int keep_tree(struct apply *a, int pfd, int ufd, const char *name,
 
 /*
  * The program's entry a->path (name below ufd) could not be applied, for
- * want of room: keep it for the caller instead of losing it.  When even
- * that fails, the run's message says so (fail()).
+ * want of room: keep it for the caller instead of losing it (ctx: the
+ * context of its entries, when a directory).  When even that fails, the
+ * run's message says so (fail()).
  */
 static void keep_unapplied(struct apply *a, int ufd, const char *name,
-			   const struct stat *st)
+			   const struct stat *st, unsigned ctx)
 {
 	int pfd = unapplied_parent(a), r;
 
@@ -752,7 +806,7 @@ static void keep_unapplied(struct apply *a, int ufd, const char *name,
 		a->un->lost++;
 		return;
 	}
-	r = keep_tree(a, pfd, ufd, name, st);
+	r = keep_tree(a, pfd, ufd, name, st, a->depth, ctx);
 	close(pfd);
 	if (r < 0)
 		a->un->lost++;
@@ -1053,7 +1107,7 @@ static void apply_subdir(struct apply *a, int ufd, int hfd, const char *name,
 
 		fail(a, e, "creating the directory", name);
 		if (no_room(e)) {
-			keep_unapplied(a, ufd, name, ust);
+			keep_unapplied(a, ufd, name, ust, sub_ctx);
 			close(usub);
 			return;
 		}
@@ -1121,7 +1175,7 @@ static void apply_entry(struct apply *a, int ufd, int hfd, unsigned ctx,
 		     r == -EXDEV ? "not replacing the mount point" : "applying",
 		     name);
 		if (no_room(-r) && !is_whiteout(st))
-			keep_unapplied(a, ufd, name, st);
+			keep_unapplied(a, ufd, name, st, 0);
 	} else {
 		a->changes++;
 	}

@@ -319,10 +319,16 @@ static void r_skip(struct sup_dread *r, const char **s, int depth)
 			r->bad = 1;
 			return;
 		}
+		/* every element takes a byte at least; one that takes none
+		 * (an empty struct, which no valid signature has) would
+		 * never reach the end */
 		while (!r->bad && r->pos < end) {
 			const char *e = elem;
+			size_t before = r->pos;
 
 			r_skip(r, &e, depth + 1);
+			if (r->pos == before)
+				r->bad = 1;
 		}
 		if (r->pos != end)
 			r->bad = 1;

@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -205,6 +204,20 @@ static const char *tmp_base(int i)
 static void remove_tree(const char *path);
 
 /*
+ * Whose run directories we collect: our own, and a root caller's runs'
+ * (make_tmpdir() gives them to the id its program runs as).  Never those
+ * of another local user, whatever their name: root would walk by path a
+ * tree that user may change under it (a directory swapped for a symlink
+ * to /etc between the listing and the removal).
+ */
+static int collectable(uid_t owner)
+{
+	uid_t me = geteuid();
+
+	return owner == me || (me == 0 && owner == SBX_ROOT_ID_BASE);
+}
+
+/*
  * A supervisor killed before its cleanup leaves its run's directory; the
  * directory is named after it (TMP_PREFIX PID-XXXXXX), so the next run,
  * or the library's collection after a killed supervisor (--gc), removes
@@ -236,7 +249,7 @@ void sup_degraded_collect(void)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
 			if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
-			    (geteuid() != 0 && st.st_uid != geteuid()))
+			    !collectable(st.st_uid))
 				continue;
 			remove_tree(path);
 		}
@@ -464,10 +477,14 @@ int sandbox_degraded_enter(const struct sup_config *cfg, int go_fd, int report)
  * Without a PID namespace nothing ends what init took in as the
  * subreaper of the program's orphans (a setsid() daemon) when the
  * supervisor dies: init does, on its way out.  Its parent-death signal
- * becomes SIGTERM, caught: it kills its children until none is left
+ * becomes DEATH_SIG, caught: it kills its children until none is left
  * (the program's own come to it as they are orphaned), then itself.
+ * Not SIGTERM, which init relays to the program (sbx_signal(), the
+ * caller's Ctrl-C): that asked the program to end, and killed the run.
  * The list of its children is opened before Landlock can refuse it.
  */
+#define DEATH_SIG SIGPWR
+
 static int children_fd = -1;
 
 static void end_everything(int sig)
@@ -518,10 +535,10 @@ void sandbox_degraded_guard(int report)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = end_everything;
 	sigfillset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	sigaction(DEATH_SIG, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, DEATH_SIG);
 	if (sandbox_supervisor_gone(report))
-		end_everything(SIGTERM);
+		end_everything(DEATH_SIG);
 }
 
 /* drop_privileges() for a process that may hold no capability at all:
@@ -641,32 +658,86 @@ void sup_degraded_end(const struct sup_config *cfg)
 	}
 }
 
-static int make_removable(const char *path, const struct stat *st, int type,
-			  struct FTW *ftw)
+/* How deep the removal of a run's directory goes in one pass (a
+ * descriptor a level); a tree nested deeper is moved up, whole, into the
+ * run's directory, and the next pass goes on with it. */
+#define REMOVE_DEPTH 128
+#define REMOVE_PASSES 1024
+
+/*
+ * Remove name below dfd and everything in it, never through a symlink:
+ * each directory is opened without following one, and its entries are
+ * removed relative to it.  The collection removes the directory of a
+ * dead run, whose contents its program made, and a process the run left
+ * may still change them: a directory swapped for a symlink to a host
+ * directory, as its removal begins, took a removal by path there.  A
+ * directory is made the owner's (0700) through its descriptor first: the
+ * program may have left one that cannot be read or written.  top is the
+ * run's directory (-1 at its own level); returns 1 when a tree too deep
+ * was moved up into it.
+ */
+static int remove_at(int dfd, const char *name, int depth, int top)
 {
-	(void)st;
-	(void)ftw;
-	if (type == FTW_D || type == FTW_DNR)
-		chmod(path, 0700);
-	return 0;
+	static unsigned moved;
+	char self[64];
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int pfd, fd, more = 0;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		unlinkat(dfd, name, 0);
+		return 0;
+	}
+	if (depth > REMOVE_DEPTH) {
+		snprintf(self, sizeof(self), ".sbx-deep-%u", moved++);
+		return renameat(dfd, name, top, self) == 0;
+	}
+	pfd = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return 0;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	chmod(self, 0700); /* the inode pfd holds, whatever name is now */
+	fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(pfd);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			more |= remove_at(dirfd(d), de->d_name, depth + 1,
+					  top >= 0 ? top : dirfd(d));
+	closedir(d);
+	/* a symlink put in its place meanwhile: ENOTDIR, and it stays for
+	 * the next collection, which removes the link itself */
+	if (!more || top >= 0)
+		unlinkat(dfd, name, AT_REMOVEDIR);
+	return more;
 }
 
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* Nothing of the run stays in /tmp.  Everything in it has ended, so no
- * symlink can be swapped in under us (and FTW_PHYS follows none). */
+/* Nothing of the run stays in /tmp (path is BASE/NAME). */
 static void remove_tree(const char *path)
 {
-	nftw(path, make_removable, 16, FTW_PHYS);
-	nftw(path, remove_one, 16, FTW_PHYS | FTW_DEPTH);
+	const char *slash = strrchr(path, '/');
+	char base[PATH_MAX];
+	int dfd, pass;
+
+	if (!slash || (size_t)(slash - path) >= sizeof(base))
+		return;
+	snprintf(base, sizeof(base), "%.*s", (int)(slash - path), path);
+	dfd = open(base[0] ? base : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	for (pass = 0; pass < REMOVE_PASSES; pass++)
+		if (!remove_at(dfd, slash + 1, 0, -1))
+			break;
+	close(dfd);
 }
 
 void sup_degraded_cleanup(struct sup_config *cfg)

@@ -96,3 +96,10 @@ tests_security_test_sec_escapes_SOURCES = tests/security/test-sec-escapes.c
 tests_security_test_sec_escapes_CPPFLAGS = $(SEC_CPPFLAGS)
 tests_security_test_sec_escapes_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_security_test_sec_escapes_LDADD = $(LIVE_LDADD)
+
+# Attacks on ABI 1.1's session (the apply's unapplied changes, ...).
+check_PROGRAMS += tests/security/test-sec-new
+tests_security_test_sec_new_SOURCES = tests/security/test-sec-new.c
+tests_security_test_sec_new_CPPFLAGS = $(SEC_CPPFLAGS)
+tests_security_test_sec_new_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_security_test_sec_new_LDADD = $(LIVE_LDADD)

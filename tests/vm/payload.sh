@@ -50,6 +50,11 @@ doctor_checks() { # sbx doctor's verdicts on this host
 		test "$(landlock_abi)" -ge 2
 	expect "doctor: the landlock line names the ABI" \
 		test "$(doc "'ABI %d' % d['landlock_abi'] in c['landlock']['summary']")" = True
+	# AppArmor is on in the guest, and the supervisor runs unconfined
+	expect "doctor: the lsm line says AppArmor is on" \
+		test "$(doc "c['lsm']['apparmor'] and 'AppArmor on' in c['lsm']['summary']")" = True
+	expect "doctor: the lsm line names apparmor among the modules" \
+		test "$(doc "'apparmor' in (c['lsm']['modules'] or '')")" = True
 	if [ "$(landlock_abi)" -lt 6 ]; then
 		expect "doctor: below ABI 6, --allow-degraded cannot run" \
 			test "$(doc "d['can_run_degraded']")" = False
