@@ -46,10 +46,11 @@ fuzz/fuzz-duration: fuzz/fuzz-duration.c libsandbox/duration.c
 		$(srcdir)/libsandbox/duration.c -o $@
 fuzz/fuzz-config: fuzz/fuzz-config.c libsandbox/supervisor/config.c \
 		libsandbox/supervisor/sup.h libsandbox/wire.c libsandbox/wire.h \
-		libsandbox/layers.c
+		libsandbox/layers.c libsandbox/limit-table.c libsandbox/limit-table.h
 	$(AM_V_GEN)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz-config.c \
 		$(srcdir)/libsandbox/supervisor/config.c \
-		$(srcdir)/libsandbox/wire.c $(srcdir)/libsandbox/layers.c -o $@
+		$(srcdir)/libsandbox/wire.c $(srcdir)/libsandbox/layers.c \
+		$(srcdir)/libsandbox/limit-table.c -o $@
 
 fuzz-build: $(FUZZ_TARGETS)
 fuzz-force:

@@ -196,6 +196,32 @@ int sbx_parse_size(const char *text, uint64_t *ret_bytes);
 int sbx_parse_duration(const char *text, uint64_t *ret_ms, char *err,
 		       size_t errlen);
 
+/**
+ * Parse the value of one limit as text, by the limit's unit, and check it
+ * against the limit's maximum, as sbx_limit() would: the one check of the
+ * values of `sbx run`'s limit options and of the bindings' limits, so
+ * that every front end takes, rounds and refuses a value alike and with
+ * the same words.  A binding writes its number as decimal text.
+ *
+ *   SBX_LIMIT_WALL_MS, SBX_LIMIT_CPU_MS: a duration (sbx_parse_duration())
+ *   SBX_LIMIT_MEMORY, _FSIZE, _DISK, _OUTPUT: a size (sbx_parse_size())
+ *   SBX_LIMIT_PIDS, _NOFILE, _PTYS: a whole number ("512")
+ *   SBX_LIMIT_CPU_SHARE: CPUs ("0.5"), into thousandths, rounded as
+ *                        durations are; 0.001 to 1024, or 0
+ *
+ * err, when not NULL, receives the message for the caller to show after
+ * its own name of the option (there is no handle to keep it): what is
+ * wrong with text and what to give instead; "" on success.
+ *
+ * Returns 0 and stores the value for sbx_limit() in *ret_value, or
+ *   -EINVAL  kind is unknown, text or ret_value is NULL, or text is not a
+ *            value of the limit's unit
+ *   -ERANGE  the value is larger than the limit's maximum, or positive
+ *            but rounds to 0 (which would be no limit)
+ */
+int sbx_parse_limit(int kind, const char *text, uint64_t *ret_value,
+		    char *err, size_t errlen);
+
 /* ------------------------------------------------------------------ */
 /* Filesystem                                                          */
 /* ------------------------------------------------------------------ */

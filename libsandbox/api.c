@@ -28,6 +28,19 @@ SBX_EXPORT const char *sbx_version(void)
 	return PACKAGE_VERSION;
 }
 
+/* What a policy sets, as a new handle has it and a preset starts from:
+ * the limits' defaults are limit-table.c's. */
+void sbx_config_defaults(sbx_t *sbx)
+{
+	int k;
+
+	sbx->workspace_mode = SBX_WORKSPACE_RO;
+	sbx->net = SBX_NET_NONE;
+	sbx->flags = 0;
+	for (k = 0; k < SBX_LIMIT_KIND_MAX; k++)
+		sbx->limits[k] = sbx_limit_table[k].def;
+}
+
 SBX_EXPORT int sbx_create(sbx_t **ret_sbx)
 {
 	sbx_t *sbx;
@@ -38,21 +51,12 @@ SBX_EXPORT int sbx_create(sbx_t **ret_sbx)
 	sbx = calloc(1, sizeof(*sbx));
 	if (!sbx)
 		return -ENOMEM;
-	sbx->workspace_mode = SBX_WORKSPACE_RO;
+	sbx_config_defaults(sbx);
 	for (i = 0; i < 3; i++) {
 		sbx->stdio_mode[i] = SBX_STDIO_INHERIT;
 		sbx->stdio_fd[i] = -1;
 		sbx->fds[i] = -1;
 	}
-	sbx->net = SBX_NET_NONE;
-	sbx->limits[SBX_LIMIT_WALL_MS] = SBX_DEFAULT_WALL_MS;
-	sbx->limits[SBX_LIMIT_CPU_MS] = SBX_DEFAULT_CPU_MS;
-	sbx->limits[SBX_LIMIT_MEMORY] = SBX_DEFAULT_MEMORY;
-	sbx->limits[SBX_LIMIT_PIDS] = SBX_DEFAULT_PIDS;
-	sbx->limits[SBX_LIMIT_NOFILE] = SBX_DEFAULT_NOFILE;
-	sbx->limits[SBX_LIMIT_DISK] = SBX_DEFAULT_DISK;
-	sbx->limits[SBX_LIMIT_OUTPUT] = SBX_DEFAULT_OUTPUT;
-	sbx->limits[SBX_LIMIT_PTYS] = SBX_DEFAULT_PTYS;
 	sbx->sup_pid = -1;
 	sbx->zombie_pid = -1;
 	sbx->ctl_fd = -1;
@@ -215,13 +219,12 @@ SBX_EXPORT int sbx_limit(sbx_t *sbx, int kind, uint64_t value)
 	CHECK_IDLE(sbx);
 	if (kind < 0 || kind >= SBX_LIMIT_KIND_MAX)
 		return sbx_error(sbx, EINVAL, "unknown limit kind %d", kind);
-	if (value > sbx_limit_max((uint32_t)kind))
+	if (value > sbx_limit_table[kind].max)
 		return sbx_error(sbx, EINVAL,
 				 "limit %d: %llu is larger than the maximum "
 				 "%llu",
 				 kind, (unsigned long long)value,
-				 (unsigned long long)sbx_limit_max(
-					 (uint32_t)kind));
+				 (unsigned long long)sbx_limit_table[kind].max);
 	sbx->limits[kind] = value;
 	return 0;
 }

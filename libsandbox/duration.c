@@ -38,7 +38,7 @@ SBX_EXPORT int sbx_parse_duration(const char *text, uint64_t *ret_ms,
 	};
 	const char *p = text;
 	uint64_t whole = 0, frac_num = 0, frac_den = 1, mult = 0, ms;
-	int digits = 0, frac = 0;
+	int digits = 0, frac = 0, nonzero = 0;
 	size_t i;
 
 	if (err && errlen)
@@ -51,13 +51,17 @@ SBX_EXPORT int sbx_parse_duration(const char *text, uint64_t *ret_ms,
 				    "\"%s\" is too long: at most 365 days",
 				    text);
 		whole = whole * 10 + (uint64_t)(*p - '0');
+		nonzero |= *p != '0';
 	}
 	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++, frac++)
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++, frac++) {
+			/* a digit past the twelfth still makes it positive */
+			nonzero |= *p != '0';
 			if (frac_den < 1000000000000ull) {
 				frac_num = frac_num * 10 + (uint64_t)(*p - '0');
 				frac_den *= 10;
 			}
+		}
 	}
 	for (i = 0; digits && i < SBX_ARRAY_SIZE(units); i++)
 		if (strcmp(p, units[i].unit) == 0)
@@ -78,7 +82,7 @@ SBX_EXPORT int sbx_parse_duration(const char *text, uint64_t *ret_ms,
 	if (ms > MAX_MS)
 		return fail(err, errlen, ERANGE,
 			    "\"%s\" is too long: at most 365 days", text);
-	if (!ms && (whole || frac_num))
+	if (!ms && nonzero)
 		return fail(err, errlen, ERANGE,
 			    "\"%s\" is shorter than a millisecond, which "
 			    "would be 0, no limit: give 1ms or more, or 0",

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "sandbox.h"
+#include "limit-table.h"
 #include "policy.h"
 #include "util.h"
 #include "wire.h"
@@ -17,17 +18,6 @@
 #define SBX_MAX_BINDS 256
 #define SBX_MAX_ENV 4096
 #define SBX_ERRMSG_MAX 1024
-
-/* Defaults: every limit has one (see sandbox.h and README "Limits"). */
-#define SBX_DEFAULT_WALL_MS (3600ull * 1000)
-#define SBX_DEFAULT_CPU_MS (600ull * 1000)
-#define SBX_DEFAULT_MEMORY (1024ull << 20)
-#define SBX_DEFAULT_PIDS 512
-#define SBX_DEFAULT_NOFILE 1024
-#define SBX_DEFAULT_DISK (512ull << 20)
-#define SBX_DEFAULT_OUTPUT (64ull << 20)
-/* Enough for a shell, tmux and an ssh or two; far from the host's 4096. */
-#define SBX_DEFAULT_PTYS 16
 
 struct sbx_bind {
 	char *src;
@@ -109,6 +99,9 @@ int sbx_rc(int r);
  * holds a part to destroy), or traded between two handles. */
 int sbx_config_copy(sbx_t *dst, const sbx_t *src);
 void sbx_config_swap(sbx_t *a, sbx_t *b);
+/* api.c: what a policy sets, as a new handle has it and a preset starts
+ * from (the limits' defaults are limit-table.c's). */
+void sbx_config_defaults(sbx_t *sbx);
 
 /* seccomp.c: compile the filter for these flags into sbx->bpf. */
 int sbx_seccomp_compile(sbx_t *sbx);

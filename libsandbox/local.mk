@@ -23,6 +23,9 @@ LIBSANDBOX_SOURCES = \
 	libsandbox/layers.h \
 	libsandbox/layout.c \
 	libsandbox/layout.h \
+	libsandbox/limit-parse.c \
+	libsandbox/limit-table.c \
+	libsandbox/limit-table.h \
 	libsandbox/policy-load.c \
 	libsandbox/policy-run.c \
 	libsandbox/policy-show.c \

@@ -579,53 +579,54 @@ static int apply_require(struct pctx *c, const char *ptr, json_object *v)
 
 /* ------------------------------------------------------------- limits */
 
-enum limit_type { L_TIME, L_SIZE, L_COUNT, L_CPUS };
-
-static const struct {
-	const char *name;
-	int kind;
-	enum limit_type type;
-} limit_keys[] = {
-	{ "wall", SBX_LIMIT_WALL_MS, L_TIME },
-	{ "timeout", SBX_LIMIT_WALL_MS, L_TIME },
-	{ "cpu", SBX_LIMIT_CPU_MS, L_TIME },
-	{ "memory", SBX_LIMIT_MEMORY, L_SIZE },
-	{ "pids", SBX_LIMIT_PIDS, L_COUNT },
-	{ "fsize", SBX_LIMIT_FSIZE, L_SIZE },
-	{ "nofile", SBX_LIMIT_NOFILE, L_COUNT },
-	{ "disk", SBX_LIMIT_DISK, L_SIZE },
-	{ "output", SBX_LIMIT_OUTPUT, L_SIZE },
-	{ "cpus", SBX_LIMIT_CPU_SHARE, L_CPUS },
-	{ "ptys", SBX_LIMIT_PTYS, L_COUNT },
-};
-
-/* Seconds as a number, or a string of seconds or with a unit: "500ms",
- * "90s", "2m", "1h" (sbx_parse_duration(), the parser of every front
- * end, which reads it the same in any locale). */
-static int get_ms(struct pctx *c, const char *ptr, json_object *v,
-		  uint64_t *ret)
+/* A duration or CPUs, as a number or (a duration) a string of seconds or
+ * with a unit: "500ms", "90s", "2m", "1h".  Both go through
+ * sbx_parse_limit(), the check of every front end, which reads them the
+ * same in any locale, rounds them alike (to the thousandth, halves up),
+ * and refuses a positive value that would round to 0 (no limit). */
+static int get_decimal(struct pctx *c, const char *ptr, json_object *v,
+		       int kind, uint64_t *ret)
 {
-	char err[256];
+	char err[256], text[64];
+	uint64_t whole, frac;
 	const char *s;
-	double d;
+	double d = 0;
 	int r;
 
-	if (json_object_is_type(v, json_type_string)) {
+	if (json_object_is_type(v, json_type_string) &&
+	    sbx_limit_table[kind].unit == SBX_UNIT_MS) {
 		r = get_str(c, ptr, v, "", &s);
 		if (r < 0)
 			return r;
-		r = sbx_parse_duration(s, ret, err, sizeof(err));
-		return r < 0 ? perr(c, ptr, EINVAL, "%s", err) : 0;
+	} else {
+		r = get_real(c, ptr, v, &d);
+		if (r < 0)
+			return r;
+		/* in range before the conversion: 1e13 is far past either
+		 * maximum, and the text stays short */
+		if (d >= 1e13 && sbx_limit_table[kind].unit == SBX_UNIT_MS)
+			return perr(c, ptr, EINVAL,
+				    "is too long: at most 365 days");
+		if (d >= 1e13)
+			return perr(c, ptr, EINVAL,
+				    "is larger than the maximum, %llu CPUs",
+				    (unsigned long long)sbx_limit_table[kind]
+						    .max /
+					    1000);
+		/* decimal digits, more than sbx_parse_duration()'s twelve,
+		 * never an exponent, nor a locale's decimal comma */
+		whole = (uint64_t)d;
+		frac = (uint64_t)((d - (double)whole) * 1e15 + 0.5);
+		if (frac >= 1000000000000000ull) {
+			whole++;
+			frac -= 1000000000000000ull;
+		}
+		snprintf(text, sizeof(text), "%llu.%015llu",
+			 (unsigned long long)whole, (unsigned long long)frac);
+		s = text;
 	}
-	r = get_real(c, ptr, v, &d);
-	if (r < 0)
-		return r;
-	/* in range before the conversion */
-	d = d * 1000 + 0.5;
-	if (d >= 1e15)
-		return perr(c, ptr, EINVAL, "is too long");
-	*ret = (uint64_t)d;
-	return 0;
+	r = sbx_parse_limit(kind, s, ret, err, sizeof(err));
+	return r < 0 ? perr(c, ptr, EINVAL, "%s", err) : 0;
 }
 
 static int get_size(struct pctx *c, const char *ptr, json_object *v,
@@ -652,35 +653,22 @@ static int get_size(struct pctx *c, const char *ptr, json_object *v,
 }
 
 static int apply_limit(struct pctx *c, const char *ptr, json_object *v,
-		       int kind, enum limit_type type)
+		       int kind)
 {
+	const struct sbx_limit_info *l = &sbx_limit_table[kind];
 	uint64_t value = 0;
-	double d;
 	int r;
 
-	switch (type) {
-	case L_TIME:
-		r = get_ms(c, ptr, v, &value);
+	switch (l->unit) {
+	case SBX_UNIT_MS:
+	case SBX_UNIT_MILLICPU:
+		r = get_decimal(c, ptr, v, kind, &value);
 		break;
-	case L_SIZE:
+	case SBX_UNIT_BYTES:
 		r = get_size(c, ptr, v, &value);
 		break;
-	case L_COUNT:
+	case SBX_UNIT_COUNT:
 		r = get_u64(c, ptr, v, UINT64_MAX, &value);
-		break;
-	case L_CPUS:
-		/* In range before the conversion: a double too large for
-		 * the integer is undefined behaviour, not a big number. */
-		r = get_real(c, ptr, v, &d);
-		if (!r && d * 1000 + 0.5 >=
-				  (double)sbx_limit_max(SBX_LIMIT_CPU_SHARE) + 1)
-			r = perr(c, ptr, EINVAL,
-				 "is larger than the maximum, %llu CPUs",
-				 (unsigned long long)sbx_limit_max(
-					 SBX_LIMIT_CPU_SHARE) /
-					 1000);
-		if (!r)
-			value = (uint64_t)(d * 1000 + 0.5);
 		break;
 	default:
 		r = -EINVAL;
@@ -693,32 +681,45 @@ static int apply_limit(struct pctx *c, const char *ptr, json_object *v,
 
 static int apply_limits(struct pctx *c, const char *ptr, json_object *v)
 {
-	const char *names[SBX_ARRAY_SIZE(limit_keys)];
-	size_t i;
-	int r = want_object(c, ptr, v);
+	const char *names[2 * SBX_LIMIT_KIND_MAX];
+	size_t n = 0;
+	int k, a, r = want_object(c, ptr, v);
 
-	for (i = 0; i < SBX_ARRAY_SIZE(limit_keys); i++)
-		names[i] = limit_keys[i].name;
-	if (!r)
-		r = check_keys(c, ptr, v, names, SBX_ARRAY_SIZE(names));
-	if (!r && json_object_object_get_ex(v, "wall", NULL) &&
-	    json_object_object_get_ex(v, "timeout", NULL)) {
-		_cleanup_free_ char *tp = sbx_jpos_child(ptr, "timeout");
-
-		return perr(c, tp ? tp : ptr, EINVAL,
-			    "\"timeout\" is another name of \"wall\": give "
-			    "one of them");
+	for (k = 0; k < SBX_LIMIT_KIND_MAX; k++) {
+		names[n++] = sbx_limit_table[k].policy_key;
+		if (sbx_limit_table[k].policy_alias)
+			names[n++] = sbx_limit_table[k].policy_alias;
 	}
-	for (i = 0; !r && i < SBX_ARRAY_SIZE(limit_keys); i++) {
-		_cleanup_free_ char *lp =
-			sbx_jpos_child(ptr, limit_keys[i].name);
-		json_object *x;
+	if (!r)
+		r = check_keys(c, ptr, v, names, n);
+	for (k = 0; !r && k < SBX_LIMIT_KIND_MAX; k++) {
+		const struct sbx_limit_info *l = &sbx_limit_table[k];
+		const char *key = NULL;
+		json_object *x = NULL;
 
-		if (!lp)
-			return -ENOMEM;
-		if (json_object_object_get_ex(v, limit_keys[i].name, &x))
-			r = apply_limit(c, lp, x, limit_keys[i].kind,
-					limit_keys[i].type);
+		for (a = 0; a < 2; a++) {
+			const char *name = a ? l->policy_alias : l->policy_key;
+			_cleanup_free_ char *ap = NULL;
+
+			if (!name || !json_object_object_get_ex(v, name, NULL))
+				continue;
+			if (key) {
+				ap = sbx_jpos_child(ptr, name);
+				return perr(c, ap ? ap : ptr, EINVAL,
+					    "\"%s\" is another name of \"%s\": "
+					    "give one of them",
+					    name, key);
+			}
+			key = name;
+		}
+		if (key) {
+			_cleanup_free_ char *lp = sbx_jpos_child(ptr, key);
+
+			if (!lp)
+				return -ENOMEM;
+			json_object_object_get_ex(v, key, &x);
+			r = apply_limit(c, lp, x, k);
+		}
 	}
 	return r;
 }
@@ -876,16 +877,11 @@ static int apply_doc(struct pctx *c, json_object *root, int nested);
 
 int sbx_policy_reset(sbx_t *sbx)
 {
-	sbx_t *fresh;
+	/* A terminal is a matter of standard streams, not of policy. */
+	uint32_t pty = sbx->flags & (1u << SBX_FLAG_PTY);
 	size_t i;
-	int r;
 
-	/* The defaults are whatever sbx_create() gives. */
-	r = sbx_create(&fresh);
-	if (r < 0)
-		return r;
 	sbx_set_workspace(sbx, NULL, SBX_WORKSPACE_RO);
-	sbx->workspace_mode = fresh->workspace_mode;
 	sbx_set_cwd(sbx, NULL);
 	for (i = 0; i < sbx->n_binds; i++) {
 		free(sbx->binds[i].src);
@@ -895,13 +891,10 @@ int sbx_policy_reset(sbx_t *sbx)
 	sbx->binds = NULL;
 	sbx->n_binds = 0;
 	sbx_clear_env(sbx);
-	sbx->net = fresh->net;
-	/* A terminal is a matter of standard streams, not of policy. */
-	sbx->flags = fresh->flags | (sbx->flags & (1u << SBX_FLAG_PTY));
-	memcpy(sbx->limits, fresh->limits, sizeof(sbx->limits));
+	sbx_config_defaults(sbx);
+	sbx->flags |= pty;
 	sbx_syscall_clear(sbx);
 	sbx_policy_require(sbx, NULL);
-	sbx_destroy(fresh);
 	return 0;
 }
 

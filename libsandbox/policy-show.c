@@ -9,14 +9,6 @@
 
 #include "internal.h"
 
-const char *const sbx_policy_limit_names[SBX_LIMIT_KIND_MAX] = {
-	[SBX_LIMIT_WALL_MS] = "wall",	[SBX_LIMIT_CPU_MS] = "cpu",
-	[SBX_LIMIT_MEMORY] = "memory",	[SBX_LIMIT_PIDS] = "pids",
-	[SBX_LIMIT_FSIZE] = "fsize",	[SBX_LIMIT_NOFILE] = "nofile",
-	[SBX_LIMIT_DISK] = "disk",	[SBX_LIMIT_OUTPUT] = "output",
-	[SBX_LIMIT_CPU_SHARE] = "cpus",	[SBX_LIMIT_PTYS] = "ptys",
-};
-
 static const char *const mode_names[SBX_WORKSPACE_MODE_MAX] = {
 	[SBX_WORKSPACE_RO] = "ro",
 	[SBX_WORKSPACE_RW] = "rw",
@@ -69,26 +61,22 @@ static json_object *limits(const sbx_t *sbx)
 	int k;
 
 	for (k = 0; o && k < SBX_LIMIT_KIND_MAX; k++) {
+		const struct sbx_limit_info *l = &sbx_limit_table[k];
 		uint64_t v = sbx->limits[k];
 		json_object *x;
 
-		if (!sbx_policy_limit_names[k])
-			continue; /* a kind this file does not know yet */
-		switch (k) {
-		case SBX_LIMIT_WALL_MS:
-		case SBX_LIMIT_CPU_MS:
-		case SBX_LIMIT_CPU_SHARE:
+		switch (l->unit) {
+		case SBX_UNIT_MS:
+		case SBX_UNIT_MILLICPU:
 			x = thousandths(v);
 			break;
-		case SBX_LIMIT_PIDS:
-		case SBX_LIMIT_NOFILE:
-		case SBX_LIMIT_PTYS:
-			x = json_object_new_uint64(v);
+		case SBX_UNIT_BYTES:
+			x = size(v);
 			break;
 		default:
-			x = size(v);
+			x = json_object_new_uint64(v);
 		}
-		json_object_object_add(o, sbx_policy_limit_names[k], x);
+		json_object_object_add(o, l->policy_key, x);
 	}
 	return o;
 }

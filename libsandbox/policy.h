@@ -84,8 +84,6 @@ const char *sbx_preset_names(void);
 
 /* policy-show.c */
 char *sbx_policy_show(struct sbx *sbx);
-/* names of the limits in policies, by enum sbx_limit_kind */
-extern const char *const sbx_policy_limit_names[];
 
 /* docker-seccomp.c */
 char *sbx_docker_seccomp(struct sbx *sbx);

@@ -17,14 +17,6 @@ static const char *const status_names[SBX_STATUS_MAX] = {
 	[SBX_STATUS_KILLED] = "killed",
 };
 
-static const char *const limit_names[SBX_LIMIT_KIND_MAX] = {
-	[SBX_LIMIT_WALL_MS] = "wall_ms",   [SBX_LIMIT_CPU_MS] = "cpu_ms",
-	[SBX_LIMIT_MEMORY] = "memory",     [SBX_LIMIT_PIDS] = "pids",
-	[SBX_LIMIT_FSIZE] = "fsize",       [SBX_LIMIT_NOFILE] = "nofile",
-	[SBX_LIMIT_DISK] = "disk",         [SBX_LIMIT_OUTPUT] = "output",
-	[SBX_LIMIT_CPU_SHARE] = "cpu_share", [SBX_LIMIT_PTYS] = "ptys",
-};
-
 void sbx_result_reset(sbx_t *sbx)
 {
 	int i;
@@ -173,7 +165,7 @@ static int build_json(sbx_t *sbx)
 		r = appendf(&b,
 			    "%s\"%s\":{\"value\":%llu,\"mechanism\":\"%s\","
 			    "\"fired\":%s}",
-			    i ? "," : "", limit_names[i],
+			    i ? "," : "", sbx_limit_table[i].result_key,
 			    (unsigned long long)res->limits[i].value,
 			    sbx_mech_name(res->limits[i].mechanism),
 			    res->limits[i].fired ? "true" : "false");

@@ -99,24 +99,6 @@ int sbx_wire_next(struct sbx_wire_iter *it, uint16_t *ret_type,
 	return 1;
 }
 
-uint64_t sbx_limit_max(uint32_t kind)
-{
-	static const uint64_t max[SBX_LIMIT_KIND_MAX] = {
-		[SBX_LIMIT_WALL_MS] = 365ull * 24 * 3600 * 1000,
-		[SBX_LIMIT_CPU_MS] = 365ull * 24 * 3600 * 1000,
-		[SBX_LIMIT_MEMORY] = UINT64_MAX,
-		[SBX_LIMIT_PIDS] = 4194304,
-		[SBX_LIMIT_FSIZE] = UINT64_MAX,
-		[SBX_LIMIT_NOFILE] = 1048576,
-		[SBX_LIMIT_DISK] = UINT64_MAX,
-		[SBX_LIMIT_OUTPUT] = UINT64_MAX,
-		[SBX_LIMIT_CPU_SHARE] = 1024 * 1000,
-		[SBX_LIMIT_PTYS] = 1048576, /* devpts' own maximum */
-	};
-
-	return kind < SBX_LIMIT_KIND_MAX ? max[kind] : 0;
-}
-
 const char *sbx_step_name(uint32_t step)
 {
 	static const char *const names[SBX_STEP_MAX] = {

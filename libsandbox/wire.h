@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "limit-table.h"
 #include "sandbox.h"
 
 /* Both ends come from one build: a mismatch is a setup error, not a guess. */
@@ -179,10 +180,6 @@ struct sbx_wire_iter {
 };
 int sbx_wire_next(struct sbx_wire_iter *it, uint16_t *ret_type,
 		  const char **ret_data, uint32_t *ret_len);
-
-/* The largest value of each limit (sbx_limit() and the supervisor's
- * check of the configuration); 0 for an unknown kind. */
-uint64_t sbx_limit_max(uint32_t kind);
 
 const char *sbx_step_name(uint32_t step);
 const char *sbx_mech_name(uint32_t mech);

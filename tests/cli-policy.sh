@@ -151,6 +151,14 @@ for arg in "--timeout= 5" "--timeout=5 s" "--timeout=1e3" "--timeout=0x10" \
 done
 run "$sbx" policy show --timeout 1e3
 expect "numbers: the message names the flag" has err "--timeout: \"1e3\" is not a duration"
+# The library's check (sbx_parse_limit()), as the bindings': its words,
+# and 0 is no limit for a count as for every limit.
+run "$sbx" policy show --pids 1.5
+expect "numbers: a count's message is the library's" has err "--pids: \"1.5\" is not a count"
+run "$sbx" policy show --ptys 99999999
+expect "numbers: the table's maximum" has err "--ptys: \"99999999\" is larger than the maximum, 1048576"
+run "$sbx" policy show --pids 0 --cpus 0
+expect "numbers: a count of 0 is no limit" has out '"pids": 0,'
 
 # ------------------------------------------------------- run with a policy
 run "$sbx" run --require netns --net host /bin/true

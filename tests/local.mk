@@ -22,7 +22,8 @@ tests_test_cgroup_LDADD = $(TEST_LDADD)
 # The supervisor's decoder of the configuration, on its own.
 check_PROGRAMS += tests/test-config
 tests_test_config_SOURCES = tests/test-config.c \
-	libsandbox/supervisor/config.c libsandbox/layers.c libsandbox/wire.c
+	libsandbox/supervisor/config.c libsandbox/layers.c libsandbox/wire.c \
+	libsandbox/limit-table.c
 tests_test_config_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/libsandbox/supervisor
 tests_test_config_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_config_LDADD = tests/libtestlib.la libsandbox.la $(CUNIT_LIBS)

@@ -255,6 +255,9 @@ static void test_parse_duration(void)
 		{ "5S", -EINVAL, 0 },
 		{ "5min", -EINVAL, 0 },
 		{ "99999999999999999999h", -ERANGE, 0 },
+		/* positive past the twelfth decimal: still not "no limit" */
+		{ "0.0000000000001", -ERANGE, 0 },
+		{ "0.0000000000000", 0, 0 },
 	};
 	char err[256];
 	uint64_t v;
@@ -282,6 +285,157 @@ static void test_parse_duration(void)
 	CU_ASSERT_EQUAL(sbx_parse_duration(NULL, &v, err, sizeof(err)),
 			-EINVAL);
 	CU_ASSERT_EQUAL(sbx_parse_duration("1", NULL, NULL, 0), -EINVAL);
+}
+
+/* Every limit's value as text, by its unit: what the CLI and the
+ * bindings pass, so that they take and refuse alike. */
+static void test_parse_limit(void)
+{
+	static const struct {
+		int kind;
+		const char *text;
+		int rc;
+		uint64_t value;
+		const char *says;
+	} cases[] = {
+		{ SBX_LIMIT_WALL_MS, "1.5", 0, 1500, "" },
+		{ SBX_LIMIT_WALL_MS, "0.0015", 0, 2, "" },
+		{ SBX_LIMIT_CPU_MS, "2m", 0, 120000, "" },
+		{ SBX_LIMIT_WALL_MS, "0", 0, 0, "" },
+		{ SBX_LIMIT_WALL_MS, "0.0001", -ERANGE, 0, "millisecond" },
+		{ SBX_LIMIT_WALL_MS, "-1", -EINVAL, 0, "not a duration" },
+		{ SBX_LIMIT_CPU_MS, "366d", -EINVAL, 0, "not a duration" },
+		{ SBX_LIMIT_CPU_MS, "31536001", -ERANGE, 0, "365 days" },
+		{ SBX_LIMIT_MEMORY, "256M", 0, 256ull << 20, "" },
+		{ SBX_LIMIT_DISK, "4096", 0, 4096, "" },
+		{ SBX_LIMIT_OUTPUT, "12Q", -EINVAL, 0, "not a size" },
+		{ SBX_LIMIT_FSIZE, "-1", -EINVAL, 0, "not a size" },
+		{ SBX_LIMIT_MEMORY, "99999999999T", -ERANGE, 0, "64 bits" },
+		{ SBX_LIMIT_PIDS, "512", 0, 512, "" },
+		{ SBX_LIMIT_PTYS, "0", 0, 0, "" },
+		{ SBX_LIMIT_PIDS, "1.5", -EINVAL, 0, "whole number" },
+		{ SBX_LIMIT_NOFILE, "-3", -EINVAL, 0, "whole number" },
+		{ SBX_LIMIT_NOFILE, "", -EINVAL, 0, "whole number" },
+		{ SBX_LIMIT_NOFILE, "1e3", -EINVAL, 0, "whole number" },
+		{ SBX_LIMIT_PIDS, "4194305", -ERANGE, 0, "maximum, 4194304" },
+		{ SBX_LIMIT_PIDS, "99999999999999999999999", -ERANGE, 0,
+		  "maximum" },
+		{ SBX_LIMIT_CPU_SHARE, "0.5", 0, 500, "" },
+		{ SBX_LIMIT_CPU_SHARE, "0.0015", 0, 2, "" },
+		{ SBX_LIMIT_CPU_SHARE, "1024", 0, 1024000, "" },
+		{ SBX_LIMIT_CPU_SHARE, "1024.001", -ERANGE, 0,
+		  "larger than the maximum, 1024 CPUs" },
+		{ SBX_LIMIT_CPU_SHARE, "99999999999999999999", -ERANGE, 0,
+		  "larger than the maximum, 1024 CPUs" },
+		{ SBX_LIMIT_CPU_SHARE, "0.0001", -ERANGE, 0,
+		  "less than a thousandth" },
+		{ SBX_LIMIT_CPU_SHARE, "2s", -EINVAL, 0, "number of CPUs" },
+		{ SBX_LIMIT_CPU_SHARE, "nan", -EINVAL, 0, "number of CPUs" },
+	};
+	char err[256];
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc;
+
+		v = 4242;
+		strcpy(err, "unset");
+		rc = sbx_parse_limit(cases[i].kind, cases[i].text, &v, err,
+				     sizeof(err));
+		if (rc != cases[i].rc || !strstr(err, cases[i].says) ||
+		    (rc == 0 && (v != cases[i].value || err[0])) ||
+		    (rc < 0 && v != 4242))
+			printf("\n  limit %d \"%s\": %d %llu \"%s\"",
+			       cases[i].kind, cases[i].text, rc,
+			       (unsigned long long)v, err);
+		CU_ASSERT_EQUAL(rc, cases[i].rc);
+		CU_ASSERT(strstr(err, cases[i].says) != NULL);
+		CU_ASSERT_EQUAL(v, rc == 0 ? cases[i].value : 4242);
+	}
+	CU_ASSERT_EQUAL(sbx_parse_limit(SBX_LIMIT_KIND_MAX, "1", &v, err,
+					sizeof(err)),
+			-EINVAL);
+	CU_ASSERT(strstr(err, "unknown limit kind") != NULL);
+	CU_ASSERT_EQUAL(sbx_parse_limit(-1, "1", &v, NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(sbx_parse_limit(SBX_LIMIT_PIDS, NULL, &v, NULL, 0),
+			-EINVAL);
+	CU_ASSERT_EQUAL(sbx_parse_limit(SBX_LIMIT_PIDS, "1", NULL, NULL, 0),
+			-EINVAL);
+}
+
+/* The defaults sandbox.h documents in its table above enum
+ * sbx_limit_kind ("WALL_MS     1 hour ..."), read from the header itself,
+ * are the ones a new handle has (the library's table of limits). */
+static void test_header_defaults(void)
+{
+	static const char *const names[SBX_LIMIT_KIND_MAX] = {
+		"WALL_MS", "CPU_MS", "MEMORY", "PIDS", "FSIZE",
+		"NOFILE", "DISK", "OUTPUT", "CPU_SHARE", "PTYS",
+	};
+	static const struct {
+		const char *unit;
+		uint64_t mult;
+	} units[] = {
+		{ "hour", 3600000 }, { "minutes", 60000 }, { "GiB", 1ull << 30 },
+		{ "MiB", 1ull << 20 }, { "", 1 },
+	};
+	const char *dir = getenv("srcdir");
+	char path[4096], line[512];
+	int seen[SBX_LIMIT_KIND_MAX] = { 0 };
+	sbx_t *sbx;
+	FILE *f;
+	int k;
+
+	snprintf(path, sizeof(path), "%s/include/sandbox.h", dir ? dir : ".");
+	f = fopen(path, "r");
+	if (!f) {
+		tl_skip("cannot read %s (srcdir)", path);
+		return;
+	}
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	while (fgets(line, sizeof(line), f)) {
+		char name[32], value[32], unit[32] = "";
+		unsigned long long n;
+		uint64_t want, have;
+		size_t u;
+
+		/* " *   NAME   VALUE [UNIT]   mechanism..." */
+		if (sscanf(line, " * %31s %31s %31s", name, value, unit) < 2)
+			continue;
+		for (k = 0; k < SBX_LIMIT_KIND_MAX; k++)
+			if (strcmp(name, names[k]) == 0)
+				break;
+		if (k == SBX_LIMIT_KIND_MAX || seen[k])
+			continue;
+		seen[k] = 1;
+		if (strcmp(value, "none") == 0) {
+			want = 0;
+		} else {
+			CU_ASSERT_FATAL(sscanf(value, "%llu", &n) == 1);
+			for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+				if (strcmp(unit, units[u].unit) == 0 ||
+				    !units[u].unit[0])
+					break;
+			want = n * units[u].mult;
+			if (!units[u].unit[0])
+				unit[0] = '\0'; /* the mechanism's first word */
+		}
+		CU_ASSERT_EQUAL(sbx_get_limit(sbx, k, &have), 0);
+		if (have != want)
+			printf("\n  sandbox.h says %s is %s %s, the library "
+			       "gives %llu",
+			       name, value, unit, (unsigned long long)have);
+		CU_ASSERT_EQUAL(have, want);
+	}
+	fclose(f);
+	for (k = 0; k < SBX_LIMIT_KIND_MAX; k++) {
+		if (!seen[k])
+			printf("\n  sandbox.h documents no default for %s",
+			       names[k]);
+		CU_ASSERT(seen[k]);
+	}
+	sbx_destroy(sbx);
 }
 
 /* Each limit reads back as its documented default, then as set. */
@@ -330,6 +484,16 @@ static void test_getters(void)
 	CU_ASSERT_EQUAL(v, 2500);
 	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_MEMORY, &v), 0);
 	CU_ASSERT_EQUAL(v, 256ull << 20);
+	/* a policy's seconds round as sbx_parse_duration() rounds, halves
+	 * up in decimal, whatever a double makes of them */
+	CU_ASSERT_EQUAL(sbx_policy_load_string(
+				sbx, "{\"limits\":{\"wall\":0.0015,"
+				     "\"cpu\":0.0005}}"),
+			0);
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_WALL_MS, &v), 0);
+	CU_ASSERT_EQUAL(v, 2);
+	CU_ASSERT_EQUAL(sbx_get_limit(sbx, SBX_LIMIT_CPU_MS, &v), 0);
+	CU_ASSERT_EQUAL(v, 1);
 	CU_ASSERT_EQUAL(sbx_get_network(sbx), SBX_NET_HOST);
 	CU_ASSERT_EQUAL(sbx_get_flag(sbx, SBX_FLAG_READ_ONLY), 1);
 	CU_ASSERT_EQUAL(sbx_get_flag(sbx, SBX_FLAG_SECCOMP_KILL), 0);
@@ -795,6 +959,8 @@ static CU_TestInfo api_tests[] = {
 	{ "calls in the wrong state", test_wrong_state },
 	{ "size strings", test_parse_size },
 	{ "duration strings", test_parse_duration },
+	{ "limit values as text", test_parse_limit },
+	{ "the header's documented defaults", test_header_defaults },
 	{ "getters", test_getters },
 	{ "dup", test_dup },
 	{ "signal and pid", test_signal_and_pid },

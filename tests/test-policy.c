@@ -325,6 +325,17 @@ static void test_bad_input(void)
 	    "a number");
 	bad("{\"limits\": {\"wall\": 1e300}}", EINVAL, "limits.wall",
 	    "too long");
+	bad("{\"limits\": {\"wall\": 31536000.001}}", EINVAL, "limits.wall",
+	    "at most 365 days");
+	/* a positive number that would round to 0, no limit */
+	bad("{\"limits\": {\"wall\": 0.0001}}", EINVAL, "limits.wall",
+	    "shorter than a millisecond");
+	bad("{\"limits\": {\"cpu\": 1e-13}}", EINVAL, "limits.cpu",
+	    "shorter than a millisecond");
+	bad("{\"limits\": {\"cpus\": 0.0004}}", EINVAL, "limits.cpus",
+	    "less than a thousandth of a CPU");
+	bad("{\"limits\": {\"timeout\": \"0.00001\"}}", EINVAL,
+	    "limits.timeout", "shorter than a millisecond");
 	bad("{\"limits\": {\"wall\": 1, \"timeout\": 2}}", EINVAL,
 	    "limits.timeout", "give one of them");
 	bad("{\"require\": [\"magic\"]}", EINVAL, "require[0]",

@@ -133,61 +133,17 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* --timeout, --cpu: seconds or a number with a unit, as the library
- * parses them for every front end (0: no limit); --cpus: CPUs, rounded to
- * thousandths alike, without a unit. */
-static int limit_duration(sbx_t *sbx, const char *flag, int kind,
-			  const char *arg)
+/* --timeout, --cpu, --cpus, --memory, --pids and the other limits: the
+ * library reads the value by the limit's unit (sbx_parse_limit(), as for
+ * the bindings: durations with units, sizes, whole numbers, CPUs; 0 is no
+ * limit) and says what is wrong; the message names the flag. */
+static int limit_text(sbx_t *sbx, const char *flag, int kind, const char *arg)
 {
 	char err[256];
 	uint64_t v;
 
-	if (kind == SBX_LIMIT_CPU_SHARE && arg[strspn(arg, "0123456789.")])
-		return cli_fail("--%s %s: expected a number of CPUs, like 1 or "
-				"0.5 (0: no limit)",
-				flag, arg);
-	if (sbx_parse_duration(arg, &v, err, sizeof(err)) < 0)
-		return kind == SBX_LIMIT_CPU_SHARE
-			       ? cli_fail("--%s %s: expected a number of CPUs, "
-					  "like 1 or 0.5, at least 0.001 (0: no "
-					  "limit)",
-					  flag, arg)
-			       : cli_fail("--%s: %s", flag, err);
-	if (sbx_limit(sbx, kind, v) < 0)
-		return cli_fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
-	return 0;
-}
-
-/* --memory 256M and friends: a size, with a message that names the flag. */
-static int limit_size(sbx_t *sbx, const char *flag, int kind, const char *arg)
-{
-	uint64_t v;
-	int r = sbx_parse_size(arg, &v);
-
-	if (r == -ERANGE)
-		return cli_fail("--%s %s: too large", flag, arg);
-	if (r < 0)
-		return cli_fail("--%s %s: expected a size like 512K, 256M or 2G",
-				flag, arg);
-	if (sbx_limit(sbx, kind, v) < 0)
-		return cli_fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
-	return 0;
-}
-
-static int limit_count(sbx_t *sbx, const char *flag, int kind, const char *arg)
-{
-	unsigned long long v = 0;
-	char *end;
-
-	/* digits only: strtoull() would take " 5", "+5" and "-1" */
-	if (arg[0] < '0' || arg[0] > '9' || arg[strspn(arg, "0123456789")])
-		return cli_fail("--%s %s: expected a positive whole number",
-				flag, arg);
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || v == 0)
-		return cli_fail("--%s %s: expected a positive whole number", flag,
-				arg);
+	if (sbx_parse_limit(kind, arg, &v, err, sizeof(err)) < 0)
+		return cli_fail("--%s: %s", flag, err);
 	if (sbx_limit(sbx, kind, v) < 0)
 		return cli_fail("--%s %s: %s", flag, arg, sbx_last_error(sbx));
 	return 0;
@@ -377,7 +333,7 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 		case OPT_CPU:
 		case OPT_CPUS:
 		case OPT_TIMEOUT:
-			if (limit_duration(sbx, run_options[option_index].name,
+			if (limit_text(sbx, run_options[option_index].name,
 					   c == OPT_CPU	   ? SBX_LIMIT_CPU_MS
 					   : c == OPT_CPUS ? SBX_LIMIT_CPU_SHARE
 							   : SBX_LIMIT_WALL_MS,
@@ -388,7 +344,7 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 		case OPT_MEMORY:
 		case OPT_DISK:
 		case OPT_FSIZE:
-			if (limit_size(sbx,
+			if (limit_text(sbx,
 				       run_options[option_index].name,
 				       c == OPT_MEMORY	 ? SBX_LIMIT_MEMORY
 				       : c == OPT_DISK	 ? SBX_LIMIT_DISK
@@ -400,7 +356,7 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 		case OPT_PIDS:
 		case OPT_NOFILE:
 		case OPT_PTYS:
-			if (limit_count(sbx, run_options[option_index].name,
+			if (limit_text(sbx, run_options[option_index].name,
 					c == OPT_PIDS	  ? SBX_LIMIT_PIDS
 					: c == OPT_NOFILE ? SBX_LIMIT_NOFILE
 							  : SBX_LIMIT_PTYS,

@@ -141,7 +141,7 @@ export interface SandboxOptions {
   /** Bytes kept per output stream; the rest is dropped and `truncated`
    * is set (default 64M). */
   maxOutput?: Size;
-  /** CPU bandwidth in CPUs, like 0.5 or 2. */
+  /** CPU bandwidth in CPUs, like 0.5 or 2 (0: no limit). */
   cpuShare?: number;
   /** "none" (only lo, the default) or "host" (explicit opt-in). */
   network?: 'none' | 'host';

@@ -92,16 +92,19 @@ function argError(Kind, code, message) {
  * with ERR_OUT_OF_RANGE; the message names the option and what it takes.
  */
 
+/* Limits: the option, its SBX_LIMIT_* and the JavaScript type it takes
+ * (ms, a size, a count, CPUs).  The library checks the value
+ * (sbx_parse_limit()): its unit, rounding, maximum and message. */
 const LIMITS = {
-	cpuTime: native.SBX_LIMIT_CPU_MS,
-	memory: native.SBX_LIMIT_MEMORY,
-	pids: native.SBX_LIMIT_PIDS,
-	fileSize: native.SBX_LIMIT_FSIZE,
-	openFiles: native.SBX_LIMIT_NOFILE,
-	disk: native.SBX_LIMIT_DISK,
-	maxOutput: native.SBX_LIMIT_OUTPUT,
+	cpuTime: [native.SBX_LIMIT_CPU_MS, 'ms'],
+	memory: [native.SBX_LIMIT_MEMORY, 'size'],
+	pids: [native.SBX_LIMIT_PIDS, 'count'],
+	fileSize: [native.SBX_LIMIT_FSIZE, 'size'],
+	openFiles: [native.SBX_LIMIT_NOFILE, 'count'],
+	disk: [native.SBX_LIMIT_DISK, 'size'],
+	maxOutput: [native.SBX_LIMIT_OUTPUT, 'size'],
+	cpuShare: [native.SBX_LIMIT_CPU_SHARE, 'cpus'],
 };
-const SIZE_LIMITS = new Set(['memory', 'fileSize', 'disk', 'maxOutput']);
 /* On/off switches: true or false, or undefined (null) to keep what the
  * policy (or the library) says.  A new switch is one line here. */
 const FLAGS = {
@@ -129,7 +132,7 @@ const BIND_KEYS = new Set(['src', 'dst', 'writable', 'optional']);
  * per native handle, so a run that changes one gets a handle of its own. */
 const CONFIG_KEYS = new Set([
 	...Object.keys(LIMITS), ...Object.keys(FLAGS),
-	'cpuShare', 'network', 'workspace', 'writable', 'binds', 'env', 'cwd',
+	'network', 'workspace', 'writable', 'binds', 'env', 'cwd',
 	'preset', 'policy', 'require',
 ]);
 /* The policy layer: applied first, under every other option. */
@@ -158,26 +161,52 @@ function rangeError(name, what, v) {
 		`${name} must be ${what}, got ${show(v)}`);
 }
 
-function count(name, v) {
-	const what = 'a non-negative integer';
-	if (typeof v !== 'number')
-		throw typeError(`options.${name}`, what, v);
-	if (!Number.isSafeInteger(v) || v < 0)
-		throw rangeError(`options.${name}`, what, v);
-	return v;
+/* A number as decimal text, never an exponent (what sbx_parse_limit()
+ * reads); NaN and Infinity as themselves, for the library to refuse. */
+function decimal(v) {
+	const text = String(v);
+	if (!text.includes('e') || !(Math.abs(v) < 1e21))
+		return text;
+	return v.toFixed(20).replace(/\.?0+$/, '');
 }
 
-function size(name, v) {
-	if (typeof v === 'string') {
-		const [rc, bytes] = v.includes('\0') ? [-1] : native.sbx_parse_size(v);
-		if (rc < 0 || !Number.isSafeInteger(bytes))
-			throw argError(RangeError, 'ERR_INVALID_ARG_VALUE',
-				`options.${name}: ${show(v)} is not a size (like 512, 64K, 256M, 1.5G)`);
-		return bytes;
-	}
-	if (typeof v !== 'number')
-		throw typeError(`options.${name}`, 'a size (bytes, or a string like "256M")', v);
-	return count(name, v);
+/* The JavaScript types of the limits; the text the library reads. */
+const LIMIT_TYPES = {
+	/* whole milliseconds (timeout, cpuTime) */
+	ms: ['an integer number of ms', (v) => typeof v === 'number',
+		(v) => (Number.isInteger(v) ? `${decimal(v)}ms` : undefined)],
+	count: ['a non-negative integer', (v) => typeof v === 'number', decimal],
+	size: ['a size (bytes, or a string like "256M")',
+		(v) => typeof v === 'number' || typeof v === 'string',
+		(v) => (typeof v === 'string' ? v : decimal(v))],
+	cpus: ['a number of CPUs, like 0.5 or 2', (v) => typeof v === 'number', decimal],
+};
+
+/* The value of limit kind for sbx_limit(): the type is checked here, the
+ * value by the library, whose message is the error's (a RangeError). */
+function limit(name, kind, type, v) {
+	const [what, isType, toText] = LIMIT_TYPES[type];
+	if (!isType(v))
+		throw typeError(`options.${name}`, what, v);
+	const text = toText(v);
+	const code = typeof v === 'string' ? 'ERR_INVALID_ARG_VALUE' : 'ERR_OUT_OF_RANGE';
+	if (text === undefined)
+		throw rangeError(`options.${name}`, what, v);
+	if (text.includes('\0'))
+		throw argError(RangeError, code, `options.${name}: ${show(v)} contains a NUL byte`);
+	const [rc, value, message] = native.sbx_parse_limit(kind, text);
+	if (rc < 0)
+		throw argError(RangeError, code, `options.${name}: ${message}`);
+	/* a value past 2^53 would not survive the trip back to C */
+	if (!Number.isSafeInteger(value))
+		throw argError(RangeError, code,
+			`options.${name}: ${show(v)} is too large for a JavaScript number`);
+	return value;
+}
+
+/* A wall-clock limit in ms (options.timeout). */
+function timeoutMs(v) {
+	return limit('timeout', native.SBX_LIMIT_WALL_MS, 'ms', v);
 }
 
 function str(name, v) {
@@ -337,25 +366,10 @@ function parseConfig(options) {
 	/* without a prototype, as every object made of options (see own()) */
 	const cfg = { __proto__: null, limits: new Map(), binds: [], env: [], flags: [], require: [] };
 
-	for (const [name, kind] of Object.entries(LIMITS)) {
+	for (const [name, [kind, type]] of Object.entries(LIMITS)) {
 		const v = opts[name];
-		if (v === undefined || v === null)
-			continue;
-		cfg.limits.set(kind, [name, SIZE_LIMITS.has(name) ? size(name, v) : count(name, v)]);
-	}
-	if (opts.cpuShare != null) {
-		const v = opts.cpuShare;
-		const what = 'a number of CPUs, like 0.5 or 2';
-		if (typeof v !== 'number')
-			throw typeError('options.cpuShare', what, v);
-		if (!(v > 0) || v > 1024)
-			throw rangeError('options.cpuShare', what, v);
-		/* thousandths, rounded by the library as every front end's
-		 * durations and CPUs (to the nearest, halves up) */
-		const [rc, share] = native.sbx_parse_duration(v.toFixed(12));
-		if (rc < 0)
-			throw rangeError('options.cpuShare', `${what}, at least 0.001`, v);
-		cfg.limits.set(native.SBX_LIMIT_CPU_SHARE, ['cpuShare', share]);
+		if (v !== undefined && v !== null)
+			cfg.limits.set(kind, [name, limit(name, kind, type, v)]);
 	}
 	parsePolicy(opts, cfg);
 	if (opts.network != null) /* else the policy's, else none */
@@ -478,7 +492,7 @@ function parseRun(options, defaults = {}) {
 	 * none too */
 	const timeout = opts.timeout ?? defaults.timeout;
 	if (timeout !== undefined)
-		run.timeout = count('timeout', timeout);
+		run.timeout = timeoutMs(timeout);
 	run.signal = opts.signal ?? undefined;
 	if (run.signal !== undefined &&
 	    (typeof run.signal !== 'object' || typeof run.signal.aborted !== 'boolean'))
@@ -1063,7 +1077,7 @@ class Sandbox {
 		this.#pool.idle.push(newHandle(this.#cfg));
 		this.#options = rest;
 		/* undefined: the policy's wall-clock limit, else none */
-		this.#timeout = timeout == null ? undefined : count('timeout', timeout);
+		this.#timeout = timeout == null ? undefined : timeoutMs(timeout);
 		this.#concurrency = concurrency;
 		registry.register(this, this.#pool, this);
 	}
@@ -1246,7 +1260,12 @@ if (typeof Symbol.dispose === 'symbol')
 
 /** Parse a size like "256M" into bytes (what options.memory accepts). */
 function parseSize(text) {
-	return size('size', str('size', text));
+	str('size', text);
+	const [rc, bytes, message] = native.sbx_parse_limit(native.SBX_LIMIT_MEMORY, text);
+	if (rc < 0 || !Number.isSafeInteger(bytes))
+		throw argError(RangeError, 'ERR_INVALID_ARG_VALUE',
+			`size: ${rc < 0 ? message : `${show(text)} is too large for a JavaScript number`}`);
+	return bytes;
 }
 
 module.exports = {

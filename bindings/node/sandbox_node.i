@@ -51,6 +51,10 @@
 /* sbx_get_limit(sbx, kind, uint64_t *ret_value) -> [rc, value] */
 %apply uint64_t *ret_bytes { uint64_t *ret_value };
 
+/* sbx_parse_limit(kind, text, &value, err, errlen) -> as sbx_parse_duration */
+%apply (uint64_t *ret_ms, char *err, size_t errlen) {
+	(uint64_t *ret_value, char *err, size_t errlen) };
+
 /* argv: an array of strings, NULL-terminated for C.  Held in C++
  * containers so that nothing leaks when a conversion fails half-way (the
  * generated wrappers skip freearg on their failure path).  Strings with a

@@ -115,6 +115,10 @@ static PyObject *sbx_py_pair(PyObject *rc, int ok, PyObject *value)
 /* sbx_get_limit(sbx, kind, &value) -> (rc, int) */
 %apply uint64_t *ret_bytes { uint64_t *ret_value };
 
+/* sbx_parse_limit(kind, text, &value, err, errlen) -> as sbx_parse_duration */
+%apply (uint64_t *ret_ms, char *err, size_t errlen) {
+	(uint64_t *ret_value, char *err, size_t errlen) };
+
 /* sbx_output(sbx, stream, &data, &len) -> (rc, bytes): a copy, because the
  * handle's buffer is freed by the next run. */
 %typemap(in, numinputs=0) (const char **ret_data, size_t *ret_len)

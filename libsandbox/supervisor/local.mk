@@ -43,6 +43,8 @@ sbx_supervisor_SOURCES += \
 	libsandbox/layers.c \
 	libsandbox/layout.c \
 	libsandbox/layout.h \
+	libsandbox/limit-table.c \
+	libsandbox/limit-table.h \
 	libsandbox/trusted.c \
 	libsandbox/wire.c
 sbx_supervisor_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS) $(JSONC_CFLAGS)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
 import errno
 import json
-import math
 import os
 from collections import abc
 from typing import (Any, Iterable, List, Mapping, NamedTuple, Optional,
@@ -36,17 +36,24 @@ _FLAGS = {
 }
 # Network modes, by the names of the policy document and `sbx run --net`.
 _NETWORK = {"none": _c.SBX_NET_NONE, "host": _c.SBX_NET_HOST}
-# Limits in seconds (finite and positive), in sizes, and in counts.
-_DURATIONS = {"timeout": _c.SBX_LIMIT_WALL_MS, "cpu_time": _c.SBX_LIMIT_CPU_MS}
-_SIZES = {"memory": _c.SBX_LIMIT_MEMORY, "file_size": _c.SBX_LIMIT_FSIZE,
-          "disk": _c.SBX_LIMIT_DISK, "output_limit": _c.SBX_LIMIT_OUTPUT}
-_COUNTS = {"pids": _c.SBX_LIMIT_PIDS, "open_files": _c.SBX_LIMIT_NOFILE}
+# Limits: the option's name, its SBX_LIMIT_* and the Python type it
+# takes (seconds, a size, a count, CPUs).  The library checks the value
+# (sbx_parse_limit()): its unit, rounding, maximum and message.
+_LIMITS = {
+    "timeout": (_c.SBX_LIMIT_WALL_MS, "seconds"),
+    "cpu_time": (_c.SBX_LIMIT_CPU_MS, "seconds"),
+    "memory": (_c.SBX_LIMIT_MEMORY, "size"),
+    "file_size": (_c.SBX_LIMIT_FSIZE, "size"),
+    "disk": (_c.SBX_LIMIT_DISK, "size"),
+    "output_limit": (_c.SBX_LIMIT_OUTPUT, "size"),
+    "pids": (_c.SBX_LIMIT_PIDS, "count"),
+    "open_files": (_c.SBX_LIMIT_NOFILE, "count"),
+    "cpus": (_c.SBX_LIMIT_CPU_SHARE, "cpus"),
+}
 # writable: the workspace mode, and its name in a policy document.
 _WRITABLE = ((False, _c.SBX_WORKSPACE_RO, "ro"),
              (True, _c.SBX_WORKSPACE_RW, "rw"),
              ("live", _c.SBX_WORKSPACE_RW_LIVE, "rw-live"))
-# sbx_limit() takes a uint64_t.
-_U64_MAX = (1 << 64) - 1
 
 
 class Bind(NamedTuple):
@@ -109,10 +116,23 @@ def check_path(name: str, value: Any) -> str:
     return _no_nul(name, path)
 
 
-def _u64(name: str, value: int, given: Any) -> int:
-    if value > _U64_MAX:
-        raise ValueError(f"{name} is too large: {given!r}")
-    return value
+def _limit(name: str, kind: int, value: Any) -> int:
+    """The value of one limit, given as decimal text to the library,
+    which reads it by the limit's unit, rounds it, checks it against the
+    limit's maximum and says what is wrong (sbx_parse_limit(), as `sbx
+    run` and Node): only the type is checked here."""
+    rc, parsed, message = _c.sbx_parse_limit(kind, _no_nul(name, value))
+    if rc < 0 or parsed is None:
+        raise ValueError(f"{name}: {message}")
+    return int(parsed)
+
+
+def _decimal(value: Union[int, float]) -> str:
+    """A number as decimal text, as written (never an exponent): what
+    sbx_parse_limit() reads."""
+    if isinstance(value, int):
+        return str(value)
+    return format(decimal.Decimal(repr(value)), "f")
 
 
 def parse_size(text: Union[str, int]) -> int:
@@ -121,77 +141,48 @@ def parse_size(text: Union[str, int]) -> int:
 
     Raises ValueError for anything else.
     """
-    if isinstance(text, bool):
-        raise TypeError("a size must be an int or a str, not bool")
-    if isinstance(text, int):
-        if text < 0:
-            raise ValueError(f"a size cannot be negative: {text}")
-        return text
-    if not isinstance(text, str):
+    if isinstance(text, bool) or not isinstance(text, (int, str)):
         raise TypeError(
             f"a size must be an int or a str, not {type(text).__name__}")
-    rc, value = _c.sbx_parse_size(_no_nul("a size", text))
-    if rc == -errno.ERANGE:
-        raise ValueError(f"size {text!r} does not fit in 64 bits")
+    rc, value, message = _c.sbx_parse_limit(
+        _c.SBX_LIMIT_MEMORY, _no_nul("a size", _decimal(text)
+                                     if isinstance(text, int) else text))
     if rc < 0 or value is None:
-        raise ValueError(f"{text!r} is not a size (examples: 4096, 64K, "
-                         f"256M, 1.5G)")
+        raise ValueError(message)
     return int(value)
 
 
-def _size(name: str, value: Any) -> int:
-    try:
-        size = parse_size(value)
-    except (TypeError, ValueError) as e:
-        raise type(e)(f"{name}: {e}") from None
-    return _u64(name, size, value)
+def _size(name: str, kind: int, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"{name} must be a size (an int of bytes, or a "
+                        f"str like \"256M\"), not {_kind(value)}")
+    return _limit(name, kind,
+                  _decimal(value) if isinstance(value, int) else value)
 
 
-def _decimal(value: Union[int, float]) -> str:
-    """A number as the decimal text sbx_parse_duration() reads (no
-    exponent)."""
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.12f}"
-
-
-def _seconds_to_ms(name: str, value: Any) -> int:
+def _seconds(name: str, kind: int, value: Any) -> int:
     # 0 is no limit, as in the library, `sbx run` and Node (None too).
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, "
                         f"not {_kind(value)}")
-    if not value >= 0 or not math.isfinite(value):
-        raise ValueError(f"{name} must be a number of seconds, 0 or more "
-                         f"(0: no limit), got {value!r}")
-    # the library's rounding (to the nearest ms, halves up), as sbx
-    # run's and a policy's, and its message
-    rc, ms, message = _c.sbx_parse_duration(_decimal(value))
-    if rc < 0 or ms is None:
-        raise ValueError(f"{name}: {message} (got {value!r} seconds)")
-    return int(ms)
+    return _limit(name, kind, _decimal(value))
 
 
-def _count(name: str, value: Any) -> int:
+def _count(name: str, kind: int, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, not {_kind(value)}")
-    if value < 0:
-        raise ValueError(f"{name} cannot be negative: {value}")
-    return _u64(name, value, value)
+    return _limit(name, kind, _decimal(value))
 
 
-def _cpus(value: Any) -> int:
+def _cpus(name: str, kind: int, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"cpus must be a number of CPUs, not "
+        raise TypeError(f"{name} must be a number of CPUs, not "
                         f"{_kind(value)}")
-    if not value > 0 or not math.isfinite(value):
-        raise ValueError(f"cpus must be a positive number of CPUs, "
-                         f"got {value!r}")
-    # thousandths, rounded as durations are (sbx run --cpus alike)
-    rc, share, _ = _c.sbx_parse_duration(_decimal(value))
-    if rc < 0 or share is None:
-        raise ValueError(f"cpus must be a number of CPUs from 0.001 to "
-                         f"1024, got {value!r}")
-    return _u64("cpus", int(share), value)
+    return _limit(name, kind, _decimal(value))
+
+
+_TYPES = {"seconds": _seconds, "size": _size, "count": _count,
+          "cpus": _cpus}
 
 
 def _env(value: Any) -> Tuple[Tuple[str, Optional[str]], ...]:
@@ -335,15 +326,10 @@ def make_options(**given: Any) -> Options:
     raise TypeError or ValueError for a value that cannot be right."""
     opts = dict(given)
     limits: List[Tuple[str, int, int]] = []
-    for table, check in ((_DURATIONS, _seconds_to_ms), (_SIZES, _size),
-                         (_COUNTS, _count)):
-        for name, kind in table.items():
-            value = opts.pop(name, None)
-            if value is not None:
-                limits.append((name, kind, check(name, value)))
-    cpus = opts.pop("cpus", None)
-    if cpus is not None:
-        limits.append(("cpus", _c.SBX_LIMIT_CPU_SHARE, _cpus(cpus)))
+    for name, (kind, unit) in _LIMITS.items():
+        value = opts.pop(name, None)
+        if value is not None:
+            limits.append((name, kind, _TYPES[unit](name, kind, value)))
     flags = []
     for name, flag in _FLAGS.items():
         on = switch(name, opts.pop(name, None))

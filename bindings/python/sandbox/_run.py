@@ -495,7 +495,7 @@ class Sandbox:
         captured bytes per output stream (size; default 64M); the rest
         is dropped and the result says ``truncated``.
     cpus
-        CPU bandwidth in CPUs (0.5: half a CPU).
+        CPU bandwidth in CPUs (0.5: half a CPU; 0: no limit).
     env
         variables to add to the program's environment, which is built
         from scratch (PATH, HOME, LANG, TERM, TMPDIR); a value of None

@@ -59,7 +59,8 @@ class Options(unittest.TestCase):
     def test_values_that_cannot_be_right(self):
         bad = [dict(timeout=-1), dict(timeout=float("nan")),
                dict(cpu_time=-1), dict(pids=-1), dict(memory="lots"),
-               dict(memory=-1), dict(cpus=0), dict(writable=True),
+               dict(memory=-1), dict(cpus=-1), dict(cpus=0.0001),
+               dict(writable=True),
                dict(writable="yes", workspace="/tmp")]
         for kw in bad:
             with self.assertRaises(ValueError, msg=kw):

@@ -56,7 +56,8 @@ BAD = {
     "open_files": COUNT,
     "disk": SIZE,
     "output_limit": SIZE,
-    "cpus": [("1", T), (True, T), (0, V), (-1, V),
+    # 0 is no limit, as everywhere; 0.0001 would round to it
+    "cpus": [("1", T), (True, T), (0.0001, V), (-1, V),
              (NAN, V), (INF, V), (1e9, V)],
     "env": [("A=b", T), ([("A", "b")], T), ({1: "x"}, T), ({b"A": "x"}, T),
             ({"A": 1}, T), ({"A": b"x"}, T), ({"A": True}, T),
