@@ -9,9 +9,11 @@ listener=
 tmp=$(mktemp -d /tmp/sbx-sysctl.XXXXXX)
 chmod 755 "$tmp"
 # degraded runs use host paths, and a root caller's program runs as an id
-# that owns nothing: stage the helper where any id may run it
-try=${SBX_TRY:-$tmp/sbx-try}
-[ -n "${SBX_TRY:-}" ] || { cp tests/sbx-try "$try" && chmod 755 "$try"; }
+# that owns nothing: stage the helper where any id may run it, in a
+# directory of its own (the runs bind it; the secret stays outside)
+try=${SBX_TRY:-$tmp/bin/sbx-try}
+[ -n "${SBX_TRY:-}" ] || { mkdir -m 755 "$tmp/bin" && cp tests/sbx-try "$try" &&
+	chmod 755 "$try"; }
 trap '[ -n "$listener" ] && kill "$listener" 2>/dev/null; rm -rf "$tmp"' EXIT
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok: $1"; }
@@ -59,7 +61,7 @@ expect "degraded: says what it does not hide" has err "command lines"
 cg=
 grep -q '"memory":{[^}]*"mechanism":"cgroup-v' "$tmp/result.json" &&
 	cg=',"cgroup-v[12]:memory[a-z,]*"'
-expect "degraded: the layers" grep -Eq '"layers":\["caps","nnp","landlock-abi[0-9]*:fs[a-z,]*","seccomp:no-sockets,no-sysv-ipc,no-metadata-changes,no-file-watching"'"$cg"'\]' "$tmp/result.json"
+expect "degraded: the layers" grep -Eq '"layers":\["caps","nnp","landlock-abi[0-9]*:fs[a-z,]*","seccomp:no-sockets,no-sysv-ipc,no-metadata-changes,no-file-watching,no-other-processes"'"$cg"'\]' "$tmp/result.json"
 expect "degraded: reported" grep -q '"degraded":true' "$tmp/result.json"
 
 "$try" tcp-listen "$tmp/port" "$tmp/stop" >"$tmp/listener" &
