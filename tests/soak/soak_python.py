@@ -46,7 +46,11 @@ def one(i):
             r = sandbox.run(["sh", "-c",
                              "b() { b | b & }; b 2>/dev/null; sleep 0.3"],
                             pids=16, timeout=60)
-            ok = r.reason == "pids" or r.limits["pids"].fired
+            # without a pids cgroup RLIMIT_NPROC holds the bomb and
+            # nothing counts its failed forks: the program's own ending
+            by_cgroup = r.limits["pids"].mechanism.startswith("cgroup")
+            ok = (r.reason == "pids" or r.limits["pids"].fired
+                  or (not by_cgroup and r.reason is None))
         elif kind == 6:
             r = sandbox.run(["head", "-c", "200000", "/dev/zero"],
                             output_limit=1000, timeout=60)
@@ -108,6 +112,11 @@ class Soak(SandboxTestCase):
             self.assertLessEqual(last, 2 * first)
 
     def test_soak(self):
+        # two runs first: an unprivileged caller's second run sets up the
+        # library's one descriptor per process (the inotify watch of its
+        # /etc scan, libsandbox/hostinfo.c), the process's and not a run's
+        for _ in range(2):
+            sandbox.run(["true"], timeout=60)
         fds = fd_count()
         self.phase(1)
         self.phase(THREADS)
