@@ -323,7 +323,13 @@ static void test_cpu_two_workers(void)
 	p = strstr(r.json, "\"cpu_ms\":");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	cpu = atoll(p + 9);
-	CU_ASSERT(cpu >= 900 && cpu <= 1400);
+	/* about one second, as the busy loop's: the watch samples the
+	 * sandbox's CPU time, and under emulation (check-vm) or a loaded
+	 * machine two busy workers pass 1 s by more before the kill lands;
+	 * both workers' 1.4 s would not have been reached without it */
+	if (cpu < 900 || cpu > 2500)
+		fprintf(stderr, "\n  cpu_ms %lld\n", cpu);
+	CU_ASSERT(cpu >= 900 && cpu <= 2500);
 	tl_run_free(&r);
 }
 
