@@ -20,6 +20,10 @@
  * starts with posix_spawn(), so calling sbx_exec() from a multi-threaded
  * program is safe.  Everything the caller may wait on is a file descriptor
  * (sbx_fd()), so event loops can watch a sandbox without blocking.
+ * Beyond a run's descriptors (closed when it ends), the library keeps one
+ * of its own per process: from an unprivileged caller's second run on,
+ * an inotify instance (close-on-exec) that tells it when its scan of /etc
+ * must be made again.
  *
  * Errors: every function that can fail returns 0 (or a non-negative value)
  * on success and a negative errno value on failure, and keeps a message on
