@@ -35,6 +35,7 @@ LIBSANDBOX_SOURCES = \
 	libsandbox/result.c \
 	libsandbox/seccomp.c \
 	libsandbox/seccomp-policy.c \
+	libsandbox/seccomp-rules.c \
 	libsandbox/seccomp_rules.h \
 	libsandbox/size.c \
 	libsandbox/size.h \
