@@ -29,6 +29,7 @@ LIBSANDBOX_SOURCES = \
 	libsandbox/policy-load.c \
 	libsandbox/policy-run.c \
 	libsandbox/policy-show.c \
+	libsandbox/policy-state.c \
 	libsandbox/policy.h \
 	libsandbox/presets.c \
 	libsandbox/probe.c \

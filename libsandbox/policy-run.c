@@ -115,35 +115,3 @@ int sbx_policy_result_json(const sbx_t *sbx, struct sbx_buf *b)
 	}
 	return r ? r : sbx_buf_append(b, "]", 1);
 }
-
-int sbx_policy_require(sbx_t *sbx, const char *name)
-{
-	size_t i;
-	char *copy;
-
-	if (!name) {
-		for (i = 0; i < sbx->pol.n_require; i++)
-			free(sbx->pol.require[i]);
-		sbx->pol.n_require = 0;
-		return 0;
-	}
-	if (!sbx_layer_known(name)) {
-		char names[256];
-
-		sbx_layer_names(names, sizeof(names));
-		return sbx_error(sbx, EINVAL, "unknown layer \"%s\" (known: %s)",
-				 name, names);
-	}
-	for (i = 0; i < sbx->pol.n_require; i++)
-		if (strcmp(sbx->pol.require[i], name) == 0)
-			return 0;
-	if (sbx->pol.n_require >= SBX_MAX_REQUIRE)
-		return sbx_error(sbx, E2BIG,
-				 "too many required layers (at most %d)",
-				 SBX_MAX_REQUIRE);
-	copy = strdup(name);
-	if (!copy)
-		return -ENOMEM;
-	sbx->pol.require[sbx->pol.n_require++] = copy;
-	return 0;
-}
