@@ -71,9 +71,8 @@ const char *sbx_errno_name(int err);
 int sbx_seccomp_build(const struct sbx *sbx, uint32_t flags, int degraded,
 		      void **ret, size_t *ret_len, const char **ret_failed);
 
-/* policy-run.c: what sbx_exec() sends, and what the result adds */
+/* policy-run.c: what sbx_exec() sends */
 int sbx_policy_put_config(struct sbx *sbx, struct sbx_buf *cfg);
-int sbx_policy_result_json(const struct sbx *sbx, struct sbx_buf *b);
 
 /* policy-load.c */
 int sbx_policy_load(struct sbx *sbx, const char *text, size_t len,
