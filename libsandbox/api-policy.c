@@ -19,33 +19,6 @@
 					 "handle; wait for it first");   \
 	} while (0)
 
-/* At sbx_destroy(), after free_config() freed the handle's filter. */
-void sbx_policy_state_free(sbx_t *sbx)
-{
-	size_t i;
-
-	for (i = 0; i < sbx->pol.n_sys; i++)
-		free(sbx->pol.sys[i].name);
-	free(sbx->pol.sys);
-	sbx_policy_require(sbx, NULL);
-	free(sbx->pol.bpf_degraded);
-	free(sbx->pol.text);
-	free(sbx->pol.probe);
-	free(sbx->pol.reason);
-	memset(&sbx->pol, 0, sizeof(sbx->pol));
-}
-
-/* The rules changed: both filters are built again at the next run. */
-void sbx_policy_filter_changed(sbx_t *sbx)
-{
-	free(sbx->bpf);
-	sbx->bpf = NULL;
-	sbx->bpf_len = 0;
-	free(sbx->pol.bpf_degraded);
-	sbx->pol.bpf_degraded = NULL;
-	sbx->pol.bpf_degraded_len = 0;
-}
-
 int sbx_policy_keep_text(sbx_t *sbx, char *text)
 {
 	if (!text)

@@ -125,5 +125,6 @@ void sbx_reap_zombie(sbx_t *sbx);
 int sbx_result_take(sbx_t *sbx, const char *data, size_t len);
 void sbx_result_reset(sbx_t *sbx);
 int sbx_json_escape(struct sbx_buf *b, const char *s, size_t len);
+int sbx_policy_result_json(const sbx_t *sbx, struct sbx_buf *b);
 
 #endif

@@ -29,12 +29,14 @@ LIBSANDBOX_SOURCES = \
 	libsandbox/policy-load.c \
 	libsandbox/policy-run.c \
 	libsandbox/policy-show.c \
+	libsandbox/policy-state.c \
 	libsandbox/policy.h \
 	libsandbox/presets.c \
 	libsandbox/probe.c \
 	libsandbox/result.c \
 	libsandbox/seccomp.c \
 	libsandbox/seccomp-policy.c \
+	libsandbox/seccomp-rules.c \
 	libsandbox/seccomp_rules.h \
 	libsandbox/size.c \
 	libsandbox/size.h \

@@ -1,6 +1,6 @@
 /* policy-run.c - what the policy adds to a run: the records sent to the
- * supervisor (required layers, the filter for a run without namespaces)
- * and the result's "degraded" keys. */
+ * supervisor (required layers, the filter for a run without
+ * namespaces). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,72 +78,4 @@ int sbx_policy_put_config(sbx_t *sbx, struct sbx_buf *cfg)
 					 sbx->pol.bpf_degraded_len);
 	}
 	return r;
-}
-
-/* "degraded", "degraded_reason" and what a degraded run did not hide
- * (layers.c's table: the network's part only with the host's network). */
-int sbx_policy_result_json(const sbx_t *sbx, struct sbx_buf *b)
-{
-	const char *reason = sbx->pol.reason;
-	size_t i;
-	int r, first = 1;
-
-	static const char no[] = ",\"degraded\":false,\"degraded_reason\":null"
-				 ",\"degraded_not_hidden\":null";
-	static const char yes[] = ",\"degraded\":true,\"degraded_reason\":";
-	static const char list[] = ",\"degraded_not_hidden\":[";
-
-	if (!sbx->res.degraded)
-		return sbx_buf_append(b, no, sizeof(no) - 1);
-	r = sbx_buf_append(b, yes, sizeof(yes) - 1);
-	if (!r)
-		r = sbx_json_escape(b, reason ? reason : "",
-				    reason ? strlen(reason) : 0);
-	if (!r)
-		r = sbx_buf_append(b, list, sizeof(list) - 1);
-	for (i = 0; i < sbx_n_degraded_unhidden && !r; i++) {
-		const char *what = sbx_degraded_unhidden[i].what;
-
-		if (sbx_degraded_unhidden[i].net_host &&
-		    sbx->net != SBX_NET_HOST)
-			continue;
-		if (!first)
-			r = sbx_buf_append(b, ",", 1);
-		first = 0;
-		if (!r)
-			r = sbx_json_escape(b, what, strlen(what));
-	}
-	return r ? r : sbx_buf_append(b, "]", 1);
-}
-
-int sbx_policy_require(sbx_t *sbx, const char *name)
-{
-	size_t i;
-	char *copy;
-
-	if (!name) {
-		for (i = 0; i < sbx->pol.n_require; i++)
-			free(sbx->pol.require[i]);
-		sbx->pol.n_require = 0;
-		return 0;
-	}
-	if (!sbx_layer_known(name)) {
-		char names[256];
-
-		sbx_layer_names(names, sizeof(names));
-		return sbx_error(sbx, EINVAL, "unknown layer \"%s\" (known: %s)",
-				 name, names);
-	}
-	for (i = 0; i < sbx->pol.n_require; i++)
-		if (strcmp(sbx->pol.require[i], name) == 0)
-			return 0;
-	if (sbx->pol.n_require >= SBX_MAX_REQUIRE)
-		return sbx_error(sbx, E2BIG,
-				 "too many required layers (at most %d)",
-				 SBX_MAX_REQUIRE);
-	copy = strdup(name);
-	if (!copy)
-		return -ENOMEM;
-	sbx->pol.require[sbx->pol.n_require++] = copy;
-	return 0;
 }

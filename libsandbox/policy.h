@@ -37,9 +37,12 @@ struct sbx_policy_state {
 	char *reason; /* why the last run was degraded */
 };
 
-/* api-policy.c */
-void sbx_policy_state_free(struct sbx *sbx);
+/* policy-state.c */
+int sbx_policy_require(struct sbx *sbx, const char *name);
 void sbx_policy_filter_changed(struct sbx *sbx);
+void sbx_policy_state_free(struct sbx *sbx);
+
+/* api-policy.c */
 int sbx_policy_keep_text(struct sbx *sbx, char *text);
 
 /* seccomp-policy.c: the policy's part of the filter */
@@ -68,10 +71,8 @@ const char *sbx_errno_name(int err);
 int sbx_seccomp_build(const struct sbx *sbx, uint32_t flags, int degraded,
 		      void **ret, size_t *ret_len, const char **ret_failed);
 
-/* policy-run.c: what sbx_exec() sends, and what the result adds */
+/* policy-run.c: what sbx_exec() sends */
 int sbx_policy_put_config(struct sbx *sbx, struct sbx_buf *cfg);
-int sbx_policy_result_json(const struct sbx *sbx, struct sbx_buf *b);
-int sbx_policy_require(struct sbx *sbx, const char *name);
 
 /* policy-load.c */
 int sbx_policy_load(struct sbx *sbx, const char *text, size_t len,

@@ -63,6 +63,42 @@ int sbx_json_escape(struct sbx_buf *b, const char *s, size_t len)
 	return r ? r : sbx_buf_append(b, "\"", 1);
 }
 
+/* "degraded", "degraded_reason" and what a degraded run did not hide
+ * (layers.c's table: the network's part only with the host's network). */
+int sbx_policy_result_json(const sbx_t *sbx, struct sbx_buf *b)
+{
+	const char *reason = sbx->pol.reason;
+	size_t i;
+	int r, first = 1;
+
+	static const char no[] = ",\"degraded\":false,\"degraded_reason\":null"
+				 ",\"degraded_not_hidden\":null";
+	static const char yes[] = ",\"degraded\":true,\"degraded_reason\":";
+	static const char list[] = ",\"degraded_not_hidden\":[";
+
+	if (!sbx->res.degraded)
+		return sbx_buf_append(b, no, sizeof(no) - 1);
+	r = sbx_buf_append(b, yes, sizeof(yes) - 1);
+	if (!r)
+		r = sbx_json_escape(b, reason ? reason : "",
+				    reason ? strlen(reason) : 0);
+	if (!r)
+		r = sbx_buf_append(b, list, sizeof(list) - 1);
+	for (i = 0; i < sbx_n_degraded_unhidden && !r; i++) {
+		const char *what = sbx_degraded_unhidden[i].what;
+
+		if (sbx_degraded_unhidden[i].net_host &&
+		    sbx->net != SBX_NET_HOST)
+			continue;
+		if (!first)
+			r = sbx_buf_append(b, ",", 1);
+		first = 0;
+		if (!r)
+			r = sbx_json_escape(b, what, strlen(what));
+	}
+	return r ? r : sbx_buf_append(b, "]", 1);
+}
+
 static int appendf(struct sbx_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int appendf(struct sbx_buf *b, const char *fmt, ...)
@@ -215,7 +251,7 @@ static int build_json(sbx_t *sbx)
 		r = sbx_buf_append(&b, ",\"message\":", 11);
 	if (!r)
 		r = sbx_json_escape(&b, sbx->res_msg, strlen(sbx->res_msg));
-	if (!r) /* "degraded", "degraded_reason" (policy-run.c) */
+	if (!r) /* "degraded", "degraded_reason" */
 		r = sbx_policy_result_json(sbx, &b);
 	if (!r)
 		r = sbx_buf_append(&b, "}", 2); /* with the NUL */

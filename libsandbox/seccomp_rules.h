@@ -1,6 +1,6 @@
-/* seccomp_rules.h - the table of filtered system calls, read by the filter
- * (seccomp.c), its explanation (explain.c) and the Docker profile
- * (docker-seccomp.c), so the three cannot disagree. */
+/* seccomp_rules.h - the table of filtered system calls (seccomp-rules.c),
+ * read by the filter (seccomp.c), its explanation (explain.c) and the
+ * Docker profile (docker-seccomp.c), so the three cannot disagree. */
 #ifndef SBX_SECCOMP_RULES_H
 #define SBX_SECCOMP_RULES_H
 
