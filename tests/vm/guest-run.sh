@@ -20,6 +20,22 @@ chmod -R a+rX "$BUILDDIR"
 # the user's checks write their logs beside the root's
 mkdir -p /var/tmp/sbx-vm && chmod 1777 /var/tmp/sbx-vm
 
+# Software emulation (QEMU's multi-threaded TCG) can trip over the kernel
+# patching its own code: the first CPU bandwidth limit anywhere turns the
+# scheduler's cfs_bandwidth_used key on (its code rewritten through int3
+# while the other vCPU runs it), and bookworm-backports' 6.12 once died of
+# an int3 Oops in put_prev_entity there.  A cgroup whose cpu.max never
+# throttles (ten CPUs) holds the key on for the whole boot: the
+# sandboxes' limits then patch nothing.  No process ever runs in it.
+keep=/sys/fs/cgroup/sbx-vm-keep-bandwidth
+if mkdir -p "$keep" && { grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control ||
+	echo +cpu >/sys/fs/cgroup/cgroup.subtree_control; } &&
+	echo "1000000 100000" >"$keep/cpu.max"; then
+	echo "VM: CPU bandwidth held on ($keep)"
+else
+	echo "VM: cannot hold CPU bandwidth on; an emulated CPU may trip over the kernel's code patching"
+fi
+
 echo "VM: === as root"
 (cd "$BUILDDIR" && sh "$p/payload.sh" root)
 
