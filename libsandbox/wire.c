@@ -164,12 +164,14 @@ int sbx_read_full(int fd, void *data, size_t len)
 	return 0;
 }
 
-int sbx_write_full(int fd, const void *data, size_t len)
+/* All of data, through write() or, on a socket, send(MSG_NOSIGNAL). */
+static int put_full(int fd, const void *data, size_t len, int sock)
 {
 	const char *p = data;
 
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = sock ? send(fd, p, len, MSG_NOSIGNAL)
+				 : write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -181,22 +183,15 @@ int sbx_write_full(int fd, const void *data, size_t len)
 	return 0;
 }
 
+int sbx_write_full(int fd, const void *data, size_t len)
+{
+	return put_full(fd, data, len, 0);
+}
+
 /* Never write() to a socket from the library: when the peer is gone,
  * write raises SIGPIPE, which kills a caller that left it at SIG_DFL
  * (most C programs).  send(MSG_NOSIGNAL) says EPIPE instead. */
 int sbx_send_full(int fd, const void *data, size_t len)
 {
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return put_full(fd, data, len, 1);
 }
