@@ -286,6 +286,19 @@ enum sbx_workspace_mode {
  */
 int sbx_set_workspace(sbx_t *sbx, const char *path, int mode);
 
+/**
+ * Change the mode of the workspace the handle has (from
+ * sbx_set_workspace() or a policy's "workspace"), keeping its directory:
+ * what `sbx run --rw` and the bindings' writable option do when a policy
+ * gives the directory.  Without a workspace, SBX_WORKSPACE_RO does
+ * nothing and returns 0; a writable mode is an error.
+ *
+ * Returns 0, or
+ *   -EINVAL   mode is unknown, or writable without a workspace
+ *   -EBUSY    a sandbox is running on this handle
+ */
+int sbx_set_workspace_mode(sbx_t *sbx, int mode);
+
 /** Flags of sbx_add_bind(). */
 enum sbx_bind_flag {
 	SBX_BIND_RW = 1,           /* writable (default read-only) */

@@ -308,6 +308,24 @@ SBX_EXPORT int sbx_set_workspace(sbx_t *sbx, const char *path, int mode)
 	return 0;
 }
 
+SBX_EXPORT int sbx_set_workspace_mode(sbx_t *sbx, int mode)
+{
+	CHECK_HANDLE(sbx);
+	CHECK_IDLE(sbx);
+	if (mode < 0 || mode >= SBX_WORKSPACE_MODE_MAX)
+		return sbx_error(sbx, EINVAL, "unknown workspace mode %d",
+				 mode);
+	if (!sbx->workspace) {
+		if (mode == SBX_WORKSPACE_RO)
+			return 0; /* nothing to make read-only */
+		return sbx_error(sbx, EINVAL,
+				 "a writable mode needs a workspace, and "
+				 "none is set: give its directory too");
+	}
+	sbx->workspace_mode = mode;
+	return 0;
+}
+
 /* Paths inside the sandbox that the sandbox itself provides. */
 static int reserved_dst(const char *dst)
 {

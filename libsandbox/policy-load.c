@@ -399,10 +399,7 @@ static int apply_workspace(struct pctx *c, const char *ptr, json_object *v)
 		r = get_str(c, pptr, path, "a path or null", &s);
 		return r < 0 ? r : set_workspace(c, pptr, s, m);
 	}
-	if (!c->sbx->workspace)
-		return perr(c, mptr, EINVAL,
-			    "a mode needs a workspace: give \"path\" too");
-	r = sbx_set_workspace(c->sbx, c->sbx->workspace, m);
+	r = sbx_set_workspace_mode(c->sbx, m);
 	return r < 0 ? setter_err(c, mptr, r) : 0;
 }
 

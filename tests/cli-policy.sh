@@ -204,5 +204,18 @@ run "$sbx" run --no-pty --timeout 0.3 --json-result "$tmp/r.json" -- /bin/sleep 
 expect "a timeout: 124" test "$rc" = 124
 expect "a timeout: exit_code null" grep -q '"status":"timeout","exit_code":null' "$tmp/r.json"
 
+# --rw without --workspace: the policy's workspace, made writable on the
+# host (RW applies after the run); none at all is refused (125)
+mkdir "$tmp/ws"
+printf '{"workspace": "%s"}\n' "$tmp/ws" >"$tmp/ws.json"
+run "$sbx" run --no-pty --policy "$tmp/ws.json" --rw -- /bin/sh -c 'echo w >/workspace/f'
+expect "--rw with a policy's workspace: exit 0" test "$rc" = 0
+expect "--rw with a policy's workspace: written" test -f "$tmp/ws/f"
+run "$sbx" run --no-pty --policy "$tmp/ws.json" -- /bin/sh -c 'echo w >/workspace/g'
+expect "a policy's workspace stays read-only" test ! -e "$tmp/ws/g"
+run "$sbx" run --rw -- /bin/true
+expect "--rw without a workspace: 125" test "$rc" = 125
+expect "--rw without a workspace: why" has err "--rw: a writable mode needs a workspace"
+
 echo "## tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -104,6 +104,43 @@ static void test_bad_values(void)
 	sbx_destroy(sbx);
 }
 
+/* The mode alone: the directory stays, whoever gave it (a policy too). */
+static void test_workspace_mode(void)
+{
+	const char *doc;
+	sbx_t *sbx;
+
+	CU_ASSERT_EQUAL(sbx_set_workspace_mode(NULL, SBX_WORKSPACE_RW),
+			-EINVAL);
+	CU_ASSERT_FATAL(sbx_create(&sbx) == 0);
+	/* nothing to make read-only; nothing to make writable */
+	CU_ASSERT_EQUAL(sbx_set_workspace_mode(sbx, SBX_WORKSPACE_RO), 0);
+	CU_ASSERT_EQUAL(sbx_set_workspace_mode(sbx, SBX_WORKSPACE_RW),
+			-EINVAL);
+	CU_ASSERT(strstr(sbx_last_error(sbx), "needs a workspace") != NULL);
+	CU_ASSERT_EQUAL(sbx_set_workspace_mode(sbx, SBX_WORKSPACE_RW_LIVE),
+			-EINVAL);
+	CU_ASSERT_EQUAL(sbx_set_workspace_mode(sbx, 99), -EINVAL);
+	CU_ASSERT(strstr(sbx_last_error(sbx), "unknown workspace mode") !=
+		  NULL);
+	doc = sbx_policy_export(sbx, SBX_POLICY_JSON);
+	CU_ASSERT(doc && strstr(doc, "\"workspace\": null") != NULL);
+
+	CU_ASSERT_EQUAL(sbx_policy_load_string(sbx, "{\"workspace\": "
+						    "\"/tmp\"}"),
+			0);
+	CU_ASSERT_EQUAL(sbx_set_workspace_mode(sbx, SBX_WORKSPACE_RW_LIVE),
+			0);
+	doc = sbx_policy_export(sbx, SBX_POLICY_JSON);
+	CU_ASSERT(doc && strstr(doc, "\"/tmp\"") != NULL &&
+		  strstr(doc, "\"rw-live\"") != NULL);
+	CU_ASSERT_EQUAL(sbx_set_workspace_mode(sbx, SBX_WORKSPACE_RO), 0);
+	doc = sbx_policy_export(sbx, SBX_POLICY_JSON);
+	CU_ASSERT(doc && strstr(doc, "\"/tmp\"") != NULL &&
+		  strstr(doc, "\"rw-live\"") == NULL);
+	sbx_destroy(sbx);
+}
+
 static void test_wrong_state(void)
 {
 	const char *sleeper[] = { "/bin/sleep", "30", NULL };
@@ -130,6 +167,7 @@ static void test_wrong_state(void)
 	CU_ASSERT_EQUAL_FATAL(sbx_exec(sbx, sleeper), 0);
 	CU_ASSERT_EQUAL(sbx_exec(sbx, sleeper), -EBUSY);
 	CU_ASSERT_EQUAL(sbx_limit(sbx, SBX_LIMIT_WALL_MS, 5), -EBUSY);
+	CU_ASSERT_EQUAL(sbx_set_workspace_mode(sbx, SBX_WORKSPACE_RO), -EBUSY);
 	CU_ASSERT_EQUAL(sbx_set_env(sbx, "A", "b"), -EBUSY);
 	CU_ASSERT_EQUAL(sbx_set_workspace(sbx, "/tmp", 0), -EBUSY);
 	CU_ASSERT_EQUAL(sbx_add_bind(sbx, "/tmp", NULL, 0), -EBUSY);
@@ -956,6 +994,7 @@ static CU_TestInfo api_tests[] = {
 	{ "create and destroy", test_create_destroy },
 	{ "NULL handle", test_null_handle },
 	{ "bad values", test_bad_values },
+	{ "the workspace mode alone", test_workspace_mode },
 	{ "calls in the wrong state", test_wrong_state },
 	{ "size strings", test_parse_size },
 	{ "duration strings", test_parse_duration },

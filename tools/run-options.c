@@ -24,7 +24,8 @@ static const char usage_text[] =
 	"Options:\n"
 	"  --workspace DIR       bind DIR at /workspace (the start directory),\n"
 	"                        read-only unless --rw\n"
-	"  --rw                  make the workspace writable\n"
+	"  --rw                  make the workspace writable (--workspace's\n"
+	"                        or the policy's)\n"
 	"  --ro-bind SRC[:DST]   bind host path SRC read-only at DST\n"
 	"  --bind SRC[:DST]      bind host path SRC read-write at DST\n"
 	"  --env NAME=VALUE      set a variable in the program's environment\n"
@@ -303,7 +304,7 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 		  struct cli_run_opts *o, int *ret_exit)
 {
 	const char *workspace = NULL;
-	int rw = 0, rw_flags = 0, c, r, rc;
+	int rw = 0, rw_flags = 0, mode, c, r, rc;
 	int option_index = 0;
 
 	o->json_dest = NULL;
@@ -434,19 +435,18 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 			      "PROGRAM [ARG...]");
 		goto out;
 	}
-	if (rw && !workspace) {
-		rc = cli_fail("--rw and --rw-live need --workspace DIR");
+	mode = rw == 2 ? SBX_WORKSPACE_RW_LIVE
+	       : rw == 1 ? SBX_WORKSPACE_RW
+			 : SBX_WORKSPACE_RO;
+	/* without --workspace, --rw makes the policy's workspace writable */
+	r = workspace ? sbx_set_workspace(sbx, workspace, mode)
+		      : rw ? sbx_set_workspace_mode(sbx, mode) : 0;
+	if (r < 0) {
+		rc = cli_fail("%s%s%s", workspace ? "" : rw == 2 ? "--rw-live: "
+								  : "--rw: ",
+			      sbx_last_error(sbx),
+			      workspace ? "" : " (--workspace DIR)");
 		goto out;
-	}
-	if (workspace) {
-		r = sbx_set_workspace(sbx, workspace,
-				      rw == 2	? SBX_WORKSPACE_RW_LIVE
-				      : rw == 1 ? SBX_WORKSPACE_RW
-						: SBX_WORKSPACE_RO);
-		if (r < 0) {
-			rc = cli_fail("%s", sbx_last_error(sbx));
-			goto out;
-		}
 	}
 	o->argi = optind;
 	return 0;
