@@ -74,61 +74,57 @@ static const char usage_text[] =
 	"keeps its own); 124 on timeout; 125 if the sandbox could not be set\n"
 	"up; 126 if the program cannot be executed; 127 if it is not found.\n";
 
+/*
+ * getopt's value of an option.  A limit's is OPT_LIMIT plus its
+ * SBX_LIMIT_*, a switch's OPT_FLAG plus its SBX_FLAG_*: a new limit or
+ * switch of `sbx run` is its row below and its line in usage_text.
+ */
 enum {
 	OPT_WORKSPACE = 256,
 	OPT_RW,
 	OPT_RW_LIVE,
-	OPT_CPU,
-	OPT_MEMORY,
-	OPT_PIDS,
-	OPT_DISK,
-	OPT_FSIZE,
-	OPT_NOFILE,
-	OPT_OUTPUT_LIMIT,
-	OPT_CPUS,
 	OPT_RO_BIND,
 	OPT_BIND,
 	OPT_ENV,
 	OPT_CWD,
-	OPT_TIMEOUT,
 	OPT_NET,
-	OPT_SECCOMP_KILL,
-	OPT_SINGLE_ID,
-	OPT_ALLOW_SETID,
-	OPT_ALLOW_TRUSTED_PATHS,
 	OPT_JSON,
 	OPT_VERSION,
 	OPT_PTY,
 	OPT_NO_PTY,
-	OPT_PTYS,
+	OPT_LIMIT = 512,
+	OPT_FLAG = OPT_LIMIT + SBX_LIMIT_KIND_MAX,
+	OPT_FLAG_END = OPT_FLAG + 64,
 };
 
 static const struct option run_options[] = {
 	{ "workspace", required_argument, NULL, OPT_WORKSPACE },
 	{ "rw", no_argument, NULL, OPT_RW },
 	{ "rw-live", no_argument, NULL, OPT_RW_LIVE },
-	{ "cpu", required_argument, NULL, OPT_CPU },
-	{ "memory", required_argument, NULL, OPT_MEMORY },
-	{ "pids", required_argument, NULL, OPT_PIDS },
-	{ "disk", required_argument, NULL, OPT_DISK },
-	{ "fsize", required_argument, NULL, OPT_FSIZE },
-	{ "nofile", required_argument, NULL, OPT_NOFILE },
-	{ "output-limit", required_argument, NULL, OPT_OUTPUT_LIMIT },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "timeout", required_argument, NULL, OPT_LIMIT + SBX_LIMIT_WALL_MS },
+	{ "cpu", required_argument, NULL, OPT_LIMIT + SBX_LIMIT_CPU_MS },
+	{ "memory", required_argument, NULL, OPT_LIMIT + SBX_LIMIT_MEMORY },
+	{ "pids", required_argument, NULL, OPT_LIMIT + SBX_LIMIT_PIDS },
+	{ "disk", required_argument, NULL, OPT_LIMIT + SBX_LIMIT_DISK },
+	{ "fsize", required_argument, NULL, OPT_LIMIT + SBX_LIMIT_FSIZE },
+	{ "nofile", required_argument, NULL, OPT_LIMIT + SBX_LIMIT_NOFILE },
+	{ "output-limit", required_argument, NULL,
+	  OPT_LIMIT + SBX_LIMIT_OUTPUT },
+	{ "cpus", required_argument, NULL, OPT_LIMIT + SBX_LIMIT_CPU_SHARE },
+	{ "ptys", required_argument, NULL, OPT_LIMIT + SBX_LIMIT_PTYS },
 	{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
 	{ "bind", required_argument, NULL, OPT_BIND },
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "cwd", required_argument, NULL, OPT_CWD },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "net", required_argument, NULL, OPT_NET },
-	{ "seccomp-kill", no_argument, NULL, OPT_SECCOMP_KILL },
-	{ "single-id", no_argument, NULL, OPT_SINGLE_ID },
-	{ "allow-setid", no_argument, NULL, OPT_ALLOW_SETID },
-	{ "allow-trusted-paths", no_argument, NULL, OPT_ALLOW_TRUSTED_PATHS },
+	{ "seccomp-kill", no_argument, NULL, OPT_FLAG + SBX_FLAG_SECCOMP_KILL },
+	{ "single-id", no_argument, NULL, OPT_FLAG + SBX_FLAG_SINGLE_ID },
+	{ "allow-setid", no_argument, NULL, OPT_FLAG + SBX_FLAG_ALLOW_SETID },
+	{ "allow-trusted-paths", no_argument, NULL,
+	  OPT_FLAG + SBX_FLAG_ALLOW_TRUSTED_PATHS },
 	{ "json-result", required_argument, NULL, OPT_JSON },
 	{ "pty", no_argument, NULL, OPT_PTY },
 	{ "no-pty", no_argument, NULL, OPT_NO_PTY },
-	{ "ptys", required_argument, NULL, OPT_PTYS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -183,17 +179,16 @@ static int set_env(sbx_t *sbx, const char *arg)
 enum {
 	OPT_POLICY = 1000,
 	OPT_PRESET,
-	OPT_ALLOW_DEGRADED,
 	OPT_REQUIRE,
-	OPT_READ_ONLY,
 };
 
 static const struct option policy_options[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "preset", required_argument, NULL, OPT_PRESET },
-	{ "allow-degraded", no_argument, NULL, OPT_ALLOW_DEGRADED },
+	{ "allow-degraded", no_argument, NULL,
+	  OPT_FLAG + SBX_FLAG_ALLOW_DEGRADED },
 	{ "require", required_argument, NULL, OPT_REQUIRE },
-	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "read-only", no_argument, NULL, OPT_FLAG + SBX_FLAG_READ_ONLY },
 };
 
 static const char cli_policy_usage[] =
@@ -281,14 +276,12 @@ static int cli_policy_option(sbx_t *sbx, int c, const char *arg,
 	case OPT_PRESET:
 		*ret_r = 0; /* applied by the prescan */
 		return 1;
-	case OPT_ALLOW_DEGRADED:
-		*ret_r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_DEGRADED, 1);
-		return 1;
 	case OPT_REQUIRE:
 		*ret_r = require(sbx, arg);
 		return 1;
-	case OPT_READ_ONLY:
-		*ret_r = sbx_set_flag(sbx, SBX_FLAG_READ_ONLY, 1);
+	}
+	if (c >= OPT_FLAG && c < OPT_FLAG_END) { /* a switch: on */
+		*ret_r = sbx_set_flag(sbx, c - OPT_FLAG, 1);
 		return 1;
 	}
 	return 0;
@@ -331,39 +324,6 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 			rw = 2;
 			rw_flags++;
 			break;
-		case OPT_CPU:
-		case OPT_CPUS:
-		case OPT_TIMEOUT:
-			if (limit_text(sbx, run_options[option_index].name,
-					   c == OPT_CPU	   ? SBX_LIMIT_CPU_MS
-					   : c == OPT_CPUS ? SBX_LIMIT_CPU_SHARE
-							   : SBX_LIMIT_WALL_MS,
-					   optarg))
-				goto out;
-			break;
-		case OPT_OUTPUT_LIMIT:
-		case OPT_MEMORY:
-		case OPT_DISK:
-		case OPT_FSIZE:
-			if (limit_text(sbx,
-				       run_options[option_index].name,
-				       c == OPT_MEMORY	 ? SBX_LIMIT_MEMORY
-				       : c == OPT_DISK	 ? SBX_LIMIT_DISK
-				       : c == OPT_FSIZE ? SBX_LIMIT_FSIZE
-							 : SBX_LIMIT_OUTPUT,
-				       optarg))
-				goto out;
-			break;
-		case OPT_PIDS:
-		case OPT_NOFILE:
-		case OPT_PTYS:
-			if (limit_text(sbx, run_options[option_index].name,
-					c == OPT_PIDS	  ? SBX_LIMIT_PIDS
-					: c == OPT_NOFILE ? SBX_LIMIT_NOFILE
-							  : SBX_LIMIT_PTYS,
-					optarg))
-				goto out;
-			break;
 		case OPT_PTY:
 		case OPT_NO_PTY:
 			o->pty = c == OPT_PTY;
@@ -391,18 +351,6 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 				goto out;
 			}
 			break;
-		case OPT_SECCOMP_KILL:
-			r = sbx_set_flag(sbx, SBX_FLAG_SECCOMP_KILL, 1);
-			break;
-		case OPT_SINGLE_ID:
-			r = sbx_set_flag(sbx, SBX_FLAG_SINGLE_ID, 1);
-			break;
-		case OPT_ALLOW_SETID:
-			r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_SETID, 1);
-			break;
-		case OPT_ALLOW_TRUSTED_PATHS:
-			r = sbx_set_flag(sbx, SBX_FLAG_ALLOW_TRUSTED_PATHS, 1);
-			break;
 		case OPT_JSON:
 			o->json_dest = optarg;
 			break;
@@ -415,6 +363,13 @@ int cli_run_parse(sbx_t *sbx, int argc, char **argv, const char *policy_action,
 			rc = 0;
 			goto out;
 		default:
+			if (c >= OPT_LIMIT && c < OPT_FLAG) {
+				if (limit_text(sbx,
+					       run_options[option_index].name,
+					       c - OPT_LIMIT, optarg))
+					goto out;
+				break;
+			}
 			if (cli_policy_option(sbx, c, optarg, &r))
 				break;
 			rc = cli_fail(policy_action ? "see `sbx policy --help`"
