@@ -769,6 +769,15 @@ const char *sbx_result_layers(const sbx_t *sbx);
 const char *sbx_result_degraded_reason(const sbx_t *sbx);
 
 /**
+ * The step a setup error failed at (the result's setup_error.step, as
+ * in README's "Results": "exec" when the program could not be run, its
+ * errno SBX_RESULT_SETUP_ERRNO; "mount", "require", ...).  "" when the
+ * last run had no setup error; NULL when there is no result.  Valid
+ * until the next sbx_exec() or sbx_destroy().
+ */
+const char *sbx_result_setup_step(const sbx_t *sbx);
+
+/**
  * Output collected from stream 1 or 2 in SBX_STDIO_CAPTURE mode.
  *
  * Returns 0 and stores a pointer (owned by the handle, valid until the

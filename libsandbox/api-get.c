@@ -54,6 +54,15 @@ SBX_EXPORT const char *sbx_result_degraded_reason(const sbx_t *sbx)
 	return sbx->res.degraded && sbx->pol.reason ? sbx->pol.reason : "";
 }
 
+SBX_EXPORT const char *sbx_result_setup_step(const sbx_t *sbx)
+{
+	if (!sbx || !sbx->has_result)
+		return NULL;
+	if (sbx->res.status != SBX_STATUS_SETUP_ERROR)
+		return "";
+	return sbx_step_name(sbx->res.setup_step);
+}
+
 /* Copy what was set with sbx_set_*(), sbx_add_bind(), sbx_limit(),
  * sbx_set_syscall(), sbx_require_layer() and the policy functions. */
 static int copy_config(sbx_t *dst, const sbx_t *src)

@@ -551,6 +551,8 @@ static void test_getters(void)
 	CU_ASSERT_PTR_NULL(sbx_result_degraded_reason(sbx));
 	CU_ASSERT_PTR_NULL(sbx_result_layers(NULL));
 	CU_ASSERT_PTR_NULL(sbx_result_degraded_reason(NULL));
+	CU_ASSERT_PTR_NULL(sbx_result_setup_step(sbx));
+	CU_ASSERT_PTR_NULL(sbx_result_setup_step(NULL));
 	sbx_destroy(sbx);
 }
 
@@ -966,6 +968,7 @@ static void test_no_fd_leak(void)
 		case 0:
 			sbx_exec(sbx, ok);
 			sbx_wait(sbx);
+			CU_ASSERT_STRING_EQUAL(sbx_result_setup_step(sbx), "");
 			break;
 		case 1:
 			sbx_exec(sbx, missing);
@@ -978,6 +981,8 @@ static void test_no_fd_leak(void)
 			CU_ASSERT_EQUAL(sbx_last_errno(sbx), ENOENT);
 			CU_ASSERT_EQUAL(sbx_result(sbx, SBX_RESULT_SETUP_ERRNO),
 					ENOENT);
+			CU_ASSERT_STRING_EQUAL(sbx_result_setup_step(sbx),
+					       "exec");
 			break;
 		case 2:
 			sbx_exec(sbx, sleeper); /* destroyed while running */

@@ -66,7 +66,7 @@ static int exit_status(sbx_t *sbx)
 	int64_t status = sbx_result(sbx, SBX_RESULT_STATUS);
 	int64_t sig = sbx_result(sbx, SBX_RESULT_SIGNAL);
 	int64_t err = sbx_result(sbx, SBX_RESULT_SETUP_ERRNO);
-	const char *json = sbx_result_json(sbx);
+	const char *json = sbx_result_json(sbx), *step;
 
 	switch (status) {
 	case SBX_STATUS_EXITED:
@@ -92,9 +92,8 @@ static int exit_status(sbx_t *sbx)
 			       : CLI_EXIT_SIGNAL + SIGKILL;
 	case SBX_STATUS_SETUP_ERROR:
 		fprintf(stderr, "sbx: %s\n", sbx_last_error(sbx));
-		/* the step that failed: sbx_result() has no field for it
-		 * (issue 11's getters), the JSON has */
-		if (json && strstr(json, "\"step\":\"exec\""))
+		step = sbx_result_setup_step(sbx);
+		if (step && strcmp(step, "exec") == 0)
 			return err == ENOENT ? CLI_EXIT_NOTFOUND
 					     : CLI_EXIT_NOEXEC;
 		return CLI_EXIT_SETUP;
