@@ -312,6 +312,62 @@ static void test_small_nofile(void)
 	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* A caller whose hard RLIMIT_NOFILE is below the sandbox's limit (the
+ * default 1024, or one asked for): the program runs under the caller's
+ * hard limit, a stricter cap, instead of the run failing at "rlimit". */
+static int low_hard_nofile_child(void)
+{
+	const char *argv[] = { "/bin/sh", "-c", "ulimit -Hn; ulimit -Sn",
+			       NULL };
+	struct rlimit rl = { 512, 512 };
+	uint64_t asked[] = { 1024, 4096, 100 }, want;
+	unsigned long long hard, soft;
+	const char *out;
+	size_t len, i;
+	sbx_t *sbx;
+	int r;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || sbx_create(&sbx) < 0)
+		return 2;
+	sbx_set_stdio(sbx, 1, SBX_STDIO_CAPTURE, -1);
+	for (i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
+		want = asked[i] < 512 ? asked[i] : 512;
+		if (i && sbx_limit(sbx, SBX_LIMIT_NOFILE, asked[i]) < 0)
+			return 2;
+		r = sbx_exec(sbx, argv);
+		if (r == 0)
+			r = sbx_wait(sbx);
+		if (r < 0 ||
+		    sbx_result(sbx, SBX_RESULT_STATUS) != SBX_STATUS_EXITED ||
+		    sbx_output(sbx, 1, &out, &len) < 0 ||
+		    sscanf(out, "%llu %llu", &hard, &soft) != 2 ||
+		    hard != want || soft != want) {
+			fprintf(stderr, "\n  nofile %llu under a hard 512: %s "
+					"%s\n",
+				(unsigned long long)asked[i],
+				sbx_result_message(sbx) ? sbx_result_message(sbx)
+							: sbx_last_error(sbx),
+				r == 0 && sbx_output(sbx, 1, &out, &len) == 0
+					? out : "");
+			return 1;
+		}
+	}
+	sbx_destroy(sbx);
+	return 0;
+}
+
+static void test_low_hard_nofile(void)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0)
+		_exit(low_hard_nofile_child());
+	waitpid(pid, &st, 0);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 /* The caller's table is full: sbx_exec says so (EMFILE, the caller's
  * descriptors), and once some are free a run works and leaves none. */
 static void test_caller_out_of_fds(void)
@@ -1165,6 +1221,7 @@ static CU_TestInfo supervisor_tests[] = {
 
 static CU_TestInfo fds_tests[] = {
 	{ "small soft RLIMIT_NOFILE", test_small_nofile },
+	{ "low hard RLIMIT_NOFILE", test_low_hard_nofile },
 	{ "caller out of descriptors", test_caller_out_of_fds },
 	CU_TEST_INFO_NULL,
 };

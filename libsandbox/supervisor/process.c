@@ -30,11 +30,21 @@
 /* The report descriptor's number once every other fd is closed. */
 #define REPORT_FD 3
 
+/* A limit the caller's own hard limit is below is that hard limit: a
+ * lower cap is stricter, never weaker, and only a privileged caller
+ * could raise it (a default RLIMIT_NOFILE of 1024 under `ulimit -Hn
+ * 512` runs with 512 instead of failing). */
 static void set_rlimit(int report, int resource, const char *name,
 		       uint64_t soft, uint64_t hard)
 {
-	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
+	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard }, now;
 
+	if (getrlimit(resource, &now) == 0 && now.rlim_max != RLIM_INFINITY &&
+	    rl.rlim_max > now.rlim_max) {
+		rl.rlim_max = now.rlim_max;
+		if (rl.rlim_cur > rl.rlim_max)
+			rl.rlim_cur = rl.rlim_max;
+	}
 	if (setrlimit(resource, &rl) < 0)
 		child_fail(report, SBX_STEP_RLIMIT, errno,
 			   "cannot set %s to %llu: %s (the caller's own hard "
