@@ -120,11 +120,11 @@ const NETWORK = new Map([
 	['none', native.SBX_NET_NONE],
 	['host', native.SBX_NET_HOST],
 ]);
-/* options.writable: the workspace mode, and its name in a policy. */
+/* options.writable: the workspace mode. */
 const WRITABLE = new Map([
-	[false, [native.SBX_WORKSPACE_RO, 'ro']],
-	[true, [native.SBX_WORKSPACE_RW, 'rw']],
-	['live', [native.SBX_WORKSPACE_RW_LIVE, 'rw-live']],
+	[false, native.SBX_WORKSPACE_RO],
+	[true, native.SBX_WORKSPACE_RW],
+	['live', native.SBX_WORKSPACE_RW_LIVE],
 ]);
 const BIND_KEYS = new Set(['src', 'dst', 'writable', 'optional']);
 
@@ -374,17 +374,12 @@ function parseConfig(options) {
 	parsePolicy(opts, cfg);
 	if (opts.network != null) /* else the policy's, else none */
 		cfg.network = choice('options.network', opts.network, NETWORK);
-	const writable = opts.writable == null ? undefined
-		: choice('options.writable', opts.writable, WRITABLE);
-	if (opts.workspace != null) {
+	/* without a workspace, the mode of the policy's (the library says
+	 * whether there is one) */
+	if (opts.writable != null)
+		cfg.workspaceMode = choice('options.writable', opts.writable, WRITABLE);
+	if (opts.workspace != null)
 		cfg.workspace = str('options.workspace', opts.workspace);
-		cfg.workspaceMode = (writable ?? WRITABLE.get(false))[0];
-	} else if (writable && (cfg.preset || cfg.policy)) {
-		cfg.policyMode = writable[1]; /* the policy's workspace */
-	} else if (writable && opts.writable !== false) {
-		throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-			'options.writable needs options.workspace');
-	}
 	if (opts.binds != null) {
 		if (!Array.isArray(opts.binds))
 			throw typeError('options.binds', 'an array of paths or { src, dst, writable, optional }', opts.binds);
@@ -420,79 +415,19 @@ function exportPolicy(h) {
 	return text;
 }
 
-/* The value the next run of handle h has for a limit (sbx_get_limit):
- * the options', else the policy's, else the library's default. */
-function getLimit(h, kind) {
-	const [rc, value] = native.sbx_get_limit(h, kind);
-	check(h, rc);
-	return value;
-}
-
-/*
- * The preset and policy document of cfg, made once into one complete
- * document (the export of a scratch handle) that every handle of cfg
- * starts from: a policy file is read once, its relative paths resolved
- * against its directory.  What the policy says is read from the scratch
- * handle with the library's getters, never from the text: its wall-clock
- * limit (ms) is the default timeout of runs.  Throws the library's error
- * (code EINVAL for an unknown key, with the key and the line in the
- * message).
- */
-function resolvePolicy(cfg) {
-	if (cfg.template !== undefined)
-		return cfg;
-	cfg.template = null;
-	if (!cfg.preset && !cfg.policy)
-		return cfg;
-	const [rc, h] = native.sbx_create();
-	if (rc < 0)
-		throw errnoError(rc, 'cannot create a sandbox handle');
-	try {
-		/* A policy's errors are the library's own: they name the
-		 * file (or "policy"), the line and the key. */
-		if (cfg.preset)
-			check(h, native.sbx_policy_preset(h, cfg.preset), 'options.preset');
-		if (cfg.policy?.file !== undefined)
-			check(h, native.sbx_policy_load_file(h, cfg.policy.file));
-		else if (cfg.policy)
-			check(h, native.sbx_policy_load_string(h, cfg.policy.json));
-		cfg.template = exportPolicy(h);
-		cfg.policyTimeout = getLimit(h, native.SBX_LIMIT_WALL_MS);
-		/* the library says whether the policy has a workspace */
-		if (cfg.policyMode !== undefined && native.sbx_policy_load_string(h,
-			JSON.stringify({ workspace: { mode: cfg.policyMode } })) < 0)
-			throw argError(TypeError, 'ERR_INVALID_ARG_VALUE',
-				`options.writable needs a workspace, and neither options.workspace nor the policy gives one (${native.sbx_last_error(h)})`);
-	} finally {
-		native.sbx_destroy(h);
-	}
-	return cfg;
-}
-
-/* A per-run configuration on top of a Sandbox's: its policy is the
- * Sandbox's unless the run names one of its own. */
-function inheritPolicy(cfg, base, runOptions) {
-	if (!POLICY_KEYS.some((k) => runOptions[k] !== undefined)) {
-		cfg.template = base.template;
-		cfg.policyTimeout = base.policyTimeout;
-	}
-	return cfg;
-}
-
 const STDIO = new Map([
 	['pipe', native.SBX_STDIO_PIPE],
 	['ignore', native.SBX_STDIO_NULL],
 	['inherit', native.SBX_STDIO_INHERIT],
 ]);
 
-function parseRun(options, defaults = {}) {
+function parseRun(options) {
 	const opts = own(options);
 	const run = { __proto__: null };
-	/* undefined: the policy's wall-clock limit, else none (launch); 0 is
-	 * none too */
-	const timeout = opts.timeout ?? defaults.timeout;
-	if (timeout !== undefined)
-		run.timeout = timeoutMs(timeout);
+	/* undefined (null): what the handle has (a Sandbox's timeout, the
+	 * policy's, else the library's default); 0 is no limit */
+	if (opts.timeout != null)
+		run.timeout = timeoutMs(opts.timeout);
 	run.signal = opts.signal ?? undefined;
 	if (run.signal !== undefined &&
 	    (typeof run.signal !== 'object' || typeof run.signal.aborted !== 'boolean'))
@@ -550,27 +485,64 @@ function parseArgs(file, args, options) {
 
 let liveHandles = 0;
 
-/* A handle configured as cfg says: the policy first (preset and
- * document, as one template), then the options over it, as `sbx run`. */
-function newHandle(cfg) {
-	resolvePolicy(cfg);
-	const [rc, h] = native.sbx_create();
+/* A new handle: a copy of template (sbx_dup()), else the defaults. */
+function createHandle(template) {
+	const [rc, h] = template ? native.sbx_dup(template) : native.sbx_create();
 	if (rc < 0)
-		throw errnoError(rc, 'cannot create a sandbox handle');
+		throw errnoError(rc, template ? 'cannot copy a sandbox handle'
+			: 'cannot create a sandbox handle');
 	liveHandles++;
+	return h;
+}
+
+/* Only ever called on a handle with nothing running: sbx_destroy() of a
+ * running sandbox would wait for it on this thread. */
+function destroyHandle(h) {
+	native.sbx_destroy(h);
+	liveHandles--;
+}
+
+/*
+ * A handle with the policy of cfg: the preset, then the document.  A
+ * Sandbox makes it once (its template): a policy file is read once, its
+ * relative paths resolved against its directory once, and every handle
+ * of the Sandbox is a copy of it.  Throws the library's error (code
+ * EINVAL for an unknown key, with the file or "policy", the line and the
+ * key in the message).
+ */
+function policyHandle(cfg) {
+	const h = createHandle(null);
 	try {
-		if (cfg.template)
-			check(h, native.sbx_policy_load_string(h, cfg.template));
+		if (cfg.preset !== undefined)
+			check(h, native.sbx_policy_preset(h, cfg.preset), 'options.preset');
+		if (cfg.policy?.file !== undefined)
+			check(h, native.sbx_policy_load_file(h, cfg.policy.file));
+		else if (cfg.policy !== undefined)
+			check(h, native.sbx_policy_load_string(h, cfg.policy.json));
+	} catch (err) {
+		destroyHandle(h);
+		throw err;
+	}
+	return h;
+}
+
+/* A handle configured as cfg says: a copy of template (cfg's policy),
+ * else a handle with cfg's policy, then the options over it, as `sbx
+ * run` does.  Which option wins, what a policy's workspace or limit
+ * becomes, is the library's business: this only calls it in order. */
+function newHandle(cfg, template) {
+	const h = template ? createHandle(template) : policyHandle(cfg);
+	try {
 		for (const [kind, [name, value]] of cfg.limits)
 			check(h, native.sbx_limit(h, kind, value), `options.${name}`);
 		if (cfg.network !== undefined)
 			check(h, native.sbx_set_network(h, cfg.network), 'options.network');
 		if (cfg.workspace !== undefined)
 			check(h, native.sbx_set_workspace(h, cfg.workspace,
-							  cfg.workspaceMode), 'options.workspace');
-		else if (cfg.policyMode !== undefined)
-			check(h, native.sbx_policy_load_string(h, JSON.stringify(
-				{ workspace: { mode: cfg.policyMode } })), 'options.writable');
+				cfg.workspaceMode ?? native.SBX_WORKSPACE_RO), 'options.workspace');
+		else if (cfg.workspaceMode !== undefined)
+			check(h, native.sbx_set_workspace_mode(h, cfg.workspaceMode),
+			      'options.writable');
 		for (const b of cfg.binds)
 			check(h, native.sbx_add_bind(h, b.src, b.dst, b.flags), 'options.binds');
 		for (const [name, value] of cfg.env)
@@ -586,13 +558,6 @@ function newHandle(cfg) {
 		throw err;
 	}
 	return h;
-}
-
-/* Only ever called on a handle with nothing running: sbx_destroy() of a
- * running sandbox would wait for it on this thread. */
-function destroyHandle(h) {
-	native.sbx_destroy(h);
-	liveHandles--;
 }
 
 /* ------------------------------------------------------------- results */
@@ -688,8 +653,9 @@ function launch(h, argv, run) {
 	for (let i = 0; i < 3; i++)
 		check(h, native.sbx_set_stdio(h, i, modes[i], -1));
 	check(h, native.sbx_set_flag(h, native.SBX_FLAG_PTY, run.pty ? 1 : 0));
-	check(h, native.sbx_limit(h, native.SBX_LIMIT_WALL_MS,
-				  run.timeout ?? run.policyTimeout ?? 0), 'options.timeout');
+	if (run.timeout !== undefined)
+		check(h, native.sbx_limit(h, native.SBX_LIMIT_WALL_MS, run.timeout),
+		      'options.timeout');
 	check(h, native.sbx_exec(h, argv));
 
 	/* From here the sandbox runs: every descriptor becomes a libuv
@@ -843,14 +809,9 @@ async function runOnHandle(acquire, argv, run) {
 	try {
 		await startTurn();
 		checkSlot(slot, run.signal);
-		launched = launch(h, argv, {
-			__proto__: null,
-			...run,
-			collect: true,
-			policyTimeout: slot.policyTimeout,
-		});
+		launched = launch(h, argv, { __proto__: null, ...run, collect: true });
 	} catch (err) {
-		release(h);
+		release(h, run);
 		throw err;
 	}
 	const onAbort = () => launched.kill();
@@ -867,7 +828,7 @@ async function runOnHandle(acquire, argv, run) {
 		return settled(result, run.signal);
 	} finally {
 		run.signal?.removeEventListener('abort', onAbort);
-		release(h);
+		release(h, run);
 	}
 }
 
@@ -956,13 +917,9 @@ function spawnOn(acquire, argv, run) {
 			checkSlot(slot, run.signal);
 			if (proc[kKilledEarly])
 				throw cancelled('killed before it started');
-			launched = launch(h, argv, {
-				__proto__: null,
-				...run,
-				policyTimeout: slot.policyTimeout,
-			});
+			launched = launch(h, argv, run);
 		} catch (err) {
-			release(h);
+			release(h, run);
 			proc[kEnd]();
 			throw err;
 		}
@@ -989,7 +946,7 @@ function spawnOn(acquire, argv, run) {
 				launched.stdin?.destroy();
 				proc.stdin.destroy();
 			}
-			release(h);
+			release(h, run);
 		}
 	})();
 	/* A caller that only reads the streams must not crash the process
@@ -1002,10 +959,7 @@ function spawnOn(acquire, argv, run) {
 
 /* A handle of its own for one run, destroyed after it. */
 function oneOff(cfg) {
-	return async () => {
-		const h = newHandle(cfg); /* resolves the policy first */
-		return { __proto__: null, h, release: destroyHandle, policyTimeout: cfg.policyTimeout };
-	};
+	return async () => ({ __proto__: null, h: newHandle(cfg, null), release: destroyHandle });
 }
 
 /**
@@ -1030,17 +984,33 @@ function spawn(file, args, options) {
 	return spawnOn(oneOff(cfg), p.argv, r);
 }
 
-/*
- * Forgotten Sandbox objects: their idle handles are destroyed when the
- * object is collected.  (SWIG's own finalizers did not run on forced GC
- * in Node, so the handles never rely on them.)  A Sandbox with a run in
- * flight is still reachable from that run's callbacks.
- */
-const registry = new FinalizationRegistry((pool) => {
+/* A Sandbox's native handles: its policy template and its idle handles
+ * (held apart from the Sandbox, for the finalizer). */
+function closePool(pool) {
 	pool.closed = true;
 	for (const h of pool.idle.splice(0))
 		destroyHandle(h);
-});
+	if (pool.template) {
+		destroyHandle(pool.template);
+		pool.template = null;
+	}
+}
+
+/*
+ * Forgotten Sandbox objects: their template and idle handles are
+ * destroyed when the object is collected.  (SWIG's own finalizers did not
+ * run on forced GC in Node, so the handles never rely on them.)  A
+ * Sandbox with a run in flight is still reachable from that run's
+ * callbacks.
+ */
+const registry = new FinalizationRegistry(closePool);
+
+function closedError() {
+	return new SandboxError('the Sandbox is closed', {
+		code: 'EBADF',
+		errno: -os.constants.errno.EBADF,
+	});
+}
 
 /**
  * A reusable sandbox configuration with its native handles, running at
@@ -1052,7 +1022,7 @@ class Sandbox {
 	#options;
 	#timeout;
 	#concurrency;
-	#pool = { idle: [], closed: false };
+	#pool = { idle: [], template: null, closed: false };
 	#active = 0;
 	#queue = [];
 	#running = new Set();
@@ -1071,15 +1041,31 @@ class Sandbox {
 			if (!Number.isSafeInteger(concurrency) || concurrency < 1)
 				throw rangeError('options.concurrency', what, concurrency);
 		}
-		/* The policy is read once, here, and one handle configured:
-		 * a configuration the library refuses throws now. */
-		this.#cfg = resolvePolicy(parseConfig(rest));
-		this.#pool.idle.push(newHandle(this.#cfg));
 		this.#options = rest;
-		/* undefined: the policy's wall-clock limit, else none */
+		/* a wall-clock limit of its handles; undefined: the policy's,
+		 * else the library's */
 		this.#timeout = timeout == null ? undefined : timeoutMs(timeout);
 		this.#concurrency = concurrency;
+		this.#cfg = this.#config(rest);
+		/* The policy is read once, here, and one handle configured:
+		 * a configuration the library refuses throws now. */
+		this.#pool.template = policyHandle(this.#cfg);
+		try {
+			this.#pool.idle.push(newHandle(this.#cfg, this.#pool.template));
+		} catch (err) {
+			closePool(this.#pool);
+			throw err;
+		}
 		registry.register(this, this.#pool, this);
+	}
+
+	/* The configuration of handles with these options (the Sandbox's, or
+	 * a run's over them): the Sandbox's timeout is one of its limits. */
+	#config(options) {
+		const cfg = parseConfig(options);
+		if (this.#timeout !== undefined)
+			cfg.limits.set(native.SBX_LIMIT_WALL_MS, ['timeout', this.#timeout]);
+		return cfg;
 	}
 
 	/** Whether close() was called. */
@@ -1109,16 +1095,12 @@ class Sandbox {
 	/**
 	 * The effective policy of this Sandbox's runs (preset, policy
 	 * document and options) as one complete policy document, the output
-	 * of sbx_policy_export().  limits.wall is the default wall-clock
-	 * limit of a run, in seconds (0: none).  new Sandbox({ policy:
-	 * sb.policy() }) gives the same sandbox.
+	 * of sbx_policy_export().  limits.wall is the wall-clock limit of a
+	 * run without a timeout of its own, in seconds (0: none).  new
+	 * Sandbox({ policy: sb.policy() }) gives the same sandbox.
 	 */
 	policy() {
-		return this.#withHandle((h) => {
-			check(h, native.sbx_limit(h, native.SBX_LIMIT_WALL_MS,
-						  this.#timeout ?? this.#cfg.policyTimeout ?? 0));
-			return JSON.parse(exportPolicy(h));
-		});
+		return this.#withHandle((h) => JSON.parse(exportPolicy(h)));
 	}
 
 	/**
@@ -1141,11 +1123,8 @@ class Sandbox {
 	/* fn(handle) on a scratch handle configured like the pool's. */
 	#withHandle(fn) {
 		if (this.#pool.closed)
-			throw new SandboxError('the Sandbox is closed', {
-				code: 'EBADF',
-				errno: -os.constants.errno.EBADF,
-			});
-		const h = newHandle(this.#cfg);
+			throw closedError();
+		const h = newHandle(this.#cfg, this.#pool.template);
 		try {
 			return fn(h);
 		} finally {
@@ -1161,10 +1140,8 @@ class Sandbox {
 	close() {
 		if (this.#pool.closed)
 			return;
-		this.#pool.closed = true;
 		registry.unregister(this);
-		for (const h of this.#pool.idle.splice(0))
-			destroyHandle(h);
+		closePool(this.#pool);
 		for (const job of this.#queue.splice(0))
 			job.reject(cancelled('the Sandbox was closed'));
 		for (const h of this.#running)
@@ -1173,31 +1150,48 @@ class Sandbox {
 
 	#prepare(file, args, options) {
 		if (this.#pool.closed)
-			throw new SandboxError('the Sandbox is closed', {
-				code: 'EBADF',
-				errno: -os.constants.errno.EBADF,
-			});
+			throw closedError();
 		const p = parseArgs(file, args, options);
-		const r = parseRun(p.options, { timeout: this.#timeout });
-		/* Options that change the sandbox itself: a handle of its own. */
-		const ownHandle = Object.keys(p.options).some(
-			(k) => CONFIG_KEYS.has(k) && p.options[k] !== undefined);
-		const cfg = ownHandle ? inheritPolicy(parseConfig({ ...this.#options, ...p.options }),
-						this.#cfg, p.options) : null;
-		return { argv: p.argv, r, acquire: (signal) => this.#acquire(cfg, signal) };
+		const r = parseRun(p.options);
+		/* Options that change the sandbox itself (undefined and null
+		 * keep the Sandbox's): a handle of its own, with the Sandbox's
+		 * options under the run's, and the Sandbox's policy unless the
+		 * run names one. */
+		const mine = Object.keys(p.options).filter(
+			(k) => CONFIG_KEYS.has(k) && p.options[k] != null);
+		let perRun = null;
+		if (mine.length) {
+			const merged = { ...this.#options };
+			for (const k of mine)
+				merged[k] = p.options[k];
+			perRun = {
+				cfg: this.#config(merged),
+				policy: mine.some((k) => POLICY_KEYS.includes(k)),
+			};
+		}
+		return { argv: p.argv, r, acquire: (signal) => this.#acquire(perRun, signal) };
 	}
 
-	/* Wait for a slot, then hand out a handle: an idle one of the pool,
-	 * a new one, or (cfg) a one-off with other options. */
-	#acquire(cfg, signal) {
+	/* A handle for a run: an idle one of the pool, a new one, or (perRun) one
+	 * with the options of the run. */
+	#newHandle(perRun) {
+		const pool = this.#pool;
+		if (pool.closed)
+			throw cancelled('the Sandbox was closed');
+		if (!perRun)
+			return pool.idle.pop() ?? newHandle(this.#cfg, pool.template);
+		return newHandle(perRun.cfg, perRun.policy ? null : pool.template);
+	}
+
+	/* Wait for a slot, then hand out a handle (#newHandle). */
+	#acquire(perRun, signal) {
 		return new Promise((resolve, reject) => {
 			const job = {
 				reject,
 				start: () => {
 					let h;
 					try {
-						h = cfg ? newHandle(cfg)
-							: (this.#pool.idle.pop() ?? newHandle(this.#cfg));
+						h = this.#newHandle(perRun);
 					} catch (err) {
 						this.#done();
 						reject(err);
@@ -1207,9 +1201,11 @@ class Sandbox {
 					resolve({
 						__proto__: null,
 						h,
-						release: (x) => this.#release(x, !!cfg),
+						/* a run that set its own timeout on
+						 * a pool handle changed it */
+						release: (x, run) => this.#release(x,
+							!perRun && run.timeout === undefined),
 						closed: () => this.#pool.closed,
-						policyTimeout: (cfg ?? this.#cfg).policyTimeout,
 					});
 				},
 			};
@@ -1237,12 +1233,14 @@ class Sandbox {
 		});
 	}
 
-	#release(h, oneOffHandle) {
+	/* A handle back from its run: to the pool when it is still the
+	 * pool's configuration. */
+	#release(h, reusable) {
 		this.#running.delete(h);
-		if (oneOffHandle || this.#pool.closed)
-			destroyHandle(h);
-		else
+		if (reusable && !this.#pool.closed)
 			this.#pool.idle.push(h);
+		else
+			destroyHandle(h);
 		this.#done();
 	}
 

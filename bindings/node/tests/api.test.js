@@ -213,14 +213,19 @@ test('Sandbox: reuses handles, per-run options, close()', async () => {
 		assert.equal(r.stdout, 'pool\n');
 		assert.equal(r.limits.wall_ms.value, 10000);
 	}
-	assert.equal(sandbox._liveHandles, base + 1, 'one handle, reused');
+	assert.equal(sandbox._liveHandles, base + 2, 'the policy template and one handle, reused');
 	// a run that changes the sandbox gets its own handle
 	let r = await sb.run('sh', ['-c', 'echo $WHO'], { env: { WHO: 'own' } });
 	assert.equal(r.stdout, 'own\n');
+	assert.equal(sandbox._liveHandles, base + 2);
+	// a timeout of its own is that run's: the handle it changed is dropped
 	r = await sb.run('sh', ['-c', 'echo $WHO'], { timeout: 0 });
 	assert.equal(r.stdout, 'pool\n');
 	assert.equal(r.limits.wall_ms.value, 0);
 	assert.equal(sandbox._liveHandles, base + 1);
+	r = await sb.run('sh', ['-c', 'echo $WHO']);
+	assert.equal(r.limits.wall_ms.value, 10000);
+	assert.equal(sandbox._liveHandles, base + 2);
 	assert.equal(sb.closed, false);
 	sb.close();
 	sb.close();
@@ -249,15 +254,65 @@ test('a forgotten Sandbox is cleaned up by the garbage collector', async () => {
 	const gc = vm.runInNewContext('gc');
 	const base = sandbox._liveHandles;
 	await (async () => {
-		const sb = new Sandbox({ concurrency: 2 });
+		const sb = new Sandbox({ concurrency: 2, preset: 'strict' });
 		await Promise.all([sb.run('true'), sb.run('true')]);
 	})();
-	assert.equal(sandbox._liveHandles, base + 2);
+	assert.equal(sandbox._liveHandles, base + 3, 'the policy template and two handles');
 	for (let i = 0; i < 20 && sandbox._liveHandles !== base; i++) {
 		gc();
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
 	assert.equal(sandbox._liveHandles, base, 'the finalizer destroyed the handles');
+});
+
+test('a Sandbox\'s policy template is destroyed with it, and by a failed constructor', async () => {
+	const base = sandbox._liveHandles;
+	const sb = new Sandbox({ policy: { limits: { pids: 77 } } });
+	assert.equal(sandbox._liveHandles, base + 2, 'the template and one handle');
+	// runs with a policy of their own, or other options: handles of their own
+	assert.equal((await sb.run('true', { preset: 'strict' })).limits.pids.value, 77);
+	assert.equal((await sb.run('true', { memory: '100M' })).limits.pids.value, 77);
+	assert.equal(sandbox._liveHandles, base + 2);
+	sb.close();
+	assert.equal(sandbox._liveHandles, base, 'close() destroyed the template');
+	// what the library refuses after the policy is read: nothing is left
+	assert.throws(() => new Sandbox({ policy: {}, writable: true }), { code: 'EINVAL' });
+	assert.throws(() => new Sandbox({ preset: 'build', cwd: 'relative' }), { code: 'EINVAL' });
+	assert.throws(() => new Sandbox({ policy: { netwrok: 1 } }), { code: 'EINVAL' });
+	assert.equal(sandbox._liveHandles, base);
+	// one-off runs
+	await run('true', { policy: { limits: { pids: 77 } } });
+	await assert.rejects(run('true', { policy: {}, writable: true }), { code: 'EINVAL' });
+	await spawn('true', { preset: 'strict' }).result;
+	assert.equal(sandbox._liveHandles, base);
+});
+
+test('timeout: the Sandbox\'s, else the policy\'s, else the library\'s; a run\'s own is for that run', async (t) => {
+	const HOUR = 3600 * 1000; /* the library's default, as in `sbx run` */
+	const wall = async (p) => (await p).limits.wall_ms.value;
+	assert.equal(await wall(run('true')), HOUR);
+	assert.equal(await wall(spawn('true').result), HOUR);
+	assert.equal(await wall(run('true', { policy: { limits: { wall: 7 } } })), 7000);
+	assert.equal(await wall(run('true', { policy: { limits: { wall: 7 } }, timeout: null })), 7000);
+	assert.equal(await wall(run('true', { policy: { limits: { wall: 7 } }, timeout: 0 })), 0);
+	const cases = [
+		[{}, HOUR],
+		[{ policy: { limits: { wall: 7 } } }, 7000],
+		[{ policy: { limits: { wall: 7 } }, timeout: 5000 }, 5000],
+		[{ timeout: 0 }, 0],
+	];
+	for (const [options, ms] of cases) {
+		const what = JSON.stringify(options);
+		const sb = new Sandbox(options);
+		t.after(() => sb.close());
+		assert.equal(sb.policy().limits.wall, ms / 1000, what);
+		assert.equal(await wall(sb.run('true')), ms, what);
+		assert.equal(await wall(sb.run('true', { timeout: 2000 })), 2000, what);
+		assert.equal(await wall(sb.run('true', { timeout: null })), ms, what);
+		assert.equal(await wall(sb.run('true', { env: { A: '1' } })), ms, what);
+		assert.equal(await wall(sb.spawn('true', { timeout: 3000 }).result), 3000, what);
+		assert.equal(await wall(sb.run('true')), ms, `${what}: after runs with their own`);
+	}
 });
 
 test('one meaning in every front end: timeout 0, exit codes, the pids limit, wrong types', async () => {

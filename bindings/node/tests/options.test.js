@@ -67,7 +67,9 @@ const BAD = {
 		['loopback', VALUE]],
 	workspace: [...PATH, ['/nonexistent/sbx-options', { code: 'ENOENT' }]],
 	writable: [['yes', VALUE], ['true', VALUE], ['Live', VALUE], ['rw', VALUE], [1, TYPE],
-		[0, TYPE], [[], TYPE], [{}, TYPE]],
+		[0, TYPE], [[], TYPE], [{}, TYPE],
+		/* the library's rule: no workspace to make writable */
+		[true, LIB], ['live', LIB]],
 	binds: [['/etc', TYPE], [{ src: '/etc' }, TYPE], [5, TYPE], [true, TYPE], [[42], TYPE],
 		[[null], TYPE], [[['/usr', '/x']], TYPE], [[{ src: '/usr', rw: true }], VALUE],
 		[[{ src: '/usr', writable: 'false' }], TYPE], [[{ src: '/usr', optional: 1 }], TYPE],
@@ -79,14 +81,14 @@ const BAD = {
 		[{ 'A=B': 'x' }, LIB], [{ '': 'x' }, LIB]],
 	cwd: [...PATH, ['relative', LIB]],
 	preset: [[3, TYPE], [true, TYPE], [['strict'], TYPE], ['strict\0', TYPE],
-		['Strict', LIB], ['nope', LIB]],
+		['Strict', LIB], ['nope', LIB], ['', LIB]],
 	policy: [[3, TYPE], [true, TYPE], [['network'], TYPE], [new Map(), TYPE],
 		[{ netwrok: 'host' }, LIB], [{ network: 'everywhere' }, LIB],
 		[{ allow_degraded: 'false' }, LIB],
 		/* a file's errors name the file, the line and the key */
 		['/nonexistent/sbx.json', { code: 'ENOENT' }, 'sbx.json'], ['/etc/passwd', LIB, 'passwd']],
 	require: [[5, TYPE], [true, TYPE], [[5], TYPE], [{ netns: 1 }, TYPE], [['net\0ns'], TYPE],
-		[['nope'], LIB], ['Netns', LIB]],
+		[['nope'], LIB], ['Netns', LIB], ['', LIB], [[''], LIB]],
 };
 for (const name of SWITCHES)
 	BAD[name] = NOT_BOOLEANS;
@@ -300,6 +302,21 @@ test('the documented values are accepted and reach the policy', async (t) => {
 	for (const value of ['none ', true, 'false'])
 		await assert.rejects(run('true', { network: value }));
 	assert.equal(children().length, before);
+});
+
+test('a run\'s option left undefined or null keeps the Sandbox\'s', async (t) => {
+	const sb = new Sandbox({ memory: '100M', network: 'host', timeout: 5000 });
+	t.after(() => sb.close());
+	for (const v of [undefined, null]) {
+		/* a pool handle, and one of the run's own (env) */
+		for (const mine of [{}, { env: { A: '1' } }]) {
+			const what = `${v} with ${JSON.stringify(mine)}`;
+			const r = await sb.run('true', { ...mine, memory: v, network: v, timeout: v });
+			assert.equal(r.limits.memory.value, 100 << 20, what);
+			assert.ok(!r.layers.includes('netns'), what);
+			assert.equal(r.limits.wall_ms.value, 5000, what);
+		}
+	}
 });
 
 test('attack: options added to Object.prototype (prototype pollution) are not options', async (t) => {

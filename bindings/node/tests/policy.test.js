@@ -60,8 +60,9 @@ test('a bad policy rejects with EINVAL and the library\'s message (key and line)
 	await assert.rejects(run('true', { policy: new Map() }), { code: 'ERR_INVALID_ARG_TYPE' });
 	await assert.rejects(run('true', { require: [1] }), { code: 'ERR_INVALID_ARG_TYPE' });
 	await assert.rejects(run('true', { policy: { x: 1n } }), { code: 'ERR_INVALID_ARG_VALUE' });
+	// the library's rule: a writable mode needs a workspace
 	await assert.rejects(run('true', { preset: 'build', writable: true }),
-		{ code: 'ERR_INVALID_ARG_VALUE', message: /needs a workspace/ });
+		{ name: 'SandboxError', code: 'EINVAL', message: /^options\.writable: .*needs a workspace/ });
 });
 
 test('a policy file\'s wall limit ends a run; an explicit timeout wins', async (t) => {
@@ -157,11 +158,11 @@ test('sandbox.policy() round-trips; options override the policy', async (t) => {
 	// the exported document gives the same policy, as an object or a file
 	assert.deepEqual(new Sandbox({ policy: doc }).policy(), doc);
 	assert.deepEqual(new Sandbox({ policy: writePolicy(d, doc, 'again.json') }).policy(), doc);
-	// without a policy: the options, and no wall limit
+	// without a policy: the options, and the library's wall limit
 	const plain = new Sandbox({ timeout: 5000, network: 'host' }).policy();
 	assert.equal(plain.limits.wall, 5);
 	assert.equal(plain.network, 'host');
-	assert.equal(new Sandbox().policy().limits.wall, 0);
+	assert.equal(new Sandbox().policy().limits.wall, 3600);
 	assert.deepEqual(new Sandbox({ policy: plain }).policy(), plain);
 
 	const flags = { network: 'host', read_only: true, single_id: true, allow_degraded: true, limits: { pids: 99 } };
@@ -216,6 +217,18 @@ test('a policy workspace, and writable without a workspace of its own', async (t
 	r = await run('sh', ['-c', 'echo x > out.txt'], { policy: file, writable: true });
 	assert.equal(r.exitCode, 0, r.stderr);
 	assert.ok(fs.existsSync(path.join(ws, 'out.txt')));
+	// a Sandbox's runs: the mode over the policy's, in the run's options too
+	const rw = writePolicy(d, { workspace: { path: 'ws', mode: 'rw' } }, 'rw.json');
+	const sb = new Sandbox({ policy: rw, writable: false });
+	t.after(() => sb.close());
+	r = await sb.run('sh', ['-c', 'echo y > ro.txt']);
+	assert.notEqual(r.exitCode, 0);
+	r = await sb.run('sh', ['-c', 'echo y > live.txt'], { writable: 'live' });
+	assert.equal(r.exitCode, 0, r.stderr);
+	assert.ok(!fs.existsSync(path.join(ws, 'ro.txt')));
+	assert.ok(fs.existsSync(path.join(ws, 'live.txt')));
+	// read-only without any workspace is nothing to do
+	assert.equal((await run('true', { writable: false })).exitCode, 0);
 });
 
 test('require, readOnly, allowSetid, allowDegraded', async () => {
