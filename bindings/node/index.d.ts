@@ -149,7 +149,8 @@ export interface SandboxOptions {
   workspace?: string;
   /** Workspace writable: true (changes reach the host directory), "live"
    * (a live bind without disk budget), false (read-only, the default).
-   * Without `workspace`, the mode of the policy's workspace. */
+   * Without `workspace`, the mode of the policy's workspace; with no
+   * workspace at all, true or "live" is a SandboxError (code EINVAL). */
   writable?: boolean | 'live';
   /** More host paths: a string binds that path read-only. */
   binds?: ReadonlyArray<string | Bind>;
@@ -196,8 +197,9 @@ export interface RunOptions extends SandboxOptions {
    * "buffer" (or null) for Buffers. */
   encoding?: BufferEncoding | 'buffer' | null;
   /** Wall-clock limit in ms: every process is killed, status "timeout".
-   * Counted from the start of the sandbox (0: none; the default is the
-   * policy's limit with a policy or preset, else none). */
+   * Counted from the start of the sandbox.  Default: the Sandbox's, else
+   * the policy's, else the library's (1 hour); 0: no limit.  A run's own
+   * timeout is for that run only. */
   timeout?: number;
   /** Aborting kills the sandbox; the Promise rejects with an AbortError
    * (its `result` holds what the run had produced). */
@@ -217,8 +219,8 @@ export interface RunOptions extends SandboxOptions {
 export interface SandboxConstructorOptions extends SandboxOptions {
   /** How many programs run at once; the others wait (default: no bound). */
   concurrency?: number;
-  /** Default wall-clock limit of each run, ms (default: the policy's
-   * with a policy or preset, else none). */
+  /** Wall-clock limit of each run, ms.  Default: the policy's, else the
+   * library's (1 hour); 0: no limit. */
   timeout?: number;
 }
 
@@ -373,8 +375,8 @@ export class Sandbox {
   spawn(file: string, args?: readonly string[], options?: RunOptions): SandboxProcess;
   spawn(file: string, options?: RunOptions): SandboxProcess;
   /** The effective policy of its runs (preset, policy and options) as one
-   * complete document; limits.wall is a run's default timeout in seconds
-   * (0: none).  `new Sandbox({ policy: sb.policy() })` is the same
+   * complete document; limits.wall is the timeout of a run without one of
+   * its own, in seconds (0: none).  `new Sandbox({ policy: sb.policy() })` is the same
    * sandbox.  Throws a SandboxError (EBADF once closed). */
   policy(): Required<Omit<PolicyDocument, '$schema' | '$comment' | 'preset'>>;
   /** What the policy does with a path inside the sandbox or a system
