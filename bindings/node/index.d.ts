@@ -155,7 +155,8 @@ export interface SandboxOptions {
   /** More host paths: a string binds that path read-only. */
   binds?: ReadonlyArray<string | Bind>;
   /** Variables added to the scrubbed environment (PATH, HOME, LANG, TERM,
-   * TMPDIR); null passes the caller's own value of that name. */
+   * TMPDIR); null passes the caller's own value of that name (policy()
+   * shows null, never the value). */
   env?: Record<string, string | number | null | undefined>;
   /** Start directory inside the sandbox (default /workspace, else home). */
   cwd?: string;

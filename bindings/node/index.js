@@ -351,11 +351,9 @@ function parseEnv(env, cfg) {
 		if (value !== null && typeof value !== 'string' &&
 		    !(typeof value === 'number' && Number.isFinite(value)))
 			throw typeError(`options.env.${name}`, 'a string, a number or null (your own value)', value);
-		/* null: the caller's own value, if it has one */
-		const v = value === null ? process.env[name] : value;
-		if (v === undefined)
-			continue;
-		cfg.env.push([name, str(`options.env.${name}`, String(v))]);
+		/* null: the caller's own value, which the library reads (and
+		 * never exports) */
+		cfg.env.push([name, value === null ? null : str(`options.env.${name}`, String(value))]);
 	}
 }
 

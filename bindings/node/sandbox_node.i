@@ -55,6 +55,30 @@
 %apply (uint64_t *ret_ms, char *err, size_t errlen) {
 	(uint64_t *ret_value, char *err, size_t errlen) };
 
+/* sbx_set_env(sbx, name, value): value null is NULL, the caller's own
+ * value, passed by name (a policy's "env": {"NAME": null}): the library
+ * reads it, and exports the name with null, never the value. */
+%typemap(in, fragment="SWIG_AsCharPtrAndSize") const char *value
+	(char *buf = 0, int alloc = 0, int res = 0) {
+#ifdef SWIG_JAVASCRIPT_NAPI
+	if ($input.IsNull()) {
+#else
+	if ($input->IsNull()) {
+#endif
+		$1 = NULL;
+	} else {
+		res = SWIG_AsCharPtrAndSize($input, &buf, NULL, &alloc);
+		if (!SWIG_IsOK(res))
+			SWIG_exception_fail(SWIG_ArgError(res),
+				"in method '$symname', argument $argnum of type 'char const *'");
+		$1 = buf;
+	}
+}
+%typemap(freearg) const char *value {
+	if (alloc$argnum == SWIG_NEWOBJ)
+		%delete_array(buf$argnum);
+}
+
 /* argv: an array of strings, NULL-terminated for C.  Held in C++
  * containers so that nothing leaks when a conversion fails half-way (the
  * generated wrappers skip freearg on their failure path).  Strings with a

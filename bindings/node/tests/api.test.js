@@ -116,6 +116,18 @@ test('env: values and passing the caller\'s by name', async () => {
 		env: { A: 'x y', B: 7, SBX_NODE_PASSED: null, MISSING_ONE: null },
 	});
 	assert.equal(r.stdout, 'x y|7|from-caller|\n');
+	// the library reads the value, and never shows it
+	process.env.SBX_NODE_SECRET = 'hunter2';
+	const sb = new Sandbox({ env: { SBX_NODE_SECRET: null } });
+	try {
+		const doc = sb.policy();
+		assert.equal(doc.env.SBX_NODE_SECRET, null);
+		assert.ok(!JSON.stringify(doc).includes('hunter2'));
+		assert.equal((await sb.run('sh', ['-c', 'echo $SBX_NODE_SECRET'])).stdout, 'hunter2\n');
+	} finally {
+		sb.close();
+		delete process.env.SBX_NODE_SECRET;
+	}
 });
 
 test('workspace: read-only by default, writable on request', async () => {
