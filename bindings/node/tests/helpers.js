@@ -1,49 +1,45 @@
 'use strict';
 // helpers.js - shared by the Node binding's tests (run by bindings/node/run-tests).
 
+const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { execFile } = require('node:child_process');
 
 /** Descriptors open in this process. */
 function fdCount() {
 	return fs.readdirSync('/proc/self/fd').length;
 }
 
-/** Pids of processes whose command line contains token. */
-function processesWith(token) {
+/** [pid, the text of /proc/PID/name] of the other processes. */
+function procFiles(name) {
 	const found = [];
 	for (const pid of fs.readdirSync('/proc')) {
 		if (!/^\d+$/.test(pid) || Number(pid) === process.pid)
 			continue;
-		let cmd;
 		try {
-			cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+			found.push([Number(pid), fs.readFileSync(`/proc/${pid}/${name}`, 'latin1')]);
 		} catch {
-			continue;
+			/* gone meanwhile */
 		}
-		if (cmd.includes(token))
-			found.push(Number(pid));
 	}
 	return found;
+}
+
+/** Pids of processes whose command line contains token. */
+function processesWith(token) {
+	return procFiles('cmdline').filter(([, cmd]) => cmd.includes(token)).map(([pid]) => pid);
 }
 
 /** Children of this process (sbx-supervisor ones are ours). */
 function children() {
 	const kids = [];
-	for (const pid of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(pid))
-			continue;
-		let stat;
-		try {
-			stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-		} catch {
-			continue;
-		}
+	for (const [pid, stat] of procFiles('stat')) {
 		// "pid (comm) state ppid ...": comm may hold spaces
 		const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 		if (Number(rest[1]) === process.pid)
-			kids.push({ pid: Number(pid), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
+			kids.push({ pid, comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
 	}
 	return kids;
 }
@@ -111,4 +107,43 @@ function skipUserns(t, reason) {
 	t.skip(reason);
 }
 
-module.exports = { fdCount, processesWith, children, uniqueSeconds, tmpDir, srcdir, listener, skipUserns };
+/*
+ * Lines of JSON that script (node -e, with args) prints in a child where
+ * user namespaces are disabled (bindings/python/tests/nouserns.py, with
+ * the system's python3); null when the test was skipped for want of it.
+ */
+async function withoutUserns(t, script, ...args) {
+	const python = '/usr/bin/python3';
+	const wrapper = path.join(srcdir, 'bindings/python/tests/nouserns.py');
+	if (!fs.existsSync(python) || !fs.existsSync(wrapper)) {
+		t.skip('needs python3 and bindings/python/tests/nouserns.py');
+		return null;
+	}
+	const { code, stdout, stderr } = await new Promise((resolve) => {
+		execFile(python, [wrapper, process.execPath, '-e', script, ...args],
+			{ timeout: 240000 }, (err, out, errOut) =>
+				resolve({ code: err ? err.code : 0, stdout: out, stderr: errOut }));
+	});
+	if (code === 77) {
+		skipUserns(t, `cannot disable user namespaces in a user namespace here: ${stderr.trim()}`);
+		return null;
+	}
+	assert.equal(code, 0, stderr);
+	return stdout.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+/** The effective policy of a Sandbox with options (closed after). */
+function policyOf(options) {
+	const { Sandbox } = require('libsandbox');
+	const sb = new Sandbox(options);
+	try {
+		return sb.policy();
+	} finally {
+		sb.close();
+	}
+}
+
+module.exports = {
+	fdCount, processesWith, children, uniqueSeconds, tmpDir, srcdir, listener,
+	skipUserns, withoutUserns, policyOf,
+};

@@ -14,9 +14,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFile } = require('node:child_process');
 const { run, spawn, Sandbox } = require('libsandbox');
-const { tmpDir, srcdir, listener, children, skipUserns } = require('./helpers');
+const { tmpDir, listener, children, withoutUserns, policyOf: policy } = require('./helpers');
 
 const PY = '/usr/bin/python3';
 const hasPython = fs.existsSync(PY);
@@ -270,14 +269,6 @@ test('file and args: clear type errors', async (t) => {
 
 test('the documented values are accepted and reach the policy', async (t) => {
 	const ws = workspace(t);
-	const policy = (o) => {
-		const sb = new Sandbox(o);
-		try {
-			return sb.policy();
-		} finally {
-			sb.close();
-		}
-	};
 	assert.equal(policy({ network: 'none' }).network, 'none');
 	assert.equal(policy({ network: 'host' }).network, 'host');
 	assert.equal(policy({ network: null }).network, 'none');
@@ -326,14 +317,6 @@ test('attack: options added to Object.prototype (prototype pollution) are not op
 		for (const k of Object.keys(polluted))
 			delete Object.prototype[k];
 	});
-	const policy = (o) => {
-		const sb = new Sandbox(o);
-		try {
-			return sb.policy();
-		} finally {
-			sb.close();
-		}
-	};
 	for (const [k, v] of Object.entries(polluted))
 		Object.prototype[k] = v; // eslint-disable-line no-extend-native
 	const got = policy({});
@@ -394,23 +377,10 @@ const { run } = require('libsandbox');
 `;
 
 test('attack: allowDegraded "false" on a host without user namespaces throws, and nothing runs', { timeout: 300000 }, async (t) => {
-	const wrapper = path.join(srcdir, 'bindings/python/tests/nouserns.py');
-	if (!hasPython || !fs.existsSync(wrapper)) {
-		t.skip('needs python3 and bindings/python/tests/nouserns.py');
-		return;
-	}
 	const ws = workspace(t);
-	const { code, stdout, stderr } = await new Promise((resolve) => {
-		execFile(PY, [wrapper, process.execPath, '-e', DEGRADED_PROBE, ws.dir],
-			{ timeout: 240000 }, (err, out, errOut) =>
-				resolve({ code: err ? err.code : 0, stdout: out, stderr: errOut }));
-	});
-	if (code === 77) {
-		skipUserns(t, `cannot disable user namespaces in a user namespace here: ${stderr.trim()}`);
+	const lines = await withoutUserns(t, DEGRADED_PROBE, ws.dir);
+	if (!lines)
 		return;
-	}
-	assert.equal(code, 0, stderr);
-	const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
 	const control = lines.pop();
 	lines.forEach((out, i) => {
 		assert.equal(out.code, 'ERR_INVALID_ARG_TYPE', JSON.stringify(out));
