@@ -64,7 +64,7 @@ const BAD = {
 	network: [[true, TYPE], [false, TYPE], [0, TYPE], [1, TYPE], [['none'], TYPE], [{}, TYPE],
 		['None', VALUE], ['HOST', VALUE], ['', VALUE], ['off', VALUE], ['host ', VALUE],
 		['loopback', VALUE]],
-	workspace: [...PATH, ['/nonexistent/sbx-options', { code: 'ENOENT' }]],
+	workspace: [...PATH, ['/nonexistent/sbx-options', { code: 'ENOENT' }], ['', LIB]],
 	writable: [['yes', VALUE], ['true', VALUE], ['Live', VALUE], ['rw', VALUE], [1, TYPE],
 		[0, TYPE], [[], TYPE], [{}, TYPE],
 		/* the library's rule: no workspace to make writable */
@@ -78,7 +78,7 @@ const BAD = {
 		[{ A: true }, TYPE], [{ A: {} }, TYPE], [{ A: [] }, TYPE], [{ A: NaN }, TYPE],
 		[{ A: 1n }, TYPE], [{ A: 'x\0y' }, TYPE], [{ 'A\0B': 'x' }, TYPE],
 		[{ 'A=B': 'x' }, LIB], [{ '': 'x' }, LIB]],
-	cwd: [...PATH, ['relative', LIB]],
+	cwd: [...PATH, ['relative', LIB], ['', LIB]],
 	preset: [[3, TYPE], [true, TYPE], [['strict'], TYPE], ['strict\0', TYPE],
 		['Strict', LIB], ['nope', LIB], ['', LIB]],
 	policy: [[3, TYPE], [true, TYPE], [['network'], TYPE], [new Map(), TYPE],
