@@ -12,6 +12,7 @@ PYPKG_MODULES = \
 	bindings/python/sandbox/_aio.py \
 	bindings/python/sandbox/_config.py \
 	bindings/python/sandbox/_errors.py \
+	bindings/python/sandbox/_exec.py \
 	bindings/python/sandbox/_result.py \
 	bindings/python/sandbox/_run.py
 PYPKG_EXTRAS = \

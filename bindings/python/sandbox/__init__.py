@@ -32,9 +32,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Union
 
 from . import _sandbox as _c
 from ._config import Bind, Policy, Size, StrPath, parse_size
-from ._errors import CalledProcessError, SandboxError, TimeoutExpired
-from ._result import Chunk, Limit, Result
-from ._run import DEVNULL, INHERIT, PIPE, STDOUT, Args, Callback, Sandbox
+from ._errors import SandboxError
+from ._exec import DEVNULL, INHERIT, PIPE, STDOUT, Args, Callback
+from ._result import (CalledProcessError, Chunk, Limit, Result,
+                      TimeoutExpired)
+from ._run import Sandbox
 
 if TYPE_CHECKING:
     from ._aio import Stream

@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from . import _sandbox as _c
 from ._result import Chunk, Result
-from ._run import Execution, run_switch
+from ._exec import Execution, run_switch
 
 # After the status descriptor's EOF the supervisor is exiting; until its
 # control socket closes, sbx_try_wait() says EAGAIN.  Poll it with a short,

@@ -1,11 +1,11 @@
-"""Exceptions of the sandbox package, shaped like subprocess's."""
+"""SandboxError: the sandbox could not be configured, started or built.
+(The exceptions of check=True are the result's: _result.py.)"""
 
 from __future__ import annotations
 
 import errno as _errno
 import os
-import subprocess
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
     from ._result import Result
@@ -86,46 +86,3 @@ def sandbox_error(err: int, message: str, *, step: Optional[str] = None,
     if config and err in (_errno.EINVAL, _errno.ERANGE, _errno.E2BIG):
         cls = SandboxValueError
     return cls(err, message, step, result)
-
-
-class CalledProcessError(subprocess.CalledProcessError):
-    """Raised by ``check=True`` when the program failed.
-
-    A subclass of subprocess.CalledProcessError with the same attributes
-    (``returncode``, ``cmd``, ``output``/``stdout``, ``stderr``), plus
-    ``result``, the run's :class:`Result`, whose ``status`` and ``reason``
-    say whether a limit of the sandbox ended the program.
-    """
-
-    result: Optional["Result"]
-
-    def __init__(self, returncode: int, cmd: Any, output: Any = None,
-                 stderr: Any = None,
-                 result: Optional["Result"] = None) -> None:
-        super().__init__(returncode, cmd, output, stderr)
-        self.result = result
-
-    def __str__(self) -> str:
-        r = self.result
-        if r is not None and r.reason is not None:
-            return (f"Command '{self.cmd}' was stopped by the sandbox "
-                    f"({r.status}): {r.message}")
-        return super().__str__()
-
-
-class TimeoutExpired(subprocess.TimeoutExpired):
-    """Raised by ``check=True`` when the wall-clock timeout killed the run.
-
-    A subclass of subprocess.TimeoutExpired (``cmd``, ``timeout``,
-    ``output``/``stdout``, ``stderr``: the output up to the timeout), plus
-    ``result``, the run's :class:`Result`.  Every process of the sandbox is
-    gone when it is raised.
-    """
-
-    result: Optional["Result"]
-
-    def __init__(self, cmd: Any, timeout: float, output: Any = None,
-                 stderr: Any = None,
-                 result: Optional["Result"] = None) -> None:
-        super().__init__(cmd, timeout, output, stderr)
-        self.result = result

@@ -1,4 +1,5 @@
-"""The result of a sandboxed run, and the pieces it is made of."""
+"""The result of a sandboxed run, the pieces it is made of, and the
+exceptions check=True raises from it (shaped like subprocess's)."""
 
 from __future__ import annotations
 
@@ -152,8 +153,6 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
     def check_returncode(self) -> None:
         """Raise CalledProcessError (or TimeoutExpired, when the timeout
         ended the run) unless the program exited with status 0."""
-        from ._errors import CalledProcessError, TimeoutExpired
-
         if self.status == "timeout":
             limit = self.limits.get("wall_ms")
             timeout = limit.value / 1000.0 if limit else 0.0
@@ -169,3 +168,46 @@ class Result(subprocess.CompletedProcess):  # type: ignore[type-arg]
             text = (f"{text[:-1]}, status={self.status!r}, "
                     f"reason={self.reason!r})")
         return text
+
+
+class CalledProcessError(subprocess.CalledProcessError):
+    """Raised by ``check=True`` when the program failed.
+
+    A subclass of subprocess.CalledProcessError with the same attributes
+    (``returncode``, ``cmd``, ``output``/``stdout``, ``stderr``), plus
+    ``result``, the run's :class:`Result`, whose ``status`` and ``reason``
+    say whether a limit of the sandbox ended the program.
+    """
+
+    result: Optional[Result]
+
+    def __init__(self, returncode: int, cmd: Any, output: Any = None,
+                 stderr: Any = None,
+                 result: Optional[Result] = None) -> None:
+        super().__init__(returncode, cmd, output, stderr)
+        self.result = result
+
+    def __str__(self) -> str:
+        r = self.result
+        if r is not None and r.reason is not None:
+            return (f"Command '{self.cmd}' was stopped by the sandbox "
+                    f"({r.status}): {r.message}")
+        return super().__str__()
+
+
+class TimeoutExpired(subprocess.TimeoutExpired):
+    """Raised by ``check=True`` when the wall-clock timeout killed the run.
+
+    A subclass of subprocess.TimeoutExpired (``cmd``, ``timeout``,
+    ``output``/``stdout``, ``stderr``: the output up to the timeout), plus
+    ``result``, the run's :class:`Result`.  Every process of the sandbox is
+    gone when it is raised.
+    """
+
+    result: Optional[Result]
+
+    def __init__(self, cmd: Any, timeout: float, output: Any = None,
+                 stderr: Any = None,
+                 result: Optional[Result] = None) -> None:
+        super().__init__(cmd, timeout, output, stderr)
+        self.result = result
