@@ -182,7 +182,9 @@ class Stream:
         run() does.  Cancelling it kills the sandbox."""
         result = await self._run.wait()
         self.result = result
-        return self._run.ex.check(result) if self._check else result
+        if self._check:
+            result.check_returncode()
+        return result
 
     async def __aenter__(self) -> "Stream":
         return self

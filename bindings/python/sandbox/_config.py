@@ -185,6 +185,13 @@ _TYPES = {"seconds": _seconds, "size": _size, "count": _count,
           "cpus": _cpus}
 
 
+def limit_option(name: str, value: Any) -> Tuple[int, int]:
+    """(SBX_LIMIT_*, value) of the limit option ``name`` (a key of
+    _LIMITS) given as ``value``, not None."""
+    kind, unit = _LIMITS[name]
+    return kind, _TYPES[unit](name, kind, value)
+
+
 def _env(value: Any) -> Tuple[Tuple[str, Optional[str]], ...]:
     if value is None:
         return ()
@@ -313,23 +320,16 @@ class Options(NamedTuple):
     def has_policy(self) -> bool:
         return self.preset is not None or self.policy is not None
 
-    @property
-    def timeout_ms(self) -> int:
-        for _, kind, value in self.limits:
-            if kind == _c.SBX_LIMIT_WALL_MS:
-                return value
-        return 0
-
 
 def make_options(**given: Any) -> Options:
     """Check the options of Sandbox() (every keyword, as given) and
     raise TypeError or ValueError for a value that cannot be right."""
     opts = dict(given)
     limits: List[Tuple[str, int, int]] = []
-    for name, (kind, unit) in _LIMITS.items():
+    for name in _LIMITS:
         value = opts.pop(name, None)
         if value is not None:
-            limits.append((name, kind, _TYPES[unit](name, kind, value)))
+            limits.append((name, *limit_option(name, value)))
     flags = []
     for name, flag in _FLAGS.items():
         on = switch(name, opts.pop(name, None))

@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 from . import _sandbox as _c
 from ._config import Handle, StrPath, switch
 from ._errors import sandbox_error
-from ._result import Chunk, Result, TimeoutExpired
+from ._result import Chunk, Result
 
 PIPE = subprocess.PIPE
 DEVNULL = subprocess.DEVNULL
@@ -167,8 +167,7 @@ class Execution:
                  args: Any, argv: List[Any], *, input: Any, stdin: Any,
                  stdout: Any, stderr: Any, capture_output: bool, text: bool,
                  encoding: Optional[str], errors: Optional[str],
-                 timeout: Optional[float], timeout_ms: int,
-                 pty: bool,
+                 wall_ms: Optional[int], pty: bool,
                  output_limit: Optional[int],
                  on_stdout: Optional[Callback],
                  on_stderr: Optional[Callback],
@@ -176,7 +175,8 @@ class Execution:
         self.handle = handle
         self._release_fn: Optional[Callable[[Handle, bool], None]] = release
         self.args = args
-        self.timeout = timeout
+        # The handle's own wall-clock limit, while a run's overrides it.
+        self._wall_ms: Optional[int] = None
         self.text = bool(text or encoding or errors)
         self.encoding: str = encoding or _text_encoding()
         self.errors = errors or "strict"
@@ -194,8 +194,10 @@ class Execution:
         own: List[int] = []  # descriptors this run made (a merge pipe)
         try:
             p = handle.ptr
-            handle.check(_c.sbx_limit(p, _c.SBX_LIMIT_WALL_MS, timeout_ms),
-                         "timeout", config=True)
+            if wall_ms is not None:
+                self._wall_ms = handle.limit(_c.SBX_LIMIT_WALL_MS)
+                handle.check(_c.sbx_limit(p, _c.SBX_LIMIT_WALL_MS, wall_ms),
+                             "timeout", config=True)
             handle.check(_c.sbx_set_flag(p, _c.SBX_FLAG_PTY, int(pty)),
                          "pty", config=True)
             self._setup_stdin(input, stdin)
@@ -373,11 +375,16 @@ class Execution:
         self.running = False
 
     def release(self) -> None:
-        """Give the handle back (reusable only when nothing runs on it)."""
+        """Give the handle back (reusable only when nothing runs on it),
+        with its own wall-clock limit again after a run's timeout=."""
         fn, self._release_fn = self._release_fn, None
         if fn is not None:
             self.close_fds()
-            fn(self.handle, not self.running)
+            reusable = not self.running
+            if reusable and self._wall_ms is not None:
+                reusable = _c.sbx_limit(self.handle.ptr, _c.SBX_LIMIT_WALL_MS,
+                                        self._wall_ms) == 0
+            fn(self.handle, reusable)
 
     def _output(self, stream: int) -> Any:
         if not self._captured[stream]:
@@ -407,16 +414,6 @@ class Execution:
                                 str(setup.get("message")
                                     or _c.sbx_last_error(p)),
                                 step=setup.get("step"), result=result)
-        return result
-
-    def check(self, result: Result) -> Result:
-        """check=True: raise for a failed or stopped run."""
-        if result.status == "timeout":
-            # As subprocess: the output so far, None for a silent stream.
-            raise TimeoutExpired(self.args, self.timeout or result.wall_time,
-                                 result.stdout or None,
-                                 result.stderr or None, result)
-        result.check_returncode()
         return result
 
     # ------------------------------------------------------ blocking wait

@@ -8,8 +8,8 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List,
                     Mapping, Optional, Union)
 
 from . import _sandbox as _c
-from ._config import (Handle, Options, Policy, StrPath, Size, make_options,
-                      policy_template, check_path)
+from ._config import (Handle, Options, Policy, StrPath, Size, limit_option,
+                      make_options, policy_template, check_path)
 from ._exec import Args, Callback, Execution, check_run, run_switch, make_argv
 from ._result import Chunk, Result
 
@@ -30,7 +30,8 @@ class Sandbox:
     go on at the same time from many threads and asyncio tasks.  Use it as
     a context manager, or call close(), to free its C handles.
 
-    Options (all keyword-only; None keeps the library's default).  Each
+    Options (all keyword-only; None keeps the policy's value, else the
+    library's default).  Each
     takes exactly what is listed here, nothing that merely looks like it:
     the switches (seccomp_kill, single_id, allow_degraded, read_only,
     allow_setid) take True or False, not 1 or "false"; network takes
@@ -38,8 +39,9 @@ class Sandbox:
     ValueError (a wrong value) naming the option.
 
     timeout
-        wall-clock limit in seconds (a positive number); every process
-        is killed when it passes (status "timeout").
+        wall-clock limit in seconds; every process is killed when it
+        passes (status "timeout").  Default: the policy's, else the
+        library's (1 hour); 0: no limit.
     cpu_time
         CPU time of the whole sandbox, seconds (a positive number).
     memory
@@ -112,17 +114,15 @@ class Sandbox:
         lists them in ``withheld``), and ``"live"`` workspaces and
         writable binds keep the existing ones read-only.
 
-    The limits that are 0 mean "no limit", except disk and output_limit;
-    timeout and cpu_time of 0 are no limit, as None is (as in the library,
-    `sbx run` and Node).
+    The limits that are 0 mean "no limit", except disk and output_limit
+    (as in the library, `sbx run` and Node).
 
     Order, as ``sbx run`` applies them: the preset, then the policy
     document, then the other options, which override both (an explicit
     ``timeout``, ``memory`` or ``network`` wins over the policy's; lists
     such as ``binds``, ``env`` and ``require`` add to the policy's).  The
-    options left at None keep what the policy says.  A run's wall-clock
-    limit is ``timeout``, else the policy's (a preset's or a document's),
-    else none.  The policy is read once, here.
+    options left at None keep what the policy says, else the library's
+    defaults.  The policy is read once, here.
 
     Raises SandboxError for a configuration the library refuses (a
     workspace that does not exist is a FileNotFoundError too; a bad
@@ -166,12 +166,6 @@ class Sandbox:
         # Configure one handle now, so a bad configuration fails here.
         first = self._new_handle()
         self._idle.append(first)
-        self._timeout = timeout
-        self._timeout_ms = self._options.timeout_ms
-        if timeout is None and self._template is not None:
-            # The policy's wall-clock limit is each run's default.
-            self._timeout_ms = self._template.limit(_c.SBX_LIMIT_WALL_MS)
-            self._timeout = self._timeout_ms / 1000.0 or None
         # the option's, else the policy's, else the default (the library
         # decides)
         self._output_limit = first.limit(_c.SBX_LIMIT_OUTPUT)
@@ -209,13 +203,12 @@ class Sandbox:
                ) -> Execution:
         io = check_run(io)
         argv = make_argv(args, io.pop("shell"))
+        # A run's own timeout, for this run only; None keeps the handle's.
         timeout = io.pop("timeout")
-        if timeout is None:
-            timeout, timeout_ms = self._timeout, self._timeout_ms
-        else:
-            timeout_ms = make_options(timeout=timeout).timeout_ms
+        wall_ms = (None if timeout is None
+                   else limit_option("timeout", timeout)[1])
         return Execution(self._acquire(), release or self._release, args,
-                         argv, timeout=timeout, timeout_ms=timeout_ms,
+                         argv, wall_ms=wall_ms,
                          output_limit=self._output_limit, sink=sink, **io)
 
     # ------------------------------------------------------------ policy
@@ -223,15 +216,12 @@ class Sandbox:
         """The effective policy of this Sandbox's runs as a dict: the
         preset, the policy document and the options, as one complete
         policy document (sbx_policy_export(); docs/policy.md lists the
-        keys).  ``limits["wall"]`` is a run's default wall-clock limit in
-        seconds (0: none).  A variable passed by name (env value None)
+        keys).  ``limits["wall"]`` is a run's wall-clock limit in seconds
+        (0: none) when run() is not given a timeout.  A variable passed by name (env value None)
         shows as None: its value is the caller's, never printed.
         ``Sandbox(policy=sb.policy())`` gives the same sandbox."""
         h = self._acquire()
         try:
-            # A run with timeout= leaves its own limit on the handle.
-            h.check(_c.sbx_limit(h.ptr, _c.SBX_LIMIT_WALL_MS,
-                                 self._timeout_ms), config=True)
             return dict(json.loads(h.export()))
         finally:
             self._release(h, True)
@@ -283,10 +273,11 @@ class Sandbox:
         whose output then arrives as stdout; the terminal's output has
         "\r\n" line ends (text mode turns them into "\n").
         ``text=True`` (or ``encoding``/``errors``) decodes output as
-        subprocess does.  ``timeout`` (seconds) overrides the Sandbox's.
-        ``on_stdout``/``on_stderr`` are called with each piece of output
-        as it arrives (bytes, or str in text mode), from this thread; the
-        output is also kept in the result.
+        subprocess does.  ``timeout`` (seconds, 0: no limit) overrides
+        the Sandbox's for this run only.  ``on_stdout``/``on_stderr`` are
+        called with each piece of output as it arrives (bytes, or str in
+        text mode), from this thread; the output is also kept in the
+        result.
 
         Without ``check``, a run that a limit or the timeout stopped
         returns normally: see ``Result.status`` and ``Result.reason``.
@@ -305,7 +296,9 @@ class Sandbox:
             errors=errors, shell=shell, pty=pty, timeout=timeout,
             on_stdout=on_stdout, on_stderr=on_stderr))
         result = ex.wait()
-        return ex.check(result) if check else result
+        if check:
+            result.check_returncode()
+        return result
 
     async def run_async(self, args: Args, *,
                         input: Optional[Union[bytes, str]] = None,
@@ -333,7 +326,9 @@ class Sandbox:
             errors=errors, shell=shell, pty=pty, timeout=timeout,
             on_stdout=on_stdout, on_stderr=on_stderr))
         result = await _aio.AsyncRun(ex).wait()
-        return ex.check(result) if check else result
+        if check:
+            result.check_returncode()
+        return result
 
     def stream(self, args: Args, *, input: Optional[Union[bytes, str]] = None,
                stdin: Any = None, text: bool = False,

@@ -80,6 +80,30 @@ class Options(unittest.TestCase):
             limits = sb.policy()["limits"]
             self.assertEqual((limits["wall"], limits["cpu"]), (0, 0))
 
+    def test_default_timeout_is_the_librarys(self):
+        # timeout=None sets nothing: a run has the library's wall-clock
+        # limit, as `sbx run` without --timeout (not "no limit"); a
+        # run's own timeout= is that run's alone, the handle gets the
+        # Sandbox's back
+        c = sandbox._sandbox
+        rc, h = c.sbx_create()
+        self.assertEqual(rc, 0)
+        rc, default_ms = c.sbx_get_limit(h, c.SBX_LIMIT_WALL_MS)
+        c.sbx_destroy(h)
+        self.assertGreater(default_ms, 0)
+        with sandbox.Sandbox() as sb:
+            self.assertEqual(sb.policy()["limits"]["wall"],
+                             default_ms / 1000)
+            for timeout, wall_ms in ((None, default_ms), (0, 0),
+                                     (None, default_ms), (7, 7000),
+                                     (None, default_ms)):
+                r = sb.run(["true"], timeout=timeout)
+                self.assertEqual(r.limits["wall_ms"].value, wall_ms)
+            self.assertEqual(sb.policy()["limits"]["wall"],
+                             default_ms / 1000)
+        r = sandbox.run(["true"])
+        self.assertEqual(r.limits["wall_ms"].value, default_ms)
+
     def test_durations_round_as_everywhere(self):
         # sbx_parse_duration(): to the nearest ms, halves up (sbx run's,
         # a policy's, Node's)

@@ -112,11 +112,11 @@ class Documents(TempDir, unittest.TestCase):
             self.assertEqual(again.policy(), doc)
         with sandbox.Sandbox(policy=self.write_policy(doc, "x.json")) as f:
             self.assertEqual(f.policy(), doc)
-        # without a policy: what the options say, and no wall limit
+        # without a policy: what the options say (test_api: the
+        # library's default wall-clock limit without timeout=)
         plain = sandbox.Sandbox(timeout=5, network="host").policy()
         self.assertEqual((plain["limits"]["wall"], plain["network"]),
                          (5, "host"))
-        self.assertEqual(sandbox.Sandbox().policy()["limits"]["wall"], 0)
         self.assertEqual(sandbox.Sandbox(policy=plain).policy(), plain)
 
     def test_explicit_options_override_the_policy(self):
@@ -186,6 +186,11 @@ class PolicyRuns(TempDir, SandboxTestCase):
             self.assertEqual(sb.run(["sleep", "60"]).reason, "timeout")
             r = sb.run(["sleep", "2"], timeout=60)
             self.assertEqual(r.status, "exited")
+            self.assertEqual(sb.run(["true"]).limits["wall_ms"].value, 1000)
+            # TimeoutExpired says the run's limit, the run's own here
+            with self.assertRaises(sandbox.TimeoutExpired) as cm:
+                sb.run(["sleep", "60"], timeout=0.5, check=True)
+            self.assertEqual(cm.exception.timeout, 0.5)
             self.assertEqual(sb.run(["true"]).limits["wall_ms"].value, 1000)
 
     def test_network_from_a_dict_reaches_the_host_listener(self):
