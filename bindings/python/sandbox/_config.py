@@ -50,10 +50,9 @@ _LIMITS = {
     "open_files": (_c.SBX_LIMIT_NOFILE, "count"),
     "cpus": (_c.SBX_LIMIT_CPU_SHARE, "cpus"),
 }
-# writable: the workspace mode, and its name in a policy document.
-_WRITABLE = ((False, _c.SBX_WORKSPACE_RO, "ro"),
-             (True, _c.SBX_WORKSPACE_RW, "rw"),
-             ("live", _c.SBX_WORKSPACE_RW_LIVE, "rw-live"))
+# writable: the workspace mode of each value.
+_WRITABLE = ((False, _c.SBX_WORKSPACE_RO), (True, _c.SBX_WORKSPACE_RW),
+             ("live", _c.SBX_WORKSPACE_RW_LIVE))
 
 
 class Bind(NamedTuple):
@@ -282,13 +281,13 @@ def _policy(value: Any) -> Optional[Tuple[str, str]]:
     return ("file", check_path("policy", value))
 
 
-def _writable(value: Any) -> Tuple[int, Optional[str]]:
-    """(workspace mode, its policy name) of writable=; None keeps it."""
+def _writable(value: Any) -> Optional[int]:
+    """The workspace mode of writable=; None keeps the handle's."""
     if value is None:
-        return _c.SBX_WORKSPACE_RO, None
-    for given, mode, name in _WRITABLE:
+        return None
+    for given, mode in _WRITABLE:
         if value is given or (isinstance(given, str) and value == given):
-            return mode, name
+            return mode
     accepted = "False, True or 'live'"
     if isinstance(value, str):
         raise ValueError(f"writable must be {accepted}, not {value!r}")
@@ -303,7 +302,7 @@ class Options(NamedTuple):
     env: Tuple[Tuple[str, Optional[str]], ...]
     cwd: Optional[str]
     workspace: Optional[str]
-    workspace_mode: int
+    workspace_mode: Optional[int]  # an SBX_WORKSPACE_*
     binds: Tuple[Tuple[str, Optional[str], int], ...]
     network: Optional[int]  # an SBX_NET_* mode
     flags: Tuple[Tuple[str, int, bool], ...]  # (option, SBX_FLAG_*, on)
@@ -312,8 +311,6 @@ class Options(NamedTuple):
     # then a document, ("file", path) or ("json", text).
     preset: Optional[str] = None
     policy: Optional[Tuple[str, str]] = None
-    # A workspace mode without a workspace: the policy's workspace's.
-    policy_mode: Optional[str] = None
     require: Tuple[str, ...] = ()
 
     @property
@@ -347,18 +344,10 @@ def make_options(**given: Any) -> Options:
         preset = _text("preset", preset)  # the library knows the names
     doc = _policy(opts.pop("policy", None))
     require = _require(opts.pop("require", None))
-    writable = opts.pop("writable", None)
-    mode, mode_name = _writable(writable)
+    mode = _writable(opts.pop("writable", None))
     if opts:
         raise TypeError(f"unknown option {next(iter(opts))!r}")
 
-    policy_mode = None
-    if workspace is None and mode_name is not None:
-        if doc is None and preset is None:
-            if writable is not False:
-                raise ValueError("writable needs a workspace")
-        else:
-            policy_mode = mode_name  # the policy's workspace
     out_limit = next((v for _, k, v in limits if k == _c.SBX_LIMIT_OUTPUT),
                      None)
     return Options(
@@ -368,7 +357,7 @@ def make_options(**given: Any) -> Options:
                    else None),
         workspace_mode=mode, binds=binds, network=network,
         flags=tuple(flags), output_limit=out_limit, preset=preset,
-        policy=doc, policy_mode=policy_mode, require=require)
+        policy=doc, require=require)
 
 
 class Handle:
@@ -387,7 +376,7 @@ class Handle:
         if rc >= 0:
             return rc
         message = _c.sbx_last_error(self.ptr) or os.strerror(-rc)
-        if what and what not in message:
+        if what and not message.startswith(what):
             message = f"{what}: {message}"
         raise sandbox_error(-rc, message, config=config)
 
@@ -413,26 +402,28 @@ class Handle:
 
     def apply(self, opts: Options) -> None:
         """Configure the handle: the options over what it has (the
-        policy template, see policy_template()).  SandboxError for what
-        the library refuses (a missing workspace, a reserved bind
-        destination, a mode without a workspace...)."""
+        policy template, see policy_template()), one library call each
+        and in this order.  SandboxError for what the library refuses
+        (a missing workspace, a reserved bind destination, writable
+        without a workspace...)."""
         p = self.ptr
         for option, kind, value in opts.limits:
             self.check(_c.sbx_limit(p, kind, value), option, config=True)
         for name, text in opts.env:
             self.check(_c.sbx_set_env(p, name, text), "env", config=True)
+        mode = opts.workspace_mode
         if opts.workspace is not None:
-            self.check(_c.sbx_set_workspace(p, opts.workspace,
-                                            opts.workspace_mode),
-                       "workspace", config=True)
+            self.check(_c.sbx_set_workspace(
+                p, opts.workspace, _c.SBX_WORKSPACE_RO if mode is None
+                else mode), "workspace", config=True)
+        elif mode is not None:
+            # the policy's workspace; a writable mode without one is
+            # the library's error
+            self.check(_c.sbx_set_workspace_mode(p, mode), "writable",
+                       config=True)
         for src, dst, flags in opts.binds:
             self.check(_c.sbx_add_bind(p, src, dst, flags), "binds",
                        config=True)
-        if opts.policy_mode is not None:
-            # A mode without a path applies to the policy's workspace.
-            mode = {"workspace": {"mode": opts.policy_mode}}
-            self.check(_c.sbx_policy_load_string(p, json.dumps(mode)),
-                       "writable", config=True)
         if opts.cwd is not None:
             self.check(_c.sbx_set_cwd(p, opts.cwd), "cwd", config=True)
         if opts.network is not None:

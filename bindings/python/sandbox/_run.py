@@ -73,7 +73,8 @@ class Sandbox:
         ``writable`` is True (copy-on-write, applied when the run ends)
         or "live" (a live bind without disk budget); False is
         read-only.  Without ``workspace``, ``writable`` sets the mode of
-        the policy's workspace.
+        the policy's workspace, as ``sbx run --rw`` does; True or "live"
+        without any workspace is a SandboxError (also a ValueError).
     binds
         a list of more host paths: each a path (read-only, same place),
         a (src, dst) tuple, or a :class:`Bind`.

@@ -60,7 +60,6 @@ class Options(unittest.TestCase):
         bad = [dict(timeout=-1), dict(timeout=float("nan")),
                dict(cpu_time=-1), dict(pids=-1), dict(memory="lots"),
                dict(memory=-1), dict(cpus=-1), dict(cpus=0.0001),
-               dict(writable=True),
                dict(writable="yes", workspace="/tmp")]
         for kw in bad:
             with self.assertRaises(ValueError, msg=kw):
@@ -79,6 +78,18 @@ class Options(unittest.TestCase):
         with sandbox.Sandbox(timeout=0, cpu_time=0) as sb:
             limits = sb.policy()["limits"]
             self.assertEqual((limits["wall"], limits["cpu"]), (0, 0))
+
+    def test_writable_without_a_workspace_is_the_librarys_rule(self):
+        # sbx_set_workspace_mode(), as `sbx run --rw`: read-only is
+        # nothing to do, a writable mode needs a workspace
+        sandbox.Sandbox(writable=False).close()
+        for writable in (True, "live"):
+            with self.assertRaisesRegex(
+                    sandbox.SandboxError,
+                    r"^writable: .*needs a workspace.*give its directory"
+                    ) as cm:
+                sandbox.Sandbox(writable=writable)
+            self.assertIsInstance(cm.exception, ValueError)
 
     def test_default_timeout_is_the_librarys(self):
         # timeout=None sets nothing: a run has the library's wall-clock

@@ -78,8 +78,11 @@ class Documents(TempDir, unittest.TestCase):
                    dict(require=[1]), dict(policy={"x": object()})):
             with self.assertRaises(TypeError, msg=kw):
                 sandbox.Sandbox(**kw)
-        with self.assertRaisesRegex(ValueError, "needs a workspace"):
+        with self.assertRaisesRegex(ValueError, "^writable: .*needs a "
+                                    "workspace"):
             sandbox.Sandbox(preset="build", writable=True)
+        # a policy without a workspace: read-only is nothing to do
+        sandbox.Sandbox(preset="build", writable=False).close()
 
     def test_policy_round_trips(self):
         ws = os.path.join(self.dir, "ws")
@@ -251,6 +254,15 @@ class PolicyRuns(TempDir, SandboxTestCase):
                         writable=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertTrue(os.path.exists(os.path.join(ws, "out.txt")))
+        # writable= sets the mode of the policy's workspace, either way
+        rw = self.write_policy({"workspace": {"path": "ws", "mode": "rw"}},
+                               "rw.json")
+        for writable, mode in ((None, "rw"), (False, "ro"), (True, "rw"),
+                               ("live", "rw-live")):
+            with sandbox.Sandbox(policy=rw, writable=writable) as sb:
+                self.assertEqual(sb.policy()["workspace"],
+                                 {"path": os.path.realpath(ws),
+                                  "mode": mode})
 
     def test_require(self):
         r = sandbox.run(["true"], require=["netns", "seccomp"], timeout=60)
