@@ -204,7 +204,7 @@ class Execution:
             merge_fd = self._setup_output(stdout, stderr, capture_output,
                                           output_limit, own)
             for stream in (1, 2):
-                if (self._callbacks[stream] or sink) and self.text:
+                if self._reads(stream) and self.text:
                     dec = codecs.getincrementaldecoder(self.encoding)(
                         self.errors)
                     self._decoders[stream] = io.IncrementalNewlineDecoder(
@@ -226,6 +226,11 @@ class Execution:
             raise
         for fd in own:  # the write end of a merge pipe: the sandbox's now
             os.close(fd)
+
+    def _reads(self, stream: int) -> bool:
+        """Whether a callback or the sink takes the stream's output (by
+        identity: a callable that is also an empty list is still one)."""
+        return self._callbacks[stream] is not None or self._sink is not None
 
     # ------------------------------------------------------------ setup
     def _setup_stdin(self, input: Any, stdin: Any) -> None:
@@ -256,7 +261,7 @@ class Execution:
 
     def _mode(self, value: Any, stream: int, capture: bool) -> Any:
         if value is None:
-            if self._callbacks[stream] or self._sink:
+            if self._reads(stream):
                 return PIPE
             return PIPE if capture else INHERIT
         if value == PIPE or value == DEVNULL or value is INHERIT:
@@ -274,8 +279,8 @@ class Execution:
         modes = {1: self._mode(stdout, 1, capture),
                  2: self._mode(stderr, 2, capture)}
         for stream in (1, 2):
-            if self._callbacks[stream] and modes[stream] not in (PIPE,
-                                                                 STDOUT):
+            if self._callbacks[stream] is not None and modes[stream] not in (
+                    PIPE, STDOUT):
                 raise ValueError(f"on_{_STREAM_NAMES[stream]} needs "
                                  f"{_STREAM_NAMES[stream]} to be read by "
                                  f"the sandbox (None or PIPE)")
@@ -308,7 +313,8 @@ class Execution:
                 args = (_c.SBX_STDIO_FD, m)
             self.handle.check(_c.sbx_set_stdio(p, stream, *args), config=True)
         if merge_fd is not None:
-            self._callbacks[1] = self._callbacks[1] or self._callbacks[2]
+            if self._callbacks[1] is None:
+                self._callbacks[1] = self._callbacks[2]
         return merge_fd
 
     # ----------------------------------------------------------- output
@@ -334,7 +340,7 @@ class Execution:
 
     def _deliver(self, stream: int, data: bytes, final: bool) -> None:
         cb, sink = self._callbacks[stream], self._sink
-        if self.error is not None or not (cb or sink):
+        if self.error is not None or not self._reads(stream):
             return
         piece: Union[bytes, str] = data
         if stream in self._decoders:
@@ -342,9 +348,9 @@ class Execution:
         if not piece:
             return
         try:
-            if cb:
+            if cb is not None:
                 cb(piece)
-            if sink:
+            if sink is not None:
                 sink(Chunk(_STREAM_NAMES[stream], piece))
         except BaseException as e:  # noqa: B902 - re-raised by the waiter
             self.error = e

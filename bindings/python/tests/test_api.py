@@ -319,6 +319,22 @@ class Runs(SandboxTestCase):
         self.assertTrue(all(isinstance(p, str) for p in pieces))
         self.assertEqual(r.stdout, "caf\u00e9\nok")
 
+    def test_a_callback_is_one_even_when_it_is_falsy(self):
+        # on_stdout is told apart by identity, not truthiness: an empty
+        # list that is callable is still a callback
+        class Pieces(list):
+            def __call__(self, piece):
+                self.append(piece)
+
+        out, err = Pieces(), Pieces()
+        r = sandbox.run(["sh", "-c", "echo out; echo err >&2"],
+                        on_stdout=out, on_stderr=err, capture_output=False)
+        self.assertEqual((b"".join(out), b"".join(err)), (b"out\n", b"err\n"))
+        self.assertEqual((r.stdout, r.stderr), (b"out\n", b"err\n"))
+        with self.assertRaisesRegex(ValueError, "on_stdout needs stdout"):
+            sandbox.run(["true"], on_stdout=Pieces(),
+                        stdout=sandbox.DEVNULL)
+
     def test_callback_error_kills_the_run(self):
         def boom(chunk):
             raise RuntimeError("callback failed")
