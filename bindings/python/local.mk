@@ -16,7 +16,7 @@ PYPKG_MODULES = \
 	bindings/python/sandbox/_result.py \
 	bindings/python/sandbox/_run.py
 PYPKG_EXTRAS = \
-	bindings/python/sandbox/__init__.pyi \
+	bindings/python/sandbox/_sandbox.pyi \
 	bindings/python/sandbox/py.typed
 PY_TEST_FILES = \
 	bindings/python/tests/run-tests.sh \

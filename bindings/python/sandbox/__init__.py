@@ -28,12 +28,14 @@ Sandbox.explain() show what it allows.  Errors are :class:`SandboxError`
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
 from . import _sandbox as _c
-from ._config import Bind, Policy, Size, StrPath, parse_size
+from ._config import (Bind, BindSpec, Env, Network, Policy, Preset, Size,
+                      StrPath, Writable, parse_size)
 from ._errors import SandboxError
-from ._exec import DEVNULL, INHERIT, PIPE, STDOUT, Args, Callback
+from ._exec import (DEVNULL, INHERIT, PIPE, STDOUT, Args, Callback, File,
+                    Input)
 from ._result import (CalledProcessError, Chunk, Limit, Result,
                       TimeoutExpired)
 from ._run import Sandbox
@@ -78,8 +80,8 @@ def _sandbox_of(arguments: Mapping[str, Any]) -> Sandbox:
     return Sandbox(**{name: arguments[name] for name in _SANDBOX_KEYWORDS})
 
 
-def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
-        stdin: Any = None, stdout: Any = None, stderr: Any = None,
+def run(args: Args, *, input: Input = None,
+        stdin: File = None, stdout: File = None, stderr: File = None,
         capture_output: bool = True, text: bool = False,
         encoding: Optional[str] = None, errors: Optional[str] = None,
         check: bool = False, shell: bool = False, pty: bool = False,
@@ -90,11 +92,11 @@ def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
         file_size: Optional[Size] = None, open_files: Optional[int] = None,
         disk: Optional[Size] = None, output_limit: Optional[Size] = None,
         cpus: Optional[float] = None,
-        env: Optional[Mapping[str, Optional[str]]] = None,
+        env: Optional[Env] = None,
         cwd: Optional[StrPath] = None, workspace: Optional[StrPath] = None,
-        writable: Union[bool, str, None] = None, binds: Iterable[Any] = (),
-        network: Optional[str] = None, seccomp_kill: Optional[bool] = None,
-        single_id: Optional[bool] = None, preset: Optional[str] = None,
+        writable: Optional[Writable] = None, binds: Iterable[BindSpec] = (),
+        network: Optional[Network] = None, seccomp_kill: Optional[bool] = None,
+        single_id: Optional[bool] = None, preset: Optional[Preset] = None,
         policy: Optional[Policy] = None,
         allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
         read_only: Optional[bool] = None,
@@ -126,8 +128,8 @@ def run(args: Args, *, input: Optional[Union[bytes, str]] = None,
                       on_stdout=on_stdout, on_stderr=on_stderr)
 
 
-async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
-                    stdin: Any = None, stdout: Any = None, stderr: Any = None,
+async def run_async(args: Args, *, input: Input = None,
+                    stdin: File = None, stdout: File = None, stderr: File = None,
                     capture_output: bool = True, text: bool = False,
                     encoding: Optional[str] = None,
                     errors: Optional[str] = None, check: bool = False,
@@ -142,15 +144,15 @@ async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
                     disk: Optional[Size] = None,
                     output_limit: Optional[Size] = None,
                     cpus: Optional[float] = None,
-                    env: Optional[Mapping[str, Optional[str]]] = None,
+                    env: Optional[Env] = None,
                     cwd: Optional[StrPath] = None,
                     workspace: Optional[StrPath] = None,
-                    writable: Union[bool, str, None] = None,
-                    binds: Iterable[Any] = (),
-                    network: Optional[str] = None,
+                    writable: Optional[Writable] = None,
+                    binds: Iterable[BindSpec] = (),
+                    network: Optional[Network] = None,
                     seccomp_kill: Optional[bool] = None,
                     single_id: Optional[bool] = None,
-                    preset: Optional[str] = None,
+                    preset: Optional[Preset] = None,
                     policy: Optional[Policy] = None,
                     allow_degraded: Optional[bool] = None,
                     require: Iterable[str] = (),
@@ -171,8 +173,8 @@ async def run_async(args: Args, *, input: Optional[Union[bytes, str]] = None,
         sb.close()
 
 
-def stream(args: Args, *, input: Optional[Union[bytes, str]] = None,
-           stdin: Any = None, text: bool = False,
+def stream(args: Args, *, input: Input = None,
+           stdin: File = None, text: bool = False,
            encoding: Optional[str] = None, errors: Optional[str] = None,
            check: bool = False, shell: bool = False, pty: bool = False,
            timeout: Optional[float] = None, cpu_time: Optional[float] = None,
@@ -180,12 +182,12 @@ def stream(args: Args, *, input: Optional[Union[bytes, str]] = None,
            file_size: Optional[Size] = None, open_files: Optional[int] = None,
            disk: Optional[Size] = None, output_limit: Optional[Size] = None,
            cpus: Optional[float] = None,
-           env: Optional[Mapping[str, Optional[str]]] = None,
+           env: Optional[Env] = None,
            cwd: Optional[StrPath] = None, workspace: Optional[StrPath] = None,
-           writable: Union[bool, str, None] = None,
-           binds: Iterable[Any] = (), network: Optional[str] = None,
+           writable: Optional[Writable] = None,
+           binds: Iterable[BindSpec] = (), network: Optional[Network] = None,
            seccomp_kill: Optional[bool] = None,
-           single_id: Optional[bool] = None, preset: Optional[str] = None,
+           single_id: Optional[bool] = None, preset: Optional[Preset] = None,
            policy: Optional[Policy] = None,
            allow_degraded: Optional[bool] = None, require: Iterable[str] = (),
            read_only: Optional[bool] = None,

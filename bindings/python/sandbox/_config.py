@@ -7,8 +7,8 @@ import errno
 import json
 import os
 from collections import abc
-from typing import (Any, Iterable, List, Mapping, NamedTuple, Optional,
-                    Tuple, Union)
+from typing import (Any, Iterable, List, Literal, Mapping, NamedTuple,
+                    Optional, Tuple, Union)
 
 from . import _sandbox as _c
 from ._errors import sandbox_error
@@ -16,6 +16,16 @@ from ._errors import sandbox_error
 StrPath = Union[str, "os.PathLike[str]"]
 Size = Union[int, str]
 Policy = Union[StrPath, Mapping[str, Any]]
+# The types of the options as type checkers see them; the checks below
+# are what holds at run time.
+#: A preset shipped with the library (docs/policy.md).
+Preset = Literal["default", "strict", "build"]
+#: A network mode (docs/policy.md, "network").
+Network = Literal["none", "host"]
+#: writable: read-only, copy-on-write, or a live bind.
+Writable = Union[bool, Literal["live"]]
+#: env: a value of None passes the caller's.
+Env = Mapping[str, Optional[str]]
 
 # What each option of Sandbox() accepts.  Every value is checked here, by
 # type and value, before anything reaches the library: nothing is coerced
@@ -51,8 +61,9 @@ _LIMITS = {
     "cpus": (_c.SBX_LIMIT_CPU_SHARE, "cpus"),
 }
 # writable: the workspace mode of each value.
-_WRITABLE = ((False, _c.SBX_WORKSPACE_RO), (True, _c.SBX_WORKSPACE_RW),
-             ("live", _c.SBX_WORKSPACE_RW_LIVE))
+_WRITABLE: Tuple[Tuple[Writable, int], ...] = (
+    (False, _c.SBX_WORKSPACE_RO), (True, _c.SBX_WORKSPACE_RW),
+    ("live", _c.SBX_WORKSPACE_RW_LIVE))
 
 
 class Bind(NamedTuple):
@@ -69,6 +80,10 @@ class Bind(NamedTuple):
     dst: Optional[StrPath] = None
     writable: bool = False
     optional: bool = False
+
+
+#: One of binds: a path, a (src, dst) tuple or a Bind.
+BindSpec = Union[StrPath, Tuple[StrPath, StrPath], Bind]
 
 
 def _kind(value: Any) -> str:

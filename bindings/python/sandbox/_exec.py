@@ -15,7 +15,8 @@ import select
 import subprocess
 import sys
 from collections import abc
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import (IO, Any, Callable, Dict, List, Optional, Sequence,
+                    Union)
 
 from . import _sandbox as _c
 from ._config import Handle, StrPath, switch
@@ -40,8 +41,16 @@ INHERIT = _Special.INHERIT
 
 _STREAM_NAMES = {1: "stdout", 2: "stderr"}
 
+#: stdin / stdout / stderr: None, PIPE, DEVNULL, STDOUT (stderr only),
+#: INHERIT, a file descriptor or a file object (the caller's descriptors
+#: are relayed by the supervisor, never handed to the program).
+File = Union[None, int, _Special, IO[Any]]
+#: input: bytes (or str in text mode).
+Input = Union[bytes, bytearray, memoryview, str, None]
+
 Args = Union[StrPath, bytes, Sequence[Union[StrPath, bytes]]]
-Callback = Callable[[Union[bytes, str]], Any]
+# A callback of on_stdout/on_stderr: it takes bytes, or str in text mode.
+Callback = Union[Callable[[bytes], Any], Callable[[str], Any]]
 
 
 def make_argv(args: Any, shell: bool) -> List[Any]:
@@ -188,7 +197,9 @@ class Execution:
         self._sizes = {1: 0, 2: 0}
         self._caps: Dict[int, Optional[int]] = {1: None, 2: None}
         self._truncated = {1: False, 2: False}
-        self._callbacks = {1: on_stdout, 2: on_stderr}
+        # bytes or str by the run's text mode: Callback's two forms
+        self._callbacks: Dict[int, Optional[Callable[[Any], Any]]] = {
+            1: on_stdout, 2: on_stderr}
         self._sink = sink
         self._decoders: Dict[int, Any] = {}
         own: List[int] = []  # descriptors this run made (a merge pipe)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import threading
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List,
-                    Mapping, Optional, Union)
+                    Optional)
 
 from . import _sandbox as _c
-from ._config import (Handle, Options, Policy, StrPath, Size, limit_option,
-                      make_options, policy_template, check_path)
-from ._exec import Args, Callback, Execution, check_run, run_switch, make_argv
+from ._config import (BindSpec, Env, Handle, Network, Options, Policy,
+                      Preset, Size, StrPath, Writable, check_path,
+                      limit_option, make_options, policy_template)
+from ._exec import (Args, Callback, Execution, File, Input, check_run,
+                    make_argv, run_switch)
 from ._result import Chunk, Result
 
 if TYPE_CHECKING:
@@ -140,14 +142,14 @@ class Sandbox:
                  disk: Optional[Size] = None,
                  output_limit: Optional[Size] = None,
                  cpus: Optional[float] = None,
-                 env: Optional[Mapping[str, Optional[str]]] = None,
+                 env: Optional[Env] = None,
                  cwd: Optional[StrPath] = None,
                  workspace: Optional[StrPath] = None,
-                 writable: Union[bool, str, None] = None,
-                 binds: Iterable[Any] = (), network: Optional[str] = None,
+                 writable: Optional[Writable] = None,
+                 binds: Iterable[BindSpec] = (), network: Optional[Network] = None,
                  seccomp_kill: Optional[bool] = None,
                  single_id: Optional[bool] = None,
-                 preset: Optional[str] = None,
+                 preset: Optional[Preset] = None,
                  policy: Optional[Policy] = None,
                  allow_degraded: Optional[bool] = None,
                  require: Iterable[str] = (),
@@ -247,8 +249,8 @@ class Sandbox:
             self._release(h, True)
 
     # --------------------------------------------------------------- runs
-    def run(self, args: Args, *, input: Optional[Union[bytes, str]] = None,
-            stdin: Any = None, stdout: Any = None, stderr: Any = None,
+    def run(self, args: Args, *, input: Input = None,
+            stdin: File = None, stdout: File = None, stderr: File = None,
             capture_output: bool = True, text: bool = False,
             encoding: Optional[str] = None, errors: Optional[str] = None,
             check: bool = False, shell: bool = False, pty: bool = False,
@@ -302,9 +304,9 @@ class Sandbox:
         return result
 
     async def run_async(self, args: Args, *,
-                        input: Optional[Union[bytes, str]] = None,
-                        stdin: Any = None, stdout: Any = None,
-                        stderr: Any = None, capture_output: bool = True,
+                        input: Input = None,
+                        stdin: File = None, stdout: File = None,
+                        stderr: File = None, capture_output: bool = True,
                         text: bool = False, encoding: Optional[str] = None,
                         errors: Optional[str] = None, check: bool = False,
                         shell: bool = False, pty: bool = False,
@@ -331,8 +333,8 @@ class Sandbox:
             result.check_returncode()
         return result
 
-    def stream(self, args: Args, *, input: Optional[Union[bytes, str]] = None,
-               stdin: Any = None, text: bool = False,
+    def stream(self, args: Args, *, input: Input = None,
+               stdin: File = None, text: bool = False,
                encoding: Optional[str] = None, errors: Optional[str] = None,
                check: bool = False, shell: bool = False, pty: bool = False,
                timeout: Optional[float] = None) -> "Stream":

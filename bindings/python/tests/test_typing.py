@@ -1,9 +1,15 @@
-"""The shipped type information matches the code, and everything public
-has a docstring."""
+"""The package's type information is its annotated sources (py.typed, no
+stub to drift from them): mypy --strict accepts the package and code
+that uses it as documented, and rejects values the options do not take.
+Everything public has a docstring."""
 
-import ast
 import inspect
 import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
 import unittest
 
 import sandbox
@@ -11,92 +17,109 @@ from sandbox import _aio
 
 PKG = os.path.dirname(sandbox.__file__)
 
+# Code that uses the API as documented: mypy --strict must accept it.
+GOOD = '''
+import asyncio
+from typing import List, Optional
 
-def stub():
-    with open(os.path.join(PKG, "__init__.pyi")) as f:
-        return ast.parse(f.read())
+import sandbox
+
+r: sandbox.Result = sandbox.run(["true"], timeout=10, memory="256M",
+                                network="none", writable=False,
+                                preset="strict", stdin=sandbox.DEVNULL,
+                                input=b"x", binds=["/usr", ("/a", "/b")])
+reason: Optional[str] = r.reason
+code: int = r.returncode
+limit: sandbox.Limit = r.limits["wall_ms"]
+pieces: List[str] = []
+with sandbox.Sandbox(workspace="/tmp", writable="live",
+                     env={"A": "1", "B": None}) as box:
+    box.run("ls", shell=True, text=True, on_stdout=pieces.append)
+    doc = box.policy()
 
 
-def stub_params(fn):
-    """(name, kind, default source or None) of a stub function."""
-    a = fn.args
-    out = [(p.arg, "positional", None) for p in a.posonlyargs + a.args]
-    for p, d in zip(reversed(a.args), reversed(a.defaults)):
-        i = [n for n, _, _ in out].index(p.arg)
-        out[i] = (p.arg, "positional", ast.unparse(d))
-    if a.vararg:
-        out.append((a.vararg.arg, "varargs", None))
-    for p, d in zip(a.kwonlyargs, a.kw_defaults):
-        out.append((p.arg, "keyword", ast.unparse(d) if d else None))
-    if a.kwarg:
-        out.append((a.kwarg.arg, "varkw", None))
-    return out
+async def main() -> None:
+    r2 = await sandbox.run_async(["true"], check=True)
+    async with sandbox.stream(["true"]) as s:
+        async for chunk in s:
+            data: object = chunk.data
+    result: sandbox.Result = await s.wait()
+    print(r2.status, result.status)
 
 
-def runtime_params(fn):
-    kinds = {inspect.Parameter.POSITIONAL_ONLY: "positional",
-             inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional",
-             inspect.Parameter.VAR_POSITIONAL: "varargs",
-             inspect.Parameter.KEYWORD_ONLY: "keyword",
-             inspect.Parameter.VAR_KEYWORD: "varkw"}
-    out = []
-    for p in inspect.signature(fn).parameters.values():
-        default = (None if p.default is inspect.Parameter.empty
-                   else repr(p.default))
-        out.append((p.name, kinds[p.kind], default))
-    return out
+asyncio.run(main())
+try:
+    sandbox.run(["false"], check=True)
+except sandbox.TimeoutExpired as e:
+    seconds: float = e.timeout
+except sandbox.CalledProcessError as e:
+    print(e.result)
+except sandbox.SandboxError as e:
+    step: Optional[str] = e.step
+'''
+
+# Values the options do not take, one a line: mypy must reject each.
+BAD = [
+    'sandbox.run(["true"], network="nonee")',
+    'sandbox.run(["true"], writable="rw")',
+    'sandbox.run(["true"], preset="lax")',
+    'sandbox.run(["true"], timeout="5")',
+    'sandbox.Sandbox(memory=1.5)',
+    'sandbox.Sandbox().run(["true"], stdin="in.txt")',
+    'sandbox.run({"a": 1})',
+    'sandbox.run(["true"], nework="none")',
+]
+
+
+def mypy_command():
+    """How to run mypy here, or None: this Python's, a mypy on PATH, or
+    the system Python's (Debian's python3-mypy has no mypy command)."""
+    if shutil.which("mypy"):
+        return [shutil.which("mypy")]
+    for python in (sys.executable, shutil.which("python3"),
+                   "/usr/bin/python3"):
+        if python and subprocess.run(
+                [python, "-c", "import mypy"], capture_output=True
+                ).returncode == 0:
+            return [python, "-m", "mypy"]
+    return None
 
 
 class Typing(unittest.TestCase):
-    def test_marker_and_stub_are_installed(self):
+    def test_marker_and_no_stub_of_the_package(self):
         self.assertTrue(os.path.exists(os.path.join(PKG, "py.typed")))
-        self.assertTrue(os.path.exists(os.path.join(PKG, "__init__.pyi")))
+        # the sources carry the types; only the generated C module has
+        # a stub
+        self.assertFalse(os.path.exists(os.path.join(PKG, "__init__.pyi")))
 
-    def test_stub_names_match_the_package(self):
-        tree = stub()
-        names = set()
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                 ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, ast.AnnAssign):
-                names.add(node.target.id)
-        public = {n for n in names if not n.startswith("_")}
-        helpers = {"StrPath", "Size", "Args", "Callback"}
-        self.assertEqual(public - helpers, set(sandbox.__all__))
-        for name in sandbox.__all__:
-            self.assertTrue(hasattr(sandbox, name), name)
+    def mypy(self, code):
+        command = mypy_command()
+        if command is None:
+            self.skipTest("mypy is not installed (Debian: python3-mypy)")
+        d = tempfile.mkdtemp(prefix="sbx-py-typing-")
+        self.addCleanup(shutil.rmtree, d)
+        client = os.path.join(d, "client.py")
+        with open(client, "w") as f:
+            f.write(code)
+        p = subprocess.run(
+            command + ["--strict", "--no-incremental", "--cache-dir",
+                       os.path.join(d, "cache"), "--python-version",
+                       "%d.%d" % sys.version_info[:2], PKG, client],
+            cwd=d, capture_output=True, text=True, timeout=300)
+        return p.returncode, p.stdout + p.stderr
 
-    def test_stub_signatures_match_the_code(self):
-        tree = stub()
-        classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-        funcs = {n.name: n for n in tree.body
-                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        checked = 0
-        for name, node in funcs.items():
-            with self.subTest(function=name):
-                self.assertEqual(stub_params(node),
-                                 runtime_params(getattr(sandbox, name)))
-                checked += 1
-        for cname in ("Sandbox", "Stream", "Result", "SandboxError",
-                      "CalledProcessError", "TimeoutExpired"):
-            cls = getattr(sandbox, cname)
-            for node in classes[cname].body:
-                if not isinstance(node, (ast.FunctionDef,
-                                         ast.AsyncFunctionDef)):
-                    continue
-                member = inspect.getattr_static(cls, node.name)
-                if isinstance(member, property):
-                    continue
-                with self.subTest(method=f"{cname}.{node.name}"):
-                    self.assertEqual(
-                        stub_params(node)[1:],  # without self
-                        runtime_params(getattr(cls, node.name))[1:])
-                    self.assertEqual(
-                        isinstance(node, ast.AsyncFunctionDef),
-                        inspect.iscoroutinefunction(getattr(cls, node.name)))
-                    checked += 1
-        self.assertGreater(checked, 20)
+    def test_mypy_accepts_the_package_and_its_documented_use(self):
+        rc, out = self.mypy(GOOD)
+        self.assertEqual(rc, 0, out)
+
+    def test_mypy_rejects_what_the_options_do_not_take(self):
+        code = "import sandbox\n" + "\n".join(BAD) + "\n"
+        rc, out = self.mypy(code)
+        self.assertEqual(rc, 1, out)
+        lines = {int(n) for n in re.findall(r"client\.py:(\d+): error", out)}
+        for i, bad in enumerate(BAD, start=2):
+            with self.subTest(bad):
+                self.assertIn(i, lines, out)
 
     def test_everything_public_has_a_docstring(self):
         self.assertTrue(sandbox.__doc__)
@@ -115,3 +138,7 @@ class Typing(unittest.TestCase):
                         self.assertTrue(inspect.getdoc(member),
                                         f"{name}.{attr}")
         self.assertIs(sandbox.Stream, _aio.Stream)
+
+
+if __name__ == "__main__":
+    unittest.main()
