@@ -38,7 +38,7 @@ from ._exec import (DEVNULL, INHERIT, PIPE, STDOUT, Args, Callback, File,
                     Input)
 from ._result import (CalledProcessError, Chunk, Limit, Result,
                       TimeoutExpired)
-from ._run import Sandbox
+from ._run import Sandbox, run_options
 
 if TYPE_CHECKING:
     from ._aio import Stream
@@ -121,15 +121,12 @@ def run(args: Args, *, input: Input = None,
     ``check=True`` CalledProcessError or TimeoutExpired.
     """
     with _sandbox_of(locals()) as sb:
-        return sb.run(args, input=input, stdin=stdin, stdout=stdout,
-                      stderr=stderr, capture_output=capture_output,
-                      text=text, encoding=encoding, errors=errors,
-                      check=check, shell=shell, pty=pty, timeout=timeout,
-                      on_stdout=on_stdout, on_stderr=on_stderr)
+        return sb.run(args, check=check, **run_options(locals()))
 
 
 async def run_async(args: Args, *, input: Input = None,
-                    stdin: File = None, stdout: File = None, stderr: File = None,
+                    stdin: File = None, stdout: File = None,
+                    stderr: File = None,
                     capture_output: bool = True, text: bool = False,
                     encoding: Optional[str] = None,
                     errors: Optional[str] = None, check: bool = False,
@@ -164,11 +161,8 @@ async def run_async(args: Args, *, input: Input = None,
     (every process of it is gone when CancelledError propagates)."""
     sb = _sandbox_of(locals())
     try:
-        return await sb.run_async(
-            args, input=input, stdin=stdin, stdout=stdout, stderr=stderr,
-            capture_output=capture_output, text=text, encoding=encoding,
-            errors=errors, check=check, shell=shell, pty=pty,
-            timeout=timeout, on_stdout=on_stdout, on_stderr=on_stderr)
+        return await sb.run_async(args, check=check,
+                                  **run_options(locals()))
     finally:
         sb.close()
 
@@ -206,9 +200,4 @@ def stream(args: Args, *, input: Input = None,
     from ._aio import Stream
 
     sb = _sandbox_of(locals())
-    return Stream(sb, args, dict(
-        input=input, stdin=stdin, stdout=None, stderr=None,
-        capture_output=True, text=text, encoding=encoding, errors=errors,
-        shell=shell, pty=pty, timeout=timeout, on_stdout=None,
-        on_stderr=None),
-        check, close_owner=True)
+    return Stream(sb, args, run_options(locals()), check, close_owner=True)

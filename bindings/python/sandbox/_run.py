@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List,
-                    Optional)
+                    Mapping, Optional)
 
 from . import _sandbox as _c
 from ._config import (BindSpec, Env, Handle, Network, Options, Policy,
@@ -146,7 +147,8 @@ class Sandbox:
                  cwd: Optional[StrPath] = None,
                  workspace: Optional[StrPath] = None,
                  writable: Optional[Writable] = None,
-                 binds: Iterable[BindSpec] = (), network: Optional[Network] = None,
+                 binds: Iterable[BindSpec] = (),
+                 network: Optional[Network] = None,
                  seccomp_kill: Optional[bool] = None,
                  single_id: Optional[bool] = None,
                  preset: Optional[Preset] = None,
@@ -220,8 +222,9 @@ class Sandbox:
         preset, the policy document and the options, as one complete
         policy document (sbx_policy_export(); docs/policy.md lists the
         keys).  ``limits["wall"]`` is a run's wall-clock limit in seconds
-        (0: none) when run() is not given a timeout.  A variable passed by name (env value None)
-        shows as None: its value is the caller's, never printed.
+        (0: none) when run() is not given a timeout.  A variable passed
+        by name (env value None) shows as None: its value is the
+        caller's, never printed.
         ``Sandbox(policy=sb.policy())`` gives the same sandbox."""
         h = self._acquire()
         try:
@@ -293,11 +296,7 @@ class Sandbox:
         exception from a callback, kills the sandbox before propagating.
         """
         check = run_switch("check", check)
-        ex = self._start(args, dict(
-            input=input, stdin=stdin, stdout=stdout, stderr=stderr,
-            capture_output=capture_output, text=text, encoding=encoding,
-            errors=errors, shell=shell, pty=pty, timeout=timeout,
-            on_stdout=on_stdout, on_stderr=on_stderr))
+        ex = self._start(args, run_options(locals()))
         result = ex.wait()
         if check:
             result.check_returncode()
@@ -323,11 +322,7 @@ class Sandbox:
         from . import _aio
 
         check = run_switch("check", check)
-        ex = self._start(args, dict(
-            input=input, stdin=stdin, stdout=stdout, stderr=stderr,
-            capture_output=capture_output, text=text, encoding=encoding,
-            errors=errors, shell=shell, pty=pty, timeout=timeout,
-            on_stdout=on_stdout, on_stderr=on_stderr))
+        ex = self._start(args, run_options(locals()))
         result = await _aio.AsyncRun(ex).wait()
         if check:
             result.check_returncode()
@@ -350,12 +345,7 @@ class Sandbox:
         """
         from . import _aio
 
-        return _aio.Stream(self, args, dict(
-            input=input, stdin=stdin, stdout=None, stderr=None,
-            capture_output=True, text=text, encoding=encoding, errors=errors,
-            shell=shell, pty=pty, timeout=timeout, on_stdout=None,
-            on_stderr=None),
-            check)
+        return _aio.Stream(self, args, run_options(locals()), check)
 
     # ---------------------------------------------------------- lifetime
     def close(self) -> None:
@@ -388,3 +378,18 @@ class Sandbox:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<sandbox.Sandbox {state}>"
+
+
+# The options of one run: the keywords of Sandbox.run() but check, with
+# their defaults.
+_RUN_OPTIONS = {
+    name: p.default for name, p in inspect.signature(Sandbox.run).parameters
+    .items() if p.kind is inspect.Parameter.KEYWORD_ONLY and name != "check"}
+
+
+def run_options(arguments: Mapping[str, Any]) -> Dict[str, Any]:
+    """The options of one run among a function's arguments (its
+    locals()); those it does not take (stream() reads the output itself,
+    so it has no stdout) have Sandbox.run()'s defaults."""
+    return {name: arguments.get(name, default)
+            for name, default in _RUN_OPTIONS.items()}

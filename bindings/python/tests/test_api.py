@@ -249,41 +249,39 @@ class Runs(SandboxTestCase):
             del os.environ["SBX_PY_PASSED"]
         self.assertEqual(r.stdout, "hello/from the caller\n/tmp\n")
 
+    def host_dir(self, name, text):
+        """A host directory with one file ``name`` that the sandbox can
+        read (a root caller's sandbox is not root), removed after the
+        test."""
+        d = tempfile.mkdtemp(prefix="sbx-py-dir-")
+        self.addCleanup(shutil.rmtree, d)
+        os.chmod(d, 0o755)
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+        os.chmod(os.path.join(d, name), 0o644)
+        return d
+
     def test_workspace_read_only_and_writable(self):
-        d = tempfile.mkdtemp(prefix="sbx-py-ws-")
-        try:
-            os.chmod(d, 0o755)
-            with open(os.path.join(d, "in.txt"), "w") as f:
-                f.write("project file\n")
-            os.chmod(os.path.join(d, "in.txt"), 0o644)
-            r = sandbox.run(["sh", "-c", "pwd; cat in.txt; echo x > out.txt"],
-                            workspace=d, text=True)
-            self.assertEqual(r.stdout, "/workspace\nproject file\n")
-            self.assertNotEqual(r.returncode, 0)
-            self.assertFalse(os.path.exists(os.path.join(d, "out.txt")))
-            r = sandbox.run(["sh", "-c", "echo written > out.txt"],
-                            workspace=d, writable=True, check=True)
-            with open(os.path.join(d, "out.txt")) as f:
-                self.assertEqual(f.read(), "written\n")
-        finally:
-            shutil.rmtree(d)
+        d = self.host_dir("in.txt", "project file\n")
+        r = sandbox.run(["sh", "-c", "pwd; cat in.txt; echo x > out.txt"],
+                        workspace=d, text=True)
+        self.assertEqual(r.stdout, "/workspace\nproject file\n")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertFalse(os.path.exists(os.path.join(d, "out.txt")))
+        r = sandbox.run(["sh", "-c", "echo written > out.txt"],
+                        workspace=d, writable=True, check=True)
+        with open(os.path.join(d, "out.txt")) as f:
+            self.assertEqual(f.read(), "written\n")
 
     def test_binds(self):
-        d = tempfile.mkdtemp(prefix="sbx-py-bind-")
-        try:
-            os.chmod(d, 0o755)
-            with open(os.path.join(d, "f"), "w") as f:
-                f.write("bound\n")
-            os.chmod(os.path.join(d, "f"), 0o644)
-            r = sandbox.run(["cat", "/data/f"], binds=[(d, "/data")],
-                            check=True)
-            self.assertEqual(r.stdout, b"bound\n")
-            r = sandbox.run(["cat", f"{d}/f"], binds=[sandbox.Bind(d)])
-            self.assertEqual(r.stdout, b"bound\n")
-            sandbox.run(["true"], check=True, binds=[
-                sandbox.Bind("/nonexistent/x", optional=True)])
-        finally:
-            shutil.rmtree(d)
+        d = self.host_dir("f", "bound\n")
+        r = sandbox.run(["cat", "/data/f"], binds=[(d, "/data")],
+                        check=True)
+        self.assertEqual(r.stdout, b"bound\n")
+        r = sandbox.run(["cat", f"{d}/f"], binds=[sandbox.Bind(d)])
+        self.assertEqual(r.stdout, b"bound\n")
+        sandbox.run(["true"], check=True, binds=[
+            sandbox.Bind("/nonexistent/x", optional=True)])
 
     def test_output_limit_truncates_without_blocking(self):
         r = sandbox.run(["head", "-c", "3000000", "/dev/zero"],
