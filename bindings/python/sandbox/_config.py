@@ -486,8 +486,8 @@ def policy_template(opts: Options) -> Optional[Handle]:
     applied, or None without either.  Made once per Sandbox: every
     handle of it is a copy (sbx_dup()), so a policy file is read once,
     and its relative paths are resolved against its directory once.
-    What it says (a run's default wall-clock limit...) is read from it
-    with the getters, not from its text."""
+    Nothing is read back from it: the options are applied over each
+    copy (Handle.apply()), and the library keeps what they leave."""
     if not opts.has_policy:
         return None
     h = Handle()
