@@ -321,7 +321,6 @@ class Options(NamedTuple):
     binds: Tuple[Tuple[str, Optional[str], int], ...]
     network: Optional[int]  # an SBX_NET_* mode
     flags: Tuple[Tuple[str, int, bool], ...]  # (option, SBX_FLAG_*, on)
-    output_limit: Optional[int]
     # The policy layer, applied before everything above: a preset name,
     # then a document, ("file", path) or ("json", text).
     preset: Optional[str] = None
@@ -363,15 +362,13 @@ def make_options(**given: Any) -> Options:
     if opts:
         raise TypeError(f"unknown option {next(iter(opts))!r}")
 
-    out_limit = next((v for _, k, v in limits if k == _c.SBX_LIMIT_OUTPUT),
-                     None)
     return Options(
         limits=tuple(limits), env=env,
         cwd=check_path("cwd", cwd) if cwd is not None else None,
         workspace=(check_path("workspace", workspace) if workspace is not None
                    else None),
         workspace_mode=mode, binds=binds, network=network,
-        flags=tuple(flags), output_limit=out_limit, preset=preset,
+        flags=tuple(flags), preset=preset,
         policy=doc, require=require)
 
 

@@ -177,7 +177,7 @@ class Execution:
                  stdout: Any, stderr: Any, capture_output: bool, text: bool,
                  encoding: Optional[str], errors: Optional[str],
                  wall_ms: Optional[int], pty: bool,
-                 output_limit: Optional[int],
+                 output_limit: int,
                  on_stdout: Optional[Callback],
                  on_stderr: Optional[Callback],
                  sink: Optional[Callable[[Chunk], None]] = None) -> None:
@@ -284,7 +284,7 @@ class Execution:
         return value  # a descriptor (check_run() made sure)
 
     def _setup_output(self, stdout: Any, stderr: Any, capture: bool,
-                      output_limit: Optional[int],
+                      output_limit: int,
                       own: List[int]) -> Optional[int]:
         p = self.handle.ptr
         modes = {1: self._mode(stdout, 1, capture),
@@ -304,8 +304,7 @@ class Execution:
                 own += [r, w]
                 merge_fd = r
                 self._captured[1] = True
-                self._caps[1] = (output_limit if output_limit is not None
-                                 else 64 << 20)
+                self._caps[1] = output_limit
                 modes[1] = modes[2] = w
             elif modes[1] is INHERIT:
                 modes[2] = 1  # the caller's own stdout
