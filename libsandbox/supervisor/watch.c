@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sched.h>
@@ -317,6 +318,43 @@ static void apply_workspace(struct watch *w)
 	snprintf(run->apply_msg, sizeof(run->apply_msg), "%s", err);
 }
 
+/* The limit an ending names, where the ending fired none itself. */
+#define NO_LIMIT -1
+
+/* How the run ended: its status, the signal that ended it, the limit that
+ * fired (or NO_LIMIT) and the message that says so. */
+static void __attribute__((format(printf, 5, 6)))
+end_as(struct watch *w, uint32_t status, int sig, int limit,
+       const char *fmt, ...)
+{
+	struct sbx_wire_result *res = &w->run->res;
+	va_list ap;
+
+	res->status = status;
+	res->signal = sig;
+	if (limit != NO_LIMIT)
+		res->limits[limit].fired = 1;
+	va_start(ap, fmt);
+	vsnprintf(w->run->msg, sizeof(w->run->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* The program's own exit code and signal, where a limit explains why it
+ * failed: 0 for what it did not do. */
+static int program_exit_code(const struct watch *w)
+{
+	int st = w->exit_status;
+
+	return w->have_exit && WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+}
+
+static int program_signal(const struct watch *w)
+{
+	int st = w->exit_status;
+
+	return w->have_exit && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
 static void fill_result(struct watch *w)
 {
 	struct sbx_wire_result *res = &w->run->res;
@@ -371,106 +409,83 @@ static void fill_result(struct watch *w)
 	if (w->reason == END_TIMEOUT && cg.pids_max_hits) {
 		/* A fork bomb the process limit held until the wall clock
 		 * ended it: what stopped it was the process limit. */
-		res->status = SBX_STATUS_PIDS_LIMIT;
-		res->signal = SIGKILL;
-		res->limits[SBX_LIMIT_WALL_MS].fired = 1;
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "the process limit of %llu was reached (%llu "
-			 "fork/clone calls failed) and the program kept "
-			 "trying until the wall-clock limit of %llu ms, "
-			 "which killed every process of the sandbox",
-			 (unsigned long long)cfg->limits[SBX_LIMIT_PIDS],
-			 (unsigned long long)cg.pids_max_hits,
-			 (unsigned long long)cfg->limits[SBX_LIMIT_WALL_MS]);
+		end_as(w, SBX_STATUS_PIDS_LIMIT, SIGKILL, SBX_LIMIT_WALL_MS,
+		       "the process limit of %llu was reached (%llu "
+		       "fork/clone calls failed) and the program kept "
+		       "trying until the wall-clock limit of %llu ms, "
+		       "which killed every process of the sandbox",
+		       (unsigned long long)cfg->limits[SBX_LIMIT_PIDS],
+		       (unsigned long long)cg.pids_max_hits,
+		       (unsigned long long)cfg->limits[SBX_LIMIT_WALL_MS]);
 	} else if (w->reason == END_TIMEOUT) {
-		res->status = SBX_STATUS_TIMEOUT;
-		res->signal = SIGKILL;
-		res->limits[SBX_LIMIT_WALL_MS].fired = 1;
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "wall-clock limit of %llu ms reached; every process "
-			 "of the sandbox was killed",
-			 (unsigned long long)cfg->limits[SBX_LIMIT_WALL_MS]);
+		end_as(w, SBX_STATUS_TIMEOUT, SIGKILL, SBX_LIMIT_WALL_MS,
+		       "wall-clock limit of %llu ms reached; every process "
+		       "of the sandbox was killed",
+		       (unsigned long long)cfg->limits[SBX_LIMIT_WALL_MS]);
 	} else if (w->reason == END_CPU ||
 		   (w->have_exit && WIFSIGNALED(st) &&
 		    WTERMSIG(st) == SIGXCPU)) {
-		res->status = SBX_STATUS_CPU_LIMIT;
-		res->signal = SIGKILL;
-		res->limits[SBX_LIMIT_CPU_MS].fired = 1;
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "CPU time limit of %llu ms reached; every process of "
-			 "the sandbox was killed",
-			 (unsigned long long)cfg->limits[SBX_LIMIT_CPU_MS]);
+		end_as(w, SBX_STATUS_CPU_LIMIT, SIGKILL, SBX_LIMIT_CPU_MS,
+		       "CPU time limit of %llu ms reached; every process of "
+		       "the sandbox was killed",
+		       (unsigned long long)cfg->limits[SBX_LIMIT_CPU_MS]);
 	} else if (w->reason == END_MEMORY) {
-		res->status = SBX_STATUS_MEMORY_LIMIT;
-		res->signal = SIGKILL;
-		res->limits[SBX_LIMIT_MEMORY].fired = 1;
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "memory limit of %llu bytes reached: the supervisor "
-			 "measured %llu bytes in the sandbox's processes "
-			 "(their page tables too), memfds, shared memory and "
-			 "socket buffers, and killed every process",
-			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY],
-			 (unsigned long long)w->run->mem.last);
+		end_as(w, SBX_STATUS_MEMORY_LIMIT, SIGKILL, SBX_LIMIT_MEMORY,
+		       "memory limit of %llu bytes reached: the supervisor "
+		       "measured %llu bytes in the sandbox's processes "
+		       "(their page tables too), memfds, shared memory and "
+		       "socket buffers, and killed every process",
+		       (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY],
+		       (unsigned long long)w->run->mem.last);
 	} else if (w->reason == END_KILLED) {
-		res->status = SBX_STATUS_KILLED;
-		res->signal = SIGKILL;
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "killed at the caller's request");
+		end_as(w, SBX_STATUS_KILLED, SIGKILL, NO_LIMIT,
+		       "killed at the caller's request");
 	} else if (cg.oom_kills && program_failed) {
-		res->status = SBX_STATUS_MEMORY_LIMIT;
-		res->signal = SIGKILL;
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "memory limit of %llu bytes reached: the kernel "
-			 "killed the sandbox (out of memory)",
-			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY]);
+		/* the memory limit's bit is set above */
+		end_as(w, SBX_STATUS_MEMORY_LIMIT, SIGKILL, NO_LIMIT,
+		       "memory limit of %llu bytes reached: the kernel "
+		       "killed the sandbox (out of memory)",
+		       (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY]);
 	} else if (memfs_full && !w->have_setup_error) {
-		res->status = SBX_STATUS_MEMORY_LIMIT;
-		res->limits[SBX_LIMIT_MEMORY].fired = 1;
-		res->exit_code = w->have_exit && WIFEXITED(st) ? WEXITSTATUS(st)
-							       : 0;
-		res->signal = w->have_exit && WIFSIGNALED(st) ? WTERMSIG(st)
-							      : 0;
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "memory limit of %llu bytes reached: the sandbox's "
-			 "memfds filled it (writes failed with ENOSPC, "
-			 "mapped pages with SIGBUS) and the program failed",
-			 (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY]);
+		res->exit_code = program_exit_code(w);
+		end_as(w, SBX_STATUS_MEMORY_LIMIT, program_signal(w),
+		       SBX_LIMIT_MEMORY,
+		       "memory limit of %llu bytes reached: the sandbox's "
+		       "memfds filled it (writes failed with ENOSPC, "
+		       "mapped pages with SIGBUS) and the program failed",
+		       (unsigned long long)cfg->limits[SBX_LIMIT_MEMORY]);
 	} else if (w->have_setup_error) {
 		res->status = SBX_STATUS_SETUP_ERROR;
 	} else if (cg.pids_max_hits && program_failed) {
-		res->status = SBX_STATUS_PIDS_LIMIT;
-		res->exit_code = w->have_exit && WIFEXITED(st) ? WEXITSTATUS(st)
-							       : 0;
-		res->signal = w->have_exit && WIFSIGNALED(st) ? WTERMSIG(st)
-							      : 0;
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "the process limit of %llu was reached (%llu "
-			 "fork/clone calls failed) and the program failed",
-			 (unsigned long long)cfg->limits[SBX_LIMIT_PIDS],
-			 (unsigned long long)cg.pids_max_hits);
+		/* the process limit's bit is set above */
+		res->exit_code = program_exit_code(w);
+		end_as(w, SBX_STATUS_PIDS_LIMIT, program_signal(w), NO_LIMIT,
+		       "the process limit of %llu was reached (%llu "
+		       "fork/clone calls failed) and the program failed",
+		       (unsigned long long)cfg->limits[SBX_LIMIT_PIDS],
+		       (unsigned long long)cg.pids_max_hits);
 	} else if (w->have_exit && WIFEXITED(st)) {
 		res->status = SBX_STATUS_EXITED;
 		res->exit_code = WEXITSTATUS(st);
 	} else if (w->have_exit && WIFSIGNALED(st)) {
-		res->status = SBX_STATUS_SIGNALED;
-		res->signal = WTERMSIG(st);
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "the program was killed by signal %d (%s)%s",
-			 res->signal, strsignal(res->signal),
-			 res->signal == SIGSYS ? ": a denied system call"
-			 : res->signal == SIGXFSZ
-				 ? ": a file grew past the fsize limit"
-				 : "");
+		int sig = WTERMSIG(st);
+
+		end_as(w, SBX_STATUS_SIGNALED, sig, NO_LIMIT,
+		       "the program was killed by signal %d (%s)%s", sig,
+		       strsignal(sig),
+		       sig == SIGSYS	? ": a denied system call"
+		       : sig == SIGXFSZ ? ": a file grew past the fsize limit"
+					: "");
 	} else {
 		/* init ended without a word: killed from outside */
-		res->status = SBX_STATUS_SIGNALED;
-		res->signal = WIFSIGNALED(w->init_status)
-				      ? WTERMSIG(w->init_status)
-				      : SIGKILL;
-		snprintf(w->run->msg, sizeof(w->run->msg),
-			 "the sandbox was killed by signal %d before the "
-			 "program ended",
-			 res->signal);
+		int sig = WIFSIGNALED(w->init_status)
+				  ? WTERMSIG(w->init_status)
+				  : SIGKILL;
+
+		end_as(w, SBX_STATUS_SIGNALED, sig, NO_LIMIT,
+		       "the sandbox was killed by signal %d before the "
+		       "program ended",
+		       sig);
 	}
 }
 
