@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "path.h"
 #include "size.h"
 
 #define CHECK_HANDLE(sbx)                                                      \
@@ -343,26 +344,17 @@ static int reserved_dst(const char *dst)
 	return 0;
 }
 
-/* An inside path: absolute, no "..", no empty or "." components. */
+/* An inside path: absolute, no "." or ".." components. */
 static int valid_inside_path(const char *p)
 {
-	const char *c;
+	const char *c = p, *name;
+	size_t n;
 
 	if (!p || p[0] != '/' || strlen(p) >= PATH_MAX)
 		return 0;
-	for (c = p; *c;) {
-		const char *e;
-		size_t n;
-
-		while (*c == '/')
-			c++;
-		e = strchrnul(c, '/');
-		n = (size_t)(e - c);
-		if ((n == 1 && c[0] == '.') ||
-		    (n == 2 && c[0] == '.' && c[1] == '.'))
+	while ((name = sbx_path_next(&c, &n)))
+		if (sbx_path_dots(name, n))
 			return 0;
-		c = e;
-	}
 	return 1;
 }
 

@@ -17,6 +17,7 @@
 #include "etcmask.h"
 #include "internal.h"
 #include "layout.h"
+#include "path.h"
 #include "seccomp_rules.h"
 #include "trusted.h"
 
@@ -228,44 +229,6 @@ static int build_view(const sbx_t *sbx, struct view *v)
 	return 0;
 }
 
-/* Lexically clean an absolute path: no "", "." or ".." components. */
-static int normalize(const char *in, char *out, size_t len)
-{
-	const char *c = in;
-	size_t o = 0;
-
-	if (in[0] != '/')
-		return -EINVAL;
-	out[0] = '\0';
-	while (*c) {
-		const char *e;
-		size_t n;
-
-		while (*c == '/')
-			c++;
-		e = strchrnul(c, '/');
-		n = (size_t)(e - c);
-		if (n == 0 || (n == 1 && c[0] == '.')) {
-			/* nothing */
-		} else if (n == 2 && c[0] == '.' && c[1] == '.') {
-			while (o > 0 && out[--o] != '/')
-				;
-			out[o] = '\0';
-		} else {
-			if (o + n + 2 > len)
-				return -ENAMETOOLONG;
-			out[o++] = '/';
-			memcpy(out + o, c, n);
-			o += n;
-			out[o] = '\0';
-		}
-		c = e;
-	}
-	if (!o)
-		snprintf(out, len, "/");
-	return 0;
-}
-
 /* path is place or below it: the length of place's part, else 0. */
 static size_t under(const char *path, const char *place)
 {
@@ -448,7 +411,7 @@ static char *explain_path(sbx_t *sbx, const char *what)
 		v->landlock = SBX_LANDLOCK_ABI_KNOWN;
 	r = build_view(sbx, v);
 	if (!r)
-		r = normalize(what, path, PATH_MAX);
+		r = sbx_path_clean(what, SBX_PATH_ABSOLUTE, path, PATH_MAX);
 	/* Follow the symlinks the sandbox recreates (merged /usr). */
 	for (hops = 0; !r && hops < 8; hops++) {
 		char next[PATH_MAX];
@@ -460,7 +423,8 @@ static char *explain_path(sbx_t *sbx, const char *what)
 		n = strlen(pl->path);
 		snprintf(next, sizeof(next), "%s%s%s",
 			 pl->link[0] == '/' ? "" : "/", pl->link, path + n);
-		r = normalize(next, path, PATH_MAX);
+		r = sbx_path_clean(next, SBX_PATH_ABSOLUTE, path,
+				   PATH_MAX);
 	}
 	if (r < 0) {
 		sbx_error(sbx, r == -ENOMEM ? ENOMEM : EINVAL,

@@ -26,6 +26,8 @@ LIBSANDBOX_SOURCES = \
 	libsandbox/limit-parse.c \
 	libsandbox/limit-table.c \
 	libsandbox/limit-table.h \
+	libsandbox/path.c \
+	libsandbox/path.h \
 	libsandbox/policy-load.c \
 	libsandbox/policy-run.c \
 	libsandbox/policy-show.c \

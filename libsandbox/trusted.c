@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "path.h"
 #include "trusted.h"
 #include "util.h"
 
@@ -334,28 +335,18 @@ enum sbx_trust sbx_trust_host_path(const char *path, unsigned *ret_ctx)
 {
 	enum sbx_trust v = SBX_TRUST_CONTENT;
 	unsigned ctx = 0, child;
-	const char *c = path;
+	const char *c = path, *part;
 	int dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	size_t n;
 
-	while (*c) {
+	while ((part = sbx_path_next(&c, &n))) {
 		char name[NAME_MAX + 1];
-		const char *e;
-		size_t n;
 		int sub;
 
-		while (*c == '/')
-			c++;
-		e = strchrnul(c, '/');
-		n = (size_t)(e - c);
-		if (!n)
-			break;
-		if (n >= sizeof(name)) {
-			c = e;
+		if (n >= sizeof(name))
 			continue;
-		}
-		memcpy(name, c, n);
+		memcpy(name, part, n);
 		name[n] = '\0';
-		c = e;
 		v = sbx_trust_judge(ctx, name, 1, &child);
 		if (v == SBX_TRUST_WITHHELD)
 			break;
@@ -390,41 +381,11 @@ static int clean_join(const char *base, const char *rel, char *out,
 		      size_t len)
 {
 	char tmp[PATH_MAX * 2];
-	const char *c = tmp;
-	size_t o = 0;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", base, rel) >=
 	    sizeof(tmp))
 		return -1;
-	out[0] = '\0';
-	while (*c) {
-		const char *e;
-		size_t n;
-
-		while (*c == '/')
-			c++;
-		e = strchrnul(c, '/');
-		n = (size_t)(e - c);
-		if (n == 0 || (n == 1 && c[0] == '.')) {
-			/* nothing */
-		} else if (n == 2 && c[0] == '.' && c[1] == '.') {
-			if (o == 0)
-				return -1;
-			while (o > 0 && out[--o] != '/')
-				;
-			out[o] = '\0';
-		} else {
-			if (o + n + 2 > len)
-				return -1;
-			if (o)
-				out[o++] = '/';
-			memcpy(out + o, c, n);
-			o += n;
-			out[o] = '\0';
-		}
-		c = e;
-	}
-	return o ? 0 : -1;
+	return sbx_path_clean(tmp, 0, out, len) < 0 ? -1 : 0;
 }
 
 /* A path the repository names (absolute, or relative to base inside the

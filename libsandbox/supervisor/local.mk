@@ -45,6 +45,8 @@ sbx_supervisor_SOURCES += \
 	libsandbox/layout.h \
 	libsandbox/limit-table.c \
 	libsandbox/limit-table.h \
+	libsandbox/path.c \
+	libsandbox/path.h \
 	libsandbox/trusted.c \
 	libsandbox/wire.c
 sbx_supervisor_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS) $(JSONC_CFLAGS)
