@@ -41,9 +41,11 @@ fuzz/fuzz-cli: fuzz/fuzz-cli.c tools/run-options.c tools/cli.c tools/cli.h \
 fuzz/fuzz-size: fuzz/fuzz-size.c libsandbox/size.c libsandbox/size.h
 	$(AM_V_GEN)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz-size.c \
 		$(srcdir)/libsandbox/size.c -o $@
-fuzz/fuzz-duration: fuzz/fuzz-duration.c libsandbox/duration.c
+fuzz/fuzz-duration: fuzz/fuzz-duration.c libsandbox/duration.c \
+		libsandbox/error.c
 	$(AM_V_GEN)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz-duration.c \
-		$(srcdir)/libsandbox/duration.c -o $@
+		$(srcdir)/libsandbox/duration.c $(srcdir)/libsandbox/error.c \
+		-o $@
 fuzz/fuzz-config: fuzz/fuzz-config.c libsandbox/supervisor/config.c \
 		libsandbox/supervisor/sup.h libsandbox/wire.c libsandbox/wire.h \
 		libsandbox/layers.c libsandbox/limit-table.c libsandbox/limit-table.h

@@ -2,7 +2,6 @@
  * "2m"): the one parser of sbx run's --timeout and --cpu, and of the
  * bindings' seconds, so that all of them round alike. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,20 +10,6 @@
 
 /* 365 days: sbx_limit()'s maximum for the time limits. */
 #define MAX_MS (365ull * 24 * 3600 * 1000)
-
-static int fail(char *err, size_t errlen, int e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -e;
-}
 
 SBX_EXPORT int sbx_parse_duration(const char *text, uint64_t *ret_ms,
 				  char *err, size_t errlen)
@@ -44,12 +29,12 @@ SBX_EXPORT int sbx_parse_duration(const char *text, uint64_t *ret_ms,
 	if (err && errlen)
 		err[0] = '\0';
 	if (!text || !ret_ms)
-		return fail(err, errlen, EINVAL, "no duration (NULL)");
+		return sbx_fail(err, errlen, EINVAL, "no duration (NULL)");
 	for (; *p >= '0' && *p <= '9'; p++, digits++) {
 		if (whole > (UINT64_MAX - 9) / 10)
-			return fail(err, errlen, ERANGE,
-				    "\"%s\" is too long: at most 365 days",
-				    text);
+			return sbx_fail(err, errlen, ERANGE,
+					"\"%s\" is too long: at most 365 days",
+					text);
 		whole = whole * 10 + (uint64_t)(*p - '0');
 		nonzero |= *p != '0';
 	}
@@ -67,26 +52,26 @@ SBX_EXPORT int sbx_parse_duration(const char *text, uint64_t *ret_ms,
 		if (strcmp(p, units[i].unit) == 0)
 			mult = units[i].ms;
 	if (!mult)
-		return fail(err, errlen, EINVAL,
-			    "\"%s\" is not a duration: give seconds (10, "
-			    "0.5) or a number with a unit (500ms, 90s, 2m, "
-			    "1h); 0 is no limit",
-			    text);
+		return sbx_fail(err, errlen, EINVAL,
+				"\"%s\" is not a duration: give seconds (10, "
+				"0.5) or a number with a unit (500ms, 90s, 2m, "
+				"1h); 0 is no limit",
+				text);
 	if (whole > MAX_MS / mult)
-		return fail(err, errlen, ERANGE,
-			    "\"%s\" is too long: at most 365 days", text);
+		return sbx_fail(err, errlen, ERANGE,
+				"\"%s\" is too long: at most 365 days", text);
 	/* to the nearest millisecond, halves up, in decimal: "0.0015" is
 	 * 2 ms, whatever a double would make of it */
 	ms = whole * mult +
 	     (frac_num * mult + frac_den / 2) / frac_den;
 	if (ms > MAX_MS)
-		return fail(err, errlen, ERANGE,
-			    "\"%s\" is too long: at most 365 days", text);
+		return sbx_fail(err, errlen, ERANGE,
+				"\"%s\" is too long: at most 365 days", text);
 	if (!ms && nonzero)
-		return fail(err, errlen, ERANGE,
-			    "\"%s\" is shorter than a millisecond, which "
-			    "would be 0, no limit: give 1ms or more, or 0",
-			    text);
+		return sbx_fail(err, errlen, ERANGE,
+				"\"%s\" is shorter than a millisecond, which "
+				"would be 0, no limit: give 1ms or more, or 0",
+				text);
 	*ret_ms = ms;
 	return 0;
 }

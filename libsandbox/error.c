@@ -1,4 +1,5 @@
-/* error.c - messages kept on the handle, and the return-code filter. */
+/* error.c - messages kept on the handle or written into the caller's
+ * buffer, and the return-code filter. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,18 @@ int sbx_error(sbx_t *sbx, int err, const char *fmt, ...)
 		sbx->errnum = -sbx_rc(err > 0 ? -err : err);
 	}
 	return err > 0 ? -err : err;
+}
+
+int sbx_fail(char *err, size_t errlen, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -e;
 }
 
 void sbx_clear_error(sbx_t *sbx)

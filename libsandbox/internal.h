@@ -92,6 +92,10 @@ int sbx_error(sbx_t *sbx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sbx_clear_error(sbx_t *sbx);
 int sbx_rc(int r);
+/* The same for a function without a handle: the message into the
+ * caller's err (errlen bytes; nothing when NULL or 0), and -e. */
+int sbx_fail(char *err, size_t errlen, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* api.c: what a policy sets (workspace, cwd, binds, environment,
  * network, flags, limits, system call rules, required layers), copied
