@@ -11,14 +11,6 @@
 
 #include "internal.h"
 
-#define CHECK_IDLE(sbx)                                                  \
-	do {                                                             \
-		if ((sbx)->state == SBX_STATE_RUNNING)                   \
-			return sbx_error((sbx), EBUSY,                   \
-					 "a sandbox is running on this " \
-					 "handle; wait for it first");   \
-	} while (0)
-
 int sbx_policy_keep_text(sbx_t *sbx, char *text)
 {
 	if (!text)

@@ -16,14 +16,6 @@
 			return -EINVAL;                                        \
 	} while (0)
 
-#define CHECK_IDLE(sbx)                                                        \
-	do {                                                                   \
-		if ((sbx)->state == SBX_STATE_RUNNING)                         \
-			return sbx_error((sbx), EBUSY,                         \
-					 "a sandbox is running on this "       \
-					 "handle; wait for it first");         \
-	} while (0)
-
 SBX_EXPORT const char *sbx_version(void)
 {
 	return PACKAGE_VERSION;

@@ -97,6 +97,16 @@ int sbx_rc(int r);
 int sbx_fail(char *err, size_t errlen, int e, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* A setter's guard: what a policy sets stays as it is while a sandbox
+ * runs on the handle (api.c, api-policy.c). */
+#define CHECK_IDLE(sbx)                                                        \
+	do {                                                                   \
+		if ((sbx)->state == SBX_STATE_RUNNING)                         \
+			return sbx_error((sbx), EBUSY,                         \
+					 "a sandbox is running on this "       \
+					 "handle; wait for it first");         \
+	} while (0)
+
 /* api.c: what a policy sets (workspace, cwd, binds, environment,
  * network, flags, limits, system call rules, required layers), copied
  * onto a handle fresh from sbx_create() (0 or -ENOMEM, after which dst
