@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "jsonpos.h"
 #include "seccomp_rules.h"
 
 static const char *arch_name(uint32_t arch)
@@ -225,10 +226,7 @@ char *sbx_docker_seccomp(sbx_t *sbx)
 	for (i = 0; i < sbx->pol.n_sys; i++)
 		user_rule(&p, &sbx->pol.sys[i]);
 	json_object_object_add(o, "syscalls", p.syscalls);
-	text = strdup(json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			   JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	text = sbx_json_text(o);
 	if (!text)
 		sbx_error(sbx, ENOMEM, "out of memory");
 	return text;

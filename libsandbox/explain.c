@@ -16,6 +16,7 @@
 
 #include "etcmask.h"
 #include "internal.h"
+#include "jsonpos.h"
 #include "layout.h"
 #include "path.h"
 #include "seccomp_rules.h"
@@ -498,10 +499,7 @@ static char *explain_path(sbx_t *sbx, const char *what)
 			 "not available on this kernel: the mounts alone "
 			 "decide");
 	json_object_object_add(o, "landlock", json_object_new_string(ll));
-	text = strdup(json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			   JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	text = sbx_json_text(o);
 	free_view(v);
 	if (!text)
 		sbx_error(sbx, ENOMEM, "out of memory");
@@ -693,10 +691,7 @@ static char *explain_syscall(sbx_t *sbx, const char *name)
 		explain_rule(sbx, o, name);
 		explain_degraded(sbx, o, name);
 	}
-	text = strdup(json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			   JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	text = sbx_json_text(o);
 	if (!text)
 		sbx_error(sbx, ENOMEM, "out of memory");
 	return text;

@@ -155,6 +155,16 @@ json_object *sbx_json_parse(const char *text)
 	return o;
 }
 
+char *sbx_json_text(json_object *o)
+{
+	char *text = strdup(json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			   JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return text;
+}
+
 /* The key at [start, end), decoded by json-c. */
 static char *decode_key(const struct scan *s, size_t start, size_t end)
 {

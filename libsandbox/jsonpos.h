@@ -35,6 +35,10 @@ void sbx_json_locale_enter(struct sbx_json_locale *l);
 void sbx_json_locale_leave(struct sbx_json_locale *l);
 /* json_tokener_parse() between the two */
 struct json_object *sbx_json_parse(const char *text);
+/* The document o as the library shows it (sbx policy show, explain,
+ * the Docker profile): indented, spaced, '/' unescaped; malloc'd, NULL
+ * when out of memory.  o is put either way. */
+char *sbx_json_text(struct json_object *o);
 
 /* Index text (already accepted by json-c).  0, -ENOMEM, or -EINVAL when
  * the text is not the JSON it should be. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "jsonpos.h"
 
 static const char *const mode_names[SBX_WORKSPACE_MODE_MAX] = {
 	[SBX_WORKSPACE_RO] = "ro",
@@ -230,10 +231,7 @@ char *sbx_policy_show(sbx_t *sbx)
 	json_object_object_add(o, "require", require(sbx));
 	json_object_object_add(o, "limits", limits(sbx));
 	json_object_object_add(o, "seccomp", seccomp(sbx));
-	text = strdup(json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			   JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	text = sbx_json_text(o);
 	if (!text)
 		sbx_error(sbx, ENOMEM, "out of memory");
 	return text;
