@@ -126,42 +126,6 @@ const char *nu_helper_dir(void)
 	return helper_dir;
 }
 
-static int write_file(pid_t pid, const char *name, const char *text)
-{
-	char path[64];
-	int fd, r = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-/* The parent maps the child's ids: a root parent maps root and the id
- * the degraded sandbox runs a root caller's program as; an unprivileged
- * parent only itself. */
-static int map_child(pid_t pid)
-{
-	char map[128];
-	int r;
-
-	if (getuid() == 0) {
-		snprintf(map, sizeof(map), "0 0 1\n1879048192 1879048192 1\n");
-		r = write_file(pid, "uid_map", map);
-		return r ? r : write_file(pid, "gid_map", map);
-	}
-	r = write_file(pid, "setgroups", "deny");
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getuid());
-	if (!r)
-		r = write_file(pid, "uid_map", map);
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getgid());
-	return r ? r : write_file(pid, "gid_map", map);
-}
-
 static void put_str(json_object *o, const char *k, const char *v)
 {
 	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
@@ -210,8 +174,8 @@ static char *in_child(child_fn fn, void *arg)
 	}
 	close(to_child[0]);
 	close(to_parent[1]);
-	if (pid < 0 || read(to_parent[0], &c, 1) != 1 || map_child(pid) < 0 ||
-	    write(to_child[1], "m", 1) != 1) {
+	if (pid < 0 || read(to_parent[0], &c, 1) != 1 ||
+	    tl_map_child_ids(pid) < 0 || write(to_child[1], "m", 1) != 1) {
 		fprintf(stderr, "cannot set up the user namespace: %s\n",
 			strerror(errno));
 		if (pid > 0)

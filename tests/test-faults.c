@@ -434,21 +434,6 @@ static int count_degraded_dirs(void)
 	return n;
 }
 
-static int write_proc(pid_t pid, const char *name, const char *text)
-{
-	char path[64];
-	int fd, r = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /* Make a path of the caller's mount namespace read-only. */
 static int make_ro(const char *path)
 {
@@ -473,7 +458,7 @@ static pid_t start_degraded_caller(const char *const *ro_dirs, caller_fn fn,
 				   void *arg, int *ret_in)
 {
 	int to_child[2], to_parent[2];
-	char c, map[128];
+	char c;
 	pid_t pid;
 
 	if (pipe(to_child) < 0 || pipe(to_parent) < 0)
@@ -509,21 +494,8 @@ static pid_t start_degraded_caller(const char *const *ro_dirs, caller_fn fn,
 	close(to_parent[1]);
 	if (pid < 0 || read(to_parent[0], &c, 1) != 1)
 		goto fail;
-	if (getuid() == 0) {
-		snprintf(map, sizeof(map),
-			 "0 0 1\n1879048192 1879048192 1\n");
-		if (write_proc(pid, "uid_map", map) < 0 ||
-		    write_proc(pid, "gid_map", map) < 0)
-			goto fail;
-	} else {
-		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getuid());
-		if (write_proc(pid, "setgroups", "deny") < 0 ||
-		    write_proc(pid, "uid_map", map) < 0)
-			goto fail;
-		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getgid());
-		if (write_proc(pid, "gid_map", map) < 0)
-			goto fail;
-	}
+	if (tl_map_child_ids(pid) < 0)
+		goto fail;
 	if (write(to_child[1], "m", 1) != 1)
 		goto fail;
 	close(to_child[1]);
@@ -537,19 +509,6 @@ fail:
 		waitpid(pid, NULL, 0);
 	}
 	return -1;
-}
-
-/* Everything the caller wrote until it ended. */
-static char *read_until_eof(int fd)
-{
-	char *buf = calloc(1, 65536);
-	size_t len = 0;
-	ssize_t n;
-
-	while (buf && len < 65535 &&
-	       (n = read(fd, buf + len, 65535 - len)) > 0)
-		len += (size_t)n;
-	return buf;
 }
 
 static void degraded_config(sbx_t *sbx)
@@ -632,7 +591,7 @@ static void test_degraded_killed_supervisor(void)
 	/* the program and its grandchild: at once (a margin for a busy
 	 * machine) */
 	CU_ASSERT_EQUAL(live_wait_count(marker, 0, 3000), 0);
-	text = read_until_eof(in);
+	text = tl_read_fd(in);
 	close(in);
 	waitpid(caller, &st, 0);
 	if (text && !strstr(text, "W-71"))
@@ -681,7 +640,7 @@ static char *degraded_run_with_ro(const char *const *ro, int *ret_ok)
 	*ret_ok = pid > 0;
 	if (pid < 0)
 		return NULL;
-	text = read_until_eof(in);
+	text = tl_read_fd(in);
 	close(in);
 	waitpid(pid, &st, 0);
 	return text;
@@ -806,7 +765,7 @@ static void test_degraded_signal(void)
 		tl_skip("cannot make a user namespace to disable them in");
 		return;
 	}
-	text = read_until_eof(in);
+	text = tl_read_fd(in);
 	close(in);
 	waitpid(caller, &st, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
@@ -925,7 +884,7 @@ static void test_full_disk_apply(void)
 		_exit(0);
 	}
 	close(p[1]);
-	text = read_until_eof(p[0]);
+	text = tl_read_fd(p[0]);
 	close(p[0]);
 	waitpid(pid, &st, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);

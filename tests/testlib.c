@@ -132,6 +132,51 @@ int tl_write_file(const char *path, const char *text)
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
+char *tl_read_fd(int fd)
+{
+	char *buf = calloc(1, 65536);
+	size_t len = 0;
+	ssize_t n;
+
+	while (buf && len < 65535 &&
+	       (n = read(fd, buf + len, 65535 - len)) > 0)
+		len += (size_t)n;
+	return buf;
+}
+
+int tl_write_proc(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+int tl_map_child_ids(pid_t pid)
+{
+	char map[128];
+	int r;
+
+	if (getuid() == 0) {
+		snprintf(map, sizeof(map), "0 0 1\n1879048192 1879048192 1\n");
+		r = tl_write_proc(pid, "uid_map", map);
+		return r ? r : tl_write_proc(pid, "gid_map", map);
+	}
+	r = tl_write_proc(pid, "setgroups", "deny");
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getuid());
+	if (!r)
+		r = tl_write_proc(pid, "uid_map", map);
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getgid());
+	return r ? r : tl_write_proc(pid, "gid_map", map);
+}
+
 char *tl_read_file(const char *path)
 {
 	FILE *f = fopen(path, "re");

@@ -40,6 +40,17 @@ char *tl_tmpdir(void);
 void tl_rmrf(const char *path);
 int tl_write_file(const char *path, const char *text);
 char *tl_read_file(const char *path);
+/* What fd gives until its end, at most 64 KiB less a byte
+ * (NUL-terminated, malloc'd), or NULL. */
+char *tl_read_fd(int fd);
+
+/* Write text to /proc/PID/name: 0 or -errno. */
+int tl_write_proc(pid_t pid, const char *name, const char *text);
+/* Map the ids of pid, a child that has just entered a user namespace
+ * of its own: a root parent maps root and the id a degraded sandbox runs
+ * a root caller's program as, an unprivileged one only itself.  0 or
+ * -errno. */
+int tl_map_child_ids(pid_t pid);
 
 /* Open descriptors of this process. */
 int tl_count_fds(void);

@@ -140,18 +140,6 @@ static void full_host_child(int out, const char *ws, const char *script)
 	umount2("/var/tmp", MNT_DETACH);
 }
 
-static char *read_all(int fd)
-{
-	char *buf = calloc(1, 65536);
-	size_t len = 0;
-	ssize_t n;
-
-	while (buf && len < 65535 &&
-	       (n = read(fd, buf + len, 65535 - len)) > 0)
-		len += (size_t)n;
-	return buf;
-}
-
 /* Run script against a full host workspace (as root, in a mount
  * namespace of its own); what full_host_child() said, or NULL when the
  * test was skipped. */
@@ -177,7 +165,7 @@ static char *full_host_run(const char *script)
 		_exit(0);
 	}
 	close(p[1]);
-	text = read_all(p[0]);
+	text = tl_read_fd(p[0]);
 	close(p[0]);
 	waitpid(pid, &st, 0);
 	tl_rmrf(ws);
@@ -378,7 +366,7 @@ static void test_gc_other_user(void)
 		_exit(0);
 	}
 	close(p[1]);
-	text = read_all(p[0]);
+	text = tl_read_fd(p[0]);
 	close(p[0]);
 	waitpid(pid, &st, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
@@ -524,7 +512,7 @@ static void test_gc_swap(void)
 		_exit(0);
 	}
 	close(p[1]);
-	text = read_all(p[0]);
+	text = tl_read_fd(p[0]);
 	close(p[0]);
 	waitpid(pid, &st, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
@@ -599,7 +587,7 @@ static void test_gc_deep(void)
 		_exit(0);
 	}
 	close(p[1]);
-	text = read_all(p[0]);
+	text = tl_read_fd(p[0]);
 	close(p[0]);
 	waitpid(pid, &st, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
