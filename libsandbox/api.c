@@ -75,7 +75,7 @@ static void free_config(sbx_t *sbx)
 	}
 	free(sbx->env);
 	free(sbx->input);
-	free(sbx->bpf);
+	free(sbx->filter.bpf);
 	sbx_policy_state_free(sbx);
 }
 

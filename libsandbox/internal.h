@@ -58,10 +58,8 @@ struct sbx {
 	uint32_t flags;
 	uint64_t limits[SBX_LIMIT_KIND_MAX];
 
-	/* a compiled seccomp filter, reused while the flags stay the same */
-	void *bpf;
-	size_t bpf_len;
-	uint32_t bpf_flags;
+	/* the compiled seccomp filter, built for the kill flag */
+	struct sbx_filter filter;
 
 	/* the running sandbox */
 	enum sbx_state state;
@@ -117,7 +115,7 @@ void sbx_config_swap(sbx_t *a, sbx_t *b);
  * from (the limits' defaults are limit-table.c's). */
 void sbx_config_defaults(sbx_t *sbx);
 
-/* seccomp.c: compile the filter for these flags into sbx->bpf. */
+/* seccomp.c: compile the filter for these flags into sbx->filter. */
 int sbx_seccomp_compile(sbx_t *sbx);
 
 /* hostinfo.c: call fn for each host path that must be hidden from a

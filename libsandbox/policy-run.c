@@ -44,22 +44,14 @@ static int degraded_filter(sbx_t *sbx)
 	uint32_t kill = sbx->flags & (1u << SBX_FLAG_SECCOMP_KILL);
 	uint32_t key = kill | ((uint32_t)sbx->net << 8) | 0x80000000u;
 	const char *failed = "export";
-	void *bpf = NULL;
-	size_t len = 0;
-	int r;
+	int r = sbx_seccomp_build(sbx, &sbx->pol.degraded, key, kill, 1,
+				  &failed);
 
-	if (sbx->pol.bpf_degraded && sbx->pol.bpf_degraded_key == key)
-		return 0;
-	r = sbx_seccomp_build(sbx, kill, 1, &bpf, &len, &failed);
 	if (r < 0)
 		return sbx_error(sbx, r,
 				 "cannot build the seccomp filter for a run "
 				 "without namespaces (rule %s): %s",
 				 failed, strerror(-r));
-	free(sbx->pol.bpf_degraded);
-	sbx->pol.bpf_degraded = bpf;
-	sbx->pol.bpf_degraded_len = len;
-	sbx->pol.bpf_degraded_key = key;
 	return 0;
 }
 
@@ -74,8 +66,8 @@ int sbx_policy_put_config(sbx_t *sbx, struct sbx_buf *cfg)
 		r = degraded_filter(sbx);
 		if (!r)
 			r = sbx_wire_put(cfg, SBX_W_SECCOMP_DEGRADED,
-					 sbx->pol.bpf_degraded,
-					 sbx->pol.bpf_degraded_len);
+					 sbx->pol.degraded.bpf,
+					 sbx->pol.degraded.len);
 	}
 	return r;
 }

@@ -48,7 +48,7 @@ void sbx_policy_state_free(sbx_t *sbx)
 		free(sbx->pol.sys[i].name);
 	free(sbx->pol.sys);
 	sbx_policy_require(sbx, NULL);
-	free(sbx->pol.bpf_degraded);
+	free(sbx->pol.degraded.bpf);
 	free(sbx->pol.text);
 	free(sbx->pol.probe);
 	free(sbx->pol.reason);
@@ -58,10 +58,8 @@ void sbx_policy_state_free(sbx_t *sbx)
 /* The rules changed: both filters are built again at the next run. */
 void sbx_policy_filter_changed(sbx_t *sbx)
 {
-	free(sbx->bpf);
-	sbx->bpf = NULL;
-	sbx->bpf_len = 0;
-	free(sbx->pol.bpf_degraded);
-	sbx->pol.bpf_degraded = NULL;
-	sbx->pol.bpf_degraded_len = 0;
+	free(sbx->filter.bpf);
+	memset(&sbx->filter, 0, sizeof(sbx->filter));
+	free(sbx->pol.degraded.bpf);
+	memset(&sbx->pol.degraded, 0, sizeof(sbx->pol.degraded));
 }

@@ -15,6 +15,14 @@
 struct sbx;
 struct sbx_buf;
 
+/* A compiled seccomp filter and what it was built for (key): kept until
+ * the key or the rules change. */
+struct sbx_filter {
+	void *bpf;
+	size_t len;
+	uint32_t key;
+};
+
 /* One rule of sbx_set_syscall(). */
 struct sbx_syscall_add {
 	char *name;
@@ -27,11 +35,9 @@ struct sbx_policy_state {
 	size_t n_sys;
 	char *require[SBX_MAX_REQUIRE];
 	size_t n_require;
-	/* the filter for a run without namespaces, and what it was built
-	 * for (kill flag, network mode); rebuilt when either changes */
-	void *bpf_degraded;
-	size_t bpf_degraded_len;
-	uint32_t bpf_degraded_key;
+	/* the filter for a run without namespaces, built for the kill flag
+	 * and the network mode */
+	struct sbx_filter degraded;
 	char *text;   /* the last export or explanation */
 	char *probe;  /* the last host report */
 	char *reason; /* why the last run was degraded */
@@ -67,9 +73,13 @@ int sbx_seccomp_add_policy(const struct sbx *sbx, void *ctx, uint32_t deny,
 int sbx_errno_parse(const char *name);
 const char *sbx_errno_name(int err);
 
-/* seccomp.c */
-int sbx_seccomp_build(const struct sbx *sbx, uint32_t flags, int degraded,
-		      void **ret, size_t *ret_len, const char **ret_failed);
+/* seccomp.c: the filter of this handle's policy for flags into f, unless
+ * f holds the one built for key already; degraded: for a run without
+ * namespaces.  0, or a negative errno and the rule that failed in
+ * *ret_failed. */
+int sbx_seccomp_build(const struct sbx *sbx, struct sbx_filter *f,
+		      uint32_t key, uint32_t flags, int degraded,
+		      const char **ret_failed);
 
 /* policy-run.c: what sbx_exec() sends */
 int sbx_policy_put_config(struct sbx *sbx, struct sbx_buf *cfg);

@@ -116,38 +116,37 @@ static int compile(const sbx_t *sbx, uint32_t flags, int degraded, void **ret,
 	return r;
 }
 
-/* The filter of this handle's policy; degraded: for a run without
- * namespaces (policy.h). */
-int sbx_seccomp_build(const sbx_t *sbx, uint32_t flags, int degraded,
-		      void **ret, size_t *ret_len, const char **ret_failed)
+int sbx_seccomp_build(const sbx_t *sbx, struct sbx_filter *f, uint32_t key,
+		      uint32_t flags, int degraded, const char **ret_failed)
 {
+	void *bpf = NULL;
+	size_t len = 0;
 	int r;
 
+	if (f->bpf && f->key == key)
+		return 0;
 	pthread_mutex_lock(&seccomp_lock);
-	r = compile(sbx, flags, degraded, ret, ret_len, ret_failed);
+	r = compile(sbx, flags, degraded, &bpf, &len, ret_failed);
 	pthread_mutex_unlock(&seccomp_lock);
-	return r;
+	if (r < 0)
+		return r;
+	free(f->bpf);
+	f->bpf = bpf;
+	f->len = len;
+	f->key = key;
+	return 0;
 }
 
 int sbx_seccomp_compile(sbx_t *sbx)
 {
 	const char *failed = "export";
-	void *bpf = NULL;
-	size_t len = 0;
 	uint32_t flags = sbx->flags & (1u << SBX_FLAG_SECCOMP_KILL);
-	int r;
+	int r = sbx_seccomp_build(sbx, &sbx->filter, flags, flags, 0, &failed);
 
-	if (sbx->bpf && sbx->bpf_flags == flags)
-		return 0;
-	r = sbx_seccomp_build(sbx, flags, 0, &bpf, &len, &failed);
 	if (r < 0)
 		return sbx_error(sbx, r,
 				 "cannot build the seccomp filter (rule %s): "
 				 "%s; is libseccomp too old?",
 				 failed, strerror(-r));
-	free(sbx->bpf);
-	sbx->bpf = bpf;
-	sbx->bpf_len = len;
-	sbx->bpf_flags = flags;
 	return 0;
 }

@@ -129,7 +129,8 @@ static int build_config(sbx_t *sbx, const char *const *argv, uint32_t relay,
 	if (!r && sbx->has_input)
 		r = sbx_wire_put(cfg, SBX_W_INPUT, sbx->input, sbx->input_len);
 	if (!r)
-		r = sbx_wire_put(cfg, SBX_W_SECCOMP, sbx->bpf, sbx->bpf_len);
+		r = sbx_wire_put(cfg, SBX_W_SECCOMP, sbx->filter.bpf,
+				 sbx->filter.len);
 	/* A sandbox whose ids are the caller's could read what /etc keeps
 	 * from other users through the caller's owner or group bits; a
 	 * host-root caller's sandbox runs as an id that owns nothing. */
