@@ -74,16 +74,18 @@ static uint64_t at_most(uint64_t want, uint64_t caller, unsigned share)
 	return want < part ? want : part;
 }
 
-/* The caller's own limit of a namespace count: the smaller of its user
- * namespace's (/proc/sys/user) and the host's (fs.inotify...), which is
- * the initial namespace's. */
-static uint64_t caller_count(const char *user, const char *host)
+/* The budget of a namespace count: want, or a share of the caller's own
+ * limit, the smaller of its user namespace's (/proc/sys/user) and the
+ * host's (fs.inotify...), which is the initial namespace's. */
+static uint64_t count_budget(uint64_t want, const char *user,
+			     const char *host)
 {
 	long a = sup_read_long(user, -1), b = sup_read_long(host, -1);
 
 	if (a < 0 || (b >= 0 && b < a))
 		a = b;
-	return a < 0 ? (uint64_t)INT32_MAX : (uint64_t)a;
+	return at_most(want, a < 0 ? (uint64_t)INT32_MAX : (uint64_t)a,
+		       SHARE_UCOUNT);
 }
 
 static uint64_t rl_budget(int resource, uint64_t want)
@@ -110,26 +112,22 @@ void sup_plan_budgets(struct sup_budgets *b)
 	b->sigpending = rl_budget(RLIMIT_SIGPENDING, BUDGET_SIGPENDING);
 	b->msgqueue = rl_budget(RLIMIT_MSGQUEUE, BUDGET_MSGQUEUE);
 	b->memlock = rl_budget(RLIMIT_MEMLOCK, BUDGET_MEMLOCK);
-	b->inotify_instances = at_most(
-		BUDGET_INOTIFY_INSTANCES,
-		caller_count("/proc/sys/user/max_inotify_instances",
-			     "/proc/sys/fs/inotify/max_user_instances"),
-		SHARE_UCOUNT);
-	b->inotify_watches = at_most(
-		BUDGET_INOTIFY_WATCHES,
-		caller_count("/proc/sys/user/max_inotify_watches",
-			     "/proc/sys/fs/inotify/max_user_watches"),
-		SHARE_UCOUNT);
-	b->fanotify_groups = at_most(
-		BUDGET_FANOTIFY_GROUPS,
-		caller_count("/proc/sys/user/max_fanotify_groups",
-			     "/proc/sys/fs/fanotify/max_user_groups"),
-		SHARE_UCOUNT);
-	b->fanotify_marks = at_most(
-		BUDGET_FANOTIFY_MARKS,
-		caller_count("/proc/sys/user/max_fanotify_marks",
-			     "/proc/sys/fs/fanotify/max_user_marks"),
-		SHARE_UCOUNT);
+	b->inotify_instances =
+		count_budget(BUDGET_INOTIFY_INSTANCES,
+			     "/proc/sys/user/max_inotify_instances",
+			     "/proc/sys/fs/inotify/max_user_instances");
+	b->inotify_watches =
+		count_budget(BUDGET_INOTIFY_WATCHES,
+			     "/proc/sys/user/max_inotify_watches",
+			     "/proc/sys/fs/inotify/max_user_watches");
+	b->fanotify_groups =
+		count_budget(BUDGET_FANOTIFY_GROUPS,
+			     "/proc/sys/user/max_fanotify_groups",
+			     "/proc/sys/fs/fanotify/max_user_groups");
+	b->fanotify_marks =
+		count_budget(BUDGET_FANOTIFY_MARKS,
+			     "/proc/sys/user/max_fanotify_marks",
+			     "/proc/sys/fs/fanotify/max_user_marks");
 }
 
 /* ------------------------------------------------------ in the sandbox */
