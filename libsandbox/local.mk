@@ -5,6 +5,24 @@
 include_HEADERS = include/sandbox.h
 pkgconfig_DATA = pkgconfig/libsandbox.pc
 
+# What the supervisor is built from too (libsandbox/supervisor/local.mk):
+# the facts and the protocol the two must agree on.
+LIBSANDBOX_SHARED_SOURCES = \
+	libsandbox/etcmask.c \
+	libsandbox/etcmask.h \
+	libsandbox/layers.c \
+	libsandbox/layers.h \
+	libsandbox/layout.c \
+	libsandbox/layout.h \
+	libsandbox/limit-table.c \
+	libsandbox/limit-table.h \
+	libsandbox/path.c \
+	libsandbox/path.h \
+	libsandbox/trusted.c \
+	libsandbox/trusted.h \
+	libsandbox/wire.c \
+	libsandbox/wire.h
+
 LIBSANDBOX_SOURCES = \
 	libsandbox/api.c \
 	libsandbox/api-get.c \
@@ -12,22 +30,12 @@ LIBSANDBOX_SOURCES = \
 	libsandbox/docker-seccomp.c \
 	libsandbox/duration.c \
 	libsandbox/error.c \
-	libsandbox/etcmask.c \
-	libsandbox/etcmask.h \
 	libsandbox/explain.c \
 	libsandbox/hostinfo.c \
 	libsandbox/internal.h \
 	libsandbox/jsonpos.c \
 	libsandbox/jsonpos.h \
-	libsandbox/layers.c \
-	libsandbox/layers.h \
-	libsandbox/layout.c \
-	libsandbox/layout.h \
 	libsandbox/limit-parse.c \
-	libsandbox/limit-table.c \
-	libsandbox/limit-table.h \
-	libsandbox/path.c \
-	libsandbox/path.h \
 	libsandbox/policy-load.c \
 	libsandbox/policy-run.c \
 	libsandbox/policy-show.c \
@@ -43,11 +51,8 @@ LIBSANDBOX_SOURCES = \
 	libsandbox/size.c \
 	libsandbox/size.h \
 	libsandbox/spawn.c \
-	libsandbox/trusted.c \
-	libsandbox/trusted.h \
 	libsandbox/util.h \
-	libsandbox/wire.c \
-	libsandbox/wire.h
+	$(LIBSANDBOX_SHARED_SOURCES)
 LIBSANDBOX_CFLAGS = $(AM_CFLAGS) $(LIBSECCOMP_CFLAGS) $(JSONC_CFLAGS)
 LIBSANDBOX_LIBS = $(LIBSECCOMP_LIBS) -lpthread $(JSONC_LIBS)
 

@@ -37,18 +37,7 @@ sbx_supervisor_SOURCES = \
 	libsandbox/supervisor/systemd.c \
 	libsandbox/supervisor/systemd.h \
 	libsandbox/supervisor/watch.c
-# what it shares with the library
-sbx_supervisor_SOURCES += \
-	libsandbox/etcmask.c \
-	libsandbox/layers.c \
-	libsandbox/layout.c \
-	libsandbox/layout.h \
-	libsandbox/limit-table.c \
-	libsandbox/limit-table.h \
-	libsandbox/path.c \
-	libsandbox/path.h \
-	libsandbox/trusted.c \
-	libsandbox/wire.c
+sbx_supervisor_SOURCES += $(LIBSANDBOX_SHARED_SOURCES)
 sbx_supervisor_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS) $(JSONC_CFLAGS)
 sbx_supervisor_LDADD = $(SUP_LIBNL_LIBS) $(JSONC_LIBS)
 if SANITIZERS
