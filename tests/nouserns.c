@@ -131,57 +131,37 @@ static void put_str(json_object *o, const char *k, const char *v)
 	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
 }
 
-typedef void (*child_fn)(int out, void *arg);
+struct child {
+	tl_child_fn fn;
+	void *arg;
+};
+
+/* In the child: the fake Landlock ABI first, when one is asked for. */
+static void child_main(int out, void *p)
+{
+	struct child *c = p;
+
+	if (fake_abi && install_fake_abi() < 0)
+		_exit(8);
+	c->fn(out, c->arg);
+}
 
 /* Fork; the child enters its user namespace, disables nested ones and
  * runs fn, which writes its answer to out.  Returns the answer. */
-static char *in_child(child_fn fn, void *arg)
+static char *in_child(tl_child_fn fn, void *arg)
 {
-	int to_child[2], to_parent[2], st;
-	char c, *buf = NULL;
+	struct child c = { fn, arg };
+	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	ssize_t n;
-	pid_t pid;
+	int in;
+	pid_t pid = tl_start_nouserns(NULL, child_main, &c, &in);
 
-	if (pipe(to_child) < 0 || pipe(to_parent) < 0)
-		return NULL;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int fd;
-
-		close(to_child[1]);
-		close(to_parent[0]);
-		if (unshare(CLONE_NEWUSER) < 0) {
-			fprintf(stderr, "unshare(CLONE_NEWUSER): %s\n",
-				strerror(errno));
-			_exit(3);
-		}
-		if (write(to_parent[1], "u", 1) != 1 ||
-		    read(to_child[0], &c, 1) != 1 || c != 'm')
-			_exit(4);
-		fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY);
-		if (fd < 0 || write(fd, "0", 1) != 1) {
-			fprintf(stderr, "user.max_user_namespaces=0: %s\n",
-				strerror(errno));
-			_exit(5);
-		}
-		close(fd);
-		if (fake_abi && install_fake_abi() < 0)
-			_exit(8);
-		fn(to_parent[1], arg);
-		_exit(0);
-	}
-	close(to_child[0]);
-	close(to_parent[1]);
-	if (pid < 0 || read(to_parent[0], &c, 1) != 1 ||
-	    tl_map_child_ids(pid) < 0 || write(to_child[1], "m", 1) != 1) {
+	if (pid < 0) {
 		fprintf(stderr, "cannot set up the user namespace: %s\n",
 			strerror(errno));
-		if (pid > 0)
-			kill(pid, SIGKILL);
+		return NULL;
 	}
-	close(to_child[1]);
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
 			char *nb = realloc(buf, cap = cap * 2 + 8192);
@@ -190,13 +170,13 @@ static char *in_child(child_fn fn, void *arg)
 				break;
 			buf = nb;
 		}
-		n = read(to_parent[0], buf + len, 4096);
+		n = read(in, buf + len, 4096);
 		if (n <= 0)
 			break;
 		len += (size_t)n;
 	}
-	close(to_parent[0]);
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+	close(in);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (!buf || !len) {
 		free(buf);

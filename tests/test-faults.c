@@ -434,83 +434,6 @@ static int count_degraded_dirs(void)
 	return n;
 }
 
-/* Make a path of the caller's mount namespace read-only. */
-static int make_ro(const char *path)
-{
-	return mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-			       mount(NULL, path, NULL,
-				     MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0
-		       ? -errno
-		       : 0;
-}
-
-typedef void (*caller_fn)(int out, void *arg);
-
-/*
- * Fork a caller that cannot make user namespaces (as nouserns.c does: a
- * user namespace of its own with user.max_user_namespaces=0), so its
- * runs take the no-namespace fallback; with ro_dirs (root only) first in
- * a private mount namespace where those directories are read-only, the
- * host's untouched.  fn writes to out; returns the caller's pid and the
- * read end in *ret_in, or -1.
- */
-static pid_t start_degraded_caller(const char *const *ro_dirs, caller_fn fn,
-				   void *arg, int *ret_in)
-{
-	int to_child[2], to_parent[2];
-	char c;
-	pid_t pid;
-
-	if (pipe(to_child) < 0 || pipe(to_parent) < 0)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int fd;
-
-		close(to_child[1]);
-		close(to_parent[0]);
-		if (ro_dirs) {
-			if (unshare(CLONE_NEWNS) < 0 ||
-			    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) <
-				    0)
-				_exit(3);
-			for (; *ro_dirs; ro_dirs++)
-				if (make_ro(*ro_dirs) < 0)
-					_exit(3);
-		}
-		if (unshare(CLONE_NEWUSER) < 0 ||
-		    write(to_parent[1], "u", 1) != 1 ||
-		    read(to_child[0], &c, 1) != 1 || c != 'm')
-			_exit(4);
-		fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY);
-		if (fd < 0 || write(fd, "0", 1) != 1)
-			_exit(5);
-		close(fd);
-		fn(to_parent[1], arg);
-		_exit(0);
-	}
-	close(to_child[0]);
-	close(to_parent[1]);
-	if (pid < 0 || read(to_parent[0], &c, 1) != 1)
-		goto fail;
-	if (tl_map_child_ids(pid) < 0)
-		goto fail;
-	if (write(to_child[1], "m", 1) != 1)
-		goto fail;
-	close(to_child[1]);
-	*ret_in = to_parent[0];
-	return pid;
-fail:
-	close(to_child[1]);
-	close(to_parent[0]);
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
-	return -1;
-}
-
 static void degraded_config(sbx_t *sbx)
 {
 	int i;
@@ -565,7 +488,7 @@ static void test_degraded_killed_supervisor(void)
 	char buf[256];
 	ssize_t n;
 
-	caller = start_degraded_caller(NULL, killed_sup_caller, (void *)marker,
+	caller = tl_start_nouserns(NULL, killed_sup_caller, (void *)marker,
 				       &in);
 	if (caller < 0) {
 		tl_skip("cannot make a user namespace to disable them in");
@@ -634,7 +557,7 @@ static void one_degraded_run(int out, void *arg)
 static char *degraded_run_with_ro(const char *const *ro, int *ret_ok)
 {
 	int in, st;
-	pid_t pid = start_degraded_caller(ro, one_degraded_run, NULL, &in);
+	pid_t pid = tl_start_nouserns(ro, one_degraded_run, NULL, &in);
 	char *text;
 
 	*ret_ok = pid > 0;
@@ -760,7 +683,7 @@ static void test_degraded_signal(void)
 	int in, st;
 	pid_t caller;
 
-	caller = start_degraded_caller(NULL, signal_caller, NULL, &in);
+	caller = tl_start_nouserns(NULL, signal_caller, NULL, &in);
 	if (caller < 0) {
 		tl_skip("cannot make a user namespace to disable them in");
 		return;
@@ -790,8 +713,9 @@ static CU_TestInfo degraded_tests[] = {
 
 /* ------------------------------------------------- a full disk at the apply */
 
-static void full_disk_child(int out, const char *ws)
+static void full_disk_child(int out, void *arg)
 {
+	const char *ws = arg;
 	const char *argv[] = {
 		"/bin/sh", "-c",
 		"echo new > keep.txt; echo small > a.txt; "
@@ -864,9 +788,8 @@ static void full_disk_child(int out, const char *ws)
 static void test_full_disk_apply(void)
 {
 	char *ws = tl_tmpdir(), *text, *dir = NULL, path[600];
-	int p[2], st, applied, unapplied;
+	int applied, unapplied;
 	struct stat sb;
-	pid_t pid;
 
 	if (getuid() != 0) {
 		tl_skip("needs root for a tmpfs in a private mount namespace");
@@ -875,18 +798,7 @@ static void test_full_disk_apply(void)
 		return;
 	}
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
-	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		full_disk_child(p[1], ws);
-		_exit(0);
-	}
-	close(p[1]);
-	text = tl_read_fd(p[0]);
-	close(p[0]);
-	waitpid(pid, &st, 0);
+	text = tl_child_output(full_disk_child, ws);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	if (live_value(text, "setup")) {
 		tl_skip("no tmpfs in a mount namespace: %s",

@@ -9,8 +9,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -175,6 +178,107 @@ int tl_map_child_ids(pid_t pid)
 		r = tl_write_proc(pid, "uid_map", map);
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getgid());
 	return r ? r : tl_write_proc(pid, "gid_map", map);
+}
+
+char *tl_child_output(tl_child_fn fn, void *arg)
+{
+	char *text;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) < 0)
+		return NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		fn(p[1], arg);
+		_exit(0);
+	}
+	close(p[1]);
+	text = pid > 0 ? tl_read_fd(p[0]) : NULL;
+	close(p[0]);
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return text;
+}
+
+/* Make a path of the caller's mount namespace read-only. */
+static int make_ro(const char *path)
+{
+	return mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+			       mount(NULL, path, NULL,
+				     MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0
+		       ? -errno
+		       : 0;
+}
+
+pid_t tl_start_nouserns(const char *const *ro_dirs, tl_child_fn fn,
+			void *arg, int *ret_in)
+{
+	int to_child[2], to_parent[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(to_child) < 0)
+		return -1;
+	if (pipe(to_parent) < 0) {
+		close(to_child[0]);
+		close(to_child[1]);
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int fd;
+
+		close(to_child[1]);
+		close(to_parent[0]);
+		if (ro_dirs) {
+			if (unshare(CLONE_NEWNS) < 0 ||
+			    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) <
+				    0)
+				_exit(3);
+			for (; *ro_dirs; ro_dirs++)
+				if (make_ro(*ro_dirs) < 0)
+					_exit(3);
+		}
+		if (unshare(CLONE_NEWUSER) < 0) {
+			fprintf(stderr, "unshare(CLONE_NEWUSER): %s\n",
+				strerror(errno));
+			_exit(3);
+		}
+		if (write(to_parent[1], "u", 1) != 1 ||
+		    read(to_child[0], &c, 1) != 1 || c != 'm')
+			_exit(4);
+		fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY);
+		if (fd < 0 || write(fd, "0", 1) != 1) {
+			fprintf(stderr, "user.max_user_namespaces=0: %s\n",
+				strerror(errno));
+			_exit(5);
+		}
+		close(fd);
+		fn(to_parent[1], arg);
+		_exit(0);
+	}
+	close(to_child[0]);
+	close(to_parent[1]);
+	if (pid < 0 || read(to_parent[0], &c, 1) != 1 ||
+	    tl_map_child_ids(pid) < 0 || write(to_child[1], "m", 1) != 1) {
+		int e = errno;
+
+		close(to_child[1]);
+		close(to_parent[0]);
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+		errno = e;
+		return -1;
+	}
+	close(to_child[1]);
+	*ret_in = to_parent[0];
+	return pid;
 }
 
 char *tl_read_file(const char *path)

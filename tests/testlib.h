@@ -44,6 +44,21 @@ char *tl_read_file(const char *path);
  * (NUL-terminated, malloc'd), or NULL. */
 char *tl_read_fd(int fd);
 
+/* What a forked child runs: it writes its answer to out. */
+typedef void (*tl_child_fn)(int out, void *arg);
+/* Fork a child that runs fn and ends; what it wrote (tl_read_fd()),
+ * once it is reaped, or NULL. */
+char *tl_child_output(tl_child_fn fn, void *arg);
+/* Fork a child that cannot make user namespaces, as on a host where they
+ * are disabled: it enters a user namespace of its own and sets
+ * user.max_user_namespaces=0 there (the sysctl is per user namespace),
+ * then runs fn and ends.  With ro_dirs (root only), first a private
+ * mount namespace where those directories are read-only, the host's
+ * untouched.  Returns the child's pid and the read end of out in
+ * *ret_in, or -1. */
+pid_t tl_start_nouserns(const char *const *ro_dirs, tl_child_fn fn,
+			void *arg, int *ret_in);
+
 /* Write text to /proc/PID/name: 0 or -errno. */
 int tl_write_proc(pid_t pid, const char *name, const char *text);
 /* Map the ids of pid, a child that has just entered a user namespace

@@ -74,12 +74,19 @@ static long long used_bytes(const char *path)
 	return (long long)(sv.f_blocks - sv.f_bfree) * (long long)sv.f_frsize;
 }
 
+struct full_host {
+	const char *ws;
+	const char *script;
+};
+
 /* In a mount namespace of its own: /var/tmp and ws are fresh tmpfs
  * mounts, ws full; the program runs script; what /var/tmp holds
  * afterwards is written to out as KEY=VALUE lines. */
-static void full_host_child(int out, const char *ws, const char *script)
+static void full_host_child(int out, void *arg)
 {
-	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	const struct full_host *h = arg;
+	const char *ws = h->ws;
+	const char *argv[] = { "/bin/sh", "-c", h->script, NULL };
 	const char *json, *p;
 	struct stat sb;
 	sbx_t *sbx;
@@ -146,8 +153,7 @@ static void full_host_child(int out, const char *ws, const char *script)
 static char *full_host_run(const char *script)
 {
 	char *ws, *text;
-	int p[2], st;
-	pid_t pid;
+	struct full_host h;
 
 	if (getuid() != 0) {
 		tl_skip("needs root for tmpfs mounts in a private mount "
@@ -156,18 +162,9 @@ static char *full_host_run(const char *script)
 	}
 	ws = tl_tmpdir();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
-	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		full_host_child(p[1], ws, script);
-		_exit(0);
-	}
-	close(p[1]);
-	text = tl_read_fd(p[0]);
-	close(p[0]);
-	waitpid(pid, &st, 0);
+	h.ws = ws;
+	h.script = script;
+	text = tl_child_output(full_host_child, &h);
 	tl_rmrf(ws);
 	free(ws);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
@@ -310,11 +307,12 @@ static void gc_command(char *cmd, size_t len)
 		snprintf(cmd, len, "%s --gc", sup ? sup : "sbx-supervisor");
 }
 
-static void gc_child(int out)
+static void gc_child(int out, void *arg)
 {
 	char mine[300], theirs[300], cmd[600];
 	pid_t pid = dead_pid();
 
+	(void)arg;
 	gc_command(cmd, sizeof(cmd));
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
@@ -349,26 +347,13 @@ static void gc_child(int out)
 static void test_gc_other_user(void)
 {
 	char *text;
-	int p[2], st;
-	pid_t pid;
 
 	if (getuid() != 0) {
 		tl_skip("needs root: a directory of another user's, and "
 			"tmpfs mounts in a private mount namespace");
 		return;
 	}
-	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		gc_child(p[1]);
-		_exit(0);
-	}
-	close(p[1]);
-	text = tl_read_fd(p[0]);
-	close(p[0]);
-	waitpid(pid, &st, 0);
+	text = tl_child_output(gc_child, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	if (live_value(text, "setup")) {
 		tl_skip("cannot set up: %s", live_value(text, "setup"));
@@ -442,13 +427,14 @@ static pid_t swapper(const char *dir, const char *target)
 	return pid;
 }
 
-static void gc_swap_child(int out)
+static void gc_swap_child(int out, void *arg)
 {
 	char dir[300], sub[400], path[500], cmd[600];
 	const char *target = "/var/tmp/target";
 	pid_t pid = dead_pid(), sw;
 	int i, st = 0;
 
+	(void)arg;
 	gc_command(cmd, sizeof(cmd));
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
@@ -495,26 +481,13 @@ static void gc_swap_child(int out)
 static void test_gc_swap(void)
 {
 	char *text;
-	int p[2], st;
-	pid_t pid;
 
 	if (getuid() != 0) {
 		tl_skip("needs root for tmpfs mounts in a private mount "
 			"namespace");
 		return;
 	}
-	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		gc_swap_child(p[1]);
-		_exit(0);
-	}
-	close(p[1]);
-	text = tl_read_fd(p[0]);
-	close(p[0]);
-	waitpid(pid, &st, 0);
+	text = tl_child_output(gc_swap_child, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	if (live_value(text, "setup")) {
 		tl_skip("cannot set up: %s", live_value(text, "setup"));
@@ -528,12 +501,13 @@ static void test_gc_swap(void)
 	free(text);
 }
 
-static void gc_deep_child(int out)
+static void gc_deep_child(int out, void *arg)
 {
 	char dir[300], cmd[600];
 	pid_t pid = dead_pid();
 	int i, fd;
 
+	(void)arg;
 	gc_command(cmd, sizeof(cmd));
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
@@ -570,26 +544,13 @@ static void gc_deep_child(int out)
 static void test_gc_deep(void)
 {
 	char *text;
-	int p[2], st;
-	pid_t pid;
 
 	if (getuid() != 0) {
 		tl_skip("needs root for tmpfs mounts in a private mount "
 			"namespace");
 		return;
 	}
-	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		gc_deep_child(p[1]);
-		_exit(0);
-	}
-	close(p[1]);
-	text = tl_read_fd(p[0]);
-	close(p[0]);
-	waitpid(pid, &st, 0);
+	text = tl_child_output(gc_deep_child, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	if (live_value(text, "setup")) {
 		tl_skip("cannot set up: %s", live_value(text, "setup"));
