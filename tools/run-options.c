@@ -146,33 +146,35 @@ static int limit_text(sbx_t *sbx, const char *flag, int kind, const char *arg)
 	return 0;
 }
 
+/* arg up to its first sep, copied (NULL when out of memory); what
+ * follows sep in *ret_tail, NULL without one. */
+static char *split(const char *arg, int sep, const char **ret_tail)
+{
+	const char *s = strchr(arg, sep);
+
+	*ret_tail = s ? s + 1 : NULL;
+	return strndup(arg, s ? (size_t)(s - arg) : strlen(arg));
+}
+
+/* --ro-bind, --bind SRC[:DST] */
 static int add_bind(sbx_t *sbx, const char *arg, uint32_t flags)
 {
-	char *copy = strdup(arg), *colon;
-	int r;
+	const char *dst;
+	char *src = split(arg, ':', &dst);
+	int r = src ? sbx_add_bind(sbx, src, dst, flags) : -ENOMEM;
 
-	if (!copy)
-		return -ENOMEM;
-	colon = strchr(copy, ':');
-	if (colon)
-		*colon = '\0';
-	r = sbx_add_bind(sbx, copy, colon ? colon + 1 : NULL, flags);
-	free(copy);
+	free(src);
 	return r;
 }
 
+/* --env NAME[=VALUE] */
 static int set_env(sbx_t *sbx, const char *arg)
 {
-	char *copy = strdup(arg), *eq;
-	int r;
+	const char *value;
+	char *name = split(arg, '=', &value);
+	int r = name ? sbx_set_env(sbx, name, value) : -ENOMEM;
 
-	if (!copy)
-		return -ENOMEM;
-	eq = strchr(copy, '=');
-	if (eq)
-		*eq = '\0';
-	r = sbx_set_env(sbx, copy, eq ? eq + 1 : NULL);
-	free(copy);
+	free(name);
 	return r;
 }
 
