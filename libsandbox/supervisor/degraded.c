@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <linux/securebits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,7 +24,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -555,12 +553,10 @@ void sandbox_degraded_guard(int report)
 
 /* drop_privileges() for a process that may hold no capability at all:
  * what needs CAP_SETPCAP is done when it is held (under no_new_privs an
- * exec gains nothing anyway), then the ids, then no_new_privs. */
+ * exec gains nothing anyway), then the ids; sandbox_init() clears the
+ * capabilities and sets no_new_privs after it. */
 void sandbox_degraded_drop(const struct sup_plan *plan, int report)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
-						0 };
-	struct __user_cap_data_struct data[2];
 	int cap;
 
 	for (cap = 0; cap < 64; cap++)
@@ -592,13 +588,6 @@ void sandbox_degraded_drop(const struct sup_plan *plan, int report)
 		if (sandbox_supervisor_gone(report))
 			_exit(127);
 	}
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		child_fail(report, SBX_STEP_CAPS, errno,
-			   "cannot clear capabilities: %s", strerror(errno));
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		child_fail(report, SBX_STEP_CAPS, errno,
-			   "cannot set no_new_privs: %s", strerror(errno));
 }
 
 /* ------------------------------------------------------- the supervisor */

@@ -87,15 +87,12 @@ static int last_cap(void)
 	return (int)sup_read_long("/proc/sys/kernel/cap_last_cap", 63);
 }
 
-/* Drop every capability, the bounding set included, so no exec can bring
- * one back; then no_new_privs.  With SBX_FLAG_ALLOW_SETID, CAP_SETUID and
- * CAP_SETGID stay (in this user namespace only), for root inside to keep
- * across exec. */
+/* Drop every capability from the bounding set, so no exec can bring one
+ * back (clear_caps() then drops the rest).  With SBX_FLAG_ALLOW_SETID,
+ * CAP_SETUID and CAP_SETGID stay (in this user namespace only), for root
+ * inside to keep across exec. */
 static void drop_privileges(int report, int cap_max, int keep_setid)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
-						0 };
-	struct __user_cap_data_struct data[2];
 	unsigned long bits;
 	int cap;
 
@@ -123,6 +120,17 @@ static void drop_privileges(int report, int cap_max, int keep_setid)
 	if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
 		child_fail(report, SBX_STEP_CAPS, errno,
 			   "cannot lock the securebits: %s", strerror(errno));
+}
+
+/* The last of the privileges, after drop_privileges() or the degraded
+ * drop: every capability (but the set-id ones, when kept), then
+ * no_new_privs. */
+static void clear_caps(int report, int keep_setid)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
+	struct __user_cap_data_struct data[2];
+
 	memset(data, 0, sizeof(data));
 	if (keep_setid) {
 		data[0].effective = data[0].permitted =
@@ -440,10 +448,12 @@ start_program(const struct sup_config *cfg, const struct sup_plan *plan,
 	 * at all, and leaves a host root's ids (degraded.c). */
 	if (plan->pol.degraded) {
 		sandbox_degraded_drop(plan, REPORT_FD);
+		clear_caps(REPORT_FD, 0);
 	} else {
 		sandbox_root_read_only(cfg, REPORT_FD);
 		drop_privileges(REPORT_FD, cap_max,
 				sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
+		clear_caps(REPORT_FD, sup_flag(cfg, SBX_FLAG_ALLOW_SETID));
 	}
 	sandbox_landlock(cfg, plan, REPORT_FD); /* after no_new_privs (landlock.c) */
 	sandbox_memwatch_filter(cfg, plan, REPORT_FD); /* memwatch.c */
