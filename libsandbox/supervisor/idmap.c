@@ -32,28 +32,6 @@
 
 #include "sup.h"
 
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x00000001
-#define MOUNT_ATTR_NOSUID 0x00000002
-#define MOUNT_ATTR_NODEV 0x00000004
-#endif
-#ifndef MOUNT_ATTR_IDMAP
-#define MOUNT_ATTR_IDMAP 0x00100000
-#endif
-
-struct idmap_attr {
-	uint64_t attr_set;
-	uint64_t attr_clr;
-	uint64_t propagation;
-	uint64_t userns_fd;
-};
-
 /*
  * The user namespace whose map idmaps the binds.  Usually the sandbox's
  * own: its root is the caller's root there, and its other ids are host
@@ -151,7 +129,7 @@ static const char *fs_name(const char *path)
 /* One source: a detached, idmapped tree, or -errno. */
 static int make_tree(const char *src, int userns, int rw)
 {
-	struct idmap_attr a = {
+	struct sup_mount_attr a = {
 		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_NOSUID |
 			    MOUNT_ATTR_NODEV | (rw ? 0 : MOUNT_ATTR_RDONLY),
 		.userns_fd = (uint64_t)userns,

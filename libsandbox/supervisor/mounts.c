@@ -18,32 +18,6 @@
 #include "sup.h"
 #include "trusted.h"
 
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef MOVE_MOUNT_T_EMPTY_PATH
-#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
-#endif
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x00000001
-#define MOUNT_ATTR_NOSUID 0x00000002
-#define MOUNT_ATTR_NODEV 0x00000004
-#define MOUNT_ATTR_NOEXEC 0x00000008
-#endif
-
-struct sbx_mount_attr {
-	uint64_t attr_set;
-	uint64_t attr_clr;
-	uint64_t propagation;
-	uint64_t userns_fd;
-};
-
 struct sbx_open_how {
 	uint64_t flags;
 	uint64_t mode;
@@ -164,7 +138,7 @@ static int attach_source(const struct source *s, int target)
 		return 0;
 	}
 	if (s->tree) {
-		struct sbx_mount_attr a = {
+		struct sup_mount_attr a = {
 			.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 				    (s->rw ? 0 : MOUNT_ATTR_RDONLY),
 		};

@@ -16,6 +16,38 @@
 #include "util.h"
 #include "wire.h"
 
+/* The new mount API's constants (linux/mount.h), where the C library's
+ * headers are older than the kernel: mounts.c and idmap.c. */
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#ifndef MOUNT_ATTR_IDMAP
+#define MOUNT_ATTR_IDMAP 0x00100000
+#endif
+/* mount_setattr()'s argument: struct mount_attr, by another name so as
+ * not to meet the C library's */
+struct sup_mount_attr {
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+
 /* Inside uid/gid ranges for a root caller start here: a block that
  * systemd documents as unused, so it owns nothing on the host. */
 #define SBX_ROOT_ID_BASE 1879048192u
