@@ -357,7 +357,8 @@ export function spawn(file: string, options?: RunOptions): SandboxProcess;
  * A reusable sandbox configuration with its native handles.  Call close()
  * when done (a forgotten one is cleaned up by the garbage collector).
  * Options given to run()/spawn() that change the sandbox itself (memory,
- * workspace, ...) give that run a handle of its own.
+ * workspace, ...) give that run a handle of its own: they override the
+ * Sandbox's, except env, binds and require, which add to them.
  */
 export class Sandbox {
   constructor(options?: SandboxConstructorOptions);

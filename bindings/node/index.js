@@ -137,6 +137,9 @@ const CONFIG_KEYS = new Set([
 ]);
 /* The policy layer: applied first, under every other option. */
 const POLICY_KEYS = ['preset', 'policy'];
+/* Options that are lists: a run's add to its Sandbox's (the names of
+ * parseConfig()'s arrays). */
+const LIST_KEYS = ['env', 'binds', 'require'];
 /* Options of one run. */
 const RUN_KEYS = new Set(['input', 'encoding', 'timeout', 'signal', 'stdio', 'pty']);
 /* Options of a Sandbox that are not the sandbox's own. */
@@ -1154,16 +1157,24 @@ class Sandbox {
 		/* Options that change the sandbox itself (undefined and null
 		 * keep the Sandbox's): a handle of its own, with the Sandbox's
 		 * options under the run's, and the Sandbox's policy unless the
-		 * run names one. */
+		 * run names one.  The run's lists add to the Sandbox's, as
+		 * options add to a policy's: a run's require never drops a
+		 * layer the Sandbox requires, its env or binds none of the
+		 * Sandbox's. */
 		const mine = Object.keys(p.options).filter(
 			(k) => CONFIG_KEYS.has(k) && p.options[k] != null);
 		let perRun = null;
 		if (mine.length) {
 			const merged = { ...this.#options };
+			const lists = { __proto__: null };
 			for (const k of mine)
-				merged[k] = p.options[k];
+				(LIST_KEYS.includes(k) ? lists : merged)[k] = p.options[k];
+			const cfg = this.#config(merged);
+			const more = parseConfig(lists);
+			for (const k of LIST_KEYS)
+				cfg[k].push(...more[k]);
 			perRun = {
-				cfg: this.#config(merged),
+				cfg,
 				policy: mine.some((k) => POLICY_KEYS.includes(k)),
 			};
 		}

@@ -310,6 +310,31 @@ test('a run\'s option left undefined or null keeps the Sandbox\'s', async (t) =>
 	}
 });
 
+test('a run\'s env, binds and require add to the Sandbox\'s, never replace them', async (t) => {
+	const dir = tmpDir();
+	t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+	fs.writeFileSync(path.join(dir, 'a'), 'from-a\n');
+	fs.writeFileSync(path.join(dir, 'b'), 'from-b\n');
+	const sb = new Sandbox({
+		env: { A: '1', C: 'sandbox' },
+		binds: [{ src: path.join(dir, 'a'), dst: '/a' }],
+		timeout: 60000,
+	});
+	t.after(() => sb.close());
+	const r = await sb.run('sh', ['-c', 'echo $A $B $C; cat /a /b'], {
+		env: { B: '2', C: 'run' },
+		binds: [{ src: path.join(dir, 'b'), dst: '/b' }],
+	});
+	assert.equal(r.stdout, '1 2 run\nfrom-a\nfrom-b\n', r.stderr);
+	/* a layer the Sandbox requires stays required when a run requires
+	 * another (landlock-abi99: no kernel has it) */
+	const strict = new Sandbox({ require: ['landlock-abi99'], timeout: 60000 });
+	t.after(() => strict.close());
+	for (const mine of [{}, { require: ['seccomp'] }, { require: 'seccomp' }])
+		await assert.rejects(strict.run('true', mine), { step: 'require' },
+			JSON.stringify(mine));
+});
+
 test('attack: options added to Object.prototype (prototype pollution) are not options', async (t) => {
 	const polluted = { network: 'host', allowDegraded: true, readOnly: 'x', writable: 'live',
 		binds: ['/etc'], file: '/etc/passwd', input: 'x', flags: 0x10 };
