@@ -368,6 +368,56 @@ static void test_low_hard_nofile(void)
 	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* A caller whose hard RLIMIT_CPU (3 s) is below the sandbox's CPU time
+ * limit: the run stops at a CPU limit under the caller's, and says so
+ * (status cpu_limit, the limit that held), not as a bare SIGKILL from the
+ * kernel; a hard RLIMIT_NOFILE of 512 is the nofile the result names. */
+static int low_hard_cpu_child(void)
+{
+	const char *argv[] = { "/bin/sh", "-c", "while :; do :; done", NULL };
+	struct rlimit cpu = { 3, 3 }, nofile = { 512, 512 };
+	const char *json;
+	sbx_t *sbx;
+	int r;
+
+	if (setrlimit(RLIMIT_CPU, &cpu) < 0 ||
+	    setrlimit(RLIMIT_NOFILE, &nofile) < 0 || sbx_create(&sbx) < 0)
+		return 2;
+	/* 20 s of CPU and 120 s of wall clock asked for */
+	if (sbx_limit(sbx, SBX_LIMIT_CPU_MS, 20000) < 0 ||
+	    sbx_limit(sbx, SBX_LIMIT_WALL_MS, 120000) < 0)
+		return 2;
+	r = sbx_exec(sbx, argv);
+	if (r == 0)
+		r = sbx_wait(sbx);
+	json = sbx_result_json(sbx);
+	if (r < 0 ||
+	    sbx_result(sbx, SBX_RESULT_STATUS) != SBX_STATUS_CPU_LIMIT ||
+	    !json || !strstr(json, "\"cpu_ms\":{\"value\":2000,") ||
+	    !strstr(json, "\"nofile\":{\"value\":512,")) {
+		fprintf(stderr, "\n  --cpu 20s under a hard RLIMIT_CPU of 3 s: "
+				"%s\n  %s\n",
+			sbx_result_message(sbx) ? sbx_result_message(sbx)
+						: sbx_last_error(sbx),
+			json ? json : "(no result)");
+		return 1;
+	}
+	sbx_destroy(sbx);
+	return 0;
+}
+
+static void test_low_hard_cpu(void)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0)
+		_exit(low_hard_cpu_child());
+	waitpid(pid, &st, 0);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 /* The caller's table is full: sbx_exec says so (EMFILE, the caller's
  * descriptors), and once some are free a run works and leaves none. */
 static void test_caller_out_of_fds(void)
@@ -1093,6 +1143,7 @@ static CU_TestInfo supervisor_tests[] = {
 static CU_TestInfo fds_tests[] = {
 	{ "small soft RLIMIT_NOFILE", test_small_nofile },
 	{ "low hard RLIMIT_NOFILE", test_low_hard_nofile },
+	{ "low hard RLIMIT_CPU", test_low_hard_cpu },
 	{ "caller out of descriptors", test_caller_out_of_fds },
 	CU_TEST_INFO_NULL,
 };
