@@ -257,6 +257,21 @@ static void test_failed_exec_leaks(void)
 	sbx_destroy(sbx);
 }
 
+/* Whether fn, run in a forked child (whose rlimits it may lower), returns
+ * 0. */
+static int child_passes(int (*fn)(void))
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid < 0)
+		return 0;
+	if (pid == 0)
+		_exit(fn());
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 /* ------------------------------------------------------- descriptors */
 
 static int nofile_child(void)
@@ -302,14 +317,7 @@ static int nofile_child(void)
  * out halfway, and the program gets the caller's limit back. */
 static void test_small_nofile(void)
 {
-	pid_t pid = fork();
-	int st = 0;
-
-	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0)
-		_exit(nofile_child());
-	waitpid(pid, &st, 0);
-	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CU_ASSERT(child_passes(nofile_child));
 }
 
 /* A caller whose hard RLIMIT_NOFILE is below the sandbox's limit (the
@@ -358,14 +366,7 @@ static int low_hard_nofile_child(void)
 
 static void test_low_hard_nofile(void)
 {
-	pid_t pid = fork();
-	int st = 0;
-
-	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0)
-		_exit(low_hard_nofile_child());
-	waitpid(pid, &st, 0);
-	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CU_ASSERT(child_passes(low_hard_nofile_child));
 }
 
 /* A caller whose hard RLIMIT_CPU (3 s) is below the sandbox's CPU time
@@ -408,14 +409,7 @@ static int low_hard_cpu_child(void)
 
 static void test_low_hard_cpu(void)
 {
-	pid_t pid = fork();
-	int st = 0;
-
-	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0)
-		_exit(low_hard_cpu_child());
-	waitpid(pid, &st, 0);
-	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CU_ASSERT(child_passes(low_hard_cpu_child));
 }
 
 /* The caller's table is full: sbx_exec says so (EMFILE, the caller's
