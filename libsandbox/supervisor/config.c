@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "layers.h"
 #include "sup.h"
@@ -423,6 +424,41 @@ void sup_config_free(struct sup_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* The caller's hard limit of resource (ours: we inherit them), or 0 when
+ * there is none. */
+static uint64_t caller_hard(int resource)
+{
+	struct rlimit rl;
+
+	if (getrlimit(resource, &rl) < 0 || rl.rlim_max == RLIM_INFINITY)
+		return 0;
+	return rl.rlim_max;
+}
+
+/*
+ * A limit above the caller's own hard rlimit cannot hold (only a
+ * privileged caller could raise it; set_rlimit() clamps it): the lower
+ * one is the limit, stricter, and what the result and its messages name.
+ * The CPU time limit stays a second under the caller's hard RLIMIT_CPU,
+ * so that the watchdog, which sees the whole sandbox, ends the run as
+ * "cpu_limit" before the kernel's SIGKILL of one process says nothing.
+ */
+static void caller_caps(struct sup_config *cfg)
+{
+	uint64_t *lim = cfg->limits, hard, cap;
+
+	hard = caller_hard(RLIMIT_NOFILE);
+	if (hard && lim[SBX_LIMIT_NOFILE] > hard)
+		lim[SBX_LIMIT_NOFILE] = hard;
+	hard = caller_hard(RLIMIT_FSIZE);
+	if (hard && lim[SBX_LIMIT_FSIZE] > hard)
+		lim[SBX_LIMIT_FSIZE] = hard;
+	hard = caller_hard(RLIMIT_CPU);
+	cap = hard > 1 ? (hard - 1) * 1000 : 500;
+	if (hard && lim[SBX_LIMIT_CPU_MS] > cap)
+		lim[SBX_LIMIT_CPU_MS] = cap;
+}
+
 int sup_config_read(int fd, struct sup_config *c, char *err, size_t errlen)
 {
 	struct sbx_wire_hdr hdr;
@@ -460,5 +496,8 @@ int sup_config_read(int fd, struct sup_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "short configuration: %s", strerror(-r));
 		return r;
 	}
-	return sup_config_parse(c, raw, hdr.length, err, errlen);
+	r = sup_config_parse(c, raw, hdr.length, err, errlen);
+	if (r == 0)
+		caller_caps(c);
+	return r;
 }

@@ -236,7 +236,6 @@ int main(int argc, char **argv)
 	plan.cwd = cfg.cwd;
 	plan.envp = cfg.envp;
 	/* The cgroup exists, limited, before the sandbox does. */
-	sup_caller_caps(&cfg);
 	sup_plan_limits(&cfg, &plan, &run.res);
 	prewarm = sup_cg_prewarm(&plan.cg);
 

@@ -242,8 +242,6 @@ struct sup_plan {
 	char *const *envp;
 };
 
-/* limits.c: the limits lowered to the caller's own hard rlimits. */
-void sup_caller_caps(struct sup_config *cfg);
 /* limits.c: choose the mechanisms and note them in the result. */
 void sup_plan_limits(const struct sup_config *cfg, struct sup_plan *plan,
 		     struct sbx_wire_result *res);
