@@ -272,27 +272,16 @@ static int child_passes(int (*fn)(void))
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
-/* ------------------------------------------------------- descriptors */
-
-static int nofile_child(void)
+/* Run argv to its exit and keep its stdout, NUL-terminated (the
+ * library's buffer is not); 0, or -1 after saying why on stderr. */
+static int run_text(sbx_t *sbx, const char *const *argv, char *buf,
+		    size_t size)
 {
-	const char *argv[] = { "/bin/sh", "-c", "ulimit -Sn", NULL };
-	struct rlimit rl;
 	const char *out;
 	size_t len;
-	sbx_t *sbx;
 	int r;
 
-	/* the supervisor needs more than this to build a sandbox */
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = (rlim_t)tl_count_fds() + 10;
-	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return 2;
-	if (sbx_create(&sbx) < 0)
-		return 2;
 	sbx_set_stdio(sbx, 1, SBX_STDIO_CAPTURE, -1);
-	/* no limit of its own: the program gets the caller's */
-	sbx_limit(sbx, SBX_LIMIT_NOFILE, 0);
 	r = sbx_exec(sbx, argv);
 	if (r == 0)
 		r = sbx_wait(sbx);
@@ -301,12 +290,36 @@ static int nofile_child(void)
 		fprintf(stderr, "\n  %d: %s %s\n", r, sbx_last_error(sbx),
 			sbx_result_message(sbx) ? sbx_result_message(sbx)
 						: "");
-		return 1;
+		return -1;
 	}
+	snprintf(buf, size, "%.*s", (int)len, out);
+	return 0;
+}
+
+/* ------------------------------------------------------- descriptors */
+
+static int nofile_child(void)
+{
+	const char *argv[] = { "/bin/sh", "-c", "ulimit -Sn", NULL };
+	struct rlimit rl;
+	char out[64];
+	sbx_t *sbx;
+
+	/* the supervisor needs more than this to build a sandbox */
+	getrlimit(RLIMIT_NOFILE, &rl);
+	rl.rlim_cur = (rlim_t)tl_count_fds() + 10;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 2;
+	if (sbx_create(&sbx) < 0)
+		return 2;
+	/* no limit of its own: the program gets the caller's */
+	sbx_limit(sbx, SBX_LIMIT_NOFILE, 0);
+	if (run_text(sbx, argv, out, sizeof(out)) < 0)
+		return 1;
 	if (strtoull(out, NULL, 10) != (unsigned long long)rl.rlim_cur) {
-		fprintf(stderr, "\n  the program's soft limit: %.*s, the "
+		fprintf(stderr, "\n  the program's soft limit: %s, the "
 				"caller's %llu\n",
-			(int)len, out, (unsigned long long)rl.rlim_cur);
+			out, (unsigned long long)rl.rlim_cur);
 		return 1;
 	}
 	sbx_destroy(sbx);
@@ -330,33 +343,23 @@ static int low_hard_nofile_child(void)
 	struct rlimit rl = { 512, 512 };
 	uint64_t asked[] = { 1024, 4096, 100 }, want;
 	unsigned long long hard, soft;
-	const char *out;
-	size_t len, i;
+	char out[64];
+	size_t i;
 	sbx_t *sbx;
-	int r;
 
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || sbx_create(&sbx) < 0)
 		return 2;
-	sbx_set_stdio(sbx, 1, SBX_STDIO_CAPTURE, -1);
 	for (i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
 		want = asked[i] < 512 ? asked[i] : 512;
 		if (i && sbx_limit(sbx, SBX_LIMIT_NOFILE, asked[i]) < 0)
 			return 2;
-		r = sbx_exec(sbx, argv);
-		if (r == 0)
-			r = sbx_wait(sbx);
-		if (r < 0 ||
-		    sbx_result(sbx, SBX_RESULT_STATUS) != SBX_STATUS_EXITED ||
-		    sbx_output(sbx, 1, &out, &len) < 0 ||
-		    sscanf(out, "%llu %llu", &hard, &soft) != 2 ||
+		if (run_text(sbx, argv, out, sizeof(out)) < 0)
+			return 1;
+		if (sscanf(out, "%llu %llu", &hard, &soft) != 2 ||
 		    hard != want || soft != want) {
-			fprintf(stderr, "\n  nofile %llu under a hard 512: %s "
+			fprintf(stderr, "\n  nofile %llu under a hard 512: "
 					"%s\n",
-				(unsigned long long)asked[i],
-				sbx_result_message(sbx) ? sbx_result_message(sbx)
-							: sbx_last_error(sbx),
-				r == 0 && sbx_output(sbx, 1, &out, &len) == 0
-					? out : "");
+				(unsigned long long)asked[i], out);
 			return 1;
 		}
 	}
