@@ -307,6 +307,43 @@ static void gc_command(char *cmd, size_t len)
 		snprintf(cmd, len, "%s --gc", sup ? sup : "sbx-supervisor");
 }
 
+/* In the child: a mount namespace of its own with fresh /tmp, /var/tmp
+ * and /dev/shm (where the collection looks), so the host's stay
+ * untouched; -1 after writing "setup=" when that cannot be had. */
+static int gc_tmps(int out, const char *tmp, const char *var_tmp)
+{
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/tmp", "tmpfs", 0, tmp) < 0 ||
+	    mount("tmpfs", "/var/tmp", "tmpfs", 0, var_tmp) < 0 ||
+	    mount("tmpfs", "/dev/shm", "tmpfs", 0, "size=1M") < 0) {
+		dprintf(out, "setup=%s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* What child said (see gc_tmps()), or NULL when the test was skipped:
+ * not root, or no tmpfs in a mount namespace. */
+static char *gc_run(void (*child)(int out, void *arg))
+{
+	char *text;
+
+	if (getuid() != 0) {
+		tl_skip("needs root for tmpfs mounts in a private mount "
+			"namespace");
+		return NULL;
+	}
+	text = tl_child_output(child, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	if (live_value(text, "setup")) {
+		tl_skip("cannot set up: %s", live_value(text, "setup"));
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 static void gc_child(int out, void *arg)
 {
 	char mine[300], theirs[300], cmd[600];
@@ -314,14 +351,8 @@ static void gc_child(int out, void *arg)
 
 	(void)arg;
 	gc_command(cmd, sizeof(cmd));
-	if (unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=1M") < 0 ||
-	    mount("tmpfs", "/var/tmp", "tmpfs", 0, "size=1M") < 0 ||
-	    mount("tmpfs", "/dev/shm", "tmpfs", 0, "size=1M") < 0) {
-		dprintf(out, "setup=%s\n", strerror(errno));
+	if (gc_tmps(out, "size=1M", "size=1M") < 0)
 		return;
-	}
 	/* a dead run of the caller's (root's program runs as
 	 * SBX_ROOT_ID_BASE, which owns its directory), and a directory of
 	 * the same form that another local user made */
@@ -348,18 +379,9 @@ static void test_gc_other_user(void)
 {
 	char *text;
 
-	if (getuid() != 0) {
-		tl_skip("needs root: a directory of another user's, and "
-			"tmpfs mounts in a private mount namespace");
+	text = gc_run(gc_child);
+	if (!text)
 		return;
-	}
-	text = tl_child_output(gc_child, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	if (live_value(text, "setup")) {
-		tl_skip("cannot set up: %s", live_value(text, "setup"));
-		free(text);
-		return;
-	}
 	CU_ASSERT_EQUAL(live_int(text, "gc", -1), 0);
 	CU_ASSERT_EQUAL(live_int(text, "mine", -1), 0);
 	CU_ASSERT_EQUAL(live_int(text, "theirs", -1), 1);
@@ -436,14 +458,8 @@ static void gc_swap_child(int out, void *arg)
 
 	(void)arg;
 	gc_command(cmd, sizeof(cmd));
-	if (unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=4M") < 0 ||
-	    mount("tmpfs", "/var/tmp", "tmpfs", 0, "size=4M") < 0 ||
-	    mount("tmpfs", "/dev/shm", "tmpfs", 0, "size=1M") < 0) {
-		dprintf(out, "setup=%s\n", strerror(errno));
+	if (gc_tmps(out, "size=4M", "size=4M") < 0)
 		return;
-	}
 	/* a dead run of the caller's own: its /tmp holds a directory of
 	 * many files, and a host directory holds the same names */
 	snprintf(dir, sizeof(dir), "/tmp/sbx-degraded-%d-CCCCCC", (int)pid);
@@ -482,18 +498,9 @@ static void test_gc_swap(void)
 {
 	char *text;
 
-	if (getuid() != 0) {
-		tl_skip("needs root for tmpfs mounts in a private mount "
-			"namespace");
+	text = gc_run(gc_swap_child);
+	if (!text)
 		return;
-	}
-	text = tl_child_output(gc_swap_child, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	if (live_value(text, "setup")) {
-		tl_skip("cannot set up: %s", live_value(text, "setup"));
-		free(text);
-		return;
-	}
 	if (live_int(text, "target", -1) != SWAP_FILES)
 		fprintf(stderr, "\n%s\n", text);
 	CU_ASSERT_EQUAL(live_int(text, "gc", -1), 0);
@@ -509,14 +516,8 @@ static void gc_deep_child(int out, void *arg)
 
 	(void)arg;
 	gc_command(cmd, sizeof(cmd));
-	if (unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=8M") < 0 ||
-	    mount("tmpfs", "/var/tmp", "tmpfs", 0, "size=1M") < 0 ||
-	    mount("tmpfs", "/dev/shm", "tmpfs", 0, "size=1M") < 0) {
-		dprintf(out, "setup=%s\n", strerror(errno));
+	if (gc_tmps(out, "size=8M", "size=1M") < 0)
 		return;
-	}
 	snprintf(dir, sizeof(dir), "/tmp/sbx-degraded-%d-DDDDDD", (int)pid);
 	fd = mkdir(dir, 0700) == 0 ? open(dir, O_PATH | O_CLOEXEC) : -1;
 	/* 3,000 levels: deeper than one pass goes, and than a path
@@ -545,18 +546,9 @@ static void test_gc_deep(void)
 {
 	char *text;
 
-	if (getuid() != 0) {
-		tl_skip("needs root for tmpfs mounts in a private mount "
-			"namespace");
+	text = gc_run(gc_deep_child);
+	if (!text)
 		return;
-	}
-	text = tl_child_output(gc_deep_child, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	if (live_value(text, "setup")) {
-		tl_skip("cannot set up: %s", live_value(text, "setup"));
-		free(text);
-		return;
-	}
 	CU_ASSERT_EQUAL(live_int(text, "gc", -1), 0);
 	CU_ASSERT_EQUAL(live_int(text, "left", -1), 0);
 	free(text);
