@@ -1003,31 +1003,11 @@ static CU_TestInfo apply_tests[] = {
 /* And for the supervisor's cleanup after them (the cgroup). */
 #define CLEANUP_MS 10000
 
-/* Cgroup directories named after supervisor sup, in every hierarchy. */
-static int cgroups_of(pid_t sup)
-{
-	char cmd[256];
-	FILE *f;
-	int n = -1;
-
-	snprintf(cmd, sizeof(cmd),
-		 "find /sys/fs/cgroup -maxdepth 8 -type d -name 'sbx-%d' "
-		 "2>/dev/null | wc -l",
-		 (int)sup);
-	f = popen(cmd, "r");
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		pclose(f);
-	}
-	return n;
-}
-
 static int wait_cgroups_gone(pid_t sup, int ms)
 {
 	int n;
 
-	while ((n = cgroups_of(sup)) != 0 && ms > 0) {
+	while ((n = tl_count_cgroups(sup)) != 0 && ms > 0) {
 		usleep(100000);
 		ms -= 100;
 	}
@@ -1081,7 +1061,7 @@ static void test_killed_caller(void)
 	close(p[0]);
 	CU_ASSERT_FATAL(sup > 0);
 	CU_ASSERT(live_wait_count_atleast(marker, 2, 10000) >= 2);
-	CU_ASSERT(cgroups_of(sup) >= 0);
+	CU_ASSERT(tl_count_cgroups(sup) >= 0);
 
 	kill(caller, SIGKILL);
 	waitpid(caller, &st, 0);
@@ -1119,7 +1099,7 @@ static void test_killed_supervisor(void)
 	CU_ASSERT_EQUAL(live_wait_count(marker, 0, GONE_MS), 0);
 	CU_ASSERT_EQUAL(live_wait_done(sbx, 30000), -EPROTO);
 	CU_ASSERT_PTR_NOT_NULL(strstr(sbx_last_error(sbx), "signal 9"));
-	CU_ASSERT_EQUAL(cgroups_of(sup), 0);
+	CU_ASSERT_EQUAL(tl_count_cgroups(sup), 0);
 	sbx_destroy(sbx);
 	CU_ASSERT_EQUAL(tl_count_fds(), fds);
 	CU_ASSERT_EQUAL(count_zombie_children(), 0);

@@ -168,27 +168,6 @@ static void test_killed_caller(void)
 	live_kill_marked(marker);
 }
 
-/* Cgroup directories named after a supervisor, anywhere in the host's
- * cgroup file systems. */
-static int cgroups_of(pid_t sup)
-{
-	char cmd[256];
-	FILE *f;
-	int n = -1;
-
-	snprintf(cmd, sizeof(cmd),
-		 "find /sys/fs/cgroup -maxdepth 8 -type d -name 'sbx-%d' "
-		 "2>/dev/null | wc -l",
-		 (int)sup);
-	f = popen(cmd, "r");
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		pclose(f);
-	}
-	return n;
-}
-
 /* The supervisor itself is killed: the sandbox dies with it, the caller
  * learns that there is no result, and the cgroup the supervisor could not
  * remove is gone when the caller has learnt it. */
@@ -208,7 +187,7 @@ static void test_killed_supervisor(void)
 	r = live_wait_done(sbx, 30000);
 	CU_ASSERT_EQUAL(r, -EPROTO);
 	CU_ASSERT_EQUAL(live_wait_count(marker, 0, GONE_MS), 0);
-	CU_ASSERT_EQUAL(cgroups_of(sup), 0);
+	CU_ASSERT_EQUAL(tl_count_cgroups(sup), 0);
 	sbx_destroy(sbx);
 	live_kill_marked(marker);
 }

@@ -360,6 +360,25 @@ int tl_signal_procs(const char *marker, int sig)
 	return n;
 }
 
+int tl_count_cgroups(pid_t sup)
+{
+	char cmd[256];
+	FILE *f;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd),
+		 "find /sys/fs/cgroup -maxdepth 8 -type d -name 'sbx-%d' "
+		 "2>/dev/null | wc -l",
+		 (int)sup);
+	f = popen(cmd, "r");
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		pclose(f);
+	}
+	return n;
+}
+
 int tl_count_procs(const char *marker)
 {
 	return tl_signal_procs(marker, 0);

@@ -71,6 +71,9 @@ int tl_map_child_ids(pid_t pid);
 int tl_count_fds(void);
 /* Processes on the host whose command line contains marker; with sig,
  * each is sent that signal. */
+/* Cgroup directories named after supervisor sup (sbx-PID), in every
+ * hierarchy of /sys/fs/cgroup; -1 when they cannot be counted. */
+int tl_count_cgroups(pid_t sup);
 int tl_count_procs(const char *marker);
 int tl_signal_procs(const char *marker, int sig);
 
