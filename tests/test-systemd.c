@@ -200,23 +200,35 @@ static void check_record(void)
 	free(r);
 }
 
+/* Ask a fake systemd that behaves so for a scope: 0 and ask()'s return
+ * in *ret, or -1 when the test was skipped or the fake did not start. */
+static int ask_fake(struct fake *f, int direct, const char *behaviour,
+		    char *cg, size_t cg_len, char *why, size_t why_len,
+		    int *ret)
+{
+	if (skip_why) {
+		tl_skip("%s", skip_why);
+		return -1;
+	}
+	if (fake_start(f, direct, behaviour) < 0) {
+		CU_FAIL("the fake systemd did not start");
+		fake_stop(f);
+		return -1;
+	}
+	*ret = ask(f, direct, cg, cg_len, why, why_len);
+	fake_stop(f);
+	return 0;
+}
+
 static void scope_done(int direct, const char *behaviour)
 {
 	char cg[4096] = "", why[1024] = "", want[64];
 	struct fake f;
 	int r;
 
-	if (skip_why) {
-		tl_skip("%s", skip_why);
+	if (ask_fake(&f, direct, behaviour, cg, sizeof(cg), why, sizeof(why),
+		     &r) < 0)
 		return;
-	}
-	if (fake_start(&f, direct, behaviour) < 0) {
-		CU_FAIL("the fake systemd did not start");
-		fake_stop(&f);
-		return;
-	}
-	r = ask(&f, direct, cg, sizeof(cg), why, sizeof(why));
-	fake_stop(&f);
 	if (r != 0)
 		fprintf(stderr, "\n  %d: %s\n", r, why);
 	CU_ASSERT_EQUAL(r, 0);
@@ -251,17 +263,9 @@ static void scope_fails(int direct, const char *behaviour, int want_r,
 	struct fake f;
 	int r;
 
-	if (skip_why) {
-		tl_skip("%s", skip_why);
+	if (ask_fake(&f, direct, behaviour, cg, sizeof(cg), why, sizeof(why),
+		     &r) < 0)
 		return;
-	}
-	if (fake_start(&f, direct, behaviour) < 0) {
-		CU_FAIL("the fake systemd did not start");
-		fake_stop(&f);
-		return;
-	}
-	r = ask(&f, direct, cg, sizeof(cg), why, sizeof(why));
-	fake_stop(&f);
 	CU_ASSERT_EQUAL(r, want_r);
 	CU_ASSERT(contains(why, want_why));
 	CU_ASSERT(contains(why, f.addr));
