@@ -329,6 +329,18 @@ static void own_tree(uid_t uid, const char *const *not_delegated)
 	}
 }
 
+/* own_tree() undone: the tree is root's again, and writable. */
+static void give_back_tree(void)
+{
+	char cmd[8300];
+
+	if (geteuid() != 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "chown -R root '%s'; chmod -R u+w '%s'",
+		 mnt, mnt);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 static void test_unprivileged_caller(void)
 {
 	static const char *const nothing[] = { "user.slice",
@@ -371,13 +383,7 @@ static void test_unprivileged_caller(void)
 		 "%s/user.slice/user-1000.slice/user@1000.service/" CHILD, mnt);
 	CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
 	CU_ASSERT_EQUAL(unit_calls(), 1);
-	if (geteuid() == 0) {
-		char cmd[8300];
-
-		snprintf(cmd, sizeof(cmd), "chown -R root '%s'; chmod -R u+w '%s'",
-			 mnt, mnt);
-		CU_ASSERT_EQUAL(system(cmd), 0);
-	}
+	give_back_tree();
 }
 
 /* Where systemd would take controllers from the slice we would use, a
@@ -490,13 +496,7 @@ static void test_systemd_scope(void)
 	snprintf(uc.expect, sizeof(uc.expect), "%s" SCOPE "/" CHILD, mnt);
 	CU_ASSERT_EQUAL(as_user(user_create, &uc), 0);
 	CU_ASSERT_EQUAL(unit_calls(), 1);
-	if (geteuid() == 0) {
-		char cmd[8300];
-
-		snprintf(cmd, sizeof(cmd), "chown -R root '%s'; chmod -R u+w '%s'",
-			 mnt, mnt);
-		CU_ASSERT_EQUAL(system(cmd), 0);
-	}
+	give_back_tree();
 }
 
 static void test_stats(void)
