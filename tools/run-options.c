@@ -94,7 +94,7 @@ enum {
 	OPT_NO_PTY,
 	OPT_LIMIT = 512,
 	OPT_FLAG = OPT_LIMIT + SBX_LIMIT_KIND_MAX,
-	OPT_FLAG_END = OPT_FLAG + 64,
+	OPT_FLAG_END = OPT_FLAG + SBX_FLAG_MAX,
 };
 
 static const struct option run_options[] = {
